@@ -1,0 +1,267 @@
+"""Cross-reference checks over a model's parts: ids, references, citations, impact cells."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from upheaval.errors import Problem
+
+__all__ = ["cross_check"]
+
+Loc = tuple[Any, ...]
+MakeProblem = Callable[..., Problem]
+
+
+def _suggest(name: str, choices: Iterable[str]) -> str:
+    choices = list(choices)
+    close = difflib.get_close_matches(str(name), choices, n=1, cutoff=0.5)
+    if close:
+        return f"did you mean `{close[0]}`?"
+    shown = ", ".join(f"`{c}`" for c in choices[:8])
+    return f"known: {shown}{' ...' if len(choices) > 8 else ''}" if choices else ""
+
+
+def _raw_ids(doc: Any, key: str, field: str) -> set[str]:
+    """Ids present in the raw document, valid items or not (to avoid cascades of errors)."""
+    out = set()
+    for item in doc.get(key) or []:
+        if isinstance(item, dict) and isinstance(item.get(field), str):
+            out.add(item[field])
+    return out
+
+
+class _Checker:
+    def __init__(self, parts: dict[str, Any], doc: Any, problem: MakeProblem) -> None:
+        self.parts = parts
+        self.doc = doc
+        self.problem = problem
+        self.out: list[Problem] = []
+        self.sources = {s.id: s for _, s in parts.get("sources", [])} | {
+            k: None for k in _raw_ids(doc, "sources", "id")
+        }
+        self.actors = _raw_ids(doc, "actors", "code")
+        self.ties = _raw_ids(doc, "ties", "id")
+        self.variants: dict[str, list[str]] = {}
+        for item in doc.get("descriptors") or []:
+            if isinstance(item, dict) and isinstance(item.get("id"), str):
+                vs = item.get("variants") or []
+                self.variants[item["id"]] = [
+                    v["id"] for v in vs if isinstance(v, dict) and isinstance(v.get("id"), str)
+                ]
+
+    def add(self, code: str, message: str, loc: Loc, help: str = "") -> None:
+        self.out.append(self.problem(code, message, loc, help))
+
+    def duplicates(self, key: str, field: str) -> None:
+        seen: dict[str, int] = {}
+        for i, item in enumerate(self.doc.get(key) or []):
+            if not isinstance(item, dict) or not isinstance(item.get(field), str):
+                continue
+            value = item[field]
+            if value in seen:
+                self.add(
+                    "duplicate-id",
+                    f"{key} {field} `{value}` is used twice (first at item {seen[value]})",
+                    (key, i, field),
+                    f"give each item of `{key}` its own {field}",
+                )
+            else:
+                seen[value] = i
+
+    def actor(self, code: str, loc: Loc) -> None:
+        if code not in self.actors:
+            self.add(
+                "unknown-reference", f"unknown actor `{code}`", loc, _suggest(code, self.actors) or "add it to `actors`"
+            )
+
+    def descriptor(self, did: str, loc: Loc) -> bool:
+        if did in self.variants:
+            return True
+        self.add("unknown-reference", f"unknown descriptor `{did}`", loc, _suggest(did, self.variants))
+        return False
+
+    def variant(self, did: str, vid: str, loc: Loc) -> None:
+        if vid not in self.variants[did]:
+            self.add(
+                "unknown-reference",
+                f"descriptor `{did}` has no variant `{vid}`",
+                loc,
+                _suggest(vid, self.variants[did]),
+            )
+
+    def dotted(self, ref: str, loc: Loc) -> None:
+        did, _, vid = ref.partition(".")
+        if self.descriptor(did, loc):
+            self.variant(did, vid, loc)
+
+    def cites(self, cites: list[Any], loc: Loc) -> None:
+        for j, c in enumerate(cites):
+            if c.source not in self.sources:
+                self.add(
+                    "unknown-source",
+                    f"citation names source `{c.source}`, which `sources` does not list",
+                    loc + ("cites", j, "source"),
+                    _suggest(c.source, self.sources) or "add the document to `sources`",
+                )
+                continue
+            src = self.sources[c.source]
+            if src is not None and src.sections and c.section not in src.sections:
+                self.add(
+                    "unknown-section",
+                    f"source `{c.source}` has no section `{c.section}`",
+                    loc + ("cites", j, "section"),
+                    _suggest(c.section, src.sections),
+                )
+
+    def condition(self, cond: dict[str, Any], loc: Loc) -> None:
+        for did, vids in cond.items():
+            if not self.descriptor(did, loc + (did,)):
+                continue
+            for vid in [vids] if isinstance(vids, str) else vids:
+                self.variant(did, vid, loc + (did,))
+
+    def tie(self, tie: Any, loc: Loc) -> None:
+        self.actor(tie.source, loc + ("from",))
+        self.actor(tie.target, loc + ("to",))
+        if tie.source == tie.target:
+            self.add(
+                "self-tie",
+                f"tie `{tie.id}` runs from `{tie.source}` to itself",
+                loc + ("to",),
+                "a tie joins two actors",
+            )
+        if tie.since and tie.until and tie.until < tie.since:
+            self.add(
+                "date-order", f"tie `{tie.id}` ends ({tie.until}) before it starts ({tie.since})", loc + ("until",)
+            )
+        self.cites(tie.cites, loc)
+
+    def run(self) -> list[Problem]:
+        for key, field in [
+            ("sources", "id"),
+            ("actors", "code"),
+            ("ties", "id"),
+            ("descriptors", "id"),
+            ("claims", "id"),
+            ("indicators", "id"),
+        ]:
+            self.duplicates(key, field)
+        for i, tie in self.parts.get("ties", []):
+            self.tie(tie, ("ties", i))
+        for i, d in self.parts.get("descriptors", []):
+            seen: set[str] = set()
+            for j, v in enumerate(d.variants):
+                if v.id in seen:
+                    self.add(
+                        "duplicate-id",
+                        f"descriptor `{d.id}` has two variants `{v.id}`",
+                        ("descriptors", i, "variants", j, "id"),
+                        "give each variant its own id",
+                    )
+                seen.add(v.id)
+                if v.ties:
+                    for k, t in enumerate(v.ties.add):
+                        self.tie(t, ("descriptors", i, "variants", j, "ties", "add", k))
+                    for k, tid in enumerate(v.ties.remove):
+                        if tid not in self.ties:
+                            self.add(
+                                "unknown-reference",
+                                f"unknown tie `{tid}`",
+                                ("descriptors", i, "variants", j, "ties", "remove", k),
+                                _suggest(tid, self.ties),
+                            )
+        self.impacts()
+        for i, claim in self.parts.get("claims", []):
+            loc = ("claims", i)
+            self.cites(claim.cites, loc)
+            chk = claim.check
+            for name in ("given", "if", "then", "match", "baseline", "outcome", "scenario"):
+                value = getattr(chk, "if_" if name == "if" else name)
+                if value:
+                    self.condition(value, loc + ("check", name))
+            if chk.kind == "consistent":
+                self.complete(chk.scenario, loc + ("check", "scenario"))
+        present = self.parts.get("present")
+        if present is not None:
+            self.condition(present.scenario, ("present", "scenario"))
+            self.complete(present.scenario, ("present", "scenario"))
+            self.cites(present.cites, ("present",))
+        for i, ind in self.parts.get("indicators", []):
+            loc = ("indicators", i)
+            self.dotted(ind.signals, loc + ("signals",))
+            for side in ("source", "target"):
+                for j, code in enumerate(getattr(ind.pattern, side)):
+                    self.actor(code, loc + ("pattern", side, j))
+            self.cites(ind.cites, loc)
+        plan = self.parts.get("periods")
+        if plan is not None:
+            for did in plan.inertia:
+                self.descriptor(did, ("periods", "inertia", did))
+            for j, ref in enumerate(plan.irreversible):
+                self.dotted(ref, ("periods", "irreversible", j))
+            for j, change in enumerate(plan.scheduled):
+                if change.period not in plan.labels:
+                    self.add(
+                        "unknown-reference",
+                        f"unknown period `{change.period}`",
+                        ("periods", "scheduled", j, "period"),
+                        _suggest(change.period, plan.labels),
+                    )
+                self.condition(change.fix, ("periods", "scheduled", j, "fix"))
+        return self.out
+
+    def complete(self, scenario: dict[str, str], loc: Loc) -> None:
+        missing = [d for d in self.variants if d not in scenario]
+        if missing:
+            self.add(
+                "incomplete-scenario",
+                f"scenario names no variant for {', '.join(f'`{m}`' for m in missing)}",
+                loc,
+                "a scenario chooses one variant for every descriptor",
+            )
+
+    def impacts(self) -> None:
+        cells: dict[tuple[str, str, str, str], int] = {}
+        for i, imp in self.parts.get("impacts", []):
+            loc = ("impacts", i)
+            ok_from = self.descriptor(imp.source, loc + ("from",))
+            ok_to = self.descriptor(imp.target, loc + ("to",))
+            self.cites(imp.cites, loc)
+            if imp.source == imp.target and not imp.diagonal:
+                self.add(
+                    "self-impact",
+                    f"impact inside one descriptor (`{imp.source}` on itself)",
+                    loc + ("to",),
+                    "CIB judges how one descriptor acts on another; for a deliberate "
+                    "self-impact block (as ScenarioWizard allows) set `diagonal: true`",
+                )
+            if not (ok_from and ok_to):
+                continue
+            for a, row in imp.values.items():
+                if a not in self.variants[imp.source]:
+                    self.variant(imp.source, a, loc + ("values", a))
+                    continue
+                for b in row:
+                    if b not in self.variants[imp.target]:
+                        self.variant(imp.target, b, loc + ("values", a, b))
+                        continue
+                    key = (imp.source, a, imp.target, b)
+                    if key in cells:
+                        self.add(
+                            "duplicate-impact",
+                            f"the impact of `{imp.source}.{a}` on `{imp.target}.{b}` is also judged in impacts[{cells[key]}]",
+                            loc + ("values", a, b),
+                            "judge each cell once",
+                        )
+                    cells[key] = i
+
+
+def cross_check(parts: dict[str, Any], doc: Any, problem: MakeProblem) -> list[Problem]:
+    """Every cross-reference problem in the parsed parts of a model.
+
+    ``parts`` maps each list field to ``(index, item)`` pairs of the items that validated
+    on their own; ``doc`` is the raw document (for ids of items that did not).
+    """
+    return _Checker(parts, doc, problem).run()

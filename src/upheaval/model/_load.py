@@ -1,0 +1,73 @@
+"""Find and load a model: a YAML file, a ScenarioWizard .scw file, or a built-in name."""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+from upheaval.errors import ModelError, Problem
+from upheaval.model._schema import System
+from upheaval.model._yaml import read_yaml, write_yaml
+
+__all__ = ["BUILTIN_DEFAULT", "builtin_models", "load_system", "save_system"]
+
+BUILTIN_DEFAULT = "dprk-ukraine-2024"
+_SUFFIXES = (".yaml", ".yml", ".scw")
+
+
+def builtin_models() -> dict[str, Path]:
+    """The built-in models, by name, with the path of their YAML file."""
+    root = resources.files("upheaval.systems")
+    return {
+        Path(str(f)).stem: Path(str(f))
+        for f in sorted(root.iterdir(), key=lambda f: f.name)
+        if f.name.endswith(".yaml")
+    }
+
+
+def load_system(model: str | Path | None = None) -> System:
+    """Load a system from a path (``.yaml``, ``.yml``, ``.scw``) or a built-in name.
+
+    With no argument, the built-in default model (``dprk-ukraine-2024``) is loaded.
+    Raises :class:`upheaval.errors.ModelError` listing every problem found.
+
+    >>> load_system().id
+    'dprk-ukraine-2024'
+    """
+    if model is None:
+        model = BUILTIN_DEFAULT
+    path = Path(model)
+    builtins = builtin_models()
+    if path.suffix.lower() not in _SUFFIXES:
+        if str(model) in builtins:
+            path = builtins[str(model)]
+        else:
+            names = ", ".join(builtins)
+            raise ModelError(
+                str(model),
+                [
+                    Problem(
+                        "unknown-model",
+                        f"`{model}` is neither a model file (.yaml, .yml, .scw) nor a built-in model",
+                        help=f"built-in models: {names}",
+                    )
+                ],
+            )
+    if not path.exists():
+        raise ModelError(str(path), [Problem("not-found", "no such file", help="check the path")])
+    if path.suffix.lower() == ".scw":
+        from upheaval.formats import read_scw
+
+        return read_scw(path)
+    return read_yaml(path)
+
+
+def save_system(system: System, path: str | Path) -> None:
+    """Save a system, atomically, as YAML or (by suffix) as a ScenarioWizard .scw file."""
+    path = Path(path)
+    if path.suffix.lower() == ".scw":
+        from upheaval.formats import write_scw
+
+        write_scw(system, path)
+    else:
+        write_yaml(system, path)

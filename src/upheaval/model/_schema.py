@@ -1,0 +1,273 @@
+"""The parts of a system (pydantic models): sources, actors, ties, descriptors, impacts, claims."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import Field, PrivateAttr, field_validator
+
+from upheaval.model._common import Citation, Cites, Id, _check_partial_date, _Part
+from upheaval.model._indicator import Indicator
+from upheaval.model._periods import PeriodPlan
+
+__all__ = [
+    "COOPERATIVE_KINDS",
+    "HOSTILE_KINDS",
+    "TIE_KINDS",
+    "Actor",
+    "Citation",
+    "Claim",
+    "ClaimCheck",
+    "Descriptor",
+    "Impact",
+    "Present",
+    "Source",
+    "System",
+    "Tie",
+    "TieChanges",
+    "Variant",
+]
+
+
+class Source(_Part):
+    """A document the system cites."""
+
+    id: Id
+    title: str = Field(min_length=1)
+    author: str | None = None
+    publisher: str | None = None
+    date: str | None = None
+    url: str | None = None
+    sections: list[str] = Field(default_factory=list)
+
+    _date = field_validator("date", mode="before")(_check_partial_date)
+
+
+ActorKind = Literal["state", "alliance", "organisation", "leader", "group"]
+
+
+class Actor(_Part):
+    """A state, alliance, organisation or leader with a stable code (ISO alpha-3 or CAMEO)."""
+
+    code: str = Field(pattern=r"^[A-Z][A-Z0-9]{1,7}$")
+    name: str = Field(min_length=1)
+    kind: ActorKind = "state"
+    cameo: str | None = Field(default=None, pattern=r"^[A-Z0-9]{3,}$")
+    aliases: list[str] = Field(default_factory=list)
+    bloc: str | None = None
+
+
+COOPERATIVE_KINDS = (
+    "troops",
+    "munitions",
+    "payment",
+    "technology",
+    "agreement",
+    "diplomatic_support",
+    "intelligence",
+    "aid",
+    "liaison",
+    "stance",
+    "alignment",
+)
+HOSTILE_KINDS = ("hostility", "combat", "casualties", "targeting", "sanctions", "pressure")
+TIE_KINDS = COOPERATIVE_KINDS + HOSTILE_KINDS
+TieKind = Literal[
+    "troops",
+    "munitions",
+    "payment",
+    "technology",
+    "agreement",
+    "diplomatic_support",
+    "intelligence",
+    "aid",
+    "liaison",
+    "stance",
+    "alignment",
+    "hostility",
+    "combat",
+    "casualties",
+    "targeting",
+    "sanctions",
+    "pressure",
+]
+Rate = Literal["once", "day", "week", "month", "year"]
+
+
+class Tie(_Part):
+    """A directed, typed relation between two actors, with an optional quantity.
+
+    ``amount`` ``unit`` per ``rate``: e.g. 2000 ``USD/soldier`` per ``month``.
+    ``status`` distinguishes what is reported as fact from options and plans.
+    """
+
+    id: Id
+    source: str = Field(alias="from")
+    target: str = Field(alias="to")
+    kind: TieKind
+    label: str = ""
+    amount: float | None = None
+    unit: str | None = None
+    rate: Rate | None = None
+    since: str | None = None
+    until: str | None = None
+    status: Literal["reported", "planned", "option", "stance"] = "reported"
+    cites: Cites
+
+    _dates = field_validator("since", "until", mode="before")(_check_partial_date)
+
+    @property
+    def polarity(self) -> int:
+        """+1 for a cooperative tie, -1 for a hostile one."""
+        return -1 if self.kind in HOSTILE_KINDS else 1
+
+
+class TieChanges(_Part):
+    """How a variant changes the actor network: ties it adds and ties (by id) it removes."""
+
+    add: list[Tie] = Field(default_factory=list)
+    remove: list[str] = Field(default_factory=list)
+
+
+class Variant(_Part):
+    """One of a descriptor's mutually exclusive states."""
+
+    id: Id
+    label: str = Field(min_length=1)
+    description: str = ""
+    ties: TieChanges | None = None
+
+
+class Descriptor(_Part):
+    """An uncertain factor of the system, with two or more mutually exclusive variants."""
+
+    id: Id
+    label: str = Field(min_length=1)
+    description: str = ""
+    variants: list[Variant] = Field(min_length=2)
+
+    def variant_ids(self) -> list[str]:
+        """The variants' ids, in order."""
+        return [v.id for v in self.variants]
+
+
+class Impact(_Part):
+    """A judgement section: how the variants of descriptor ``from`` act on those of ``to``.
+
+    ``values[a][b]`` is the impact of variant ``a`` of ``from`` on variant ``b`` of ``to``:
+    +1..+3 promotes, -1..-3 hinders; cells left out are 0. ``uncertainty`` says by how much
+    each cell may plausibly differ (used by robustness analysis). ``diagonal`` must be set
+    for a self-impact block (``from`` equal to ``to``), which ScenarioWizard files may carry.
+    """
+
+    source: str = Field(alias="from")
+    target: str = Field(alias="to")
+    values: dict[str, dict[str, Score]]
+    rationale: str = ""
+    cites: Cites
+    uncertainty: int = Field(default=0, ge=0, le=3)
+    diagonal: bool = False
+
+
+Score = Annotated[int, Field(ge=-3, le=3)]
+Condition = dict[str, str | list[str]]
+
+
+class ClaimCheck(_Part):
+    """What a claim asserts about the consistent scenarios.
+
+    kinds:
+      ``implies``    every consistent scenario that matches ``if`` also matches ``then``
+                     (and at least one matches ``if``);
+      ``exists``     some consistent scenario matches ``match``;
+      ``never``      no consistent scenario matches ``match``;
+      ``consistent`` the full ``scenario`` is consistent within ``tolerance``;
+      ``lowers``     the share of scenarios matching ``outcome`` is lower when ``given`` is
+                     fixed than under ``baseline`` (by at least the factor ``at_most``).
+    ``given`` fixes variants before the search (an intervention); ``if`` filters after it.
+    """
+
+    kind: Literal["implies", "exists", "never", "consistent", "lowers"]
+    given: Condition = Field(default_factory=dict)
+    if_: Condition = Field(default_factory=dict, alias="if")
+    then: Condition = Field(default_factory=dict)
+    match: Condition = Field(default_factory=dict)
+    scenario: dict[str, str] = Field(default_factory=dict)
+    baseline: Condition = Field(default_factory=dict)
+    outcome: Condition = Field(default_factory=dict)
+    at_most: float = Field(default=1.0, gt=0, le=1)
+    tolerance: int = Field(default=0, ge=0)
+
+
+class Claim(_Part):
+    """A conclusion of the source, written as a check over the consistent scenarios."""
+
+    id: Id
+    text: str = Field(min_length=1)
+    cites: Cites
+    check: ClaimCheck
+    note: str = ""
+
+
+class Present(_Part):
+    """The situation as of ``as_of``: one variant per descriptor, with why."""
+
+    scenario: dict[str, str]
+    tolerance: int = Field(default=0, ge=0)
+    note: str = ""
+    cites: Cites
+
+
+class System(_Part):
+    """The model of one geopolitical situation."""
+
+    id: Id
+    title: str = Field(min_length=1)
+    as_of: str
+    description: str = ""
+    sources: list[Source] = Field(default_factory=list)
+    actors: list[Actor] = Field(default_factory=list)
+    ties: list[Tie] = Field(default_factory=list)
+    descriptors: list[Descriptor] = Field(min_length=1)
+    impacts: list[Impact] = Field(default_factory=list)
+    present: Present | None = None
+    claims: list[Claim] = Field(default_factory=list)
+    indicators: list[Indicator] = Field(default_factory=list)
+    periods: PeriodPlan | None = None
+
+    _document: Any = PrivateAttr(default=None)
+
+    _as_of = field_validator("as_of", mode="before")(_check_partial_date)
+
+    def descriptor(self, descriptor_id: str) -> Descriptor:
+        """The descriptor with this id (KeyError if none)."""
+        for d in self.descriptors:
+            if d.id == descriptor_id:
+                return d
+        raise KeyError(descriptor_id)
+
+    def actor(self, code: str) -> Actor:
+        """The actor with this code (KeyError if none)."""
+        for a in self.actors:
+            if a.code == code:
+                return a
+        raise KeyError(code)
+
+    def source(self, source_id: str) -> Source:
+        """The source with this id (KeyError if none)."""
+        for s in self.sources:
+            if s.id == source_id:
+                return s
+        raise KeyError(source_id)
+
+    def impact_sections(self, source: str, target: str) -> list[Impact]:
+        """The judgement sections from descriptor ``source`` to descriptor ``target``."""
+        return [i for i in self.impacts if i.source == source and i.target == target]
+
+    @property
+    def n_scenarios(self) -> int:
+        """How many scenarios the descriptors span (the product of their variant counts)."""
+        n = 1
+        for d in self.descriptors:
+            n *= len(d.variants)
+        return n

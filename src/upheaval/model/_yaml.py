@@ -1,0 +1,295 @@
+"""Read and write a system as YAML: validation with line-accurate errors, comment-preserving saves."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import io
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, Field, TypeAdapter, ValidationError, field_validator
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import MarkedYAMLError
+
+from upheaval.errors import ModelError, Problem
+from upheaval.model._check import cross_check
+from upheaval.model._common import Id, _check_partial_date, _Part
+from upheaval.model._schema import (
+    Actor,
+    Claim,
+    Descriptor,
+    Impact,
+    Indicator,
+    PeriodPlan,
+    Present,
+    Source,
+    System,
+    Tie,
+)
+
+__all__ = ["dump_yaml", "parse_yaml", "read_yaml", "write_text_atomic", "write_yaml"]
+
+_LIST_PARTS: dict[str, type[BaseModel]] = {
+    "sources": Source,
+    "actors": Actor,
+    "ties": Tie,
+    "descriptors": Descriptor,
+    "impacts": Impact,
+    "claims": Claim,
+    "indicators": Indicator,
+}
+_OBJECT_PARTS: dict[str, type[BaseModel]] = {"present": Present, "periods": PeriodPlan}
+_SCALARS = ("id", "title", "as_of", "description")
+
+
+class _Header(_Part):
+    id: Id
+    title: str = Field(min_length=1)
+    as_of: str
+    description: str = ""
+
+    _as_of = field_validator("as_of", mode="before")(_check_partial_date)
+
+
+_HELP = {
+    "missing": "add this field",
+    "extra_forbidden": "remove it, or check its spelling against the model format in the README",
+    "less_than_equal": "impacts run from -3 to +3",
+    "greater_than_equal": "impacts run from -3 to +3",
+    "string_pattern_mismatch": "ids start with a letter and use letters, digits, '_' and '-'",
+    "too_short": "a descriptor needs at least two variants",
+}
+
+
+def _yaml() -> YAML:
+    y = YAML(typ="rt")
+    y.preserve_quotes = True
+    y.width = 4096
+    y.indent(mapping=2, sequence=4, offset=2)
+    return y
+
+
+def _locate(doc: Any, loc: tuple[Any, ...]) -> tuple[int, int]:
+    """1-based (line, column) of the value at ``loc`` in a ruamel document (best effort)."""
+    node, line, col = doc, 0, 0
+    if isinstance(doc, (CommentedMap, CommentedSeq)):
+        line, col = doc.lc.line + 1, doc.lc.col + 1
+    for key in loc:
+        try:
+            if isinstance(node, CommentedMap) and key in node:
+                pos = node.lc.value(key) if not isinstance(node[key], (CommentedMap, CommentedSeq)) else None
+                if pos is None:
+                    kpos = node.lc.key(key)
+                    line, col = kpos[0] + 1, kpos[1] + 1
+                else:
+                    line, col = pos[0] + 1, pos[1] + 1
+                node = node[key]
+            elif isinstance(node, CommentedSeq) and isinstance(key, int) and 0 <= key < len(node):
+                pos = node.lc.item(key)
+                line, col = pos[0] + 1, pos[1] + 1
+                node = node[key]
+            else:
+                break
+        except (KeyError, IndexError, AttributeError, TypeError):
+            break
+    return line, col
+
+
+def _field_path(loc: tuple[Any, ...]) -> str:
+    out = ""
+    for key in loc:
+        out += f"[{key}]" if isinstance(key, int) else (f".{key}" if out else str(key))
+    return out
+
+
+class _Locator:
+    """Turns a loc tuple into a Problem with line, column and the source line."""
+
+    def __init__(self, doc: Any, text: str) -> None:
+        self.doc = doc
+        self.lines = text.splitlines()
+
+    def problem(self, code: str, message: str, loc: tuple[Any, ...], help: str = "") -> Problem:
+        line, col = _locate(self.doc, loc)
+        src = self.lines[line - 1] if 0 < line <= len(self.lines) else ""
+        return Problem(code, message, _field_path(loc), line, col, help, src)
+
+
+def _pydantic_problems(err: ValidationError, prefix: tuple[Any, ...], at: _Locator) -> list[Problem]:
+    out = []
+    for e in err.errors(include_url=False):
+        loc = prefix + tuple(k for k in e["loc"] if not (isinstance(k, str) and k.startswith("function-")))
+        kind = e["type"]
+        msg = e["msg"]
+        if kind == "value_error":
+            msg = msg.removeprefix("Value error, ")
+        if kind == "extra_forbidden":
+            msg = f"unknown field `{loc[-1]}`"
+        elif kind == "missing":
+            msg = f"required field `{loc[-1]}` is missing"
+        elif kind == "literal_error":
+            msg = f"{msg}; got {e.get('input')!r}"
+        out.append(at.problem(kind.replace("_", "-"), msg, loc, _HELP.get(kind, "")))
+    return out
+
+
+def _plain(value: Any) -> Any:
+    """A ruamel value as plain Python (dates as ISO strings)."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, (_dt.date, _dt.datetime)):
+        return value.isoformat()[:10]
+    return value
+
+
+def parse_yaml(text: str, path: str | Path | None = None) -> System:
+    """Validate YAML text as a system; raise ModelError with every problem found.
+
+    Each top-level list item is validated on its own, so one bad item does not hide the
+    problems of the others; cross-references are then checked over the valid items.
+    """
+    at = _Locator(None, text)
+    try:
+        doc = _yaml().load(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
+        src = text.splitlines()[line - 1] if 0 < line <= len(text.splitlines()) else ""
+        raise ModelError(
+            str(path) if path else None,
+            [Problem("yaml-syntax", str(exc.problem or exc), "", line, col, "fix the YAML syntax here", src)],
+        ) from None
+    at.doc = doc
+    if not isinstance(doc, CommentedMap):
+        raise ModelError(
+            str(path) if path else None,
+            [Problem("not-a-mapping", "a model file must be a YAML mapping (id:, title:, descriptors: ...)", "", 1, 1)],
+        )
+    problems: list[Problem] = []
+    parts: dict[str, Any] = {}
+    known = set(_SCALARS) | set(_LIST_PARTS) | set(_OBJECT_PARTS)
+    for key in doc:
+        if key not in known:
+            problems.append(
+                at.problem("extra-forbidden", f"unknown top-level field `{key}`", (key,), _HELP["extra_forbidden"])
+            )
+    for key, part in _LIST_PARTS.items():
+        raw = doc.get(key)
+        items = []
+        if raw is None:
+            parts[key] = items
+            continue
+        if not isinstance(raw, list):
+            problems.append(
+                at.problem("list-type", f"`{key}` must be a list", (key,), f"write `{key}:` then `- ...` items")
+            )
+            continue
+        adapter = TypeAdapter(part)
+        for i, item in enumerate(raw):
+            try:
+                items.append((i, adapter.validate_python(_plain(item))))
+            except ValidationError as exc:
+                problems += _pydantic_problems(exc, (key, i), at)
+        parts[key] = items
+    for key, part in _OBJECT_PARTS.items():
+        if doc.get(key) is not None:
+            try:
+                parts[key] = TypeAdapter(part).validate_python(_plain(doc[key]))
+            except ValidationError as exc:
+                problems += _pydantic_problems(exc, (key,), at)
+    header = {k: _plain(doc.get(k)) for k in _SCALARS if doc.get(k) is not None}
+    try:
+        TypeAdapter(_Header).validate_python(header)
+    except ValidationError as exc:
+        problems += _pydantic_problems(exc, (), at)
+    if not doc.get("descriptors"):
+        problems.append(
+            at.problem(
+                "missing",
+                "a system needs at least one descriptor",
+                ("descriptors",),
+                "add `descriptors:` with variants",
+            )
+        )
+    problems += cross_check(parts, doc, at.problem)
+    if problems:
+        problems.sort(key=lambda p: (p.line or 10**9, p.column))
+        raise ModelError(str(path) if path else None, problems)
+    system = System.model_validate(_plain(doc))
+    system._document = doc
+    return system
+
+
+def read_yaml(path: str | Path) -> System:
+    """Load and validate a YAML model file."""
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ModelError(str(p), [Problem("not-found", "no such file", help="check the path")]) from None
+    except UnicodeDecodeError as exc:
+        raise ModelError(
+            str(p), [Problem("encoding", f"not UTF-8 text ({exc.reason})", help="save as UTF-8")]
+        ) from None
+    return parse_yaml(text, p)
+
+
+def _merge(doc: Any, new: Any) -> Any:
+    """Update a ruamel node in place to equal ``new``, keeping comments and order where it can."""
+    if isinstance(doc, CommentedMap) and isinstance(new, dict):
+        for key in [k for k in doc if k not in new]:
+            del doc[key]
+        for key, value in new.items():
+            if key in doc:
+                doc[key] = _merge(doc[key], value)
+            else:
+                doc[key] = value
+        return doc
+    if isinstance(doc, CommentedSeq) and isinstance(new, list):
+        for i, value in enumerate(new):
+            if i < len(doc):
+                doc[i] = _merge(doc[i], value)
+            else:
+                doc.append(value)
+        del doc[len(new) :]
+        return doc
+    return doc if _plain(doc) == new else new
+
+
+def _plain_system(system: System) -> dict[str, Any]:
+    return system.model_dump(by_alias=True, exclude_unset=True, exclude_none=True, mode="json")
+
+
+def dump_yaml(system: System) -> str:
+    """The system as YAML text; a system loaded from YAML keeps its comments and key order."""
+    doc = getattr(system, "_document", None)
+    new = _plain_system(system)
+    if doc is None:
+        doc = CommentedMap()
+    doc = _merge(doc, new)
+    buf = io.StringIO()
+    _yaml().dump(doc, buf)
+    return buf.getvalue()
+
+
+def write_text_atomic(path: str | Path, text: str | bytes) -> None:
+    """Write to a temporary file beside ``path``, then rename it over ``path``."""
+    target = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent or ".")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(text.encode("utf-8") if isinstance(text, str) else text)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_yaml(system: System, path: str | Path) -> None:
+    """Save the system as YAML, atomically."""
+    write_text_atomic(path, dump_yaml(system))
