@@ -1,0 +1,34 @@
+"""The JSON shape of a scenario set, shared by every view that prints one."""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = ["scenario_set_json"]
+
+
+def scenario_set_json(result: Any, system: Any) -> dict[str, Any]:
+    """``{"model", "descriptors", "scenarios", "complete", "seconds"}`` for a ScenarioSet of ``system``.
+
+    Each scenario carries its variant ids in descriptor order, their 0-based indices,
+    total impact score, inconsistency and consistency value.
+    """
+    cim = result.cim
+    return {
+        "model": system.id,
+        "descriptors": [
+            {"id": d.id, "label": d.label, "variants": [v.id for v in d.variants]} for d in system.descriptors
+        ],
+        "scenarios": [
+            {
+                "variants": [cim.variant_ids[i][int(k)] for i, k in enumerate(row)],
+                "indices": [int(k) for k in row],
+                "total_impact_score": int(result.total_impact_score[n]),
+                "inconsistency": int(result.inconsistency[n]),
+                "consistency_value": int(result.consistency_value[n]),
+            }
+            for n, row in enumerate(result.indices)
+        ],
+        "complete": bool(result.complete),
+        "seconds": round(float(result.seconds), 6),
+    }

@@ -1,0 +1,488 @@
+"""Exact search for the consistent scenarios (branch-and-bound), its estimate, and the heuristic fallback."""
+
+from __future__ import annotations
+
+import itertools
+import math
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from upheaval.cib._balance import batch_measures
+from upheaval.cib._compile import CrossImpactMatrix
+from upheaval.cib._kernels import prepare_bounds, search_kernel
+from upheaval.errors import EngineError, SearchBudgetExceeded
+
+__all__ = [
+    "ScenarioSet",
+    "SearchEstimate",
+    "check_random_state",
+    "estimate_search",
+    "find_consistent",
+    "heuristic_search",
+    "normalize_fixed",
+]
+
+Fixed = Mapping[int, Sequence[int]] | Mapping[str, str | Sequence[str]] | None
+
+
+def check_random_state(random_state: int | np.random.Generator | None) -> np.random.Generator:
+    """Turn ``random_state`` into a :class:`numpy.random.Generator`.
+
+    Parameters
+    ----------
+    random_state : int, numpy.random.Generator or None
+        Pass an int for reproducible results across calls; a Generator is used as is;
+        None draws fresh entropy from the operating system.
+
+    Examples
+    --------
+    >>> check_random_state(0).integers(10) == check_random_state(0).integers(10)
+    True
+    """
+    if random_state is None or isinstance(random_state, int | np.integer):
+        return np.random.default_rng(random_state)
+    if isinstance(random_state, np.random.Generator):
+        return random_state
+    raise EngineError(f"random_state must be an int, a numpy Generator or None; got {random_state!r}")
+
+
+def normalize_fixed(cim: CrossImpactMatrix, fixed: Fixed) -> dict[int, tuple[int, ...]]:
+    """``fixed`` as ``{descriptor index: sorted allowed variant indices}``.
+
+    Accepts ``{descriptor index: [variant indices]}`` or ``{descriptor id: variant id | [ids]}``.
+    Raises :class:`upheaval.errors.EngineError` for unknown names or out-of-range indices.
+    """
+    if not fixed:
+        return {}
+    out: dict[int, set[int]] = {}
+    for key, val in fixed.items():
+        if isinstance(key, int | np.integer):
+            i = int(key)
+            if not 0 <= i < cim.n_descriptors:
+                raise EngineError(f"fixed: descriptor index {i} out of range 0..{cim.n_descriptors - 1}")
+            vals = [val] if isinstance(val, int | np.integer) else list(val)
+            for v in vals:
+                if not 0 <= int(v) < cim.sizes[i]:
+                    raise EngineError(
+                        f"fixed: variant index {v} out of range for descriptor {cim.descriptor_ids[i]!r} "
+                        f"(0..{cim.sizes[i] - 1})"
+                    )
+                out.setdefault(i, set()).add(int(v))
+        else:
+            for i, vs in cim.fixed_indices({key: val}).items():
+                out.setdefault(i, set()).update(vs)
+    return {i: tuple(sorted(v)) for i, v in sorted(out.items())}
+
+
+@dataclass(frozen=True, eq=False)
+class ScenarioSet:
+    """Scenarios found by a search, with their measures.
+
+    Sorted by inconsistency (ascending), then total impact score (descending), then the
+    variant indices (lexicographic). ``complete`` is True only when an exact search
+    covered every scenario allowed by ``fixed``.
+    """
+
+    cim: CrossImpactMatrix
+    indices: np.ndarray
+    inconsistency: np.ndarray
+    consistency_value: np.ndarray
+    total_impact_score: np.ndarray
+    complete: bool
+    seconds: float
+    tolerance: int = 0
+    fixed: dict[int, tuple[int, ...]] = field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return int(self.indices.shape[0])
+
+    def names(self, k: int) -> dict[str, str]:
+        """Scenario ``k`` as ``{descriptor id: variant id}``."""
+        return self.cim.scenario_names(self.indices[k])
+
+    def signatures(self) -> np.ndarray:
+        """Each scenario's signature ``sum_i u_i * prod_{j<i} n_j`` (first descriptor least significant).
+
+        This is how tools compare scenario sets; see the ScenarioWizard oracle notes.
+        """
+        weights = np.concatenate([[1], np.cumprod(self.cim.sizes)[:-1]]).astype(object)
+        return np.array([int(np.dot(row.astype(object), weights)) for row in self.indices], dtype=object)
+
+    @classmethod
+    def from_indices(
+        cls,
+        cim: CrossImpactMatrix,
+        indices: np.ndarray,
+        *,
+        complete: bool,
+        seconds: float,
+        tolerance: int = 0,
+        fixed: dict[int, tuple[int, ...]] | None = None,
+    ) -> ScenarioSet:
+        """Measure and sort scenarios given as index rows (duplicates removed)."""
+        idx = np.asarray(indices, dtype=np.int64).reshape(-1, cim.n_descriptors)
+        if idx.shape[0]:
+            idx = np.unique(idx, axis=0)
+        inc, cval, tis = batch_measures(cim, idx)
+        keys = [idx[:, k] for k in range(cim.n_descriptors - 1, -1, -1)] + [-tis, inc]
+        order = np.lexsort(keys) if idx.shape[0] else np.arange(0)
+        return cls(
+            cim,
+            idx[order],
+            inc[order],
+            cval[order],
+            tis[order],
+            complete,
+            seconds,
+            tolerance,
+            dict(fixed or {}),
+        )
+
+
+@dataclass(frozen=True)
+class SearchEstimate:
+    """How long a complete search is expected to take.
+
+    ``n_subtrees`` is how many independent subtrees the search is split into,
+    ``sampled`` how many were timed, ``estimated_seconds`` the extrapolation.
+    """
+
+    n_scenarios: int
+    n_subtrees: int
+    sampled: int
+    estimated_seconds: float
+    components: int = 1
+
+
+class _Plan:
+    """A search split into components and, within each, subtrees (prefix assignments)."""
+
+    def __init__(self, cim: CrossImpactMatrix, tolerance: int, fixed: dict[int, tuple[int, ...]], full: bool):
+        self.cim = cim
+        self.tolerance = int(tolerance)
+        self.full = full
+        allowed = np.ones(cim.values.shape[0], dtype=np.bool_)
+        for i, vs in fixed.items():
+            off = int(cim.offsets[i])
+            allowed[off : off + cim.sizes[i]] = False
+            allowed[[off + v for v in vs]] = True
+        self.allowed = allowed
+        self.components = _components(cim) if full else [list(range(cim.n_descriptors))]
+        self.parts = []
+        for comp in self.components:
+            sub = _submatrix(cim, comp)
+            sub_allowed = np.concatenate(
+                [allowed[int(cim.offsets[i]) : int(cim.offsets[i]) + cim.sizes[i]] for i in comp]
+            )
+            sizes = np.asarray(sub.sizes, dtype=np.int64)
+            tables = prepare_bounds(sub.values, sizes, sub.offsets, sub_allowed)
+            prio = tables[-1]
+            subtrees = _split(sub, sizes, sub_allowed, prio)
+            self.parts.append((comp, sub, sizes, sub_allowed, tables, subtrees))
+        self.n_subtrees = sum(len(p[5]) for p in self.parts)
+
+    def run(self, part: int, subtree: int) -> np.ndarray:
+        """Solutions of one subtree of one component (rows in the component's descriptor order)."""
+        _, sub, sizes, _, tables, subtrees = self.parts[part]
+        allowed = subtrees[subtree]
+        sols, _ = search_kernel(sub.values, sizes, sub.offsets, self.tolerance, allowed, *tables, self.full)
+        return sols
+
+
+def _components(cim: CrossImpactMatrix) -> list[list[int]]:
+    """Weakly connected components of the influence graph (diagonal blocks ignored)."""
+    n = cim.n_descriptors
+    parent = list(range(n))
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    off = cim.offsets
+    for i in range(n):
+        rows = cim.values[off[i] : off[i] + cim.sizes[i]]
+        for j in range(n):
+            if i != j and np.any(rows[:, off[j] : off[j] + cim.sizes[j]]):
+                parent[find(i)] = find(j)
+    groups: dict[int, list[int]] = {}
+    for i in range(n):
+        groups.setdefault(find(i), []).append(i)
+    return list(groups.values())
+
+
+def _submatrix(cim: CrossImpactMatrix, comp: list[int]) -> CrossImpactMatrix:
+    if len(comp) == cim.n_descriptors:
+        return cim
+    cols = np.concatenate([np.arange(cim.offsets[i], cim.offsets[i] + cim.sizes[i]) for i in comp])
+    return CrossImpactMatrix(
+        cim.values[np.ix_(cols, cols)],
+        tuple(cim.sizes[i] for i in comp),
+        tuple(cim.descriptor_ids[i] for i in comp),
+        tuple(cim.variant_ids[i] for i in comp),
+    )
+
+
+def _split(sub: CrossImpactMatrix, sizes: np.ndarray, allowed: np.ndarray, prio: np.ndarray) -> list[np.ndarray]:
+    """Subtrees as allowed-masks: fix the most influencing descriptors until there are ~32 of them."""
+    if sub.n_scenarios < 2_000_000:
+        return [allowed]
+    order = np.argsort(-prio, kind="mergesort")
+    chosen: list[int] = []
+    count = 1
+    for i in order:
+        k = int(allowed[sub.offsets[i] : sub.offsets[i] + sizes[i]].sum())
+        if k <= 1:
+            continue
+        chosen.append(int(i))
+        count *= k
+        if count >= 32:
+            break
+    choices = [[v for v in range(sizes[i]) if allowed[sub.offsets[i] + v]] for i in chosen]
+    out = []
+    for combo in itertools.product(*choices):
+        mask = allowed.copy()
+        for i, v in zip(chosen, combo, strict=True):
+            off = int(sub.offsets[i])
+            mask[off : off + sizes[i]] = False
+            mask[off + v] = True
+        out.append(mask)
+    return out
+
+
+def _check_tolerance(tolerance: int) -> int:
+    if int(tolerance) != tolerance or tolerance < 0:
+        raise EngineError(f"tolerance must be a non-negative integer; got {tolerance!r}")
+    return int(tolerance)
+
+
+def _sample_timing(plan: _Plan, rng: np.random.Generator, max_seconds: float) -> tuple[float, dict]:
+    """Time a random sample of subtrees; return (estimated total seconds, results of the timed subtrees)."""
+    done: dict[tuple[int, int], np.ndarray] = {}
+    total_est = 0.0
+    for p, part in enumerate(plan.parts):
+        n = len(part[5])
+        perm = rng.permutation(n)
+        spent = 0.0
+        timed = 0
+        for s in perm:
+            t0 = time.perf_counter()
+            done[(p, int(s))] = plan.run(p, int(s))
+            spent += time.perf_counter() - t0
+            timed += 1
+            if spent > max_seconds / max(1, len(plan.parts)) or timed >= max(3, n // 8):
+                break
+        total_est += spent / timed * n
+    return total_est, done
+
+
+def estimate_search(
+    cim: CrossImpactMatrix, tolerance: int = 0, fixed: Fixed = None, *, sample_seconds: float = 0.5, random_state=0
+) -> SearchEstimate:
+    """Estimate how long :func:`find_consistent` will take, by timing a random sample of its subtrees.
+
+    The search is split into independent components of the influence graph and, within
+    each, into subtrees by fixing its most influencing descriptors; a random sample of
+    subtrees is searched (for at most about ``sample_seconds``) and the mean time per
+    subtree extrapolated. Small searches are simply run, so the estimate is exact.
+
+    Parameters
+    ----------
+    cim : CrossImpactMatrix
+    tolerance : int
+        Maximum inconsistency accepted (0: strictly consistent).
+    fixed : mapping, optional
+        Allowed variants per descriptor, as for :func:`find_consistent`.
+    sample_seconds : float
+        Time to spend on the sample.
+    random_state : int, numpy.random.Generator or None
+        Which subtrees are sampled.
+
+    Returns
+    -------
+    SearchEstimate
+
+    References
+    ----------
+    .. [1] W. Weimer-Jehle: Cross-impact balances: A system-theoretical approach to
+       cross-impact analysis. Technological Forecasting & Social Change 73:334--361, 2006.
+    """
+    tolerance = _check_tolerance(tolerance)
+    plan = _Plan(cim, tolerance, normalize_fixed(cim, fixed), True)
+    est, done = _sample_timing(plan, check_random_state(random_state), sample_seconds)
+    return SearchEstimate(cim.n_scenarios, plan.n_subtrees, len(done), est, len(plan.components))
+
+
+def find_consistent(
+    cim: CrossImpactMatrix,
+    tolerance: int = 0,
+    fixed: Fixed = None,
+    *,
+    budget_seconds: float | None = None,
+    progress: Callable[[float], None] | None = None,
+    _full: bool = True,
+) -> ScenarioSet:
+    """All scenarios whose inconsistency is at most ``tolerance``, by a complete exact search.
+
+    A depth-first branch-and-bound (compiled with numba) assigns one descriptor at a time
+    and keeps the impact balances up to date incrementally. A branch is cut when some
+    assigned descriptor's chosen variant can no longer come within ``tolerance`` of a rival
+    even if every unassigned descriptor took the variant most favourable to it (a sound
+    bound, so nothing consistent is lost); forward checking removes variants of unassigned
+    descriptors that can no longer be chosen consistently and branches on the descriptor
+    with the fewest left. Independent parts of the influence graph are searched separately
+    and their consistent sets combined as a product. Balances count the diagonal blocks,
+    as ScenarioWizard does [1]_.
+
+    Parameters
+    ----------
+    cim : CrossImpactMatrix
+    tolerance : int, default 0
+        Maximum inconsistency accepted.
+    fixed : mapping, optional
+        ``{descriptor index: [variant indices]}`` or ``{descriptor id: variant id | [variant ids]}``:
+        only these variants are allowed for these descriptors.
+    budget_seconds : float, optional
+        If set, the search is first estimated (:func:`estimate_search`) and
+        :class:`upheaval.errors.SearchBudgetExceeded` raised when the estimate exceeds it.
+    progress : callable, optional
+        Called with the fraction done (0..1) after each subtree.
+
+    Returns
+    -------
+    ScenarioSet
+        With ``complete=True``.
+
+    Raises
+    ------
+    SearchBudgetExceeded
+        When the estimated time exceeds ``budget_seconds``; the message says how to run
+        :func:`heuristic_search` instead.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from upheaval.cib import CrossImpactMatrix, find_consistent
+    >>> cim = CrossImpactMatrix(np.array([[0, 0, 2, -2], [0, 0, -1, 1], [3, -3, 0, 0], [-1, 1, 0, 0]]), (2, 2))
+    >>> found = find_consistent(cim)
+    >>> found.indices.tolist(), found.total_impact_score.tolist()
+    ([[0, 0], [1, 1]], [5, 2])
+
+    References
+    ----------
+    .. [1] W. Weimer-Jehle: Cross-impact balances: A system-theoretical approach to
+       cross-impact analysis. Technological Forecasting & Social Change 73:334--361, 2006.
+       https://doi.org/10.1016/j.techfore.2005.06.005
+    """
+    tolerance = _check_tolerance(tolerance)
+    fixed_n = normalize_fixed(cim, fixed)
+    t0 = time.perf_counter()
+    plan = _Plan(cim, tolerance, fixed_n, _full)
+    done: dict[tuple[int, int], np.ndarray] = {}
+    if budget_seconds is not None:
+        est, done = _sample_timing(plan, np.random.default_rng(0), min(0.5, budget_seconds / 4))
+        if est > budget_seconds:
+            raise SearchBudgetExceeded(
+                f"a complete search of {cim.n_scenarios:,} scenarios is estimated to take {est:,.1f} s, "
+                f"more than the budget of {budget_seconds:g} s; raise the budget, fix some descriptors, "
+                "or run the incomplete heuristic instead: "
+                "upheaval.cib.heuristic_search(cim, tolerance, fixed, n_starts=10_000, random_state=0)"
+            )
+    results: list[np.ndarray] = []
+    total = plan.n_subtrees
+    k = 0
+    for p, part in enumerate(plan.parts):
+        comp_sols = []
+        for s in range(len(part[5])):
+            sols = done.pop((p, s), None)
+            if sols is None:
+                sols = plan.run(p, s)
+            comp_sols.append(sols)
+            k += 1
+            if progress is not None:
+                progress(k / total)
+        results.append(np.concatenate(comp_sols, axis=0) if comp_sols else np.empty((0, len(part[0])), np.int64))
+    indices = _product(cim, plan.components, results)
+    return ScenarioSet.from_indices(
+        cim, indices, complete=True, seconds=time.perf_counter() - t0, tolerance=tolerance, fixed=fixed_n
+    )
+
+
+def _product(cim: CrossImpactMatrix, comps: list[list[int]], parts: list[np.ndarray]) -> np.ndarray:
+    """Combine per-component solutions into full scenarios (their Cartesian product)."""
+    n_total = math.prod(p.shape[0] for p in parts)
+    if n_total > 50_000_000:
+        raise EngineError(
+            f"{n_total:,} consistent scenarios: too many to list; fix some descriptors or lower the tolerance"
+        )
+    out = np.zeros((n_total, cim.n_descriptors), dtype=np.int64)
+    if n_total == 0:
+        return out
+    rep = n_total
+    tile = 1
+    for comp, sols in zip(comps, parts, strict=True):
+        m = sols.shape[0]
+        rep //= m
+        block = np.repeat(sols, rep, axis=0)
+        block = np.tile(block, (tile, 1))
+        out[:, comp] = block
+        tile *= m
+    return out
+
+
+def heuristic_search(
+    cim: CrossImpactMatrix,
+    tolerance: int = 0,
+    fixed: Fixed = None,
+    n_starts: int = 1000,
+    random_state: int | np.random.Generator | None = None,
+) -> ScenarioSet:
+    """Consistent scenarios reachable by global succession from random starts (incomplete).
+
+    Draws ``n_starts`` random scenarios (respecting ``fixed``), runs global succession
+    from each [1]_ and keeps the ends whose inconsistency is at most ``tolerance`` and that
+    respect ``fixed``. Fast on any size, but it may miss consistent scenarios, so the
+    result has ``complete=False``. Use it when :func:`find_consistent` is too slow.
+
+    Parameters
+    ----------
+    cim : CrossImpactMatrix
+    tolerance : int
+    fixed : mapping, optional
+    n_starts : int
+    random_state : int, numpy.random.Generator or None
+        Pass an int for reproducible results across calls.
+
+    Returns
+    -------
+    ScenarioSet
+
+    References
+    ----------
+    .. [1] W. Weimer-Jehle: Cross-impact balances: A system-theoretical approach to
+       cross-impact analysis. Technological Forecasting & Social Change 73:334--361, 2006.
+    """
+    from upheaval.cib._kernels import succession_kernel
+
+    tolerance = _check_tolerance(tolerance)
+    fixed_n = normalize_fixed(cim, fixed)
+    rng = check_random_state(random_state)
+    t0 = time.perf_counter()
+    starts = np.empty((int(n_starts), cim.n_descriptors), dtype=np.int64)
+    for i, size in enumerate(cim.sizes):
+        choices = np.asarray(fixed_n.get(i, range(size)), dtype=np.int64)
+        starts[:, i] = rng.choice(choices, size=int(n_starts))
+    ends, _ = succession_kernel(cim.values, np.asarray(cim.sizes, np.int64), cim.offsets, starts, False, 1000)
+    if ends.shape[0]:
+        ends = np.unique(ends, axis=0)
+    inc, _, _ = batch_measures(cim, ends)
+    keep = inc <= tolerance
+    for i, vs in fixed_n.items():
+        keep &= np.isin(ends[:, i], vs)
+    return ScenarioSet.from_indices(
+        cim, ends[keep], complete=False, seconds=time.perf_counter() - t0, tolerance=tolerance, fixed=fixed_n
+    )

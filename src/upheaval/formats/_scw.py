@@ -1,0 +1,336 @@
+"""Read and write ScenarioWizard project files (``.scw``)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+
+from upheaval.errors import ModelError, Problem
+
+__all__ = ["read_scw", "write_scw"]
+
+_ID_BAD = re.compile(r"[^A-Za-z0-9_\-]+")
+_HELP_LAYOUT = (
+    "a .scw file has the header lines `$ ScenarioWizard ...` and the file name, then sections each ended by a "
+    "line starting with `#`: structure, short names, (empty), colours, (empty), the matrix, texts"
+)
+
+
+def _make_id(name: str, taken: set[str], fallback: str) -> str:
+    """A valid, unique id (``^[A-Za-z][A-Za-z0-9_-]*$``) derived from a display name."""
+    base = _ID_BAD.sub("_", name.strip()).strip("_") or fallback
+    if not base[0].isalpha():
+        base = f"{fallback}_{base}"
+    base = base[:70]
+    cand = base
+    k = 2
+    while cand in taken:
+        cand = f"{base}_{k}"
+        k += 1
+    taken.add(cand)
+    return cand
+
+
+class _Lines:
+    """The file's lines with 1-based numbers, and a cursor."""
+
+    def __init__(self, path: Path, text: str):
+        self.path = path
+        self.lines = text.splitlines()
+        self.pos = 0
+
+    def problem(self, code: str, message: str, line: int, help: str = "", column: int = 1) -> ModelError:
+        src = self.lines[line - 1] if 0 < line <= len(self.lines) else ""
+        return ModelError(
+            str(self.path),
+            [Problem(code, message, line=line, column=column, help=help or _HELP_LAYOUT, source_line=src)],
+        )
+
+    def next(self, what: str) -> str:
+        if self.pos >= len(self.lines):
+            raise self.problem(
+                "missing-section",
+                f"the file ends before {what}",
+                len(self.lines),
+                help=_HELP_LAYOUT,
+            )
+        line = self.lines[self.pos]
+        self.pos += 1
+        return line
+
+    @property
+    def lineno(self) -> int:
+        """1-based number of the line last returned by :meth:`next`."""
+        return self.pos
+
+
+def _decode(raw: bytes) -> str:
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw.decode("cp1252", errors="replace")
+
+
+def _read_quoted(lines: _Lines) -> str:
+    """A VB-style quoted string (``""`` escapes a quote), possibly over several lines."""
+    first = lines.next("a quoted text")
+    start = lines.lineno
+    if not first.startswith('"'):
+        raise lines.problem("bad-text", "expected a quoted text", start, help='texts are written as "..."')
+    buf = first[1:]
+    parts: list[str] = []
+    while True:
+        i = 0
+        while i < len(buf):
+            if buf[i] == '"':
+                if i + 1 < len(buf) and buf[i + 1] == '"':
+                    parts.append('"')
+                    i += 2
+                    continue
+                return "".join(parts)
+            parts.append(buf[i])
+            i += 1
+        parts.append("\n")
+        if lines.pos >= len(lines.lines):
+            raise lines.problem("bad-text", "a quoted text is never closed", start, help='close the text with "')
+        buf = lines.next("the end of a quoted text")
+
+
+def read_scw(path: str | Path):
+    """Read a ScenarioWizard ``.scw`` project into a :class:`upheaval.model.System`.
+
+    The structure (descriptors and variants) and the cross-impact matrix are read; nonzero
+    diagonal blocks become ``Impact(diagonal=True)``, as ScenarioWizard counts them in the
+    impact balance (Weimer-Jehle 2006). Descriptor and variant names become valid ids
+    (the original name is kept as ``label``); descriptions and judgement texts become the
+    descriptors' ``description`` and the impacts' ``rationale``. The system id is the file
+    stem; ``as_of`` is fixed to ``"2018"`` so reading is deterministic.
+    Accepts LF and CRLF, UTF-8 and Windows-1252.
+
+    Raises
+    ------
+    upheaval.errors.ModelError
+        With file, line and a help text, for missing sections, a wrong row width or a
+        cell that is not an integer.
+
+    References
+    ----------
+    .. [1] W. Weimer-Jehle: Cross-impact balances: A system-theoretical approach to
+       cross-impact analysis. Technological Forecasting & Social Change 73:334--361, 2006.
+    """
+    path = Path(path)
+    lines = _Lines(path, _decode(path.read_bytes()))
+    head = lines.next("the header")
+    if not head.startswith("$"):
+        raise lines.problem(
+            "not-scw",
+            "this does not look like a ScenarioWizard file",
+            1,
+            help="line 1 should be `$ ScenarioWizard 4.0`",
+        )
+    lines.next("the file name line")
+    # section 0: structure
+    descriptors: list[tuple[str, list[str], int]] = []
+    while True:
+        line = lines.next("the end of the structure section (a `#` line)")
+        if line.startswith("#"):
+            break
+        if line.startswith("&"):
+            descriptors.append((line[1:].strip(), [], lines.lineno))
+        elif line.startswith(" -") or line.startswith("-"):
+            if not descriptors:
+                raise lines.problem(
+                    "bad-structure", "a variant before any descriptor", lines.lineno, help="start with `&Descriptor`"
+                )
+            descriptors[-1][1].append(line.split("-", 1)[1].strip())
+        elif line.strip():
+            raise lines.problem(
+                "bad-structure",
+                "expected `&Descriptor` or ` -Variant`",
+                lines.lineno,
+                help="descriptor lines start with `&`, variant lines with ` -`",
+            )
+    if not descriptors:
+        raise lines.problem("bad-structure", "no descriptors in the structure section", lines.lineno)
+    for name, variants, lineno in descriptors:
+        if len(variants) < 2:
+            raise lines.problem(
+                "bad-structure",
+                f"descriptor `{name}` has {len(variants)} variant(s); CIB needs at least two",
+                lineno,
+                help="add ` -Variant` lines below the descriptor",
+            )
+    # sections 1-4: short names, (empty), colours, (empty)
+    for k in range(1, 5):
+        while not lines.next(f"the end of section {k}").startswith("#"):
+            pass
+    sizes = [len(v) for _, v, _ in descriptors]
+    n_var = sum(sizes)
+    values = np.zeros((n_var, n_var), dtype=np.int64)
+    for r in range(n_var):
+        line = lines.next(f"matrix row {r + 1} of {n_var}")
+        if line.startswith("#"):
+            raise lines.problem(
+                "missing-rows",
+                f"the matrix has {r} rows; the structure has {n_var} variants",
+                lines.lineno,
+                help="write one matrix row per variant",
+            )
+        cells = line.split(",")
+        if len(cells) != n_var:
+            raise lines.problem(
+                "row-width",
+                f"matrix row {r + 1} has {len(cells)} cells; the structure has {n_var} variants",
+                lines.lineno,
+                help=f"every row needs {n_var} comma-separated integers",
+            )
+        col = 1
+        for c, cell in enumerate(cells):
+            try:
+                values[r, c] = int(cell.strip())
+            except ValueError:
+                raise lines.problem(
+                    "bad-cell",
+                    f"matrix cell `{cell.strip()}` (row {r + 1}, column {c + 1}) is not an integer",
+                    lines.lineno,
+                    help="cells are integers such as ` 0 ` or `-2 `",
+                    column=col,
+                ) from None
+            col += len(cell) + 1
+    end = lines.next("the `#` line after the matrix")
+    if not end.startswith("#"):
+        raise lines.problem(
+            "extra-rows",
+            f"more matrix rows than the {n_var} variants of the structure",
+            lines.lineno,
+            help="remove the extra row or add the missing variant to the structure",
+        )
+    # section 6: texts (optional, tolerant)
+    descriptions = [""] * len(descriptors)
+    judgements: dict[tuple[int, int], str] = {}
+    try:
+        if lines.pos < len(lines.lines) and lines.lines[lines.pos].startswith("# 0-0"):
+            lines.next("texts")
+            _read_quoted(lines)
+            for i in range(len(descriptors)):
+                lines.next("a descriptor text header")
+                descriptions[i] = _read_quoted(lines)
+            n = len(descriptors)
+            for i in range(n):
+                for j in range(n):
+                    lines.next("a judgement text header")
+                    judgements[(i, j)] = _read_quoted(lines)
+    except ModelError:
+        pass  # texts are optional extras; the structure and matrix are what matters
+    return _build_system(path, descriptors, sizes, values, descriptions, judgements)
+
+
+def _build_system(path, descriptors, sizes, values, descriptions, judgements):
+    from upheaval.model import Descriptor, Impact, System, Variant
+
+    taken: set[str] = set()
+    d_ids = [_make_id(name, taken, f"D{k + 1}") for k, (name, _, _) in enumerate(descriptors)]
+    descs = []
+    v_ids_all = []
+    for k, (name, variants, _) in enumerate(descriptors):
+        vt: set[str] = set()
+        v_ids = [_make_id(v, vt, f"v{m + 1}") for m, v in enumerate(variants)]
+        v_ids_all.append(v_ids)
+        descs.append(
+            Descriptor(
+                id=d_ids[k],
+                label=name or d_ids[k],
+                description=descriptions[k],
+                variants=[Variant(id=vid, label=v or vid) for vid, v in zip(v_ids, variants, strict=True)],
+            )
+        )
+    offsets = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+    impacts = []
+    n = len(descriptors)
+    for i in range(n):
+        for j in range(n):
+            block = values[offsets[i] : offsets[i] + sizes[i], offsets[j] : offsets[j] + sizes[j]]
+            text = judgements.get((i, j), "")
+            if not block.any() and not text:
+                continue
+            cells = {
+                v_ids_all[i][a]: {v_ids_all[j][b]: int(block[a, b]) for b in range(sizes[j]) if block[a, b]}
+                for a in range(sizes[i])
+            }
+            cells = {a: row for a, row in cells.items() if row}
+            fields = {"from": d_ids[i], "to": d_ids[j], "values": cells, "rationale": text, "diagonal": i == j}
+            if block.size and np.abs(block).max() > 3:
+                # ScenarioWizard allows strengths beyond -3..+3; keep them exactly (no range validation)
+                impacts.append(Impact.model_construct(source=d_ids[i], target=d_ids[j], **_rest(fields)))
+            else:
+                impacts.append(Impact.model_validate(fields))
+    stem = path.stem
+    sys_id = _make_id(stem, set(), "scw")
+    return System(
+        id=sys_id,
+        title=stem,
+        as_of="2018",
+        description=f"Imported from the ScenarioWizard file {path.name}.",
+        descriptors=descs,
+        impacts=impacts,
+    )
+
+
+def _rest(fields: dict) -> dict:
+    return {k: v for k, v in fields.items() if k not in ("from", "to")} | {"cites": [], "uncertainty": 0}
+
+
+def _vb_int(v: int) -> str:
+    return (f" {v}" if v >= 0 else str(v)) + " "
+
+
+def _vb_text(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
+
+
+def write_scw(system, path: str | Path) -> None:
+    """Write a :class:`upheaval.model.System` as a ScenarioWizard ``.scw`` project, atomically.
+
+    Reproduces ScenarioWizard 4.0's layout (structure, short names, colours, matrix, texts)
+    so that :func:`read_scw` reads back the same matrix and names. Descriptor and variant
+    labels are written as the names; descriptions and the first judgement section's
+    rationale per descriptor pair as the texts.
+    """
+    from upheaval.cib import compile_system
+    from upheaval.model import write_text_atomic
+
+    path = Path(path)
+    cim = compile_system(system)
+    out = ["$ ScenarioWizard 4.0", path.name]
+    for d in system.descriptors:
+        out.append("&" + _one_line(d.label))
+        out += [" -" + _one_line(v.label) for v in d.variants]
+    out.append("#")
+    for d in system.descriptors:
+        out.append("&")
+        out += [" "] * len(d.variants)
+    out.append("#")
+    out.append("#")
+    out += ["FFFFFF"] * cim.values.shape[0]
+    out.append("#")
+    out.append("#")
+    out += [",".join(_vb_int(int(v)) for v in row) for row in cim.values]
+    out.append("#")
+    out.append("# 0-0")
+    out.append(_vb_text(system.description if False else ""))
+    for d in system.descriptors:
+        out.append("# " + _one_line(d.label))
+        out.append(_vb_text(d.description))
+    for a in system.descriptors:
+        for b in system.descriptors:
+            out.append(f"# {_one_line(a.label)} -> {_one_line(b.label)}")
+            texts = [s.rationale for s in system.impact_sections(a.id, b.id) if s.rationale]
+            out.append(_vb_text("\n".join(texts)))
+    out += ["#", "#"]
+    write_text_atomic(path, ("\r\n".join(out) + "\r\n").encode("cp1252", errors="replace"))
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
