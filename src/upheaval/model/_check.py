@@ -38,8 +38,8 @@ class _Checker:
         self.doc = doc
         self.problem = problem
         self.out: list[Problem] = []
-        self.sources = {s.id: s for _, s in parts.get("sources", [])} | {
-            k: None for k in _raw_ids(doc, "sources", "id")
+        self.sources = {k: None for k in _raw_ids(doc, "sources", "id")} | {
+            s.id: s for _, s in parts.get("sources", [])
         }
         self.actors = _raw_ids(doc, "actors", "code")
         self.ties = _raw_ids(doc, "ties", "id")

@@ -147,6 +147,25 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def _salvage(adapter: TypeAdapter, plain: Any, exc: ValidationError) -> Any:
+    """The item with its invalid leaves dropped, if that validates: so its references still get checked."""
+    for e in exc.errors():
+        loc = e["loc"]
+        if e["type"] == "missing" or not loc:
+            return None
+        node = plain
+        try:
+            for key in loc[:-1]:
+                node = node[key]
+            del node[loc[-1]]
+        except (KeyError, IndexError, TypeError):
+            return None
+    try:
+        return adapter.validate_python(plain)
+    except ValidationError:
+        return None
+
+
 def parse_yaml(text: str, path: str | Path | None = None) -> System:
     """Validate YAML text as a system; raise ModelError with every problem found.
 
@@ -195,6 +214,9 @@ def parse_yaml(text: str, path: str | Path | None = None) -> System:
                 items.append((i, adapter.validate_python(_plain(item))))
             except ValidationError as exc:
                 problems += _pydantic_problems(exc, (key, i), at)
+                salvaged = _salvage(adapter, _plain(item), exc)
+                if salvaged is not None:
+                    items.append((i, salvaged))
         parts[key] = items
     for key, part in _OBJECT_PARTS.items():
         if doc.get(key) is not None:

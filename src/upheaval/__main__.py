@@ -1,0 +1,5 @@
+"""``python -m upheaval`` runs the command line."""
+
+from upheaval.cli import main
+
+main()

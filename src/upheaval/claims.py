@@ -1,0 +1,153 @@
+"""Evaluate a system's claims: conclusions written as checks over its consistent scenarios."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from upheaval import cib
+from upheaval.model import Claim, System
+
+__all__ = ["ClaimResult", "check_claims", "matches"]
+
+
+@dataclass(frozen=True)
+class ClaimResult:
+    """The outcome of one claim: whether it holds, why, and the scenarios that decide it.
+
+    ``scenarios`` holds deciding scenarios as ``{descriptor: variant}`` mappings: the
+    counterexamples when a claim fails, otherwise the scenarios that support it.
+    """
+
+    id: str
+    text: str
+    cites: list[str]
+    passed: bool
+    detail: str
+    scenarios: list[dict[str, str]] = field(default_factory=list)
+
+    def to_json(self) -> dict:
+        """The JSON shape of ``upheaval check --json``."""
+        return {
+            "id": self.id,
+            "text": self.text,
+            "cites": self.cites,
+            "passed": self.passed,
+            "detail": self.detail,
+            "scenarios": self.scenarios,
+        }
+
+
+def matches(
+    cim: cib.CrossImpactMatrix, indices: np.ndarray, condition: Mapping[str, str | Sequence[str]]
+) -> np.ndarray:
+    """Boolean mask of the scenarios (rows of ``indices``) that satisfy ``condition``.
+
+    A condition maps descriptors to a variant or a list of acceptable variants.
+    """
+    mask = np.ones(len(indices), dtype=bool)
+    for d, allowed in cim.fixed_indices(condition).items():
+        mask &= np.isin(indices[:, d], allowed)
+    return mask
+
+
+def _describe(condition: Mapping[str, str | Sequence[str]]) -> str:
+    parts = []
+    for d, v in condition.items():
+        parts.append(f"{d}={'|'.join(v) if not isinstance(v, str) else v}")
+    return ", ".join(parts) or "(any)"
+
+
+def _names(cim: cib.CrossImpactMatrix, rows: np.ndarray, limit: int = 5) -> list[dict[str, str]]:
+    return [cim.scenario_names(r) for r in rows[:limit]]
+
+
+def _consistent(cim: cib.CrossImpactMatrix, tolerance: int, given) -> np.ndarray:
+    # TEMPORARY until cib.find_consistent lands: brute force, then filter by the fixed variants.
+    if hasattr(cib, "find_consistent"):
+        return cib.find_consistent(cim, tolerance, given or None).indices
+    sc, _, _ = cib.brute_force_consistent(cim, tolerance)
+    return sc[matches(cim, sc, given or {})] if given else sc
+
+
+def _inconsistency(cim: cib.CrossImpactMatrix, scenario: np.ndarray) -> int:
+    if hasattr(cib, "inconsistency"):
+        return int(cib.inconsistency(cim, scenario))
+    rows = scenario + cim.offsets
+    bal = cim.values[rows].sum(axis=0)
+    return int(max(bal[o : o + n].max() - bal[o + z] for o, n, z in zip(cim.offsets, cim.sizes, scenario, strict=True)))
+
+
+def _evaluate(cim: cib.CrossImpactMatrix, claim: Claim) -> tuple[bool, str, list[dict[str, str]]]:
+    chk = claim.check
+    if chk.kind == "consistent":
+        scenario = cim.scenario_indices(chk.scenario)
+        inc = _inconsistency(cim, scenario)
+        ok = inc <= chk.tolerance
+        return ok, f"inconsistency {inc} (tolerance {chk.tolerance})", [chk.scenario]
+    idx = _consistent(cim, chk.tolerance, chk.given)
+    given = f" given {_describe(chk.given)}" if chk.given else ""
+    if chk.kind == "implies":
+        sel = idx[matches(cim, idx, chk.if_)]
+        bad = sel[~matches(cim, sel, chk.then)]
+        if len(sel) == 0:
+            return False, f"vacuous: no consistent scenario{given} matches {_describe(chk.if_)}", []
+        if len(bad):
+            return (
+                False,
+                f"{len(bad)} of {len(sel)} consistent scenarios{given} with {_describe(chk.if_)} "
+                f"do not have {_describe(chk.then)}",
+                _names(cim, bad),
+            )
+        return (
+            True,
+            f"all {len(sel)} consistent scenarios{given} with {_describe(chk.if_)} have {_describe(chk.then)}",
+            _names(cim, sel),
+        )
+    if chk.kind in ("exists", "never"):
+        hit = idx[matches(cim, idx, chk.match)]
+        what = f"{len(hit)} of {len(idx)} consistent scenarios{given} match {_describe(chk.match)}"
+        return (len(hit) > 0) == (chk.kind == "exists"), what, _names(cim, hit)
+    # lowers
+    base = _consistent(cim, chk.tolerance, chk.baseline)
+    if len(idx) == 0 or len(base) == 0:
+        which = "intervention" if len(idx) == 0 else "baseline"
+        return False, f"no consistent scenario under the {which}: nothing to compare", []
+    share = matches(cim, idx, chk.outcome).mean()
+    share0 = matches(cim, base, chk.outcome).mean()
+    ok = share0 > 0 and share <= chk.at_most * share0
+    baseline = _describe(chk.baseline) if chk.baseline else "no intervention"
+    detail = (
+        f"share with {_describe(chk.outcome)}: {share:.0%} of {len(idx)} scenarios{given}, "
+        f"against {share0:.0%} of {len(base)} under {baseline} (required ratio <= {chk.at_most:g})"
+    )
+    return bool(ok), detail, _names(cim, idx[matches(cim, idx, chk.outcome)])
+
+
+def check_claims(system: System, cim: cib.CrossImpactMatrix | None = None) -> list[ClaimResult]:
+    """Evaluate every claim of ``system`` against its consistent scenarios.
+
+    Parameters
+    ----------
+    system : System
+        A validated system.
+    cim : CrossImpactMatrix, optional
+        Its compiled matrix (compiled here when not given).
+    """
+    cim = cim if cim is not None else cib.compile_system(system)
+    out = []
+    for claim in system.claims:
+        passed, detail, scenarios = _evaluate(cim, claim)
+        out.append(
+            ClaimResult(
+                id=claim.id,
+                text=claim.text,
+                cites=[c.label() for c in claim.cites],
+                passed=passed,
+                detail=detail,
+                scenarios=scenarios,
+            )
+        )
+    return out

@@ -1,0 +1,34 @@
+"""The ``upheaval`` command line."""
+
+from __future__ import annotations
+
+import importlib
+
+import typer
+
+__all__ = ["app", "main"]
+
+app = typer.Typer(
+    name="upheaval",
+    help="Model geopolitical systems: actors, ties and Cross-Impact Balance (CIB) scenarios.\n\n"
+    "MODEL is a model file (.yaml, .yml, .scw) or a built-in model name; omitted, it is the "
+    "built-in dprk-ukraine-2024. Exit codes: 0 ok, 1 a check failed or the engine could not "
+    "answer, 2 invalid model or usage, 130 interrupted.",
+    no_args_is_help=True,
+    rich_markup_mode="rich",
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+# Each module registers its commands on ``app`` when imported.
+for _name in ("_core", "_analysis", "_report", "_events", "_web"):
+    try:
+        importlib.import_module(f"upheaval.cli.{_name}")
+    except ModuleNotFoundError as _exc:  # a command group not yet present in this build
+        if _exc.name != f"upheaval.cli.{_name}":
+            raise
+
+
+def main() -> None:
+    """Entry point of the console script."""
+    app()

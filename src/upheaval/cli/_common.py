@@ -1,0 +1,147 @@
+"""What every command shares: the MODEL argument, error handling, JSON output, progress bars."""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+from upheaval.errors import ModelError, UpheavalError
+from upheaval.model import System, load_system
+
+__all__ = [
+    "EXIT_FAILED",
+    "EXIT_INVALID",
+    "ModelArg",
+    "console",
+    "emit_json",
+    "err",
+    "fail",
+    "handle_errors",
+    "load_model",
+    "parse_assignments",
+    "search_progress",
+]
+
+console = Console(highlight=False)
+err = Console(stderr=True, highlight=False)
+
+EXIT_FAILED = 1  # a check failed, or the engine could not answer
+EXIT_INVALID = 2  # invalid model or usage
+
+ModelArg = Annotated[
+    str | None,
+    typer.Argument(
+        help="A model file (.yaml, .yml, .scw) or a built-in model name; the built-in dprk-ukraine-2024 when omitted.",
+        show_default=False,
+    ),
+]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def fail(message: str, code: int = EXIT_FAILED, help: str = "") -> typer.Exit:
+    """Print ``error: message`` (and ``help:``) on stderr; return the Exit to raise."""
+    err.print(f"[bold red]error[/]: {message}", markup=True)
+    if help:
+        err.print(f"  [cyan]help[/]: {help}", markup=True)
+    return typer.Exit(code)
+
+
+def handle_errors(func: F) -> F:
+    """Turn upheaval's errors and Ctrl-C into clear messages and exit codes, never a traceback."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except ModelError as exc:
+            err.print(exc.render(), markup=False, highlight=False, soft_wrap=True)
+            raise typer.Exit(EXIT_INVALID) from None
+        except UpheavalError as exc:
+            raise fail(str(exc)) from None
+        except KeyboardInterrupt:
+            err.print("interrupted", markup=False)
+            raise typer.Exit(130) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def load_model(model: str | Path | None) -> System:
+    """Load the MODEL argument (a path or built-in name; the default model when None)."""
+    return load_system(model)
+
+
+def emit_json(obj: Any) -> None:
+    """Write one JSON object to stdout."""
+    sys.stdout.write(json.dumps(obj, ensure_ascii=False, indent=2, default=_json_default) + "\n")
+    sys.stdout.flush()
+
+
+def _json_default(o: Any) -> Any:
+    if hasattr(o, "tolist"):
+        return o.tolist()
+    if hasattr(o, "item"):
+        return o.item()
+    raise TypeError(f"cannot encode {type(o).__name__} as JSON")
+
+
+def parse_assignments(items: list[str] | None, option: str) -> dict[str, str]:
+    """Parse ``D=V`` items (each may hold several, comma-separated) into a mapping."""
+    out: dict[str, str] = {}
+    for item in items or []:
+        for part in item.split(","):
+            part = part.strip()
+            if not part:
+                continue
+            d, sep, v = part.partition("=")
+            if not sep or not d or not v:
+                raise fail(
+                    f"{option} expects DESCRIPTOR=VARIANT, got {part!r}", EXIT_INVALID, "e.g. front=destabilises"
+                )
+            out[d.strip()] = v.strip()
+    return out
+
+
+@contextmanager
+def search_progress(description: str, *, after: float = 1.0, enabled: bool = True) -> Iterator[Callable[[float], None]]:
+    """Yield a ``progress(fraction)`` callback that shows a bar once work has run ``after`` seconds.
+
+    Output goes to stderr so that ``--json`` output on stdout stays clean.
+    """
+    start = time.perf_counter()
+    state: dict[str, Any] = {"bar": None, "task": None}
+
+    def update(fraction: float) -> None:
+        if not enabled:
+            return
+        if state["bar"] is None:
+            if time.perf_counter() - start < after:
+                return
+            bar = Progress(
+                TextColumn("{task.description}"),
+                BarColumn(),
+                TextColumn("{task.percentage:>5.1f}%"),
+                TimeElapsedColumn(),
+                TimeRemainingColumn(),
+                console=err,
+                transient=True,
+            )
+            bar.start()
+            state["bar"], state["task"] = bar, bar.add_task(description, total=1.0)
+        state["bar"].update(state["task"], completed=min(max(fraction, 0.0), 1.0))
+
+    try:
+        yield update
+    finally:
+        if state["bar"] is not None:
+            state["bar"].stop()

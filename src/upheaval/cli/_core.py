@@ -1,0 +1,278 @@
+"""The core commands: analyze, scenarios, check, succession, validate, convert, models."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.panel import Panel
+from rich.table import Table
+
+from upheaval import cib
+from upheaval.cib._json import scenario_set_json
+from upheaval.claims import ClaimResult, check_claims
+from upheaval.cli import app
+from upheaval.cli._common import (
+    EXIT_FAILED,
+    EXIT_INVALID,
+    ModelArg,
+    console,
+    emit_json,
+    fail,
+    handle_errors,
+    load_model,
+    parse_assignments,
+    search_progress,
+)
+from upheaval.model import System, builtin_models, load_system, save_system
+from upheaval.report import storyline
+
+TolOpt = Annotated[
+    int,
+    typer.Option(
+        "--tolerance", "-t", min=0, help="Inconsistency tolerance: accept scenarios whose inconsistency is at most K."
+    ),
+]
+FixOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--fix", "-f", help="Fix a variant before the search (intervention), as DESCRIPTOR=VARIANT; repeatable."
+    ),
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON object on stdout instead of tables.")]
+
+
+def _search(system: System, tolerance: int, fixed: dict[str, str], *, quiet: bool = False) -> cib.ScenarioSet:
+    cim = cib.compile_system(system)
+    if fixed:
+        try:
+            cim.fixed_indices(fixed)
+        except cib.EngineError as exc:
+            raise fail(f"--fix: {exc}", EXIT_INVALID) from None
+    with search_progress(f"searching {cim.n_scenarios:,} scenarios", enabled=not quiet) as progress:
+        return cib.find_consistent(cim, tolerance, fixed or None, progress=progress)
+
+
+def _variant_label(system: System, d: int, k: int) -> str:
+    return system.descriptors[d].variants[k].label
+
+
+def tableau(system: System, result: cib.ScenarioSet, title: str = "Consistent scenarios") -> Table:
+    """The scenario tableau: one column per scenario, one row per descriptor."""
+    table = Table(title=title, show_lines=False, header_style="bold")
+    table.add_column("descriptor", style="cyan", no_wrap=True)
+    for n in range(len(result)):
+        table.add_column(f"S{n + 1}", overflow="fold")
+    for d, desc in enumerate(system.descriptors):
+        table.add_row(desc.label, *(_variant_label(system, d, int(row[d])) for row in result.indices))
+    table.add_section()
+    table.add_row("total impact score", *(str(int(x)) for x in result.total_impact_score), style="dim")
+    table.add_row("inconsistency", *(str(int(x)) for x in result.inconsistency), style="dim")
+    table.add_row("consistency value", *(str(int(x)) for x in result.consistency_value), style="dim")
+    return table
+
+
+def claims_table(results: list[ClaimResult]) -> Table:
+    """One row per claim: id, pass/fail, text and the deciding detail."""
+    table = Table(title="Claims", header_style="bold", show_lines=True)
+    table.add_column("claim", style="cyan", no_wrap=True)
+    table.add_column("result", no_wrap=True)
+    table.add_column("what the source says, and what the model shows")
+    for r in results:
+        verdict = "[green]pass[/]" if r.passed else "[bold red]FAIL[/]"
+        cites = f" [dim]({'; '.join(r.cites)})[/]" if r.cites else ""
+        table.add_row(r.id, verdict, f"{r.text}{cites}\n[dim]{r.detail}[/]")
+    return table
+
+
+def _summary(system: System) -> Panel:
+    src = "; ".join(
+        f"{s.author + ', ' if s.author else ''}{s.title}{' (' + s.publisher + ')' if s.publisher else ''}"
+        for s in system.sources
+    )
+    lines = [
+        f"[bold]{system.title}[/]  [dim]({system.id}, as of {system.as_of})[/]",
+        f"sources: {src}" if src else "",
+        f"{len(system.actors)} actors, {len(system.ties)} ties, {len(system.descriptors)} descriptors, "
+        f"{len(system.impacts)} judgement sections, {system.n_scenarios:,} scenarios, {len(system.claims)} claims",
+    ]
+    if system.actors:
+        lines.append("actors: " + ", ".join(f"{a.name} ({a.code})" for a in system.actors))
+    return Panel("\n".join(line for line in lines if line), title="System", expand=False)
+
+
+@app.command()
+@handle_errors
+def analyze(
+    model: ModelArg = None,
+    tolerance: TolOpt = 0,
+    fix: FixOpt = None,
+    report: Annotated[
+        Path | None, typer.Option("--report", help="Also write the HTML report to this file.", dir_okay=False)
+    ] = None,
+) -> None:
+    """Analyse a model: the system, its consistent scenarios as a tableau, each scenario's storyline, and the claims.
+
+    This is the main job; with no MODEL it analyses the built-in dprk-ukraine-2024.
+    """
+    system = load_model(model)
+    result = _search(system, tolerance, parse_assignments(fix, "--fix"))
+    console.print(_summary(system))
+    if len(result) == 0:
+        console.print("[yellow]No consistent scenario[/] at this tolerance; try --tolerance 1.")
+    else:
+        console.print(tableau(system, result))
+        console.print(f"[dim]{len(result)} scenarios, complete search in {result.seconds:.3f} s[/]\n")
+        for n, row in enumerate(result.indices):
+            story = storyline(system, row, result.cim)
+            console.rule(f"[bold]S{n + 1}[/]")
+            for step in story.steps:
+                console.print(f"• {step.sentence()}", markup=False, highlight=False)
+    claims = check_claims(system, result.cim) if system.claims else []
+    if claims:
+        console.print(claims_table(claims))
+        passed = sum(r.passed for r in claims)
+        console.print(f"claims: {passed} of {len(claims)} pass")
+    if report is not None:
+        from upheaval.report import write_report
+
+        write_report(system, report)
+        console.print(f"report written to {report}")
+
+
+@app.command()
+@handle_errors
+def scenarios(model: ModelArg = None, tolerance: TolOpt = 0, fix: FixOpt = None, json: JsonOpt = False) -> None:
+    """List every consistent scenario (complete search), optionally with fixed variants and a tolerance."""
+    system = load_model(model)
+    result = _search(system, tolerance, parse_assignments(fix, "--fix"), quiet=json)
+    if json:
+        emit_json(scenario_set_json(result, system))
+        return
+    if len(result) == 0:
+        console.print("No consistent scenario.")
+        return
+    console.print(tableau(system, result, f"Consistent scenarios of {system.id} (tolerance {tolerance})"))
+    console.print(
+        f"[dim]{len(result)} scenarios of {system.n_scenarios:,}, complete search in {result.seconds:.3f} s[/]"
+    )
+
+
+@app.command()
+@handle_errors
+def check(model: ModelArg = None, json: JsonOpt = False) -> None:
+    """Evaluate the model's claims; exit 1 if any fails."""
+    system = load_model(model)
+    results = check_claims(system)
+    if json:
+        emit_json({"model": system.id, "claims": [r.to_json() for r in results]})
+    else:
+        if not results:
+            console.print("This model states no claims.")
+        else:
+            console.print(claims_table(results))
+            console.print(f"{sum(r.passed for r in results)} of {len(results)} claims pass")
+    if any(not r.passed for r in results):
+        raise typer.Exit(EXIT_FAILED)
+
+
+@app.command()
+@handle_errors
+def succession(
+    model: ModelArg = None,
+    start: Annotated[
+        list[str] | None, typer.Option("--start", "-s", help="Start scenario as D=V,... (every descriptor).")
+    ] = None,
+    local: Annotated[bool, typer.Option("--local", help="Local succession: one descriptor at a time.")] = False,
+    json: JsonOpt = False,
+) -> None:
+    """Run a succession from a start scenario until it reaches a consistent scenario or a cycle."""
+    system = load_model(model)
+    cim = cib.compile_system(system)
+    names = parse_assignments(start, "--start")
+    if not names:
+        raise fail(
+            "give the start scenario with --start D=V,...",
+            EXIT_INVALID,
+            "e.g. --start " + ",".join(f"{d.id}={d.variants[0].id}" for d in system.descriptors[:2]) + ",...",
+        )
+    try:
+        z = cim.scenario_indices(names)
+    except cib.EngineError as exc:
+        raise fail(f"--start: {exc}", EXIT_INVALID) from None
+    res = cib.succession(cim, z, mode="local" if local else "global")
+    path = [cim.scenario_names(p) for p in res.path]
+    if json:
+        emit_json(
+            {
+                "model": system.id,
+                "mode": "local" if local else "global",
+                "path": path,
+                "end": res.end_kind,
+                "cycle": [cim.scenario_names(p) for p in (res.cycle or [])],
+            }
+        )
+        return
+    table = Table(title=f"{'Local' if local else 'Global'} succession", header_style="bold")
+    table.add_column("descriptor", style="cyan")
+    for k in range(len(path)):
+        table.add_column("start" if k == 0 else f"step {k}")
+    for d in system.descriptors:
+        cells = []
+        for k, p in enumerate(path):
+            changed = k > 0 and p[d.id] != path[k - 1][d.id]
+            label = d.variants[[v.id for v in d.variants].index(p[d.id])].label
+            cells.append(f"[bold yellow]{label}[/]" if changed else label)
+        table.add_row(d.label, *cells)
+    console.print(table)
+    if res.end_kind == "cycle":
+        console.print(f"ends in a cycle of {len(res.cycle)} scenarios")
+    else:
+        console.print("ends in a consistent scenario")
+
+
+@app.command()
+@handle_errors
+def validate(model: Annotated[str, typer.Argument(help="A model file (.yaml, .yml, .scw) or built-in name.")]) -> None:
+    """Validate a model file; print every problem with file, line and column (exit 2 if any)."""
+    system = load_system(model)
+    console.print(
+        f"[green]ok[/]: {system.id}: {len(system.descriptors)} descriptors, {len(system.impacts)} judgement sections, "
+        f"{len(system.actors)} actors, {len(system.ties)} ties, {len(system.claims)} claims"
+    )
+
+
+@app.command()
+@handle_errors
+def convert(
+    source: Annotated[str, typer.Argument(help="Model to read (.yaml, .yml, .scw or a built-in name).")],
+    target: Annotated[Path, typer.Argument(help="File to write; its suffix (.yaml, .yml, .scw) picks the format.")],
+) -> None:
+    """Convert a model between YAML and ScenarioWizard .scw (written atomically)."""
+    if target.suffix.lower() not in (".yaml", ".yml", ".scw"):
+        raise fail(f"cannot write {target}: unknown format", EXIT_INVALID, "use a .yaml, .yml or .scw file name")
+    system = load_system(source)
+    save_system(system, target)
+    console.print(f"wrote {target}")
+
+
+@app.command()
+@handle_errors
+def models(json: JsonOpt = False) -> None:
+    """List the built-in models."""
+    rows = []
+    for name in builtin_models():
+        s = load_system(name)
+        rows.append({"id": name, "title": s.title, "descriptors": len(s.descriptors), "scenarios": s.n_scenarios})
+    if json:
+        emit_json({"models": rows})
+        return
+    table = Table(title="Built-in models", header_style="bold")
+    table.add_column("name", style="cyan")
+    table.add_column("title")
+    table.add_column("descriptors", justify="right")
+    table.add_column("scenarios", justify="right")
+    for r in rows:
+        table.add_row(r["id"], r["title"], str(r["descriptors"]), f"{r['scenarios']:,}")
+    console.print(table)

@@ -1,0 +1,191 @@
+"""Loading, validating and saving model files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from upheaval.errors import ModelError
+from upheaval.model import dump_yaml, load_system, parse_yaml, save_system
+
+
+def _problems(text: str, path: str = "m.yaml") -> list:
+    with pytest.raises(ModelError) as info:
+        parse_yaml(text, path)
+    return info.value.problems
+
+
+def test_tiny_loads(tiny_path: Path) -> None:
+    s = load_system(tiny_path)
+    assert s.id == "tiny"
+    assert [d.id for d in s.descriptors] == ["x", "y"]
+    assert s.ties[0].amount == 5 and s.ties[0].rate == "month"
+    assert s.n_scenarios == 4
+
+
+def test_round_trip_is_exact(tiny_path: Path, tmp_path: Path) -> None:
+    text = tiny_path.read_text()
+    out = tmp_path / "copy.yaml"
+    save_system(load_system(tiny_path), out)
+    assert out.read_text() == text
+
+
+def test_edit_keeps_comments_and_order(tiny_path: Path) -> None:
+    s = load_system(tiny_path)
+    s.impacts[0].values["lo"]["lo"] = 3
+    s.impacts[0].rationale = "Changed."
+    text = dump_yaml(s)
+    assert "# A two-descriptor system used by the tests." in text
+    assert "# five of them" in text
+    reloaded = parse_yaml(text)
+    assert reloaded.impacts[0].values["lo"]["lo"] == 3
+    assert reloaded.impacts[0].rationale == "Changed."
+    keys = [line.split(":")[0] for line in text.splitlines() if line and not line.startswith((" ", "#", "-"))]
+    assert keys == ["id", "title", "as_of", "sources", "actors", "ties", "descriptors", "impacts", "claims"]
+
+
+BAD = """\
+id: bad
+title: Bad model
+as_of: 2024-11-30
+sources:
+  - id: doc
+    title: A document
+    sections: [Intro, Body]
+actors:
+  - code: AAA
+    name: Alpha
+  - code: AAA
+    name: Alpha again
+ties:
+  - id: t1
+    from: AAA
+    to: BBX
+    kind: aid
+    cites:
+      - {source: dok, section: Intro, paragraph: 1}
+descriptors:
+  - id: x
+    label: X
+    variants:
+      - {id: lo, label: Low}
+      - {id: hi, label: High}
+  - id: y
+    label: Y
+    variants:
+      - {id: lo, label: Low}
+      - {id: hi, label: High}
+impacts:
+  - from: x
+    to: y
+    values:
+      lo: {lo: 4, hi: -2}
+      hi: {lo: -1, hx: 1}
+    cites:
+      - {source: doc, section: Bdy, paragraph: 2}
+  - from: x
+    to: x
+    values:
+      lo: {hi: 1}
+  - from: z
+    to: y
+    values: {}
+colour: blue
+"""
+
+
+def test_all_problems_reported_together_with_locations() -> None:
+    problems = _problems(BAD)
+    by_code = {}
+    for p in problems:
+        by_code.setdefault(p.code, []).append(p)
+    # every kind of mistake in the file is reported, in one pass
+    assert {
+        "duplicate-id",
+        "unknown-reference",
+        "unknown-source",
+        "less-than-equal",
+        "unknown-section",
+        "self-impact",
+        "extra-forbidden",
+    } <= set(by_code)
+    dup = by_code["duplicate-id"][0]
+    assert (dup.line, dup.field) == (11, "actors[1].code")
+    unknown_actor = next(p for p in by_code["unknown-reference"] if "BBX" in p.message)
+    assert unknown_actor.line == 16 and unknown_actor.column == 9
+    assert "AAA" in unknown_actor.help
+    src = by_code["unknown-source"][0]
+    assert src.line == 19 and "doc" in src.help
+    rng = by_code["less-than-equal"][0]
+    assert rng.line == 35 and rng.field == "impacts[0].values.lo.lo" and "-3 to +3" in rng.help
+    hx = next(p for p in by_code["unknown-reference"] if "hx" in p.message)
+    assert hx.line == 36 and "did you mean `hi`" in hx.help
+    assert by_code["unknown-section"][0].help == "did you mean `Body`?"
+    assert "diagonal: true" in by_code["self-impact"][0].help
+    assert by_code["extra-forbidden"][0].line == 46
+    z = next(p for p in by_code["unknown-reference"] if "`z`" in p.message)
+    assert z.line == 43
+
+
+def test_rendered_error_points_at_the_spot() -> None:
+    with pytest.raises(ModelError) as info:
+        parse_yaml(BAD, "bad.yaml")
+    text = str(info.value)
+    assert "--> bad.yaml:35:" in text
+    assert "35 |       lo: {lo: 4, hi: -2}" in text
+    assert "help: impacts run from -3 to +3" in text
+    assert text.rstrip().endswith(f"{len(info.value.problems)} problems in bad.yaml")
+
+
+@pytest.mark.parametrize(
+    ("text", "code", "line"),
+    [
+        (
+            "id: a\ntitle: t\nas_of: 2024-13\ndescriptors:\n  - id: x\n    label: X\n    variants: [{id: a, label: A}, {id: b, label: B}]\n",
+            "value-error",
+            3,
+        ),
+        ("id: a\ntitle: [unclosed\n", "yaml-syntax", 3),
+        ("- just\n- a list\n", "not-a-mapping", 1),
+        ("id: a\ntitle: t\nas_of: 2024\n", "missing", 0),
+        (
+            "id: a\ntitle: t\nas_of: 2024\ndescriptors:\n  - id: x\n    label: X\n    variants: [{id: a, label: A}]\n",
+            "too-short",
+            7,
+        ),
+        (
+            "id: 1abc\ntitle: t\nas_of: 2024\ndescriptors:\n  - id: x\n    label: X\n    variants: [{id: a, label: A}, {id: b, label: B}]\n",
+            "string-pattern-mismatch",
+            1,
+        ),
+    ],
+)
+def test_single_problems(text: str, code: str, line: int) -> None:
+    problems = _problems(text)
+    assert problems[0].code == code
+    if line:
+        assert problems[0].line == line
+
+
+def test_unknown_builtin_and_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(ModelError, match="neither a model file"):
+        load_system("no-such-model")
+    with pytest.raises(ModelError, match="no such file"):
+        load_system(tmp_path / "absent.yaml")
+
+
+def test_save_is_atomic(tiny_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    target = tmp_path / "m.yaml"
+    target.write_text("original")
+    s = load_system(tiny_path)
+    import upheaval.model._yaml as y
+
+    def boom(*_a, **_k):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(y.os, "replace", boom)
+    with pytest.raises(OSError):
+        save_system(s, target)
+    assert target.read_text() == "original"
+    assert [p.name for p in tmp_path.iterdir()] == ["m.yaml"]
