@@ -64,30 +64,14 @@ def _names(cim: cib.CrossImpactMatrix, rows: np.ndarray, limit: int = 5) -> list
     return [cim.scenario_names(r) for r in rows[:limit]]
 
 
-def _consistent(cim: cib.CrossImpactMatrix, tolerance: int, given) -> np.ndarray:
-    # TEMPORARY until cib.find_consistent lands: brute force, then filter by the fixed variants.
-    if hasattr(cib, "find_consistent"):
-        return cib.find_consistent(cim, tolerance, given or None).indices
-    sc, _, _ = cib.brute_force_consistent(cim, tolerance)
-    return sc[matches(cim, sc, given or {})] if given else sc
-
-
-def _inconsistency(cim: cib.CrossImpactMatrix, scenario: np.ndarray) -> int:
-    if hasattr(cib, "inconsistency"):
-        return int(cib.inconsistency(cim, scenario))
-    rows = scenario + cim.offsets
-    bal = cim.values[rows].sum(axis=0)
-    return int(max(bal[o : o + n].max() - bal[o + z] for o, n, z in zip(cim.offsets, cim.sizes, scenario, strict=True)))
-
-
 def _evaluate(cim: cib.CrossImpactMatrix, claim: Claim) -> tuple[bool, str, list[dict[str, str]]]:
     chk = claim.check
     if chk.kind == "consistent":
         scenario = cim.scenario_indices(chk.scenario)
-        inc = _inconsistency(cim, scenario)
+        inc = cib.inconsistency(cim, scenario)
         ok = inc <= chk.tolerance
         return ok, f"inconsistency {inc} (tolerance {chk.tolerance})", [chk.scenario]
-    idx = _consistent(cim, chk.tolerance, chk.given)
+    idx = cib.find_consistent(cim, chk.tolerance, chk.given or None).indices
     given = f" given {_describe(chk.given)}" if chk.given else ""
     if chk.kind == "implies":
         sel = idx[matches(cim, idx, chk.if_)]
@@ -111,7 +95,7 @@ def _evaluate(cim: cib.CrossImpactMatrix, claim: Claim) -> tuple[bool, str, list
         what = f"{len(hit)} of {len(idx)} consistent scenarios{given} match {_describe(chk.match)}"
         return (len(hit) > 0) == (chk.kind == "exists"), what, _names(cim, hit)
     # lowers
-    base = _consistent(cim, chk.tolerance, chk.baseline)
+    base = cib.find_consistent(cim, chk.tolerance, chk.baseline or None).indices
     if len(idx) == 0 or len(base) == 0:
         which = "intervention" if len(idx) == 0 else "baseline"
         return False, f"no consistent scenario under the {which}: nothing to compare", []

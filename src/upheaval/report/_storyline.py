@@ -24,6 +24,14 @@ class Influence:
     score: int
     rationale: str
     cites: list[str]
+    source_label: str = ""
+
+    def reason(self) -> str:
+        """The rationale, or failing one, which variant acts and how strongly."""
+        if self.rationale:
+            return self.rationale
+        verb = "promotes" if self.score > 0 else "hinders"
+        return f"{self.source_label or self.source_descriptor + '=' + self.source_variant} {verb} it ({self.score:+d})."
 
 
 @dataclass(frozen=True)
@@ -44,9 +52,8 @@ class Step:
         text = f"{self.descriptor_label}: {self.variant_label}."
         if self.promoted_by:
             top = self.promoted_by[0]
-            reason = top.rationale or f"{top.source_descriptor} is {top.source_variant}"
             cite = f" [{'; '.join(top.cites)}]" if top.cites else ""
-            text += f" {reason}{cite}"
+            text += f" {top.reason()}{cite}"
         return text
 
 
@@ -98,14 +105,15 @@ def storyline(
             score = int(cim.values[rows[i], col])
             if score == 0:
                 continue
-            a = src.variants[int(z[i])].id
+            av = src.variants[int(z[i])]
+            a = av.id
             rationale, cites = "", []
             for imp in sections.get((src.id, d.id), []):
                 if v.id in imp.values.get(a, {}):
                     rationale = imp.rationale
                     cites = [c.label() for c in imp.cites]
                     break
-            inf = Influence(src.id, a, d.id, v.id, score, rationale.strip(), cites)
+            inf = Influence(src.id, a, d.id, v.id, score, rationale.strip(), cites, f"{src.label}: {av.label}")
             (promoted if score > 0 else hindered).append(inf)
         promoted.sort(key=lambda x: -x.score)
         hindered.sort(key=lambda x: x.score)
