@@ -76,20 +76,16 @@ def _evaluate(cim: cib.CrossImpactMatrix, claim: Claim) -> tuple[bool, str, list
     if chk.kind == "implies":
         sel = idx[matches(cim, idx, chk.if_)]
         bad = sel[~matches(cim, sel, chk.then)]
+        having = f" with {_describe(chk.if_)}" if chk.if_ else ""
         if len(sel) == 0:
-            return False, f"vacuous: no consistent scenario{given} matches {_describe(chk.if_)}", []
+            return False, f"vacuous: no consistent scenario{given}{having}", []
         if len(bad):
             return (
                 False,
-                f"{len(bad)} of {len(sel)} consistent scenarios{given} with {_describe(chk.if_)} "
-                f"do not have {_describe(chk.then)}",
+                f"{len(bad)} of {len(sel)} consistent scenarios{given}{having} do not have {_describe(chk.then)}",
                 _names(cim, bad),
             )
-        return (
-            True,
-            f"all {len(sel)} consistent scenarios{given} with {_describe(chk.if_)} have {_describe(chk.then)}",
-            _names(cim, sel),
-        )
+        return True, f"all {len(sel)} consistent scenarios{given}{having} have {_describe(chk.then)}", _names(cim, sel)
     if chk.kind in ("exists", "never"):
         hit = idx[matches(cim, idx, chk.match)]
         what = f"{len(hit)} of {len(idx)} consistent scenarios{given} match {_describe(chk.match)}"

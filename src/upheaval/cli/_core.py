@@ -25,6 +25,7 @@ from upheaval.cli._common import (
     parse_assignments,
     search_progress,
 )
+from upheaval.errors import EngineError
 from upheaval.model import System, builtin_models, load_system, save_system
 from upheaval.report import storyline
 
@@ -48,7 +49,7 @@ def _search(system: System, tolerance: int, fixed: dict[str, str], *, quiet: boo
     if fixed:
         try:
             cim.fixed_indices(fixed)
-        except cib.EngineError as exc:
+        except EngineError as exc:
             raise fail(f"--fix: {exc}", EXIT_INVALID) from None
     with search_progress(f"searching {cim.n_scenarios:,} scenarios", enabled=not quiet) as progress:
         return cib.find_consistent(cim, tolerance, fixed or None, progress=progress)
@@ -61,9 +62,9 @@ def _variant_label(system: System, d: int, k: int) -> str:
 def tableau(system: System, result: cib.ScenarioSet, title: str = "Consistent scenarios") -> Table:
     """The scenario tableau: one column per scenario, one row per descriptor."""
     table = Table(title=title, show_lines=False, header_style="bold")
-    table.add_column("descriptor", style="cyan", no_wrap=True)
+    table.add_column("descriptor", style="cyan", max_width=30, overflow="fold")
     for n in range(len(result)):
-        table.add_column(f"S{n + 1}", overflow="fold")
+        table.add_column(f"S{n + 1}", min_width=8, overflow="fold")
     for d, desc in enumerate(system.descriptors):
         table.add_row(desc.label, *(_variant_label(system, d, int(row[d])) for row in result.indices))
     table.add_section()
@@ -199,7 +200,7 @@ def succession(
         )
     try:
         z = cim.scenario_indices(names)
-    except cib.EngineError as exc:
+    except EngineError as exc:
         raise fail(f"--start: {exc}", EXIT_INVALID) from None
     res = cib.succession(cim, z, mode="local" if local else "global")
     path = [cim.scenario_names(p) for p in res.path]
@@ -210,7 +211,7 @@ def succession(
                 "mode": "local" if local else "global",
                 "path": path,
                 "end": res.end_kind,
-                "cycle": [cim.scenario_names(p) for p in (res.cycle or [])],
+                "cycle": [cim.scenario_names(p) for p in (res.cycle if res.cycle is not None else [])],
             }
         )
         return

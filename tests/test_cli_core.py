@@ -1,0 +1,134 @@
+"""The core commands end to end, through the Typer app."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from upheaval.cli import app
+from upheaval.model import load_system
+
+runner = CliRunner()
+
+
+def run(*args: str):
+    return runner.invoke(app, list(args), catch_exceptions=False)
+
+
+def test_analyze_default_model_shows_scenarios_storylines_and_claims() -> None:
+    result = run("analyze")
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert "dprk-ukraine-2024" in out
+    assert "Consistent scenarios" in out
+    assert "thompson2024 §" in out  # storylines cite their source
+    system = load_system()
+    assert f"claims: {len(system.claims)} of {len(system.claims)} pass" in out
+
+
+def test_scenarios_json_shape() -> None:
+    result = run("scenarios", "--json")
+    assert result.exit_code == 0
+    data = json.loads(result.stdout)
+    assert set(data) == {"model", "descriptors", "scenarios", "complete", "seconds"}
+    assert data["model"] == "dprk-ukraine-2024" and data["complete"] is True
+    ids = [d["id"] for d in data["descriptors"]]
+    assert data["scenarios"], "the built-in model has consistent scenarios"
+    for sc in data["scenarios"]:
+        assert set(sc) == {"variants", "indices", "total_impact_score", "inconsistency", "consistency_value"}
+        assert len(sc["variants"]) == len(ids)
+        for d, v, k in zip(data["descriptors"], sc["variants"], sc["indices"], strict=True):
+            assert d["variants"][k] == v
+        assert sc["inconsistency"] == 0
+
+
+def test_fix_restricts_the_search() -> None:
+    fixed = json.loads(run("scenarios", "--json", "--fix", "front=destabilises").stdout)
+    front = [d["id"] for d in fixed["descriptors"]].index("front")
+    assert fixed["scenarios"]
+    assert all(sc["variants"][front] == "destabilises" for sc in fixed["scenarios"])
+
+
+def test_bad_fix_is_a_usage_error() -> None:
+    result = run("scenarios", "--fix", "front=colapses")
+    assert result.exit_code == 2
+    assert "no variant 'colapses'" in result.stderr
+    assert "Traceback" not in result.output + result.stderr
+    assert run("scenarios", "--fix", "nonsense").exit_code == 2
+
+
+def test_check_json() -> None:
+    result = run("check", "--json")
+    assert result.exit_code == 0
+    claims = json.loads(result.stdout)["claims"]
+    assert {c["id"] for c in claims} >= {f"C{i}" for i in range(1, 10)}
+    for c in claims:
+        assert {"id", "text", "cites", "passed", "detail"} <= set(c)
+        assert c["passed"] is True
+
+
+def test_check_fails_with_exit_1(tmp_path: Path, tiny_path: Path) -> None:
+    text = tiny_path.read_text().replace("then: {y: lo}", "then: {y: hi}")
+    bad = tmp_path / "claims.yaml"
+    bad.write_text(text)
+    result = run("check", str(bad), "--json")
+    assert result.exit_code == 1
+    c1 = json.loads(result.stdout)["claims"][0]
+    assert c1["passed"] is False and "do not have y=hi" in c1["detail"]
+
+
+def test_validate_reports_every_problem_with_exit_2(tmp_path: Path, tiny_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        tiny_path.read_text().replace("to: BBB", "to: BBX").replace("hi: {lo: -1, hi: 1}", "hi: {lo: -1, hi: 7}")
+    )
+    result = run("validate", str(bad))
+    assert result.exit_code == 2
+    assert f"{bad}:18:9" in result.stderr and "did you mean `BBB`?" in result.stderr
+    assert "impacts run from -3 to +3" in result.stderr
+    assert "2 problems in" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert run("validate", str(tiny_path)).exit_code == 0
+
+
+def test_unknown_model_name() -> None:
+    result = run("analyze", "no-such-model")
+    assert result.exit_code == 2
+    assert "built-in models: dprk-ukraine-2024" in result.stderr
+
+
+def test_convert_round_trip_through_scw(tmp_path: Path) -> None:
+    scw = tmp_path / "model.scw"
+    back = tmp_path / "back.yaml"
+    assert run("convert", "dprk-ukraine-2024", str(scw)).exit_code == 0
+    assert run("convert", str(scw), str(back)).exit_code == 0
+    a = json.loads(run("scenarios", "--json").stdout)["scenarios"]
+    b = json.loads(run("scenarios", str(back), "--json").stdout)["scenarios"]
+    assert [s["indices"] for s in a] == [s["indices"] for s in b]
+    assert run("convert", "dprk-ukraine-2024", str(tmp_path / "x.txt")).exit_code == 2
+
+
+def test_succession_reaches_an_end() -> None:
+    system = load_system()
+    start = ",".join(f"{d.id}={d.variants[0].id}" for d in system.descriptors)
+    result = run("succession", "--start", start, "--json")
+    assert result.exit_code == 0
+    data = json.loads(result.stdout)
+    assert data["end"] in ("consistent", "cycle")
+    assert data["path"][0] == dict(item.split("=") for item in start.split(","))
+    assert run("succession", "--start", "front=holds").exit_code == 2
+
+
+def test_models_lists_builtin() -> None:
+    data = json.loads(run("models", "--json").stdout)
+    assert any(m["id"] == "dprk-ukraine-2024" for m in data["models"])
+
+
+@pytest.mark.parametrize("name", ["CIB_global.scw", "CIB_nested.scw"])
+def test_scw_is_a_model(name: str, data_dir: Path) -> None:
+    result = run("scenarios", str(data_dir / "scenariowizard" / name), "--json")
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["scenarios"]
