@@ -1,0 +1,318 @@
+"""The JSON API under ``/api``: models, scenarios, succession, claims, network, figures and edits."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, File, HTTPException, Query, Request, UploadFile
+from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel, Field
+
+from upheaval import cib
+from upheaval.cib._json import scenario_set_json
+from upheaval.errors import ModelError, Problem
+from upheaval.web._state import Document, Workspace, fixed_from_pairs
+from upheaval.web._views import claims_json, cytoscape_elements, parse_scenario
+
+__all__ = ["router"]
+
+router = APIRouter(prefix="/api", tags=["api"])
+
+IdStr = Annotated[str, Field(min_length=1, max_length=80, pattern=r"^[A-Za-z][A-Za-z0-9_\-]*$")]
+Text = Annotated[str, Field(max_length=20_000)]
+FixQuery = Annotated[
+    list[str], Query(description="Variants fixed before the search, as DESCRIPTOR.VARIANT; repeatable.", max_length=60)
+]
+TolQuery = Annotated[int, Query(ge=0, le=20, description="Accept scenarios whose inconsistency is at most this.")]
+
+
+class OpenRequest(BaseModel):
+    """A model to open: a built-in name or a model file's path inside the working folder."""
+
+    name: Annotated[str, Field(min_length=1, max_length=400)]
+
+
+class CitationIn(BaseModel):
+    """A citation: source id, section and paragraph (1-based), optionally a short quote."""
+
+    source: IdStr
+    section: Annotated[str, Field(min_length=1, max_length=400)]
+    paragraph: Annotated[int, Field(ge=1, le=100_000)]
+    quote: Annotated[str | None, Field(max_length=160)] = None
+
+
+class ImpactEdit(BaseModel):
+    """Set one cell of the matrix: the impact of ``source.source_variant`` on ``target.target_variant``."""
+
+    source: IdStr
+    source_variant: IdStr
+    target: IdStr
+    target_variant: IdStr
+    value: Annotated[int, Field(ge=-3, le=3)]
+
+
+class SectionEdit(BaseModel):
+    """Set the rationale and citations of the judgements from descriptor ``source`` on ``target``."""
+
+    source: IdStr
+    target: IdStr
+    rationale: Text = ""
+    cites: Annotated[list[CitationIn], Field(max_length=50)] = []
+
+
+class VariantIn(BaseModel):
+    """A new variant."""
+
+    id: IdStr
+    label: Annotated[str, Field(min_length=1, max_length=400)]
+    description: Text = ""
+
+
+class DescriptorAdd(BaseModel):
+    """A new descriptor with its variants."""
+
+    id: IdStr
+    label: Annotated[str, Field(min_length=1, max_length=400)]
+    description: Text = ""
+    variants: Annotated[list[VariantIn], Field(min_length=2, max_length=9)]
+
+
+class VariantAdd(BaseModel):
+    """A variant to add to descriptor ``descriptor``."""
+
+    descriptor: IdStr
+    variant: VariantIn
+
+
+class SaveRequest(BaseModel):
+    """Save the model: to its own file (``as_name`` empty) or as a new file inside the working folder."""
+
+    as_name: Annotated[str | None, Field(max_length=400)] = None
+
+
+class SuccessionRequest(BaseModel):
+    """A succession: the start scenario (one variant per descriptor) and the mode."""
+
+    start: Annotated[dict[str, str], Field(max_length=200)]
+    mode: Literal["global", "local"] = "global"
+
+
+def _ws(request: Request) -> Workspace:
+    return request.app.state.workspace
+
+
+def model_summary(ws: Workspace, doc: Document) -> dict[str, Any]:
+    """What the pages' status bar shows about the current model."""
+    s = doc.system
+    return {
+        "key": doc.key,
+        "id": s.id,
+        "title": s.title,
+        "origin": doc.origin,
+        "file": str(doc.path.relative_to(ws.root)) if doc.path is not None and doc.writable else None,
+        "writable": doc.writable,
+        "dirty": doc.dirty,
+        "version": doc.version,
+        "undo_depth": len(doc.undo),
+        "last_edit": doc.last_edit,
+        "changed_on_disk": ws.on_disk_changed(doc),
+        "descriptors": len(s.descriptors),
+        "scenarios": s.n_scenarios,
+        "claims": len(s.claims),
+    }
+
+
+def _changed(ws: Workspace, doc: Document) -> JSONResponse:
+    """An edit's answer: the new model summary, and an htmx event so every panel refreshes."""
+    return JSONResponse(model_summary(ws, doc), headers={"HX-Trigger": "modelChanged"})
+
+
+@router.get("/models", summary="List the models that can be opened, and the open ones")
+def list_models(request: Request) -> dict[str, Any]:
+    """Built-in models, model files in the working folder, and the models open in this session."""
+    ws = _ws(request)
+    with ws.lock:
+        open_docs = [{"key": d.key, "origin": d.origin, "id": d.system.id, "dirty": d.dirty} for d in ws.docs.values()]
+    return {**ws.available(), "open": open_docs, "current": ws.current}
+
+
+@router.post("/models/open", summary="Open a built-in model or a model file")
+def open_model(request: Request, body: OpenRequest) -> JSONResponse:
+    """Open a model by built-in name or by its path inside the working folder; it becomes current."""
+    ws = _ws(request)
+    doc = ws.open(body.name)
+    return _changed(ws, doc)
+
+
+@router.post("/models/upload", summary="Upload a YAML model")
+async def upload_model(
+    request: Request, file: Annotated[UploadFile, File(description="A YAML model file")]
+) -> JSONResponse:
+    """Validate an uploaded YAML model (size-limited) and open it; problems come back with line numbers."""
+    ws = _ws(request)
+    text = await read_upload(ws, file)
+    doc = ws.open_text(text, file.filename or "upload.yaml")
+    return _changed(ws, doc)
+
+
+async def read_upload(ws: Workspace, file: UploadFile) -> str:
+    """The upload's text, refusing files over the size limit or not in UTF-8."""
+    name = file.filename or "upload.yaml"
+    data = await file.read(ws.max_upload + 1)
+    if len(data) > ws.max_upload:
+        raise HTTPException(413, f"upload too large: the limit is {ws.max_upload:,} bytes")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ModelError(name, [Problem("encoding", f"not UTF-8 text ({exc.reason})", help="save as UTF-8")]) from None
+
+
+@router.get("/model", summary="The current model: summary")
+def current_model(request: Request) -> dict[str, Any]:
+    """Id, title, file, whether it has unsaved edits or changed on disk, undo depth."""
+    ws = _ws(request)
+    return model_summary(ws, ws.doc())
+
+
+@router.get("/model/data", summary="The current model as JSON")
+def model_data(request: Request) -> dict[str, Any]:
+    """The whole system as JSON (field names as in the YAML format)."""
+    return _ws(request).doc().system.model_dump(by_alias=True, exclude_none=True, mode="json")
+
+
+@router.get("/model/yaml", summary="The current model as YAML", response_class=Response)
+def model_yaml(request: Request) -> Response:
+    """The YAML the model would be saved as (comments and order of the loaded file kept)."""
+    from upheaval.model import dump_yaml
+
+    return Response(dump_yaml(_ws(request).doc().system), media_type="text/plain; charset=utf-8")
+
+
+@router.get("/scenarios", summary="Consistent scenarios")
+def scenarios(request: Request, tolerance: TolQuery = 0, fix: FixQuery = []) -> dict[str, Any]:  # noqa: B006
+    """Every scenario whose inconsistency is at most ``tolerance``, with ``fix`` variants fixed (intervention)."""
+    ws = _ws(request)
+    doc = ws.doc()
+    result = ws.scenarios(tolerance, fixed_from_pairs(fix), doc)
+    out = scenario_set_json(result, doc.system)
+    out["tolerance"] = tolerance
+    out["fixed"] = fix
+    out["version"] = doc.version
+    return out
+
+
+@router.post("/succession", summary="Run a succession")
+def run_succession(request: Request, body: SuccessionRequest) -> dict[str, Any]:
+    """From a start scenario, re-choose variants by impact balance until a consistent scenario or a cycle."""
+    ws = _ws(request)
+    cim = ws.matrix()
+    z = cim.scenario_indices(body.start)
+    res = cib.succession(cim, z, mode=body.mode)
+    return {
+        "mode": body.mode,
+        "path": [cim.scenario_names(p) for p in res.path],
+        "end": res.end_kind,
+        "cycle": [cim.scenario_names(p) for p in (res.cycle if res.cycle is not None else [])],
+    }
+
+
+@router.get("/claims", summary="Check the claims")
+def claims(request: Request) -> dict[str, Any]:
+    """Every claim of the model, checked against the current judgements."""
+    ws = _ws(request)
+    doc = ws.doc()
+    results = ws.claims(doc)
+    return {
+        "model": doc.system.id,
+        "version": doc.version,
+        "claims": claims_json(results),
+        "passed": sum(r.passed for r in results),
+    }
+
+
+@router.get("/network", summary="The actor network (Cytoscape.js elements)")
+def network(
+    request: Request,
+    scenario: Annotated[
+        str | None, Query(max_length=4000, description="Variant ids in descriptor order, comma-separated")
+    ] = None,
+) -> dict[str, Any]:
+    """Actors, ties (classed by polarity and status), declared blocs, camps and derived flows; under a scenario if given."""
+    system = _ws(request).doc().system
+    choice = parse_scenario(system, scenario) if scenario else None
+    return cytoscape_elements(system, choice)
+
+
+FIGURES = ("matrix", "tableau", "impact", "landscape", "network")
+
+
+@router.get("/figures/{kind}", summary="A figure as SVG", response_class=Response)
+def figure(
+    request: Request,
+    kind: Literal["matrix", "tableau", "impact", "landscape", "network"],
+    scenario: Annotated[str | None, Query(max_length=4000)] = None,
+    tolerance: TolQuery = 0,
+    fix: FixQuery = [],  # noqa: B006
+) -> Response:
+    """Render one of the report's figures as SVG (the impact diagram and network take a scenario)."""
+    from upheaval.web._figures import render_figure
+
+    ws = _ws(request)
+    doc = ws.doc()
+    fixed = fixed_from_pairs(fix)
+    svg = render_figure(ws, doc, kind, scenario, tolerance, fixed)
+    return Response(svg, media_type="image/svg+xml")
+
+
+@router.post("/edit/impact", summary="Set one judgement (a matrix cell)")
+def edit_impact(request: Request, body: ImpactEdit) -> JSONResponse:
+    """Set the impact of one variant on another (-3..+3); scenarios and claims follow at once."""
+    ws = _ws(request)
+    doc = ws.set_impact(body.source, body.source_variant, body.target, body.target_variant, body.value)
+    return _changed(ws, doc)
+
+
+@router.post("/edit/section", summary="Set a judgement section's rationale and citations")
+def edit_section(request: Request, body: SectionEdit) -> JSONResponse:
+    """Set why descriptor ``source`` acts on ``target`` as it does, and where the source says so."""
+    ws = _ws(request)
+    doc = ws.set_section(body.source, body.target, body.rationale, [c.model_dump() for c in body.cites])
+    return _changed(ws, doc)
+
+
+@router.post("/edit/descriptor", summary="Add a descriptor")
+def add_descriptor(request: Request, body: DescriptorAdd) -> JSONResponse:
+    """Add a descriptor with two or more variants; judge its impacts next."""
+    ws = _ws(request)
+    doc = ws.add_descriptor(body.model_dump())
+    return _changed(ws, doc)
+
+
+@router.post("/edit/variant", summary="Add a variant")
+def add_variant(request: Request, body: VariantAdd) -> JSONResponse:
+    """Add a variant to an existing descriptor."""
+    ws = _ws(request)
+    doc = ws.add_variant(body.descriptor, body.variant.model_dump())
+    return _changed(ws, doc)
+
+
+@router.post("/undo", summary="Undo the last edit")
+def undo(request: Request) -> JSONResponse:
+    """Go back to the model as it was before the last edit of this session."""
+    ws = _ws(request)
+    return _changed(ws, ws.undo())
+
+
+@router.post("/save", summary="Save the model")
+def save(request: Request, body: SaveRequest) -> JSONResponse:
+    """Save atomically, keeping comments and order; 409 if the file changed on disk since it was loaded."""
+    ws = _ws(request)
+    ws.save(body.as_name or None)
+    return _changed(ws, ws.doc())
+
+
+@router.post("/reload", summary="Reload the model from its file")
+def reload(request: Request) -> JSONResponse:
+    """Read the model's file again; unsaved edits are dropped (and stay undoable)."""
+    ws = _ws(request)
+    return _changed(ws, ws.reload())

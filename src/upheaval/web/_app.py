@@ -1,0 +1,209 @@
+"""The FastAPI application: security checks on every request, error handling, pages and API."""
+
+from __future__ import annotations
+
+import hmac
+import ipaddress
+from importlib import resources
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, PlainTextResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+
+from upheaval.errors import EngineError, ModelError, SearchBudgetExceeded
+from upheaval.web._paths import PathNotAllowed
+from upheaval.web._state import Conflict, EditRefused, Workspace
+
+__all__ = ["TOKEN_COOKIE", "create_app", "is_loopback"]
+
+TOKEN_COOKIE = "upheaval_token"
+_LOOPBACK_NAMES = {"localhost", "127.0.0.1", "::1", "[::1]"}
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
+    "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+
+
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` (a name or address) only accepts connections from this machine."""
+    if host in _LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def query_string(t: int, fix: list[str]) -> str:
+    """The scenarios query (tolerance and fixed variants), URL-encoded."""
+    return urlencode([("t", int(t)), *(("fix", f) for f in fix)])
+
+
+def toggle_fix(fix: list[str], pair: str) -> list[str]:
+    """``fix`` with ``pair`` (``D.V``) released if fixed, else fixed in place of D's other variants."""
+    if pair in fix:
+        return [f for f in fix if f != pair]
+    d = pair.partition(".")[0]
+    return [f for f in fix if f.partition(".")[0] != d] + [pair]
+
+
+def _host_name(header: str) -> str:
+    """The host part of a Host header (``[::1]:8000`` -> ``[::1]``, ``localhost:8000`` -> ``localhost``)."""
+    if header.startswith("["):
+        return header.split("]", 1)[0] + "]"
+    return header.rsplit(":", 1)[0]
+
+
+def _package_dir(name: str) -> Path:
+    return Path(str(resources.files("upheaval.web") / name))
+
+
+def create_app(
+    models: list[str] | None = None,
+    *,
+    root: str | Path = ".",
+    token: str | None = None,
+    max_upload: int = 2_000_000,
+) -> FastAPI:
+    """Build the workbench app.
+
+    Parameters
+    ----------
+    models : list of str, optional
+        Models to open at start (built-in names or files inside ``root``); the first is
+        shown. None opens the built-in default model.
+    root : path, default "."
+        The working folder: the only folder whose files can be listed, read and written.
+    token : str, optional
+        When set, every request must carry it (``?token=``, once, which sets a cookie; or
+        the cookie; or ``Authorization: Bearer``). ``upheaval serve`` sets one whenever it
+        binds to an address other than loopback.
+    max_upload : int
+        Largest accepted upload, in bytes.
+    """
+    from upheaval.web import _api, _pages
+
+    workspace = Workspace(Path(root), max_upload=max_upload)
+    for name in models or []:
+        workspace.open(name)
+    if models:
+        workspace.open(models[0])
+
+    app = FastAPI(
+        title="upheaval workbench",
+        version="0.1.0",
+        description="The JSON API of the upheaval web workbench: models, scenarios, succession, claims, "
+        "network, figures and edits. The workbench's own pages use it.",
+        docs_url="/api/docs",
+        redoc_url=None,
+        openapi_url="/api/openapi.json",
+    )
+    app.state.workspace = workspace
+    app.state.token = token
+    app.state.templates = Jinja2Templates(directory=str(_package_dir("templates")))
+    env = app.state.templates.env
+    env.autoescape = True
+    env.globals["qs"] = query_string
+    env.filters["toggle"] = toggle_fix
+    app.mount("/static", StaticFiles(directory=str(_package_dir("static"))), name="static")
+
+    @app.middleware("http")
+    async def guard(request: Request, call_next: Any) -> Response:
+        host = _host_name(request.headers.get("host") or "")
+        if token is None and host and not is_loopback(host) and host != "testserver":
+            # bound to loopback without a token: refuse other Host names (DNS rebinding)
+            return PlainTextResponse("this workbench answers only on localhost", status_code=403)
+        origin = request.headers.get("origin")
+        cross_site = origin is not None and origin.split("://", 1)[-1] != request.headers.get("host")
+        if request.method not in ("GET", "HEAD", "OPTIONS") and cross_site:
+            return PlainTextResponse("cross-site request refused", status_code=403)
+        set_cookie = False
+        if token is not None:
+            given = request.query_params.get("token") or request.cookies.get(TOKEN_COOKIE) or ""
+            auth = request.headers.get("authorization", "")
+            if auth.lower().startswith("bearer "):
+                given = auth[7:].strip()
+            if not hmac.compare_digest(given.encode(), token.encode()):
+                return PlainTextResponse(
+                    "this workbench needs its access token: open the address `upheaval serve` printed "
+                    "(it ends in ?token=...)",
+                    status_code=401,
+                )
+            set_cookie = request.query_params.get("token") is not None
+        length = request.headers.get("content-length")
+        if length and length.isdigit() and int(length) > max_upload + 64_000:
+            return PlainTextResponse(f"upload too large: the limit is {max_upload:,} bytes", status_code=413)
+        response = await call_next(request)
+        response.headers["Content-Security-Policy"] = CSP
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Referrer-Policy"] = "no-referrer"
+        response.headers["X-Frame-Options"] = "DENY"
+        if set_cookie:
+            response.set_cookie(TOKEN_COOKIE, token, httponly=True, samesite="strict")
+        return response
+
+    def _wants_html(request: Request) -> bool:
+        return not request.url.path.startswith("/api/")
+
+    def _error(request: Request, status: int, message: str, extra: dict[str, Any] | None = None) -> Response:
+        if _wants_html(request):
+            tpl = request.app.state.templates
+            return tpl.TemplateResponse(
+                request, "error.html", {"message": message, "extra": extra or {}, "status": status}, status_code=status
+            )
+        return JSONResponse({"detail": message, **(extra or {})}, status_code=status)
+
+    @app.exception_handler(ModelError)
+    async def _model_error(request: Request, exc: ModelError) -> Response:
+        problems = [
+            {
+                "code": p.code,
+                "message": p.message,
+                "field": p.field,
+                "line": p.line,
+                "column": p.column,
+                "help": p.help,
+                "source_line": p.source_line,
+            }
+            for p in exc.problems
+        ]
+        n = len(problems)
+        return _error(
+            request,
+            422,
+            f"{n} problem{'s' if n != 1 else ''} in {exc.path or 'the model'}",
+            {"problems": problems, "path": exc.path},
+        )
+
+    @app.exception_handler(PathNotAllowed)
+    async def _path(request: Request, exc: PathNotAllowed) -> Response:
+        return _error(request, 403, str(exc))
+
+    @app.exception_handler(Conflict)
+    async def _conflict(request: Request, exc: Conflict) -> Response:
+        return _error(request, 409, str(exc), {"conflict": {"file": exc.path.name, "suggestion": exc.suggestion}})
+
+    @app.exception_handler(SearchBudgetExceeded)
+    async def _budget(request: Request, exc: SearchBudgetExceeded) -> Response:
+        return _error(request, 422, f"the search would take too long here: {exc}")
+
+    @app.exception_handler(EngineError)
+    async def _engine(request: Request, exc: EngineError) -> Response:
+        return _error(request, 422, str(exc))
+
+    @app.exception_handler(EditRefused)
+    async def _refused(request: Request, exc: EditRefused) -> Response:
+        return _error(request, 422, str(exc))
+
+    app.include_router(_api.router)
+    app.include_router(_pages.router)
+
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon() -> Response:
+        return Response(status_code=204)
+
+    return app

@@ -1,0 +1,68 @@
+"""The report's figures as SVG for the pages, rendered on demand and cached per model version."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from fastapi import HTTPException
+
+__all__ = ["figures_available", "render_figure"]
+
+_LOCK = threading.Lock()  # matplotlib is not thread-safe; figures are drawn one at a time
+
+
+def _module() -> Any:
+    try:
+        from upheaval.report import _figures
+    except ImportError:
+        return None
+    return _figures
+
+
+def figures_available() -> bool:
+    """Whether this build has the report's figures (matplotlib)."""
+    return _module() is not None
+
+
+def render_figure(
+    ws: Any, doc: Any, kind: str, scenario: str | None, tolerance: int, fixed: Mapping[str, Sequence[str]]
+) -> bytes:
+    """One figure of the current model as SVG bytes (404 if figures are missing, 422 if a scenario is needed)."""
+    from upheaval.web._views import parse_scenario
+
+    mod = _module()
+    if mod is None:
+        raise HTTPException(404, "figures are not available in this build")
+    system = doc.system
+    choice = parse_scenario(system, scenario) if scenario else None
+    if kind == "impact" and choice is None:
+        raise HTTPException(422, "the impact diagram needs a scenario (?scenario=v1,v2,...)")
+    norm = tuple(sorted((d, tuple(vs)) for d, vs in fixed.items()))
+    key = (
+        "figure",
+        doc.key,
+        doc.version,
+        kind,
+        scenario,
+        tolerance if kind in ("landscape", "tableau") else 0,
+        norm if kind in ("landscape", "tableau") else (),
+    )
+
+    def draw() -> bytes:
+        cim = ws.matrix(doc)
+        with _LOCK:
+            if kind == "matrix":
+                fig = mod.matrix_figure(system, cim)
+            elif kind == "tableau":
+                fig = mod.tableau_figure(system, ws.scenarios(tolerance, fixed, doc))
+            elif kind == "impact":
+                fig = mod.impact_figure(system, choice, cim)
+            elif kind == "landscape":
+                fig = mod.landscape_figure(system, tolerance, dict(fixed) or None, cim)
+            else:
+                fig = mod.network_figure(system, choice)
+            return mod.figure_bytes(fig, "svg")
+
+    return ws._cached(key, draw)

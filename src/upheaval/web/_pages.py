@@ -1,0 +1,220 @@
+"""The workbench's pages: server-rendered HTML (jinja2, autoescaped) with htmx fragments."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, Form, Query, Request, UploadFile
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from upheaval.errors import ModelError
+from upheaval.web._api import model_summary, read_upload
+from upheaval.web._figures import figures_available
+from upheaval.web._state import Conflict, Workspace, fixed_from_pairs
+from upheaval.web._views import fix_pairs, matrix_view, parse_scenario, tableau_view
+
+__all__ = ["router"]
+
+router = APIRouter(include_in_schema=False)
+
+Fix = Annotated[list[str], Query(max_length=60)]
+Tol = Annotated[int, Query(ge=0, le=20)]
+
+
+def _ws(request: Request) -> Workspace:
+    return request.app.state.workspace
+
+
+def render(request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+    """Render a template with the current model's summary available as ``model``."""
+    ws = _ws(request)
+    doc = ws.doc()
+    claims = ws.claims(doc) if doc.system.claims else []
+    context.setdefault("model", model_summary(ws, doc))
+    context.setdefault("claims_passed", sum(r.passed for r in claims))
+    context.setdefault("claims_total", len(claims))
+    context.setdefault("system", doc.system)
+    context.setdefault("figures", figures_available())
+    return request.app.state.templates.TemplateResponse(request, name, context, status_code=status_code)
+
+
+@router.get("/")
+def home(request: Request) -> Response:
+    """The system page of the current model."""
+    return RedirectResponse("/system", status_code=303)
+
+
+@router.get("/open", response_class=HTMLResponse)
+def open_page(request: Request) -> HTMLResponse:
+    """Choose a model: built-in, a file in the working folder, or an upload."""
+    ws = _ws(request)
+    return render(request, "open.html", available=ws.available(), root=str(ws.root), problems=None, limit=ws.max_upload)
+
+
+@router.post("/ui/open")
+def open_model(request: Request, name: Annotated[str, Form(max_length=400)]) -> Response:
+    """Open a model and show its system page."""
+    _ws(request).open(name)
+    return RedirectResponse("/system", status_code=303)
+
+
+@router.post("/ui/upload")
+async def upload(request: Request, file: Annotated[UploadFile, File()]) -> Response:
+    """Validate an uploaded model; open it, or show its problems with line numbers."""
+    ws = _ws(request)
+    try:
+        text = await read_upload(ws, file)
+        ws.open_text(text, file.filename or "upload.yaml")
+    except ModelError as exc:
+        return render(
+            request,
+            "open.html",
+            status_code=422,
+            available=ws.available(),
+            root=str(ws.root),
+            problems=exc,
+            limit=ws.max_upload,
+        )
+    return RedirectResponse("/system", status_code=303)
+
+
+@router.get("/system", response_class=HTMLResponse)
+def system_page(request: Request) -> HTMLResponse:
+    """Actors, the interactive network with blocs and derived flows, ties and sources."""
+    from upheaval.network import derived_flows
+
+    system = _ws(request).doc().system
+    return render(request, "system.html", flows=derived_flows(system))
+
+
+@router.get("/matrix", response_class=HTMLResponse)
+def matrix_page(request: Request) -> HTMLResponse:
+    """The cross-impact matrix as an editable grid."""
+    ws = _ws(request)
+    return render(request, "matrix.html", grid=matrix_view(ws.doc().system, ws.matrix()))
+
+
+@router.get("/matrix/grid", response_class=HTMLResponse)
+def matrix_grid(request: Request) -> HTMLResponse:
+    """The grid alone (refreshed after each edit)."""
+    ws = _ws(request)
+    return render(request, "_grid.html", grid=matrix_view(ws.doc().system, ws.matrix()))
+
+
+@router.get("/matrix/cell", response_class=HTMLResponse)
+def matrix_cell(
+    request: Request,
+    source: Annotated[str, Query(max_length=80)],
+    sv: Annotated[str, Query(max_length=80)],
+    target: Annotated[str, Query(max_length=80)],
+    tv: Annotated[str, Query(max_length=80)],
+) -> HTMLResponse:
+    """One cell: its value, and the rationale and citations of its judgement section."""
+    ws = _ws(request)
+    system = ws.doc().system
+    cim = ws.matrix()
+    i, a = cim.index_of(source, sv)
+    j, b = cim.index_of(target, tv)
+    value = int(cim.values[int(cim.offsets[i]) + a, int(cim.offsets[j]) + b])
+    sections = system.impact_sections(source, target)
+    cell = {
+        "source": system.descriptor(source),
+        "target": system.descriptor(target),
+        "sv": system.descriptor(source).variants[a],
+        "tv": system.descriptor(target).variants[b],
+        "value": value,
+        "sections": sections,
+        "self": source == target,
+    }
+    return render(request, "_cell.html", cell=cell, sources=system.sources)
+
+
+def _scenario_context(request: Request, t: int, fix: list[str]) -> dict[str, Any]:
+    ws = _ws(request)
+    doc = ws.doc()
+    fixed = fixed_from_pairs(fix)
+    result = ws.scenarios(t, fixed, doc)
+    base = ws.scenarios(t, None, doc) if fixed else result
+    view = tableau_view(doc.system, result, fixed)
+    return {
+        "tab": view,
+        "t": t,
+        "fix": fix_pairs(fixed),
+        "fixed": fixed,
+        "base_total": len(base),
+        "seconds": result.seconds,
+    }
+
+
+@router.get("/scenarios", response_class=HTMLResponse)
+def scenarios_page(request: Request, t: Tol = 0, fix: Fix = []) -> HTMLResponse:  # noqa: B006
+    """The consistent scenarios as a tableau; click a variant to fix it (an intervention)."""
+    return render(request, "scenarios.html", **_scenario_context(request, t, fix))
+
+
+@router.get("/scenarios/tableau", response_class=HTMLResponse)
+def scenarios_tableau(request: Request, t: Tol = 0, fix: Fix = []) -> HTMLResponse:  # noqa: B006
+    """The tableau alone (swapped in by htmx when variants are fixed or the model changes)."""
+    return render(request, "_tableau.html", **_scenario_context(request, t, fix))
+
+
+@router.get("/scenario/{code}", response_class=HTMLResponse)
+def scenario_page(request: Request, code: str) -> HTMLResponse:
+    """One scenario: its storyline with citations, impact diagram and network difference."""
+    from upheaval import cib
+    from upheaval.network import network_difference
+    from upheaval.report import storyline
+
+    ws = _ws(request)
+    system = ws.doc().system
+    cim = ws.matrix()
+    choice = parse_scenario(system, code)
+    z = cim.scenario_indices(choice)
+    story = storyline(system, z, cim)
+    inc = int(cib.inconsistency(cim, z))
+    tis = int(cib.total_impact_score(cim, z))
+    diff = network_difference(system, choice)
+    return render(
+        request, "scenario.html", code=code, story=story, inconsistency=inc, tis=tis, diff=diff, choice=choice
+    )
+
+
+@router.get("/claims", response_class=HTMLResponse)
+def claims_page(request: Request) -> HTMLResponse:
+    """The model's claims, re-checked whenever the model changes."""
+    return render(request, "claims.html", results=_ws(request).claims())
+
+
+@router.get("/claims/table", response_class=HTMLResponse)
+def claims_table(request: Request) -> HTMLResponse:
+    """The claims table alone."""
+    return render(request, "_claims.html", results=_ws(request).claims())
+
+
+@router.get("/ui/status", response_class=HTMLResponse)
+def status(request: Request) -> HTMLResponse:
+    """The status bar: model, unsaved edits, claims passing, undo."""
+    return render(request, "_status.html")
+
+
+@router.post("/ui/save", response_class=HTMLResponse)
+def save(request: Request, as_name: Annotated[str | None, Form(max_length=400)] = None) -> HTMLResponse:
+    """Save; on a conflict, offer to reload or keep both (never overwrite silently)."""
+    ws = _ws(request)
+    try:
+        path = ws.save(as_name or None)
+    except Conflict as exc:
+        return render(request, "_conflict.html", conflict=exc)
+    resp = render(request, "_saved.html", path=str(path.relative_to(ws.root)))
+    resp.headers["HX-Trigger"] = "modelChanged"
+    return resp
+
+
+@router.post("/ui/reload", response_class=HTMLResponse)
+def reload(request: Request) -> HTMLResponse:
+    """Reload from disk, dropping unsaved edits (they stay undoable)."""
+    ws = _ws(request)
+    doc = ws.reload()
+    resp = render(request, "_saved.html", path=doc.origin, reloaded=True)
+    resp.headers["HX-Trigger"] = "modelChanged"
+    return resp

@@ -1,0 +1,464 @@
+"""The workbench's state: open models, their edits, undo stacks, saving, and cached results."""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from upheaval import cib
+from upheaval.errors import EngineError, ModelError, Problem, UpheavalError
+from upheaval.model import (
+    BUILTIN_DEFAULT,
+    System,
+    builtin_models,
+    dump_yaml,
+    load_system,
+    parse_yaml,
+    write_text_atomic,
+)
+from upheaval.web._paths import PathNotAllowed, list_model_files, resolve_inside
+
+__all__ = [
+    "MAX_UNDO",
+    "MAX_VARIANTS",
+    "Conflict",
+    "Document",
+    "EditRefused",
+    "Workspace",
+]
+
+MAX_UNDO = 100
+MAX_VARIANTS = 9
+MAX_DESCRIPTORS = 60
+MAX_FREE_SCENARIOS = 1000  # product of the sizes of descriptors that no judgement touches
+SEARCH_BUDGET_SECONDS = 10.0
+
+
+class EditRefused(UpheavalError):
+    """An edit cannot be applied (unknown descriptor, duplicate id, out-of-range value...)."""
+
+
+class Conflict(UpheavalError):
+    """The model file changed on disk since it was loaded; saving would overwrite someone's work."""
+
+    def __init__(self, path: Path, suggestion: str) -> None:
+        self.path = path
+        self.suggestion = suggestion
+        super().__init__(
+            f"{path.name} changed on disk since it was loaded; reload it (dropping your edits) "
+            f"or keep both by saving yours as {suggestion}"
+        )
+
+
+def _stamp(path: Path) -> tuple[float, str]:
+    """(mtime, sha256) of a file, to notice changes made behind the workbench's back."""
+    data = path.read_bytes()
+    return path.stat().st_mtime, hashlib.sha256(data).hexdigest()
+
+
+@dataclass
+class Document:
+    """One open model: the current system, where it came from, and its undo stack.
+
+    ``path`` is the file it was read from (None for an upload); ``writable`` says whether
+    that file lies inside the working folder (built-in models do not); ``stamp`` is the
+    file's (mtime, sha256) when last read or written.
+    """
+
+    key: str
+    system: System
+    origin: str
+    path: Path | None
+    writable: bool
+    stamp: tuple[float, str] | None
+    undo: list[tuple[System, str]] = field(default_factory=list)
+    version: int = 0
+    dirty: bool = False
+    last_edit: str = ""
+
+    @property
+    def suggested_name(self) -> str:
+        """A file name inside the working folder for 'save as'."""
+        if self.path is not None and self.writable:
+            stem = self.path.stem
+            return f"{stem}.edited{self.path.suffix if self.path.suffix != '.scw' else '.yaml'}"
+        return f"{self.system.id}.yaml"
+
+
+def _dump(system: System) -> dict[str, Any]:
+    return system.model_dump(by_alias=True, exclude_unset=True, exclude_none=True, mode="python")
+
+
+def _rebuild(old: System, data: dict[str, Any]) -> System:
+    """Validate edited data as a System that keeps the YAML document of ``old`` (comments, order)."""
+    from pydantic import ValidationError
+
+    try:
+        new = System.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors(include_url=False)[0]
+        where = ".".join(str(k) for k in first["loc"])
+        raise EditRefused(f"{where}: {first['msg']}") from None
+    new._document = getattr(old, "_document", None)
+    return new
+
+
+class Workspace:
+    """Everything the running workbench holds: the open documents and the current one.
+
+    All mutation goes through methods that take the workspace lock, so the server's
+    worker threads see one consistent state. Results (compiled matrix, scenario sets,
+    claims) are cached per document version.
+    """
+
+    def __init__(self, root: Path, *, max_upload: int = 2_000_000) -> None:
+        self.root = Path(root).resolve()
+        self.max_upload = max_upload
+        self.docs: dict[str, Document] = {}
+        self.current: str | None = None
+        self.lock = threading.RLock()
+        self._cache: OrderedDict[tuple, Any] = OrderedDict()
+        self._serial = 0
+
+    # ---- opening -------------------------------------------------------------------------
+
+    def available(self) -> dict[str, list[str]]:
+        """Models that can be opened: built-in names and model files in the working folder."""
+        return {"builtin": list(builtin_models()), "files": list_model_files(self.root)}
+
+    def open(self, name: str) -> Document:
+        """Open a built-in model by name, or a model file by its path inside the working folder.
+
+        An already open model becomes current again with its edits.
+        """
+        with self.lock:
+            builtins = builtin_models()
+            if name in builtins:
+                key = f"builtin:{name}"
+                if key not in self.docs:
+                    system = load_system(name)
+                    self.docs[key] = Document(key, system, name, builtins[name], False, None)
+            else:
+                path = resolve_inside(self.root, name)
+                rel = str(path.relative_to(self.root))
+                key = f"file:{rel}"
+                if key not in self.docs:
+                    if not path.is_file():
+                        raise ModelError(rel, [Problem("not-found", "no such file in the working folder")])
+                    system = load_system(path)
+                    self.docs[key] = Document(key, system, rel, path, True, _stamp(path))
+            self.current = key
+            return self.docs[key]
+
+    def open_text(self, text: str, filename: str) -> Document:
+        """Open an uploaded model from its YAML text (validated like a file; never written back)."""
+        with self.lock:
+            safe = Path(filename or "upload.yaml").name or "upload.yaml"
+            system = parse_yaml(text, safe)
+            self._serial += 1
+            key = f"upload:{self._serial}:{safe}"
+            self.docs[key] = Document(key, system, f"upload {safe}", None, False, None, dirty=True)
+            self.current = key
+            return self.docs[key]
+
+    def doc(self) -> Document:
+        """The current document (the built-in default model opened on first use)."""
+        with self.lock:
+            if self.current is None:
+                return self.open(BUILTIN_DEFAULT)
+            return self.docs[self.current]
+
+    # ---- results, cached per version -----------------------------------------------------
+
+    def _cached(self, key: tuple, make: Callable[[], Any]) -> Any:
+        with self.lock:
+            if key in self._cache:
+                self._cache.move_to_end(key)
+                return self._cache[key]
+        value = make()
+        with self.lock:
+            self._cache[key] = value
+            while len(self._cache) > 64:
+                self._cache.popitem(last=False)
+        return value
+
+    def matrix(self, doc: Document | None = None) -> cib.CrossImpactMatrix:
+        """The compiled cross-impact matrix of a document (the current one by default)."""
+        doc = doc or self.doc()
+        system = doc.system
+        return self._cached(("cim", doc.key, doc.version), lambda: cib.compile_system(system))
+
+    def scenarios(
+        self, tolerance: int = 0, fixed: Mapping[str, Sequence[str]] | None = None, doc: Document | None = None
+    ) -> cib.ScenarioSet:
+        """The consistent scenarios at ``tolerance`` with ``fixed`` variants (an intervention)."""
+        doc = doc or self.doc()
+        cim = self.matrix(doc)
+        norm = tuple(sorted((d, tuple(sorted(set(vs)))) for d, vs in (fixed or {}).items() if vs))
+        cim.fixed_indices(dict(norm))  # raises EngineError on unknown names
+        return self._cached(
+            ("scenarios", doc.key, doc.version, int(tolerance), norm),
+            lambda: cib.find_consistent(cim, int(tolerance), dict(norm) or None, budget_seconds=SEARCH_BUDGET_SECONDS),
+        )
+
+    def claims(self, doc: Document | None = None) -> list:
+        """The claims of a document, checked against its current judgements."""
+        from upheaval.claims import check_claims
+
+        doc = doc or self.doc()
+        cim = self.matrix(doc)
+        system = doc.system
+        return self._cached(("claims", doc.key, doc.version), lambda: check_claims(system, cim))
+
+    # ---- edits ---------------------------------------------------------------------------
+
+    def _commit(self, doc: Document, new: System, what: str) -> Document:
+        doc.undo.append((doc.system, doc.last_edit))
+        del doc.undo[:-MAX_UNDO]
+        doc.system = new
+        doc.version += 1
+        doc.dirty = True
+        doc.last_edit = what
+        return doc
+
+    def _variant_index(self, system: System, descriptor: str, variant: str) -> None:
+        try:
+            d = system.descriptor(descriptor)
+        except KeyError:
+            raise EditRefused(
+                f"unknown descriptor {descriptor!r}; known: {', '.join(x.id for x in system.descriptors)}"
+            ) from None
+        if variant not in d.variant_ids():
+            raise EditRefused(
+                f"descriptor {descriptor!r} has no variant {variant!r}; it has {', '.join(d.variant_ids())}"
+            )
+
+    def set_impact(self, source: str, source_variant: str, target: str, target_variant: str, value: int) -> Document:
+        """Set one cell: the impact of ``source.source_variant`` on ``target.target_variant``.
+
+        The value goes into the first judgement section for the descriptor pair (created if
+        none) and the cell is cleared in any other section, so the compiled cell equals
+        ``value``. A descriptor acting on itself needs an existing ``diagonal`` section.
+        """
+        if not isinstance(value, int) or not -3 <= value <= 3:
+            raise EditRefused("impacts run from -3 to +3")
+        with self.lock:
+            doc = self.doc()
+            system = doc.system
+            self._variant_index(system, source, source_variant)
+            self._variant_index(system, target, target_variant)
+            data = _dump(system)
+            sections = [s for s in data.setdefault("impacts", []) if s["from"] == source and s["to"] == target]
+            if source == target and not any(s.get("diagonal") for s in sections):
+                raise EditRefused("a descriptor does not act on itself here; judge its effect on other descriptors")
+            if not sections:
+                if value == 0:
+                    return doc
+                sections = [{"from": source, "to": target, "values": {}}]
+                data["impacts"].append(sections[0])
+            for n, s in enumerate(sections):
+                row = s.setdefault("values", {}).setdefault(source_variant, {})
+                if n == 0 and value != 0:
+                    row[target_variant] = value
+                else:
+                    row.pop(target_variant, None)
+                if not row:
+                    s["values"].pop(source_variant, None)
+            new = _rebuild(system, data)
+            return self._commit(doc, new, f"{source}.{source_variant} → {target}.{target_variant} = {value:+d}")
+
+    def set_section(self, source: str, target: str, rationale: str, cites: list[dict[str, Any]]) -> Document:
+        """Set the rationale and citations of the judgement section from ``source`` to ``target``."""
+        with self.lock:
+            doc = self.doc()
+            system = doc.system
+            for d in (source, target):
+                try:
+                    system.descriptor(d)
+                except KeyError:
+                    raise EditRefused(f"unknown descriptor {d!r}") from None
+            if source == target:
+                raise EditRefused("a descriptor does not act on itself here")
+            known_sources = {s.id for s in system.sources}
+            for c in cites:
+                if c.get("source") not in known_sources:
+                    raise EditRefused(
+                        f"citation names source {c.get('source')!r}, which the model does not list; "
+                        f"known: {', '.join(sorted(known_sources)) or '(none)'}"
+                    )
+            data = _dump(system)
+            sections = [s for s in data.setdefault("impacts", []) if s["from"] == source and s["to"] == target]
+            if not sections:
+                sections = [{"from": source, "to": target, "values": {}}]
+                data["impacts"].append(sections[0])
+            s = sections[0]
+            s["rationale"] = rationale
+            s["cites"] = [{k: v for k, v in c.items() if v is not None} for c in cites]
+            if not s["cites"]:
+                s.pop("cites")
+            new = _rebuild(system, data)
+            return self._commit(doc, new, f"rationale of {source} → {target}")
+
+    def _check_free_space(self, data: dict[str, Any]) -> None:
+        touched = {s["from"] for s in data.get("impacts", []) if s.get("values")} | {
+            s["to"] for s in data.get("impacts", []) if s.get("values")
+        }
+        free = 1
+        for d in data["descriptors"]:
+            if d["id"] not in touched:
+                free *= len(d["variants"])
+        if free > MAX_FREE_SCENARIOS:
+            raise EditRefused(
+                f"descriptors without judgements would multiply the scenarios by {free:,}; "
+                "judge the impacts of the new descriptors first"
+            )
+
+    def add_descriptor(self, descriptor: dict[str, Any]) -> Document:
+        """Add a descriptor with two or more variants (and no judgements yet)."""
+        with self.lock:
+            doc = self.doc()
+            system = doc.system
+            if any(d.id == descriptor.get("id") for d in system.descriptors):
+                raise EditRefused(f"there is already a descriptor {descriptor.get('id')!r}")
+            variants = descriptor.get("variants") or []
+            ids = [v.get("id") for v in variants]
+            if len(set(ids)) != len(ids):
+                raise EditRefused("variant ids must differ")
+            if not 2 <= len(variants) <= MAX_VARIANTS:
+                raise EditRefused(f"a descriptor needs 2 to {MAX_VARIANTS} variants")
+            if len(system.descriptors) >= MAX_DESCRIPTORS:
+                raise EditRefused(f"the workbench edits at most {MAX_DESCRIPTORS} descriptors")
+            data = _dump(system)
+            data["descriptors"].append({k: v for k, v in descriptor.items() if v not in (None, "")})
+            self._check_free_space(data)
+            new = _rebuild(system, data)
+            return self._commit(doc, new, f"add descriptor {descriptor.get('id')}")
+
+    def add_variant(self, descriptor: str, variant: dict[str, Any]) -> Document:
+        """Add a variant to a descriptor (no judgements yet)."""
+        with self.lock:
+            doc = self.doc()
+            system = doc.system
+            try:
+                d = system.descriptor(descriptor)
+            except KeyError:
+                raise EditRefused(f"unknown descriptor {descriptor!r}") from None
+            if variant.get("id") in d.variant_ids():
+                raise EditRefused(f"descriptor {descriptor!r} already has a variant {variant.get('id')!r}")
+            if len(d.variants) >= MAX_VARIANTS:
+                raise EditRefused(f"a descriptor has at most {MAX_VARIANTS} variants here")
+            data = _dump(system)
+            for dd in data["descriptors"]:
+                if dd["id"] == descriptor:
+                    dd["variants"].append({k: v for k, v in variant.items() if v not in (None, "")})
+            self._check_free_space(data)
+            new = _rebuild(system, data)
+            return self._commit(doc, new, f"add variant {descriptor}.{variant.get('id')}")
+
+    def undo(self) -> Document:
+        """Go back to the model as it was before the last edit of this session."""
+        with self.lock:
+            doc = self.doc()
+            if not doc.undo:
+                raise EditRefused("nothing to undo")
+            doc.system, doc.last_edit = doc.undo.pop()
+            doc.version += 1
+            doc.dirty = bool(doc.undo) or doc.path is None
+            return doc
+
+    # ---- saving --------------------------------------------------------------------------
+
+    def save(self, as_name: str | None = None) -> Path:
+        """Write the current model as YAML, atomically, keeping its comments and key order.
+
+        Without ``as_name`` the model goes back to the file it came from; if that file
+        changed on disk since it was read, :class:`Conflict` is raised and nothing is written.
+        With ``as_name`` (a path inside the working folder) a new file is written; an existing
+        file is never replaced that way. The document then follows the file written.
+        """
+        with self.lock:
+            doc = self.doc()
+            if as_name is None:
+                if doc.path is None or not doc.writable:
+                    raise PathNotAllowed(
+                        f"{doc.origin} has no file in the working folder; save it under a new name "
+                        f"(e.g. {doc.suggested_name})"
+                    )
+                target = doc.path
+                if doc.path.suffix.lower() == ".scw":
+                    raise PathNotAllowed("the workbench saves YAML; save under a new .yaml name")
+                if self.on_disk_changed(doc):
+                    raise Conflict(target, self._free_name(doc.suggested_name))
+            else:
+                target = resolve_inside(self.root, as_name, suffixes=(".yaml", ".yml"))
+                if target.exists():
+                    raise PathNotAllowed(f"{as_name} exists already; choose another name")
+                target.parent.mkdir(parents=True, exist_ok=True)
+            text = dump_yaml(doc.system)
+            parse_yaml(text, target.name)  # never write a file the loader would refuse
+            write_text_atomic(target, text)
+            rel = str(target.relative_to(self.root))
+            new_key = f"file:{rel}"
+            if new_key != doc.key:
+                self.docs.pop(doc.key, None)
+                self.docs.pop(new_key, None)
+                doc.key = new_key
+                self.docs[new_key] = doc
+                self.current = new_key
+            doc.path, doc.writable, doc.origin = target, True, rel
+            doc.stamp = _stamp(target)
+            doc.dirty = False
+            return target
+
+    def _free_name(self, name: str) -> str:
+        stem, suffix = Path(name).stem, Path(name).suffix or ".yaml"
+        parent = Path(name).parent
+        candidate, n = name, 1
+        while (self.root / candidate).exists():
+            n += 1
+            candidate = str(parent / f"{stem}-{n}{suffix}")
+        return candidate
+
+    def reload(self) -> Document:
+        """Read the current model's file again, dropping unsaved edits (they stay undoable)."""
+        with self.lock:
+            doc = self.doc()
+            if doc.path is None:
+                raise EditRefused("this model has no file to reload from")
+            system = load_system(doc.path)
+            doc.undo.append((doc.system, doc.last_edit))
+            doc.system = system
+            doc.version += 1
+            doc.stamp = _stamp(doc.path) if doc.writable else None
+            doc.dirty = False
+            doc.last_edit = "reloaded from disk"
+            return doc
+
+    def on_disk_changed(self, doc: Document | None = None) -> bool:
+        """Whether the document's file changed on disk since it was read or written."""
+        doc = doc or self.doc()
+        if doc.path is None or not doc.writable or doc.stamp is None:
+            return False
+        try:
+            st = doc.path.stat()
+            if st.st_mtime == doc.stamp[0]:
+                return False
+            return _stamp(doc.path)[1] != doc.stamp[1]
+        except OSError:
+            return True
+
+
+def fixed_from_pairs(pairs: Sequence[str]) -> dict[str, list[str]]:
+    """``["front.destabilises", ...]`` as ``{"front": ["destabilises"], ...}`` (EngineError if malformed)."""
+    out: dict[str, list[str]] = {}
+    for p in pairs:
+        d, sep, v = str(p).partition(".")
+        if not sep or not d or not v:
+            raise EngineError(f"fix expects DESCRIPTOR.VARIANT, got {p!r}")
+        out.setdefault(d, []).append(v)
+    return out

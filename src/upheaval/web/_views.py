@@ -1,0 +1,176 @@
+"""What the pages and the API show, computed from the model and the engine: plain data, no HTML."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from upheaval import cib
+from upheaval.errors import EngineError
+from upheaval.model import System
+
+__all__ = [
+    "MAX_SHOWN",
+    "claims_json",
+    "cytoscape_elements",
+    "fix_pairs",
+    "matrix_view",
+    "parse_scenario",
+    "scenario_code",
+    "tableau_view",
+]
+
+MAX_SHOWN = 200  # scenarios shown in a tableau; the rest are counted
+
+
+def parse_scenario(system: System, code: str) -> dict[str, str]:
+    """A scenario written as variant ids in descriptor order, comma-separated, as ``{descriptor: variant}``."""
+    parts = [p.strip() for p in str(code).split(",")]
+    if len(parts) != len(system.descriptors):
+        raise EngineError(
+            f"a scenario names one variant per descriptor ({len(system.descriptors)}), comma-separated; got {len(parts)}"
+        )
+    out = {}
+    for d, v in zip(system.descriptors, parts, strict=True):
+        if v not in d.variant_ids():
+            raise EngineError(f"descriptor {d.id!r} has no variant {v!r}; it has {', '.join(d.variant_ids())}")
+        out[d.id] = v
+    return out
+
+
+def scenario_code(cim: cib.CrossImpactMatrix, row: Sequence[int]) -> str:
+    """The URL form of a scenario: its variant ids in descriptor order, comma-separated."""
+    return ",".join(cim.variant_ids[i][int(k)] for i, k in enumerate(row))
+
+
+def fix_pairs(fixed: Mapping[str, Sequence[str]]) -> list[str]:
+    """``{"front": ["destabilises"]}`` as ``["front.destabilises"]`` (the query form)."""
+    return [f"{d}.{v}" for d, vs in fixed.items() for v in vs]
+
+
+def tableau_view(system: System, result: cib.ScenarioSet, fixed: Mapping[str, Sequence[str]]) -> dict[str, Any]:
+    """Rows (one per descriptor) and columns (one per scenario) of a scenario tableau.
+
+    Each cell carries the descriptor, the variant id and label, and whether it is fixed.
+    """
+    shown = min(len(result), MAX_SHOWN)
+    cim = result.cim
+    columns = [
+        {
+            "n": n + 1,
+            "code": scenario_code(cim, result.indices[n]),
+            "tis": int(result.total_impact_score[n]),
+            "inconsistency": int(result.inconsistency[n]),
+            "consistency": int(result.consistency_value[n]),
+        }
+        for n in range(shown)
+    ]
+    rows = []
+    for i, d in enumerate(system.descriptors):
+        fixed_here = set(fixed.get(d.id, []))
+        cells = []
+        for n in range(shown):
+            v = d.variants[int(result.indices[n][i])]
+            cells.append({"variant": v.id, "label": v.label, "fixed": v.id in fixed_here})
+        counts = {v.id: 0 for v in d.variants}
+        for n in range(len(result)):
+            counts[d.variants[int(result.indices[n][i])].id] += 1
+        uniform = len(result) > 0 and max(counts.values()) == len(result)
+        rows.append(
+            {
+                "id": d.id,
+                "label": d.label,
+                "cells": cells,
+                "uniform": uniform,
+                "variants": [
+                    {"id": v.id, "label": v.label, "count": counts[v.id], "fixed": v.id in fixed_here}
+                    for v in d.variants
+                ],
+            }
+        )
+    return {"rows": rows, "columns": columns, "total": len(result), "shown": shown}
+
+
+def matrix_view(system: System, cim: cib.CrossImpactMatrix) -> dict[str, Any]:
+    """The cross-impact matrix as nested rows for a grid: descriptor blocks of variant rows and columns."""
+    judged = {(s.source, s.target) for s in system.impacts if s.rationale or s.cites}
+    blocks = []
+    for i, d in enumerate(system.descriptors):
+        rows = []
+        for a, v in enumerate(d.variants):
+            r = int(cim.offsets[i]) + a
+            cells = []
+            for j, e in enumerate(system.descriptors):
+                group = []
+                for b, w in enumerate(e.variants):
+                    c = int(cim.offsets[j]) + b
+                    group.append({"target": e.id, "tv": w.id, "value": int(cim.values[r, c]), "self": i == j})
+                cells.append({"target": e.id, "cells": group, "explained": (d.id, e.id) in judged})
+            rows.append({"variant": v.id, "label": v.label, "groups": cells, "first": a == 0, "span": len(d.variants)})
+        blocks.append({"id": d.id, "label": d.label, "rows": rows})
+    columns = [
+        {"id": e.id, "label": e.label, "variants": [{"id": w.id, "label": w.label} for w in e.variants]}
+        for e in system.descriptors
+    ]
+    return {"blocks": blocks, "columns": columns}
+
+
+def claims_json(results: list) -> list[dict[str, Any]]:
+    """Claim results as JSON-ready dicts."""
+    return [r.to_json() for r in results]
+
+
+def cytoscape_elements(system: System, scenario: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """The actor network as Cytoscape.js elements, with declared blocs as compound nodes.
+
+    With a scenario, the network under it: ties it adds carry the class ``added``, ties it
+    removes are kept with the class ``removed``. Also returns the derived flows and the
+    two-camp partition (structural balance).
+    """
+    from upheaval.network import actor_network, blocs, derived_flows, network_difference
+
+    G = actor_network(system, scenario or None)
+    diff = network_difference(system, scenario) if scenario else None
+    added = {t.id for t in diff.added} if diff else set()
+    nodes, edges = [], []
+    bloc_ids = sorted({d.get("bloc") for _, d in G.nodes(data=True) if d.get("bloc")})
+    for b in bloc_ids:
+        nodes.append({"data": {"id": f"bloc:{b}", "label": b}, "classes": "bloc"})
+    try:
+        part = blocs(G)
+        camp_of = part.camp_of
+        partition = {"camps": part.camps, "frustration": part.frustration, "balance": round(part.balance, 3)}
+    except Exception:  # the partition is a decoration; never let it break the page
+        camp_of, partition = {}, None
+    for n, d in G.nodes(data=True):
+        data = {"id": n, "label": f"{d.get('name') or n}", "kind": d.get("kind") or "", "camp": camp_of.get(n, "")}
+        if d.get("bloc"):
+            data["parent"] = f"bloc:{d['bloc']}"
+        nodes.append({"data": data, "classes": f"actor {d.get('kind') or ''}"})
+
+    def edge(u: str, v: str, k: str, d: dict[str, Any], extra: str) -> dict[str, Any]:
+        cls = ["hostile" if d.get("polarity", 1) < 0 else "cooperative", d.get("status") or "reported", extra]
+        return {
+            "data": {
+                "id": f"tie:{k}:{extra}",
+                "source": u,
+                "target": v,
+                "tie": k,
+                "kind": d.get("kind") or "",
+                "label": d.get("label") or "",
+                "status": d.get("status") or "",
+                "cites": list(d.get("cites") or []),
+            },
+            "classes": " ".join(c for c in cls if c),
+        }
+
+    for u, v, k, d in G.edges(keys=True, data=True):
+        edges.append(edge(u, v, k, d, "added" if k in added else ""))
+    if diff:
+        from upheaval.network import tie_attributes
+
+        for t in diff.removed:
+            if t.source in G and t.target in G:
+                edges.append(edge(t.source, t.target, t.id, tie_attributes(t), "removed"))
+    flows = [f.to_json() for f in derived_flows(system, scenario or None)]
+    return {"nodes": nodes, "edges": edges, "flows": flows, "partition": partition}
