@@ -1,0 +1,441 @@
+"""The analysis commands: basins, robustness, sensitivity, ensemble, pathways."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import numpy as np
+import typer
+from rich.table import Table
+
+from upheaval import analysis, cib
+from upheaval.cli import app
+from upheaval.cli._common import (
+    EXIT_INVALID,
+    ModelArg,
+    console,
+    emit_json,
+    fail,
+    handle_errors,
+    load_model,
+    parse_assignments,
+    search_progress,
+)
+from upheaval.errors import EngineError
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON object on stdout instead of tables.")]
+SeedOpt = Annotated[int | None, typer.Option("--seed", help="Random seed; the same seed gives the same result.")]
+JobsOpt = Annotated[int, typer.Option("--n-jobs", "-j", help="Local worker threads (-1: all cores).")]
+SchedOpt = Annotated[
+    str | None,
+    typer.Option("--scheduler", help="Run on this dask.distributed scheduler (e.g. tcp://127.0.0.1:8786)."),
+]
+TolOpt = Annotated[int, typer.Option("--tolerance", "-t", min=0, help="Inconsistency tolerance.")]
+
+
+def _names(cim, row) -> dict[str, str]:
+    return cim.scenario_names(row)
+
+
+def _short(cim, row) -> str:
+    return " ".join(f"{d}={v}" for d, v in _names(cim, row).items())
+
+
+@app.command()
+@handle_errors
+def basins(
+    model: ModelArg = None,
+    local: Annotated[bool, typer.Option("--local", help="Local succession (one descriptor at a time).")] = False,
+    samples: Annotated[
+        int, typer.Option("--samples", min=1, help="Random starts when the space is too large to sweep.")
+    ] = 200_000,
+    max_exact: Annotated[
+        int, typer.Option("--max-exact", min=0, help="Sweep every start when there are at most this many scenarios.")
+    ] = 50_000_000,
+    seed: SeedOpt = 0,
+    n_jobs: JobsOpt = 1,
+    scheduler: SchedOpt = None,
+    json: JsonOpt = False,
+) -> None:
+    """How many start scenarios lead to each consistent scenario and cycle under succession.
+
+    Exact (every start swept) up to --max-exact scenarios, otherwise estimated from
+    --samples seeded random starts with 95% Wilson intervals. These counts are the
+    "weights" ScenarioWizard lists with its solutions.
+    """
+    system = load_model(model)
+    cim = cib.compile_system(system)
+    mode = "local" if local else "global"
+    with search_progress(f"{mode} succession from {cim.n_scenarios:,} starts", enabled=not json) as progress:
+        res = analysis.succession_basins(
+            cim,
+            mode,
+            max_exact=max_exact,
+            n_samples=samples,
+            random_state=seed,
+            n_jobs=n_jobs,
+            scheduler=scheduler,
+            progress=progress,
+        )
+    if json:
+        emit_json(
+            {
+                "model": system.id,
+                "mode": mode,
+                "exact": res.exact,
+                "n_starts": res.n_starts,
+                "unresolved": res.unresolved,
+                "attractors": [
+                    {
+                        "kind": "consistent" if res.kind[k] == 0 else "cycle",
+                        "scenario": _names(cim, res.ends[k]),
+                        "cycle": [_names(cim, r) for r in res.cycles[k]],
+                        "count": int(res.counts[k]),
+                        "share": float(res.share[k]),
+                        "low": float(res.low[k]),
+                        "high": float(res.high[k]),
+                    }
+                    for k in range(len(res))
+                ],
+                "seconds": round(res.seconds, 4),
+            }
+        )
+        return
+    how = "exact, every start" if res.exact else f"estimated from {res.n_starts:,} random starts (95% CI)"
+    table = Table(title=f"Basins of {mode} succession ({how})", header_style="bold")
+    table.add_column("#", justify="right")
+    table.add_column("attractor", style="cyan")
+    table.add_column("starts", justify="right", style="green")
+    table.add_column("share", justify="right")
+    if not res.exact:
+        table.add_column("95% CI", justify="right")
+    for k in range(len(res)):
+        what = (
+            _short(cim, res.ends[k])
+            if res.kind[k] == 0
+            else f"cycle of {len(res.cycles[k])} via {_short(cim, res.ends[k])}"
+        )
+        row = [str(k + 1), what, f"{int(res.counts[k]):,}", f"{res.share[k]:.2%}"]
+        if not res.exact:
+            row.append(f"{res.low[k]:.2%}..{res.high[k]:.2%}")
+        table.add_row(*row)
+    console.print(table)
+    if res.unresolved:
+        console.print(f"[yellow]{res.unresolved:,} starts reached neither an end nor a cycle within the step limit[/]")
+
+
+@app.command()
+@handle_errors
+def robustness(
+    model: ModelArg = None,
+    samples: Annotated[int, typer.Option("--samples", min=1, help="Sampled matrices.")] = 1000,
+    uncertainty: Annotated[
+        int | None,
+        typer.Option(
+            "--uncertainty",
+            "-u",
+            min=0,
+            max=6,
+            help="Uncertainty for sections that state none (default: as in the model).",
+        ),
+    ] = None,
+    tolerance: TolOpt = 0,
+    candidates: Annotated[
+        int,
+        typer.Option("--candidates", min=0, help="Track the scenarios within this tolerance of the nominal matrix."),
+    ] = 2,
+    seed: SeedOpt = 0,
+    n_jobs: JobsOpt = 1,
+    scheduler: SchedOpt = None,
+    json: JsonOpt = False,
+) -> None:
+    """Monte Carlo over the judgements' uncertainty: how often each scenario stays consistent.
+
+    Every cell of a judgement section moves by a random integer within the section's
+    `uncertainty` (clipped to -3..3); each scenario's share of consistent samples comes
+    with a 95% Wilson interval.
+    """
+    system = load_model(model)
+    cim = cib.compile_system(system)
+    u = analysis.uncertainty_matrix(system, cim, default=uncertainty)
+    if not u.any():
+        console.print(
+            "[yellow]note[/]: the model states no uncertainty; every sample equals the nominal matrix "
+            "(set `uncertainty:` on impacts or pass --uncertainty)",
+            style="dim",
+        ) if not json else None
+    with search_progress(f"sampling {samples:,} matrices", enabled=not json) as progress:
+        res = analysis.robustness(
+            cim,
+            u,
+            samples,
+            tolerance=tolerance,
+            candidate_tolerance=candidates,
+            random_state=seed,
+            n_jobs=n_jobs,
+            scheduler=scheduler,
+            progress=progress,
+        )
+    if json:
+        emit_json(
+            {
+                "model": system.id,
+                "n_samples": res.n_samples,
+                "tolerance": res.tolerance,
+                "scenarios": [
+                    {
+                        "scenario": _names(cim, res.indices[k]),
+                        "nominal_inconsistency": int(res.nominal_inconsistency[k]),
+                        "consistent_in": int(res.hits[k]),
+                        "share": float(res.share[k]),
+                        "low": float(res.low[k]),
+                        "high": float(res.high[k]),
+                    }
+                    for k in range(len(res.hits))
+                ],
+                "seconds": round(res.seconds, 4),
+            }
+        )
+        return
+    table = Table(title=f"Robustness over {res.n_samples:,} sampled matrices", header_style="bold")
+    table.add_column("scenario", style="cyan")
+    table.add_column("nominal inconsistency", justify="right")
+    table.add_column("consistent in", justify="right", style="green")
+    table.add_column("95% CI", justify="right")
+    for k in range(len(res.hits)):
+        if res.hits[k] == 0 and res.nominal_inconsistency[k] > 0:
+            continue
+        table.add_row(
+            _short(cim, res.indices[k]),
+            str(int(res.nominal_inconsistency[k])),
+            f"{res.share[k]:.1%}",
+            f"{res.low[k]:.1%}..{res.high[k]:.1%}",
+        )
+    console.print(table)
+
+
+@app.command()
+@handle_errors
+def sensitivity(
+    model: ModelArg = None,
+    tolerance: TolOpt = 0,
+    near: Annotated[
+        int,
+        typer.Option(
+            "--near",
+            min=0,
+            help="Also list the changes that would make scenarios within this inconsistency consistent.",
+        ),
+    ] = 1,
+    max_change: Annotated[
+        int,
+        typer.Option("--max-change", min=1, max=6, help="Largest change of one judgement (6: to the range's ends)."),
+    ] = 1,
+    json: JsonOpt = False,
+) -> None:
+    """Which single judgements, moved by at most --max-change, make or break each scenario.
+
+    Exact, from the impact balance margins: "what would have to be true" for a consistent
+    scenario to fail, or for a near-consistent one to hold.
+    """
+    system = load_model(model)
+    cim = cib.compile_system(system)
+    found = cib.find_consistent(cim, max(tolerance, near))
+    res = analysis.sensitivity(cim, found.indices, tolerance=tolerance, max_change=max_change)
+    if json:
+        emit_json(
+            {
+                "model": system.id,
+                "tolerance": tolerance,
+                "max_change": max_change,
+                "scenarios": [
+                    {
+                        "scenario": _names(cim, found.indices[k]),
+                        "inconsistency": int(found.inconsistency[k]),
+                        "changes": [
+                            {
+                                "row": c.row,
+                                "column": c.column,
+                                "old": c.old,
+                                "new": c.new,
+                                "effect": c.effect,
+                                "descriptor": c.descriptor,
+                                "margin": c.margin,
+                                "margin_after": c.margin_after,
+                            }
+                            for c in res[k]
+                        ],
+                    }
+                    for k in range(len(found))
+                ],
+            }
+        )
+        return
+    for k in range(len(found)):
+        status = "consistent" if found.inconsistency[k] <= tolerance else f"inconsistency {found.inconsistency[k]}"
+        table = Table(
+            title=f"S{k + 1} ({status}): {_short(cim, found.indices[k])}", header_style="bold", title_justify="left"
+        )
+        table.add_column("judgement (row -> column)", style="cyan")
+        table.add_column("now", justify="right")
+        table.add_column("if", justify="right")
+        table.add_column("effect")
+        for c in res[k][:20]:
+            table.add_row(f"{c.row} -> {c.column}", str(c.old), str(c.new), f"{c.effect} {c.descriptor}")
+        if not res[k]:
+            table.add_row("(no single judgement within reach flips it)", "", "", "")
+        elif len(res[k]) > 20:
+            table.add_row(f"... {len(res[k]) - 20} more (see --json)", "", "", "")
+        console.print(table)
+
+
+@app.command()
+@handle_errors
+def ensemble(
+    models: Annotated[
+        list[str], typer.Argument(help="Two or more model files of the same structure (one per expert or group).")
+    ],
+    tolerance: TolOpt = 0,
+    mean: Annotated[bool, typer.Option("--mean", help="Combine by the mean instead of the sum.")] = False,
+    n_jobs: JobsOpt = 1,
+    scheduler: SchedOpt = None,
+    json: JsonOpt = False,
+) -> None:
+    """Each scenario's support across several matrices, and the combined matrix's scenarios."""
+    systems = [load_model(m) for m in models]
+    cims = [cib.compile_system(s) for s in systems]
+    with search_progress(f"searching {len(cims)} matrices", enabled=not json) as progress:
+        res = analysis.ensemble(
+            cims,
+            models,
+            tolerance=tolerance,
+            combine="mean" if mean else "sum",
+            n_jobs=n_jobs,
+            scheduler=scheduler,
+            progress=progress,
+        )
+    cim = res.combined
+    if json:
+        emit_json(
+            {
+                "models": models,
+                "combine": "mean" if mean else "sum",
+                "scenarios": [
+                    {
+                        "scenario": _names(cim, res.indices[k]),
+                        "support": int(res.support[k]),
+                        "share": float(res.share[k]),
+                        "members": [m for m, hit in zip(models, res.members[k], strict=True) if hit],
+                        "in_combined": bool(res.in_combined[k]),
+                    }
+                    for k in range(len(res.support))
+                ],
+                "complete": res.complete,
+            }
+        )
+        return
+    table = Table(title=f"Ensemble of {len(models)} matrices", header_style="bold")
+    table.add_column("scenario", style="cyan")
+    table.add_column("support", justify="right", style="green")
+    table.add_column("combined", justify="center")
+    for k in range(len(res.support)):
+        table.add_row(
+            _short(cim, res.indices[k]),
+            f"{int(res.support[k])}/{len(models)}",
+            "yes" if res.in_combined[k] else "",
+        )
+    console.print(table)
+
+
+@app.command()
+@handle_errors
+def pathways(
+    model: ModelArg = None,
+    start: Annotated[
+        list[str] | None,
+        typer.Option("--start", "-s", help="Start scenario as D=V,... (default: the model's `present`)."),
+    ] = None,
+    tolerance: TolOpt = 0,
+    max_nodes: Annotated[int, typer.Option("--max-nodes", min=2, help="Stop branching beyond this many nodes.")] = 200,
+    json: JsonOpt = False,
+) -> None:
+    """Branching pathways through the model's periods, with where they split and why.
+
+    Uses the model's `periods` plan: inertia favours the variant held in the previous
+    period, irreversible variants stay once reached, scheduled fixes apply in their period.
+    """
+    system = load_model(model)
+    if system.periods is None:
+        raise fail(
+            f"model `{system.id}` has no `periods` plan",
+            EXIT_INVALID,
+            "add `periods: {labels: [2025, 2026], inertia: {descriptor: 1}}` to the model",
+        )
+    cim = cib.compile_system(system)
+    names = parse_assignments(start, "--start")
+    if not names:
+        if system.present is None:
+            raise fail("give the start scenario with --start D=V,... (the model has no `present`)", EXIT_INVALID)
+        names = dict(system.present.scenario)
+    try:
+        z0 = cim.scenario_indices(names)
+    except EngineError as exc:
+        raise fail(f"--start: {exc}", EXIT_INVALID) from None
+    res = analysis.pathways(cim, system.periods, z0, tolerance=tolerance, max_nodes=max_nodes)
+
+    def changes_json(node):
+        return {
+            str(p): [
+                {
+                    "descriptor": t.descriptor,
+                    "from": t.old,
+                    "to": t.new,
+                    "balance_to": t.balance_new,
+                    "balance_from": t.balance_old,
+                    "drivers": [{"variant": v, "push": w} for v, w in t.drivers],
+                }
+                for t in ts
+            ]
+            for p, ts in node.changes.items()
+        }
+
+    if json:
+        emit_json(
+            {
+                "model": system.id,
+                "periods": res.labels,
+                "truncated": res.truncated,
+                "nodes": [
+                    {
+                        "id": n.id,
+                        "period": n.label,
+                        "scenario": _names(cim, n.scenario),
+                        "parents": n.parents,
+                        "children": n.children,
+                        "dead_end": n.dead_end,
+                        "changes": changes_json(n),
+                    }
+                    for n in res.nodes
+                ],
+                "paths": res.paths(),
+            }
+        )
+        return
+    console.print(f"[bold]Pathways of {system.id}[/] from {_short(cim, z0)}")
+    for n in res.nodes[1:]:
+        split = "  [magenta](splits)[/]" if len(n.children) > 1 else ""
+        dead = "  [red](no consistent successor)[/]" if n.dead_end else ""
+        console.print(f"[cyan]{n.label}[/] #{n.id} <- {', '.join(f'#{p}' for p in n.parents)}{split}{dead}")
+        for p, ts in n.changes.items():
+            for t in ts:
+                why = ", ".join(f"{v} (+{w})" for v, w in t.drivers) or "inertia lost"
+                console.print(
+                    f"    from #{p}: {t.descriptor}: {t.old} -> {t.new} "
+                    f"(balance {t.balance_new} vs {t.balance_old}; driven by {why})"
+                )
+            if not ts:
+                console.print(f"    from #{p}: unchanged")
+    if res.truncated:
+        console.print(f"[yellow]partial: stopped at {max_nodes} nodes (raise --max-nodes)[/]")
+    if len(np.atleast_1d(res.splits())) == 0:
+        console.print("[dim]no splits: a single pathway[/]")
