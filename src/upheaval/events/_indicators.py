@@ -1,0 +1,287 @@
+"""Indicators over the event table: one portable Ibis query per indicator, evaluated per period."""
+
+from __future__ import annotations
+
+import datetime as dt
+import operator
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import ibis
+import ibis.expr.types as ir
+
+from upheaval.errors import EventDataError
+from upheaval.events._codes import resolve_actor
+
+__all__ = [
+    "IndicatorValue",
+    "Period",
+    "actor_codes",
+    "evaluate_indicators",
+    "events_table",
+    "indicator_query",
+    "make_periods",
+    "parse_span",
+    "window_totals_query",
+]
+
+
+@dataclass(frozen=True)
+class Period:
+    """A tracking period ``[start, end)``."""
+
+    start: dt.date
+    end: dt.date
+
+
+@dataclass
+class IndicatorValue:
+    """One indicator's measure in one period, and the variant it signals there (``None`` if it does not)."""
+
+    id: str
+    value: float | None
+    signals: str | None
+    baseline: float | None = None
+    note: str = ""
+    cites: list[dict[str, Any]] = field(default_factory=list)
+
+
+def parse_span(text: str) -> tuple[int, str]:
+    """``"30d"`` → (30, "d"); units d (days), w (weeks), m (months), y (years)."""
+    text = text.strip().lower()
+    if len(text) < 2 or not text[:-1].isdigit() or text[-1] not in "dwmy" or int(text[:-1]) < 1:
+        raise EventDataError(f"{text!r} is not a span; write a number and d, w, m or y, e.g. 30d or 1m")
+    return int(text[:-1]), text[-1]
+
+
+def _add(day: dt.date, n: int, unit: str, sign: int = 1) -> dt.date:
+    if unit == "d":
+        return day + dt.timedelta(days=sign * n)
+    if unit == "w":
+        return day + dt.timedelta(weeks=sign * n)
+    months = sign * n * (12 if unit == "y" else 1)
+    y, m = divmod(day.month - 1 + months, 12)
+    year, month = day.year + y, m + 1
+    last = (dt.date(year + (month == 12), month % 12 + 1, 1) - dt.timedelta(days=1)).day
+    return dt.date(year, month, min(day.day, last))
+
+
+def make_periods(start: dt.date, end: dt.date, every: str = "1m") -> list[Period]:
+    """Consecutive periods of length ``every`` from ``start`` until ``end`` (the last one may be shorter)."""
+    if end <= start:
+        raise EventDataError(f"the tracking range is empty: {start} is not before {end}")
+    n, unit = parse_span(every)
+    out, day = [], start
+    while day < end:
+        nxt = min(_add(day, n, unit), end)
+        out.append(Period(day, nxt))
+        day = nxt
+    return out
+
+
+def events_table(con: Any) -> ir.Table:
+    """The event table as an Ibis table, from a DuckDB connection (or an Ibis backend)."""
+    if hasattr(con, "table") and hasattr(con, "list_tables") and not hasattr(con, "execute_async"):
+        try:
+            return con.table("events")
+        except Exception:  # not an Ibis backend: fall through to DuckDB
+            pass
+    return ibis.duckdb.from_connection(con).table("events")
+
+
+def actor_codes(system: Any, code: str) -> list[str]:
+    """The event-table codes that stand for the model actor ``code``: itself, its CAMEO code, its aliases."""
+    out = {code}
+    try:
+        actor = system.actor(code)
+    except (KeyError, AttributeError):
+        actor = None
+    if actor is not None:
+        for name in [actor.name, *(actor.aliases or []), *([actor.cameo] if actor.cameo else [])]:
+            r = resolve_actor(name)
+            if r:
+                out.add(r)
+        if actor.cameo:
+            out.add(actor.cameo)
+    return sorted(out)
+
+
+def _windows(periods: Sequence[Period], window: str, baseline: str | None) -> ir.Table:
+    """A memtable of the windows each period looks at: the measure window and the baseline before it."""
+    n, unit = parse_span(window)
+    rows = []
+    for k, p in enumerate(periods):
+        lo = _add(p.end, n, unit, -1)
+        rows.append({"period": k, "kind": "w", "lo": lo, "hi": p.end})
+        if baseline:
+            bn, bunit = parse_span(baseline)
+            rows.append({"period": k, "kind": "b", "lo": _add(lo, bn, bunit, -1), "hi": lo})
+    return ibis.memtable(rows, schema={"period": "int64", "kind": "string", "lo": "date", "hi": "date"})
+
+
+def _pattern_filter(events: ir.Table, indicator: Any, system: Any) -> ir.BooleanValue:
+    pat = indicator.pattern
+    src = sorted({c for a in pat.source for c in actor_codes(system, a)})
+    tgt = sorted({c for a in pat.target for c in actor_codes(system, a)})
+
+    def dyad(s: list[str], t: list[str]) -> ir.BooleanValue:
+        cond = ibis.literal(True)
+        if s:
+            cond &= events.source.isin(s)
+        if t:
+            cond &= events.target.isin(t)
+        return cond
+
+    cond = dyad(src, tgt)
+    if pat.both_directions:
+        cond |= dyad(tgt, src)
+    kinds = []
+    if pat.codes:
+        kinds.append(ibis.or_(*[events.event_code.startswith(c) for c in pat.codes]))
+    if pat.roots:
+        kinds.append(events.event_root.isin(list(pat.roots)))
+    if kinds:
+        cond &= ibis.or_(*kinds)
+    if pat.quad_class:
+        cond &= events.quad_class.isin([int(q) for q in pat.quad_class])
+    return cond
+
+
+def indicator_query(events: ir.Table, indicator: Any, periods: Sequence[Period], system: Any = None) -> ir.Table:
+    """The Ibis query for one indicator: per period and window kind (``w`` measure, ``b`` baseline), the
+    matching events' count, intensity sum and mean, mean tone and mentions.
+
+    Written once with Ibis, it runs unchanged on DuckDB and PySpark (or any backend with the
+    event table).
+    """
+    windows = _windows(periods, indicator.window, indicator.rule.baseline)
+    matched = events.filter(_pattern_filter(events, indicator, system))
+    joined = windows.join(matched, [matched.date >= windows.lo, matched.date < windows.hi])
+    return (
+        joined.group_by([joined.period, joined.kind])
+        .aggregate(
+            n=joined.count(),
+            intensity_sum=joined.intensity.sum(),
+            mean_intensity=joined.intensity.mean(),
+            mean_tone=joined.tone.mean(),
+            mentions=joined.mentions.fill_null(1).sum(),
+        )
+        .order_by([ibis.asc("period"), ibis.asc("kind")])
+    )
+
+
+def window_totals_query(
+    events: ir.Table, periods: Sequence[Period], window: str, baseline: str | None = None
+) -> ir.Table:
+    """All events (whatever their pattern) per period window: how many, and their mentions.
+
+    A window with no events at all is not covered by the data, and indicators say nothing there.
+    """
+    windows = _windows(periods, window, baseline)
+    joined = windows.join(events, [events.date >= windows.lo, events.date < windows.hi])
+    return (
+        joined.group_by([joined.period, joined.kind])
+        .aggregate(n=joined.count(), mentions=joined.mentions.fill_null(1).sum())
+        .order_by([ibis.asc("period"), ibis.asc("kind")])
+    )
+
+
+def _span_days(span: str) -> float:
+    n, unit = parse_span(span)
+    return n * {"d": 1, "w": 7, "m": 30.4375, "y": 365.25}[unit]
+
+
+def _measure(row: Mapping[str, Any] | None, measure: str, total_mentions: float | None) -> float | None:
+    if measure == "count":
+        return float(row["n"]) if row else 0.0
+    if measure == "intensity_sum":
+        return float(row["intensity_sum"] or 0.0) if row else 0.0
+    if measure == "mention_share":
+        if not total_mentions:
+            return None
+        return float(row["mentions"]) / float(total_mentions) if row else 0.0
+    key = {"mean_intensity": "mean_intensity", "mean_tone": "mean_tone"}[measure]
+    if not row or row[key] is None:
+        return None
+    return float(row[key])
+
+
+_OPS = {">=": operator.ge, ">": operator.gt, "<=": operator.le, "<": operator.lt}
+
+
+def _rows(frame: Any) -> dict[tuple[int, str], dict[str, Any]]:
+    out = {}
+    for rec in frame.to_dict("records"):
+        clean = {k: (None if v is None or (isinstance(v, float) and v != v) else v) for k, v in rec.items()}
+        out[(int(clean["period"]), str(clean["kind"]))] = clean
+    return out
+
+
+def evaluate_indicators(
+    events: ir.Table | Any,
+    system: Any,
+    periods: Sequence[Period],
+    indicators: Sequence[Any] | None = None,
+) -> list[list[IndicatorValue]]:
+    """Each indicator's value in each period and whether its rule signals its variant.
+
+    ``events`` is the event table (an Ibis table, or a DuckDB connection holding one).
+    The measure is taken over the indicator's ``window`` ending at the period's end. The rule
+    holds when the value passes ``threshold`` (with ``op``) and, if a ``baseline`` span is
+    given, when it is at least (``op`` ``>=``/``>``) or at most ``factor`` times the value over
+    the baseline span before the window (counts and sums scaled to the window's length).
+    Where the window holds no events at all the data do not cover it: the value is ``None``
+    and nothing is signalled.
+
+    Returns one list per period, in the order of ``indicators`` (the system's by default).
+    """
+    table = events if isinstance(events, ir.Table) else events_table(events)
+    inds = list(system.indicators if indicators is None else indicators)
+    out: list[list[IndicatorValue]] = [[] for _ in periods]
+    totals_cache: dict[tuple[str, str | None], dict[tuple[int, str], dict[str, Any]]] = {}
+    for ind in inds:
+        key = (ind.window, ind.rule.baseline)
+        if key not in totals_cache:
+            totals_cache[key] = _rows(window_totals_query(table, periods, *key).execute())
+        totals = totals_cache[key]
+        rows = _rows(indicator_query(table, ind, periods, system).execute())
+        for k in range(len(periods)):
+            tw = totals.get((k, "w"))
+            cites = [c.model_dump(exclude_none=True) for c in ind.cites]
+            if not tw:
+                out[k].append(IndicatorValue(ind.id, None, None, note="no events in the window", cites=cites))
+                continue
+            value = _measure(rows.get((k, "w")), ind.measure, tw["mentions"])
+            base = None
+            if ind.rule.baseline:
+                tb = totals.get((k, "b"))
+                base = _measure(rows.get((k, "b")), ind.measure, tb["mentions"] if tb else None) if tb else None
+                if base is not None and ind.measure in ("count", "intensity_sum"):
+                    base *= _span_days(ind.window) / _span_days(ind.rule.baseline)
+            out[k].append(
+                IndicatorValue(ind.id, value, ind.signals if _holds(ind.rule, value, base) else None, base, cites=cites)
+            )
+    return out
+
+
+def _holds(rule: Any, value: float | None, base: float | None) -> bool:
+    """Whether ``rule`` holds for ``value`` against ``base`` (see :func:`evaluate_indicators`)."""
+    if value is None:
+        return False
+    op = _OPS[rule.op]
+    checked = False
+    if rule.threshold is not None:
+        if not op(value, rule.threshold):
+            return False
+        checked = True
+    if rule.baseline and rule.factor is not None:
+        if base is None:
+            return False
+        if rule.op in (">=", ">") and base == 0:
+            if value <= 0:
+                return False
+        elif not op(value, rule.factor * base):
+            return False
+        checked = True
+    return checked or value > 0

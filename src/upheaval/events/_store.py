@@ -1,0 +1,84 @@
+"""The event database: one DuckDB file holding the common event table and its bookkeeping."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+from upheaval.errors import EventDataError
+from upheaval.events._codes import GOLDSTEIN, PLOVER, actor_lookup_rows
+
+__all__ = ["DEFAULT_DB", "EVENT_COLUMNS", "connect"]
+
+DEFAULT_DB = "events.duckdb"
+
+EVENT_COLUMNS: dict[str, str] = {
+    "date": "DATE",  # when the event happened
+    "date_added": "TIMESTAMP",  # when the dataset recorded it
+    "dataset": "VARCHAR",  # gdelt1, gdelt2, acled, icews, polecat
+    "original_id": "VARCHAR",  # the dataset's own event id
+    "source": "VARCHAR",  # source actor as a model code (ISO alpha-3, NATO, EU, UN) or the raw country code
+    "target": "VARCHAR",
+    "source_name": "VARCHAR",  # the actor as the dataset names it
+    "target_name": "VARCHAR",
+    "event_code": "VARCHAR",  # CAMEO code (string: leading zeros matter) or PLOVER type
+    "event_root": "VARCHAR",  # two-digit CAMEO root (for PLOVER, the nearest CAMEO root)
+    "quad_class": "TINYINT",  # 1 verbal coop., 2 material coop., 3 verbal conflict, 4 material conflict
+    "intensity": "DOUBLE",  # Goldstein scale (CAMEO) or PLOVER intensity, -10..+10
+    "mentions": "INTEGER",
+    "sources": "INTEGER",
+    "articles": "INTEGER",
+    "tone": "DOUBLE",
+    "location": "VARCHAR",
+    "country": "VARCHAR",  # the location's country as the dataset codes it
+    "latitude": "DOUBLE",
+    "longitude": "DOUBLE",
+    "file_id": "INTEGER",  # the ingested file the row came from
+}
+
+_SCHEMA = f"""
+CREATE TABLE IF NOT EXISTS events ({", ".join(f"{k} {v}" for k, v in EVENT_COLUMNS.items())});
+CREATE TABLE IF NOT EXISTS mentions (
+    dataset VARCHAR, event_id VARCHAR, event_time TIMESTAMP, mention_time TIMESTAMP,
+    mention_type TINYINT, source_name VARCHAR, identifier VARCHAR, sentence INTEGER,
+    confidence INTEGER, doc_tone DOUBLE, file_id INTEGER);
+CREATE TABLE IF NOT EXISTS ingested_files (
+    file_id INTEGER PRIMARY KEY, path VARCHAR, sha256 VARCHAR UNIQUE, format VARCHAR,
+    size BIGINT, rows_read BIGINT, rows_added BIGINT, malformed BIGINT, seconds DOUBLE,
+    ingested_at TIMESTAMP DEFAULT current_timestamp);
+CREATE TABLE IF NOT EXISTS malformed_rows (file_id INTEGER, path VARCHAR, line BIGINT, error VARCHAR);
+CREATE TABLE IF NOT EXISTS actor_keys (key VARCHAR, code VARCHAR);
+CREATE TABLE IF NOT EXISTS event_scores (code VARCHAR, score DOUBLE, quad_class TINYINT, root VARCHAR);
+"""
+
+
+def connect(db: str | Path = DEFAULT_DB, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open (creating if needed) the event database ``db`` with its tables.
+
+    ``":memory:"`` gives a database that lives only as long as the connection.
+    """
+    path = str(db)
+    if read_only and path != ":memory:" and not Path(path).exists():
+        raise EventDataError(f"no event database at {path}; create one with `upheaval events ingest FILE --db {path}`")
+    try:
+        con = duckdb.connect(path, read_only=read_only)
+    except duckdb.Error as exc:
+        raise EventDataError(f"cannot open event database {path}: {exc}") from None
+    if not read_only:
+        con.execute("SET preserve_insertion_order = false")
+        con.execute(_SCHEMA)
+        _refresh_lookups(con)
+    return con
+
+
+def _refresh_lookups(con: duckdb.DuckDBPyConnection) -> None:
+    """Rewrite the small lookup tables (actor keys, event scores) from the code tables."""
+    con.execute("BEGIN")
+    con.execute("DELETE FROM actor_keys")
+    con.executemany("INSERT INTO actor_keys VALUES (?, ?)", actor_lookup_rows())
+    con.execute("DELETE FROM event_scores")
+    rows = [(code, score, None, code[:2]) for code, score in GOLDSTEIN.items()]
+    rows += [(name, score, quad, root) for name, (quad, root, score) in PLOVER.items()]
+    con.executemany("INSERT INTO event_scores VALUES (?, ?, ?, ?)", rows)
+    con.execute("COMMIT")
