@@ -66,7 +66,9 @@ def wilson_interval(k, n, confidence: float = 0.95) -> tuple[np.ndarray, np.ndar
     denom = 1 + z * z / n
     centre = (p + z * z / (2 * n)) / denom
     half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
-    return np.clip(centre - half, 0, 1), np.clip(centre + half, 0, 1)
+    low = np.where(p <= 0, 0.0, np.clip(centre - half, 0, 1))
+    high = np.where(p >= 1, 1.0, np.clip(centre + half, 0, 1))
+    return low, high
 
 
 @dataclass(frozen=True, eq=False)
