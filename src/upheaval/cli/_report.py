@@ -1,0 +1,305 @@
+"""The view commands: figure, report and network."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from upheaval.cli import app
+from upheaval.cli._common import (
+    EXIT_INVALID,
+    ModelArg,
+    console,
+    emit_json,
+    fail,
+    handle_errors,
+    load_model,
+    parse_assignments,
+)
+from upheaval.errors import EngineError
+from upheaval.model import System
+
+
+class FigureKind(StrEnum):
+    """The figures ``upheaval figure`` draws."""
+
+    network = "network"
+    matrix = "matrix"
+    tableau = "tableau"
+    impact = "impact"
+    landscape = "landscape"
+    claims = "claims"
+
+
+class PdfEngine(StrEnum):
+    """How ``upheaval report --pdf`` makes the PDF."""
+
+    auto = "auto"
+    weasyprint = "weasyprint"
+    matplotlib = "matplotlib"
+
+
+ScenarioOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--scenario", "-s", min=1, help="Use consistent scenario N (1-based, in the order of `upheaval scenarios`)."
+    ),
+]
+FixOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--fix",
+        "-f",
+        help="Fix a variant, as DESCRIPTOR=VARIANT; repeatable. For network figures and exports the fixed variants' "
+        "tie changes are applied as given; elsewhere the search keeps only scenarios with these variants.",
+    ),
+]
+
+
+def _scenario(system: System, number: int | None, fixed: dict[str, str]):
+    """The scenario the options name, as variant indices, or None when they name none."""
+    from upheaval.report._data import pick_scenario
+
+    if number is None and not fixed:
+        return None
+    try:
+        return pick_scenario(system, number, fixed)
+    except EngineError as exc:
+        raise fail(str(exc), EXIT_INVALID) from None
+
+
+def _network_choice(system: System, number: int | None, fixed: dict[str, str]):
+    """For network views: a consistent scenario by number, or the fixed variants as a partial scenario."""
+    from upheaval.network import scenario_choice
+
+    try:
+        if number is not None:
+            return _scenario(system, number, fixed)
+        return scenario_choice(system, fixed) or None
+    except EngineError as exc:
+        raise fail(str(exc), EXIT_INVALID) from None
+
+
+@app.command()
+@handle_errors
+def figure(
+    kind: Annotated[
+        FigureKind, typer.Argument(help="Which figure: network, matrix, tableau, impact, landscape or claims.")
+    ],
+    model: ModelArg = None,
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="File to write; .png, .svg or .pdf picks the format.", dir_okay=False)
+    ] = Path("figure.png"),
+    scenario: ScenarioOpt = None,
+    fix: FixOpt = None,
+    tolerance: Annotated[
+        int, typer.Option("--tolerance", "-t", min=0, help="Landscape only: the largest inconsistency drawn.")
+    ] = 2,
+) -> None:
+    """Draw one figure of a model and write it as PNG, SVG or PDF.
+
+    network: actors coloured by camp, ties styled by kind, quantities labelled (with --scenario
+    or --fix, that scenario's network). matrix: the cross-impact heatmap. tableau: the
+    consistent scenarios. impact: promoting and hindering influences in one scenario (the
+    first consistent one unless --scenario or --fix says otherwise). landscape: consistent and
+    near-consistent scenarios mapped by how much they differ. claims: each claim and its result.
+    """
+    from upheaval.report import _figures as F
+
+    if output.suffix.lower() not in (".png", ".svg", ".pdf"):
+        raise fail(f"cannot write a figure to {output.name}", EXIT_INVALID, "use a .png, .svg or .pdf file name")
+    system = load_model(model)
+    fixed = parse_assignments(fix, "--fix")
+    from upheaval import cib
+
+    if fixed:
+        try:
+            cib.compile_system(system).fixed_indices(fixed)
+        except EngineError as exc:
+            raise fail(f"--fix: {exc}", EXIT_INVALID) from None
+    if kind is FigureKind.network:
+        fig = F.network_figure(system, _network_choice(system, scenario, fixed))
+    elif kind is FigureKind.matrix:
+        fig = F.matrix_figure(system)
+    elif kind is FigureKind.tableau:
+        from upheaval.report._data import consistent
+
+        fig = F.tableau_figure(system, consistent(system, 0, fixed))
+    elif kind is FigureKind.impact:
+        z = _scenario(system, scenario or 1, fixed)
+        fig = F.impact_figure(system, z, title=f"Impact diagram of scenario {scenario or 1}" if not fixed else None)
+    elif kind is FigureKind.landscape:
+        fig = F.landscape_figure(system, tolerance, fixed or None)
+    else:
+        fig = F.claims_figure(system)
+    F.save_figure(fig, output)
+    console.print(f"wrote {output}")
+
+
+@app.command()
+@handle_errors
+def report(
+    model: ModelArg = None,
+    output: Annotated[Path, typer.Option("--output", "-o", help="HTML file to write.", dir_okay=False)] = Path(
+        "report.html"
+    ),
+    pdf: Annotated[bool, typer.Option("--pdf", help="Also write a PDF beside the HTML (same name, .pdf).")] = False,
+    pdf_engine: Annotated[
+        PdfEngine,
+        typer.Option(
+            "--pdf-engine",
+            help="auto: WeasyPrint if installed and working (it needs Pango), else matplotlib pages, which need "
+            "only pip-installed packages.",
+        ),
+    ] = PdfEngine.auto,
+    tolerance: Annotated[
+        int, typer.Option("--tolerance", "-t", min=0, help="Inconsistency tolerance of the search.")
+    ] = 0,
+    max_scenarios: Annotated[
+        int, typer.Option("--max-scenarios", min=1, help="At most this many scenarios get a section of their own.")
+    ] = 12,
+) -> None:
+    """Write the report: one self-contained HTML file (and optionally a PDF) that opens offline.
+
+    Sections: the system (sources, actors, network, derived flows, camps and brokers), the
+    judgements (matrix, each section with its rationale and citations), the consistent
+    scenarios (tableau, landscape), one section per scenario (storyline, impact diagram,
+    network difference), the claims, and robustness where computed.
+    """
+    from upheaval.report._html import write_report
+    from upheaval.report._pdf import write_pdf
+
+    system = load_model(model)
+    path = write_report(system, output, tolerance=tolerance, max_scenarios=max_scenarios)
+    console.print(f"wrote {path}")
+    if pdf:
+        target = path.with_suffix(".pdf")
+        write_pdf(system, target, engine=pdf_engine.value)
+        console.print(f"wrote {target}")
+
+
+@app.command()
+@handle_errors
+def network(
+    model: ModelArg = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Export to .graphml, .gexf (Gephi) or .json (node-link) instead of printing.",
+            dir_okay=False,
+        ),
+    ] = None,
+    scenario: ScenarioOpt = None,
+    fix: FixOpt = None,
+    json: Annotated[
+        bool, typer.Option("--json", help="Print blocs, brokers and derived flows as one JSON object.")
+    ] = False,
+) -> None:
+    """Show the actor network: camps, brokers and derived flows; or export it with -o.
+
+    With --scenario N or --fix D=V the network is that scenario's: every chosen variant's
+    tie changes are applied, and the ties added and removed are listed.
+    """
+    from upheaval.network import (
+        FORMATS,
+        actor_network,
+        blocs,
+        brokers,
+        derived_flows,
+        network_difference,
+        write_network,
+    )
+
+    system = load_model(model)
+    choice = _network_choice(system, scenario, parse_assignments(fix, "--fix"))
+    G = actor_network(system, choice)
+    if output is not None:
+        if output.suffix.lower() not in FORMATS:
+            raise fail(f"cannot write a network to {output.name}", EXIT_INVALID, f"use one of {', '.join(FORMATS)}")
+        write_network(G, output)
+        console.print(f"wrote {output} ({FORMATS[output.suffix.lower()]}: {G.number_of_nodes()} actors, "
+                      f"{G.number_of_edges()} ties)")  # fmt: skip
+        return
+    part = blocs(G)
+    ranked = brokers(G, partition=part)
+    flows = derived_flows(system, choice)
+    diff = network_difference(system, choice) if choice is not None else None
+    if json:
+        emit_json(
+            {
+                "model": system.id,
+                "scenario": G.graph.get("scenario", ""),
+                "camps": part.camps,
+                "frustration": part.frustration,
+                "frustrated": [list(x) for x in part.frustrated],
+                "brokers": [
+                    {
+                        "actor": b.actor, "camp": b.camp, "betweenness": b.betweenness,
+                        "cooperative_degree": b.cooperative_degree, "hostile_degree": b.hostile_degree,
+                        "cooperative_across": b.cooperative_across, "hostile_within": b.hostile_within,
+                        "between_blocs": b.between_blocs,
+                    }
+                    for b in ranked
+                ],
+                "derived_flows": [f.to_json() for f in flows],
+                "added": [t.id for t in diff.added] if diff else [],
+                "removed": [t.id for t in diff.removed] if diff else [],
+            }
+        )  # fmt: skip
+        return
+    title = f"Camps of {system.id}" + (f" under {G.graph['scenario']}" if G.graph.get("scenario") else "")
+    camps = Table(title=title, header_style="bold")
+    camps.add_column("camp", style="cyan", no_wrap=True)
+    camps.add_column("actors")
+    for camp, members in part.camps.items():
+        camps.add_row(camp, ", ".join(f"{G.nodes[m].get('name', m)} ({m})" for m in members))
+    console.print(camps)
+    frustrated = ", ".join(f"{a}–{b} ({'cooperative' if s > 0 else 'hostile'})" for a, b, s in part.frustrated)
+    console.print(f"frustration {part.frustration} of {part.signed_pairs} signed actor pairs" +
+                  (f": {frustrated}" if frustrated else ""), markup=False)  # fmt: skip
+    table = Table(title="Brokers", header_style="bold")
+    table.add_column("actor", style="cyan", no_wrap=True)
+    table.add_column("camp")
+    table.add_column("betweenness", justify="right")
+    table.add_column("cooperative", justify="right")
+    table.add_column("hostile", justify="right")
+    table.add_column("coop. across camps", justify="right")
+    table.add_column("hostile within camp", justify="right")
+    for b in ranked:
+        name = f"{b.name} ({b.actor})" + (" ◆" if b.between_blocs else "")
+        table.add_row(name, b.camp, f"{b.betweenness:.3f}", str(b.cooperative_degree), str(b.hostile_degree),
+                      str(b.cooperative_across), str(b.hostile_within))  # fmt: skip
+    console.print(table)
+    console.print("◆ stands between the blocs: cooperates across camps or is at odds with its own", style="dim")
+    if flows:
+        ft = Table(title="Derived flows", header_style="bold", show_lines=True)
+        ft.add_column("figure")
+        ft.add_column("value", justify="right", no_wrap=True)
+        ft.add_column("arithmetic")
+        ft.add_column("sources", style="dim")
+        from upheaval.network import format_quantity
+
+        for f in flows:
+            ft.add_row(f.label, f"{format_quantity(f.value)} {f.unit}", f.formula, "; ".join(f.cites))
+        console.print(ft)
+    if diff is not None:
+        dt = Table(title="Ties changed by the scenario", header_style="bold")
+        dt.add_column("change")
+        dt.add_column("tie", style="cyan")
+        dt.add_column("from → to")
+        dt.add_column("kind")
+        dt.add_column("because of", style="dim")
+        for what, ties in (
+            ("added", diff.added),
+            ("removed", diff.removed),
+            ("changed", [b for _a, b in diff.changed]),
+        ):
+            for t in ties:
+                dt.add_row(what, t.id, f"{t.source} → {t.target}", t.kind, diff.by_variant.get(t.id, ""))
+        console.print(dt if not diff.empty else "The scenario leaves the network unchanged.")

@@ -1,0 +1,28 @@
+"""The actor network: typed ties with quantities, derived flows, camps and brokers, scenario networks, export."""
+
+from upheaval.network._blocs import BlocPartition, Broker, blocs, brokers, signed_graph
+from upheaval.network._diff import NetworkDiff, network_difference
+from upheaval.network._export import FORMATS, network_json, write_network
+from upheaval.network._flows import DerivedFlow, derived_flows, format_quantity
+from upheaval.network._graph import ActorNetwork, actor_network, scenario_choice, scenario_ties, tie_attributes
+
+__all__ = [
+    "FORMATS",
+    "ActorNetwork",
+    "BlocPartition",
+    "Broker",
+    "DerivedFlow",
+    "NetworkDiff",
+    "actor_network",
+    "blocs",
+    "brokers",
+    "derived_flows",
+    "format_quantity",
+    "network_difference",
+    "network_json",
+    "scenario_choice",
+    "scenario_ties",
+    "signed_graph",
+    "tie_attributes",
+    "write_network",
+]

@@ -1,0 +1,104 @@
+"""What the views compute from a system: consistent scenarios, chosen scenarios, and landscape points."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+
+from upheaval import cib
+from upheaval.errors import EngineError
+from upheaval.model import System
+
+__all__ = ["LANDSCAPE_LIMIT", "classical_mds", "consistent", "hamming_matrix", "landscape_points", "pick_scenario"]
+
+LANDSCAPE_LIMIT = 1500  # scenarios drawn on a landscape, the most consistent first
+
+
+def consistent(
+    system: System, tolerance: int = 0, fixed: Mapping[str, str | Sequence[str]] | None = None, cim=None
+) -> cib.ScenarioSet:
+    """The scenarios of ``system`` whose inconsistency is at most ``tolerance`` (complete search)."""
+    cim = cim if cim is not None else cib.compile_system(system)
+    return cib.find_consistent(cim, tolerance, fixed or None)
+
+
+def pick_scenario(
+    system: System, number: int | None = None, fixed: Mapping[str, str] | None = None, cim=None
+) -> np.ndarray:
+    """One full scenario as variant indices: consistent scenario ``number`` (1-based) or one matching ``fixed``.
+
+    If ``fixed`` names every descriptor it is the scenario itself; otherwise the
+    ``number``-th (default first) consistent scenario among those matching ``fixed``.
+    Raises :class:`upheaval.errors.EngineError` if there is none.
+    """
+    cim = cim if cim is not None else cib.compile_system(system)
+    fixed = dict(fixed or {})
+    if fixed and set(fixed) >= set(cim.descriptor_ids):
+        return cim.scenario_indices(fixed)
+    found = consistent(system, 0, fixed, cim)
+    k = (number or 1) - 1
+    if not 0 <= k < len(found):
+        where = f" with {', '.join(f'{d}={v}' for d, v in fixed.items())}" if fixed else ""
+        raise EngineError(
+            f"there is no consistent scenario number {k + 1}{where}: the model has {len(found)}; "
+            "pick another number, or fix every descriptor with --fix"
+        )
+    return found.indices[k]
+
+
+def hamming_matrix(indices: np.ndarray) -> np.ndarray:
+    """Pairwise Hamming distances between scenarios (rows of variant indices): how many descriptors differ."""
+    idx = np.asarray(indices)
+    return (idx[:, None, :] != idx[None, :, :]).sum(axis=2).astype(float)
+
+
+def classical_mds(distances: np.ndarray, dims: int = 2) -> np.ndarray:
+    """Classical (Torgerson) multidimensional scaling of a distance matrix into ``dims`` coordinates.
+
+    Double-centres the squared distances and keeps the leading eigenvectors scaled by the
+    square roots of their (non-negative) eigenvalues.
+
+    References
+    ----------
+    .. [1] W. S. Torgerson: Multidimensional scaling: I. Theory and method.
+       Psychometrika 17:401--419, 1952. https://doi.org/10.1007/BF02288916
+    """
+    d2 = np.asarray(distances, dtype=float) ** 2
+    n = d2.shape[0]
+    if n == 0:
+        return np.zeros((0, dims))
+    j = np.eye(n) - np.full((n, n), 1.0 / n)
+    b = -0.5 * j @ d2 @ j
+    vals, vecs = np.linalg.eigh(b)
+    order = np.argsort(vals)[::-1][:dims]
+    coords = vecs[:, order] * np.sqrt(np.clip(vals[order], 0, None))
+    if coords.shape[1] < dims:
+        coords = np.hstack([coords, np.zeros((n, dims - coords.shape[1]))])
+    # A fixed sign per axis, so the same input always gives the same picture.
+    for k in range(dims):
+        col = coords[:, k]
+        if col.size and col[np.argmax(np.abs(col))] < 0:
+            coords[:, k] = -col
+    return coords
+
+
+def landscape_points(system: System, tolerance: int = 2, fixed=None, cim=None, limit: int = LANDSCAPE_LIMIT):
+    """Scenarios within ``tolerance`` and their 2-D coordinates by classical MDS of the Hamming distance.
+
+    Returns ``(scenario set, coordinates (n, 2), shown)`` where ``shown`` is how many of the
+    scenarios (the most consistent first, at most ``limit``) the coordinates cover. Uses
+    ``upheaval.analysis.landscape`` when that module provides ``classical_mds``.
+    """
+    found = consistent(system, tolerance, fixed, cim)
+    shown = min(len(found), limit)
+    idx = found.indices[:shown]
+    mds = classical_mds
+    try:  # an engine-side implementation, when one exists
+        from upheaval.analysis import landscape as _landscape  # type: ignore[attr-defined]
+
+        mds = getattr(_landscape, "classical_mds", classical_mds)
+    except ImportError:
+        pass
+    coords = mds(hamming_matrix(idx), 2) if shown else np.zeros((0, 2))
+    return found, np.asarray(coords, dtype=float), shown

@@ -1,0 +1,471 @@
+"""The self-contained HTML report, and the HTML views that notebooks show for systems, scenarios and networks."""
+
+from __future__ import annotations
+
+import base64
+import html
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup
+
+from upheaval import cib
+from upheaval.model import System, write_text_atomic
+
+__all__ = [
+    "blocs_html",
+    "build_context",
+    "diff_html",
+    "network_html",
+    "render_report",
+    "scenario_set_html",
+    "system_html",
+    "write_report",
+]
+
+_env: Environment | None = None
+
+
+def _environment() -> Environment:
+    global _env
+    if _env is None:
+        _env = Environment(
+            loader=PackageLoader("upheaval.report", "templates"),
+            autoescape=select_autoescape(["html"], default_for_string=True, default=True),
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+    return _env
+
+
+def _img(fig, alt: str, dpi: int = 100) -> Markup:
+    """A figure as an ``<img>`` with an inline base64 PNG (no file, no URL)."""
+    from upheaval.report._figures import figure_bytes
+
+    data = base64.b64encode(figure_bytes(fig, "png", dpi)).decode("ascii")
+    return Markup('<img class="figure" alt="{}" src="data:image/png;base64,{}">').format(alt, data)
+
+
+def _anchor(*parts: str) -> str:
+    return "-".join(p.replace(" ", "_") for p in parts)
+
+
+def _quantity(tie) -> str:
+    from upheaval.network import format_quantity
+
+    if tie.amount is None:
+        return ""
+    text = f"{format_quantity(tie.amount)} {tie.unit or ''}".strip()
+    if tie.rate and tie.rate != "once":
+        text += f" a {tie.rate}"
+    return text
+
+
+def _tie_row(system: System, tie, note: str = "") -> dict[str, Any]:
+    def name(code: str) -> str:
+        try:
+            return system.actor(code).name
+        except KeyError:
+            return code
+
+    return {
+        "id": tie.id,
+        "source": name(tie.source),
+        "target": name(tie.target),
+        "kind": tie.kind.replace("_", " "),
+        "label": tie.label,
+        "quantity": _quantity(tie),
+        "status": tie.status,
+        "dates": " – ".join(x for x in (tie.since, tie.until) if x),
+        "cites": [c.label() for c in tie.cites],
+        "note": note,
+        "hostile": tie.polarity < 0,
+    }
+
+
+@dataclass
+class _Section:
+    anchor: str
+    source: str
+    source_label: str
+    target: str
+    target_label: str
+    rationale: str
+    cites: list[str]
+    rows: list[str]
+    cols: list[str]
+    cells: list[list[int | None]]
+    diagonal: bool = False
+    uncertainty: int = 0
+
+
+@dataclass
+class _ScenarioView:
+    number: int
+    anchor: str
+    choices: list[dict[str, str]]
+    steps: list[dict[str, Any]]
+    measures: dict[str, int]
+    impact_figure: Markup | None
+    diff: dict[str, Any]
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def _judgement_sections(system: System) -> tuple[list[_Section], dict[tuple[str, str], str]]:
+    sections = []
+    first: dict[tuple[str, str], str] = {}
+    count: dict[tuple[str, str], int] = {}
+    for imp in system.impacts:
+        key = (imp.source, imp.target)
+        count[key] = count.get(key, 0) + 1
+        anchor = _anchor("j", imp.source, imp.target) + (f"-{count[key]}" if count[key] > 1 else "")
+        first.setdefault(key, anchor)
+        src, tgt = system.descriptor(imp.source), system.descriptor(imp.target)
+        cells = [[imp.values.get(a.id, {}).get(b.id) for b in tgt.variants] for a in src.variants]
+        sections.append(
+            _Section(
+                anchor, src.id, src.label, tgt.id, tgt.label, imp.rationale.strip(), [c.label() for c in imp.cites],
+                [v.label for v in src.variants], [v.label for v in tgt.variants], cells, imp.diagonal, imp.uncertainty,
+            )
+        )  # fmt: skip
+    return sections, first
+
+
+def _matrix_table(system: System, cim, first: dict[tuple[str, str], str]) -> dict[str, Any]:
+    """The cross-impact matrix as table data: every non-zero cell links to its judgement section."""
+    heads, rows = [], []
+    for i, d in enumerate(system.descriptors):
+        for k, v in enumerate(d.variants):
+            heads.append({"code": f"{i + 1}.{k + 1}", "title": f"{d.label}: {v.label}", "first": k == 0})
+    for i, d in enumerate(system.descriptors):
+        for k, v in enumerate(d.variants):
+            r = int(cim.offsets[i] + k)
+            cells = []
+            for j, e in enumerate(system.descriptors):
+                for m, _w in enumerate(e.variants):
+                    x = int(cim.values[r, cim.offsets[j] + m])
+                    cells.append(
+                        {
+                            "value": f"{x:+d}" if x else "",
+                            "sign": (x > 0) - (x < 0),
+                            "href": "#" + first[(d.id, e.id)] if (d.id, e.id) in first else "",
+                            "first": m == 0,
+                            "diag": i == j,
+                        }
+                    )
+            rows.append({"code": f"{i + 1}.{k + 1}", "title": f"{d.label}: {v.label}", "first": k == 0, "cells": cells})
+    return {"heads": heads, "rows": rows}
+
+
+def _steps(system: System, z, cim, first) -> list[dict[str, Any]]:
+    from upheaval.report._storyline import storyline
+
+    story = storyline(system, z, cim)
+    out = []
+
+    def influence(inf) -> dict[str, Any]:
+        src = system.descriptor(inf.source_descriptor)
+        label = next(v.label for v in src.variants if v.id == inf.source_variant)
+        return {
+            "source": src.label,
+            "variant": label,
+            "score": f"{inf.score:+d}",
+            "rationale": inf.rationale,
+            "cites": inf.cites,
+            "href": "#" + first.get((inf.source_descriptor, inf.target_descriptor), "judgements"),
+        }
+
+    for step in story.steps:
+        out.append(
+            {
+                "descriptor": step.descriptor_label,
+                "variant": step.variant_label,
+                "balance": f"{step.balance:+d}",
+                "margin": step.margin,
+                "promoted": [influence(i) for i in step.promoted_by],
+                "hindered": [influence(i) for i in step.hindered_by],
+            }
+        )
+    return out
+
+
+def _diff_view(system: System, diff) -> dict[str, Any]:
+    return {
+        "added": [_tie_row(system, t, diff.by_variant.get(t.id, "")) for t in diff.added],
+        "removed": [_tie_row(system, t, diff.by_variant.get(t.id, "")) for t in diff.removed],
+        "changed": [_tie_row(system, new, diff.by_variant.get(new.id, "")) for _old, new in diff.changed],
+        "frustration_before": diff.frustration_before,
+        "frustration_after": diff.frustration_after,
+        "empty": diff.empty,
+    }
+
+
+def _robustness(system: System, result) -> dict[str, Any] | None:
+    """Optional hook: robustness from ``upheaval.analysis.robustness(system, result)`` when that exists.
+
+    Whatever it returns is shown as a table: a mapping as key/value rows, a sequence of
+    mappings as rows, anything else as text; objects with ``to_json()`` are converted first.
+    """
+    try:
+        from upheaval import analysis  # type: ignore[attr-defined]
+    except ImportError:
+        return None
+    func = getattr(analysis, "robustness", None)
+    if not callable(func):
+        return None
+    try:
+        value = func(system, result)
+    except Exception as exc:  # an optional section must not sink the report
+        return {"error": f"{type(exc).__name__}: {exc}", "rows": [], "columns": []}
+    if hasattr(value, "to_json"):
+        value = value.to_json()
+    if isinstance(value, dict):
+        return {"error": "", "columns": ["measure", "value"], "rows": [[str(k), str(v)] for k, v in value.items()]}
+    if isinstance(value, list | tuple) and value and all(isinstance(r, dict) for r in value):
+        cols = list(dict.fromkeys(k for r in value for k in r))
+        return {"error": "", "columns": cols, "rows": [[str(r.get(c, "")) for c in cols] for r in value]}
+    return {"error": "", "columns": ["result"], "rows": [[str(value)]]}
+
+
+def build_context(
+    system: System, *, tolerance: int = 0, max_scenarios: int = 12, figures: bool = True
+) -> dict[str, Any]:
+    """Everything the report shows, computed once: the HTML template and the PDF both read it.
+
+    ``max_scenarios`` bounds the per-scenario sections (the tableau shows as many);
+    ``figures=False`` leaves the figures out (fast, for previews and tests of the text).
+    """
+    from upheaval.claims import check_claims
+    from upheaval.network import blocs, brokers, derived_flows, network_difference
+    from upheaval.report import _figures as F
+
+    t0 = time.perf_counter()
+    cim = cib.compile_system(system)
+    result = cib.find_consistent(cim, tolerance)
+    sections, first = _judgement_sections(system)
+    part = blocs(system) if system.actors else None
+    claims = check_claims(system, cim) if system.claims else []
+    shown = min(len(result), max_scenarios)
+    scenarios = []
+    for k in range(shown):
+        z = result.indices[k]
+        names = cim.scenario_names(z)
+        choices = []
+        for d in system.descriptors:
+            v = next(v for v in d.variants if v.id == names[d.id])
+            choices.append({"descriptor": d.label, "variant": v.label, "description": v.description})
+        diff = network_difference(system, names) if system.actors else None
+        scenarios.append(
+            _ScenarioView(
+                k + 1,
+                f"scenario-{k + 1}",
+                choices,
+                _steps(system, z, cim, first),
+                {
+                    "total impact score": int(result.total_impact_score[k]),
+                    "consistency value": int(result.consistency_value[k]),
+                    "inconsistency": int(result.inconsistency[k]),
+                },
+                _img(
+                    F.impact_figure(system, z, cim, title=f"Impact diagram of S{k + 1}"), f"Impact diagram of S{k + 1}"
+                )
+                if figures
+                else None,
+                _diff_view(system, diff) if diff is not None else {"empty": True, "no_actors": True},
+            )
+        )
+    figs: dict[str, Markup | None] = dict.fromkeys(("network", "matrix", "tableau", "landscape", "claims"))
+    if figures:
+        if system.actors:
+            figs["network"] = _img(F.network_figure(system), "Actor network")
+        figs["matrix"] = _img(F.matrix_figure(system, cim), "Cross-impact matrix", dpi=90)
+        figs["tableau"] = _img(F.tableau_figure(system, result), "Scenario tableau")
+        figs["landscape"] = _img(F.landscape_figure(system, 2, cim=cim), "Scenario landscape")
+        if claims:
+            figs["claims"] = _img(F.claims_figure(system, claims), "Claims and their results")
+    tableau_rows = []
+    for i, d in enumerate(system.descriptors):
+        tableau_rows.append(
+            {
+                "descriptor": d.label,
+                "cells": [
+                    {"label": d.variants[int(result.indices[k, i])].label, "tint": int(result.indices[k, i]) % 6}
+                    for k in range(len(result))
+                ],
+            }
+        )
+    return {
+        "system": system,
+        "sources": [
+            {
+                "id": s.id,
+                "title": s.title,
+                "author": s.author or "",
+                "publisher": s.publisher or "",
+                "date": s.date or "",
+                "url": s.url or "",
+                "sections": s.sections,
+            }
+            for s in system.sources
+        ],
+        "actors": [
+            {
+                "code": a.code,
+                "name": a.name,
+                "kind": a.kind,
+                "bloc": a.bloc or "",
+                "camp": part.camp_of.get(a.code, "") if part else "",
+            }
+            for a in system.actors
+        ],
+        "ties": [_tie_row(system, t) for t in system.ties],
+        "flows": derived_flows(system) if system.ties else [],
+        "blocs": part,
+        "brokers": brokers(system, partition=part) if part else [],
+        "sections": sections,
+        "matrix": _matrix_table(system, cim, first),
+        "result": result,
+        "tolerance": tolerance,
+        "tableau": tableau_rows,
+        "n_consistent": len(result),
+        "scenarios": scenarios,
+        "scenarios_left_out": len(result) - shown,
+        "claims": claims,
+        "claims_passed": sum(c.passed for c in claims),
+        "robustness": _robustness(system, result),
+        "figures": figs,
+        "n_scenarios": system.n_scenarios,
+        "seconds": time.perf_counter() - t0,
+    }
+
+
+def render_report(system: System, **options: Any) -> str:
+    """The report as one self-contained HTML document (no external URL, no script); see :func:`build_context`."""
+    context = build_context(system, **options)
+    return _environment().get_template("report.html").render(**context)
+
+
+def write_report(system: System, path: str | Path, *, pdf: bool = False, **options: Any) -> Path:
+    """Write the HTML report of ``system`` to ``path`` atomically; with ``pdf=True`` also a PDF beside it.
+
+    The HTML is one file that opens offline: figures are inline PNG images, the style sheet
+    is inline, and every text from the model is HTML-escaped. The PDF (same name, suffix
+    ``.pdf``) is made by :func:`upheaval.report.write_pdf`. ``options`` go to
+    :func:`build_context` (``tolerance``, ``max_scenarios``, ``figures``).
+
+    Returns the HTML path.
+    """
+    path = Path(path)
+    context = build_context(system, **options)
+    text = _environment().get_template("report.html").render(**context)
+    write_text_atomic(path, text)
+    if pdf:
+        from upheaval.report._pdf import write_pdf
+
+        write_pdf(system, path.with_suffix(".pdf"), html_text=text, context=context)
+    return path
+
+
+# --------------------------------------------------------------------------- notebook views
+
+
+def _table(columns: list[str], rows: list[list[Any]], caption: str = "") -> str:
+    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in columns)
+    body = "".join("<tr>" + "".join(f"<td>{html.escape(str(x))}</td>" for x in r) + "</tr>" for r in rows)
+    cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
+    return f'<table class="upheaval">{cap}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+
+
+def scenario_set_html(result, system: System | None = None, *, limit: int = 30) -> str:
+    """A scenario set as an HTML tableau (descriptors as rows, scenarios as columns) with its measures."""
+    cim = result.cim
+    n = min(len(result), limit)
+    cols = ["descriptor"] + [f"S{k + 1}" for k in range(n)]
+    rows = []
+    for i, d in enumerate(cim.descriptor_ids):
+        label = system.descriptor(d).label if system is not None else d
+        cells = []
+        for k in range(n):
+            j = int(result.indices[k, i])
+            cells.append(system.descriptor(d).variants[j].label if system is not None else cim.variant_ids[i][j])
+        rows.append([label, *cells])
+    rows.append(["total impact score", *(int(x) for x in result.total_impact_score[:n])])
+    rows.append(["inconsistency", *(int(x) for x in result.inconsistency[:n])])
+    caption = f"{len(result)} scenarios (tolerance {result.tolerance})" + (
+        f", first {n} shown" if n < len(result) else ""
+    )
+    return _table(cols, rows, caption)
+
+
+def network_html(G) -> str:
+    """An actor network as HTML: its actors, its ties with quantities, and an inline figure-free summary."""
+    actors = [[n, d.get("name", n), d.get("kind", ""), d.get("bloc") or ""] for n, d in G.nodes(data=True)]
+    ties = [
+        [k, u, v, d.get("kind", ""), d.get("label", ""), _quantity_attrs(d), d.get("status", "")]
+        for u, v, k, d in G.edges(keys=True, data=True)
+    ]
+    title = f"{G.graph.get('title', 'Actor network')}" + (
+        f" — scenario {G.graph['scenario']}" if G.graph.get("scenario") else ""
+    )
+    return (
+        f"<div><strong>{html.escape(title)}</strong>: {G.number_of_nodes()} actors, {G.number_of_edges()} ties"
+        + _table(["code", "name", "kind", "bloc"], actors)
+        + _table(["tie", "from", "to", "kind", "label", "quantity", "status"], ties)
+        + "</div>"
+    )
+
+
+def _quantity_attrs(d: dict) -> str:
+    from upheaval.network import format_quantity
+
+    if d.get("amount") is None:
+        return ""
+    text = f"{format_quantity(float(d['amount']))} {d.get('unit') or ''}".strip()
+    if d.get("rate") and d["rate"] != "once":
+        text += f" a {d['rate']}"
+    return text
+
+
+def blocs_html(part) -> str:
+    """A bloc partition as HTML: each camp's members, the frustration and the frustrated pairs."""
+    rows = [[camp, ", ".join(members)] for camp, members in part.camps.items()]
+    frustrated = ", ".join(f"{a}–{b} ({'cooperative' if s > 0 else 'hostile'})" for a, b, s in part.frustrated)
+    return _table(["camp", "actors"], rows, f"frustration {part.frustration} of {part.signed_pairs} signed pairs") + (
+        f"<p>frustrated: {html.escape(frustrated)}</p>" if frustrated else ""
+    )
+
+
+def diff_html(diff) -> str:
+    """A network difference as HTML: ties added, removed and changed by the scenario."""
+    rows = [["added", t.id, t.source, t.target, t.kind, diff.by_variant.get(t.id, "")] for t in diff.added]
+    rows += [["removed", t.id, t.source, t.target, t.kind, diff.by_variant.get(t.id, "")] for t in diff.removed]
+    rows += [["changed", t.id, t.source, t.target, t.kind, diff.by_variant.get(t.id, "")] for _, t in diff.changed]
+    return _table(["change", "tie", "from", "to", "kind", "because of"], rows, "network difference vs the present")
+
+
+def system_html(system: System, *, figure: bool = True) -> str:
+    """A system as HTML for notebooks: summary, actors, descriptors and (optionally) the network figure inline."""
+    parts = [
+        f"<div><h3>{html.escape(system.title)}</h3><p>{html.escape(system.id)}, as of {html.escape(system.as_of)}: "
+        f"{len(system.actors)} actors, {len(system.ties)} ties, {len(system.descriptors)} descriptors, "
+        f"{len(system.impacts)} judgement sections, {system.n_scenarios:,} scenarios, {len(system.claims)} claims</p>"
+    ]
+    if system.actors:
+        parts.append(
+            _table(["code", "name", "kind", "bloc"], [[a.code, a.name, a.kind, a.bloc or ""] for a in system.actors])
+        )
+    parts.append(
+        _table(
+            ["descriptor", "label", "variants"],
+            [[d.id, d.label, ", ".join(v.label for v in d.variants)] for d in system.descriptors],
+        )
+    )
+    if figure and system.actors:
+        from upheaval.report._figures import network_figure
+
+        parts.append(str(_img(network_figure(system), "Actor network", dpi=70)))
+    parts.append("</div>")
+    return "".join(parts)
