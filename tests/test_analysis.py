@@ -76,10 +76,7 @@ def test_basins_equal_engine_succession_from_every_start(seed, mode):
     expected: dict[tuple, int] = {}
     for z in all_scenarios(cim):
         r = succession(cim, z, mode=mode)
-        if r.end_kind == "consistent":
-            key = (0, *r.scenario.tolist())
-        else:
-            key = (1, *min(tuple(c) for c in r.cycle.tolist()))
+        key = (0, *r.scenario.tolist()) if r.end_kind == "consistent" else (1, *min(tuple(c) for c in r.cycle.tolist()))
         expected[key] = expected.get(key, 0) + 1
     got = {(int(k), *e.tolist()): int(c) for k, e, c in zip(b.kind, b.ends, b.counts, strict=True)}
     assert got == expected
@@ -143,7 +140,7 @@ def test_distances_and_mds_recover_euclidean_layout():
 def test_landscape_holds_near_consistent_scenarios():
     cim = compile_system(load_system(_scw("CIB_global.scw")))
     land = analysis.landscape(cim, tolerance=2)
-    sc, inc, _ = brute_force_consistent(cim, 2)
+    sc, _inc, _ = brute_force_consistent(cim, 2)
     assert {tuple(r) for r in land.indices.tolist()} == {tuple(r) for r in sc.tolist()}
     assert land.points.shape == (len(sc), 2)
     assert (land.inconsistency <= 2).all() and (land.inconsistency == 0).sum() == 4
@@ -174,9 +171,7 @@ def test_robustness_reproducible_and_parallel_identical():
     cim = compile_system(load_system(_scw("CIB_global.scw")))
     a = analysis.robustness(cim, 1, 600, random_state=3)
     b = analysis.robustness(cim, 1, 600, random_state=3, n_jobs=2)
-    c = analysis.robustness(cim, 1, 600, random_state=4)
     np.testing.assert_array_equal(a.hits, b.hits)
-    assert not np.array_equal(a.hits, c.hits) or True  # other seeds may coincide; a != c is not required
     zero = analysis.robustness(cim, 0, 50, random_state=0)
     assert ((zero.share == 1) == (zero.nominal_inconsistency == 0)).all()
 

@@ -111,7 +111,7 @@ def _run_distributed(func, chunks, scheduler, progress) -> list[Any]:
         ) from None
     own = not isinstance(scheduler, Client)
     try:
-        client = Client(scheduler, timeout="10s") if own else scheduler
+        client = Client(scheduler, timeout="3s") if own else scheduler
     except OSError as exc:
         raise EngineError(
             f"cannot reach the dask scheduler at {scheduler!r} ({exc}); "
