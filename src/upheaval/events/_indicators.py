@@ -230,7 +230,9 @@ def evaluate_indicators(
     The measure is taken over the indicator's ``window`` ending at the period's end. The rule
     holds when the value passes ``threshold`` (with ``op``) and, if a ``baseline`` span is
     given, when it is at least (``op`` ``>=``/``>``) or at most ``factor`` times the value over
-    the baseline span before the window (counts and sums scaled to the window's length).
+    the baseline span before the window (counts and sums scaled to the window's length); a
+    baseline span that starts before the first event in the table is not covered, and the
+    rule does not hold there.
     Where the window holds no events at all the data do not cover it: the value is ``None``
     and nothing is signalled.
 
@@ -240,6 +242,11 @@ def evaluate_indicators(
     inds = list(system.indicators if indicators is None else indicators)
     out: list[list[IndicatorValue]] = [[] for _ in periods]
     totals_cache: dict[tuple[str, str | None], dict[tuple[int, str], dict[str, Any]]] = {}
+    first = table.date.min().execute() if any(i.rule.baseline for i in inds) else None
+    if first is not None and hasattr(first, "date") and not isinstance(first, dt.date):
+        first = first.date()
+    if isinstance(first, dt.datetime):
+        first = first.date()
     for ind in inds:
         key = (ind.window, ind.rule.baseline)
         if key not in totals_cache:
@@ -254,7 +261,7 @@ def evaluate_indicators(
                 continue
             value = _measure(rows.get((k, "w")), ind.measure, tw["mentions"])
             base = None
-            if ind.rule.baseline:
+            if ind.rule.baseline and first is not None and _baseline_start(periods[k], ind) >= first:
                 tb = totals.get((k, "b"))
                 base = _measure(rows.get((k, "b")), ind.measure, tb["mentions"] if tb else None) if tb else None
                 if base is not None and ind.measure in ("count", "intensity_sum"):
@@ -263,6 +270,12 @@ def evaluate_indicators(
                 IndicatorValue(ind.id, value, ind.signals if _holds(ind.rule, value, base) else None, base, cites=cites)
             )
     return out
+
+
+def _baseline_start(period: Period, indicator: Any) -> dt.date:
+    n, unit = parse_span(indicator.window)
+    bn, bunit = parse_span(indicator.rule.baseline)
+    return _add(_add(period.end, n, unit, -1), bn, bunit, -1)
 
 
 def _holds(rule: Any, value: float | None, base: float | None) -> bool:

@@ -1,0 +1,268 @@
+"""Tracking: which variants the event data show, period by period, and the consistent scenarios they leave."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import html
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from upheaval.cib import compile_system
+from upheaval.cib._json import scenario_set_json
+from upheaval.errors import EventDataError
+from upheaval.events._indicators import IndicatorValue, Period, evaluate_indicators, events_table, make_periods
+
+__all__ = ["PeriodTrack", "Tracking", "data_range", "track", "tracking_figure", "tracking_html", "tracking_json"]
+
+
+def _find_consistent(cim: Any, fixed: dict[str, str] | None = None) -> Any:
+    from upheaval.cib._search import find_consistent
+
+    return find_consistent(cim, 0, fixed or None)
+
+
+@dataclass
+class PeriodTrack:
+    """One tracking period: indicator values, observed variants, compatible scenarios and conflicts.
+
+    ``scenarios`` is a ScenarioSet; when observations conflict it holds the consistent
+    scenarios that satisfy the most observations, and ``satisfied`` how many each satisfies.
+    """
+
+    period: Period
+    indicators: list[IndicatorValue]
+    observed: dict[str, str]
+    scenarios: Any
+    conflicts: list[dict[str, Any]] = field(default_factory=list)
+    satisfied: list[int] | None = None
+
+
+@dataclass
+class Tracking:
+    """The tracking of a system over an event table: one :class:`PeriodTrack` per period."""
+
+    system: Any
+    periods: list[PeriodTrack]
+    n_consistent: int
+
+
+def data_range(con: Any) -> tuple[dt.date, dt.date]:
+    """The first and last event dates in the event table of a DuckDB connection."""
+    lo, hi = con.execute("SELECT min(date), max(date) FROM events").fetchone()
+    if lo is None:
+        raise EventDataError("the event table is empty; ingest files with `upheaval events ingest FILE`")
+    return lo, hi
+
+
+def track(
+    system: Any,
+    events: Any,
+    *,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    every: str = "1m",
+) -> Tracking:
+    """Track ``system`` over ``events`` (a DuckDB connection or an Ibis event table) period by period.
+
+    In each period every indicator is evaluated (see ``evaluate_indicators``); the variants
+    signalled are the observations. The CIB engine then searches the consistent scenarios
+    with the observed variants fixed. Where observations conflict (two variants of one
+    descriptor signalled, or no consistent scenario with all of them fixed) the consistent
+    scenarios are ranked by how many observations they satisfy, the best kept, and the
+    conflict reported. ``start`` and ``end`` default to the first day of the first event's
+    month and the day after the last event.
+    """
+    if not system.indicators:
+        raise EventDataError(f"model {system.id} defines no indicators; add an `indicators:` section to track it")
+    if start is None or end is None:
+        lo, hi = data_range(events)
+        start = start or lo.replace(day=1)
+        end = end or hi + dt.timedelta(days=1)
+    periods = make_periods(start, end, every)
+    table = events_table(events) if not hasattr(events, "schema") else events
+    values = evaluate_indicators(table, system, periods)
+    cim = compile_system(system)
+    every_consistent = _find_consistent(cim)
+    cache: dict[frozenset, Any] = {}
+    out = []
+    for period, vals in zip(periods, values, strict=True):
+        signalled: dict[str, list[tuple[str, str]]] = {}
+        for v in vals:
+            if v.signals:
+                d, _, var = v.signals.partition(".")
+                signalled.setdefault(d, []).append((var, v.id))
+        observed = {d: vs[0][0] for d, vs in signalled.items() if len({x for x, _ in vs}) == 1}
+        conflicts = [
+            {
+                "kind": "two-variants",
+                "descriptor": d,
+                "variants": sorted({x for x, _ in vs}),
+                "indicators": [i for _, i in vs],
+            }
+            for d, vs in signalled.items()
+            if len({x for x, _ in vs}) > 1
+        ]
+        satisfied = None
+        if not conflicts:
+            key = frozenset(observed.items())
+            if key not in cache:
+                cache[key] = _find_consistent(cim, observed)
+            scen = cache[key]
+            if len(scen) == 0 and observed:
+                conflicts.append({"kind": "no-consistent-scenario", "observed": dict(observed)})
+        if conflicts:
+            scen, satisfied = _best_matches(cim, every_consistent, signalled)
+        out.append(PeriodTrack(period, vals, observed, scen, conflicts, satisfied))
+    return Tracking(system, out, len(every_consistent))
+
+
+def _best_matches(cim: Any, consistent: Any, signalled: dict[str, list[tuple[str, str]]]) -> tuple[Any, list[int]]:
+    """The consistent scenarios satisfying the most observations, and how many each satisfies."""
+    from upheaval.cib._search import ScenarioSet
+
+    pairs = [(cim.index_of(d, v)) for d, vs in signalled.items() for v in sorted({x for x, _ in vs})]
+    if len(consistent) == 0:
+        return consistent, []
+    scores = np.zeros(len(consistent), dtype=np.int64)
+    for i, j in pairs:
+        scores += consistent.indices[:, i] == j
+    best = scores == scores.max()
+    keep = ScenarioSet(
+        consistent.cim,
+        consistent.indices[best],
+        consistent.inconsistency[best],
+        consistent.consistency_value[best],
+        consistent.total_impact_score[best],
+        consistent.complete,
+        consistent.seconds,
+    )
+    return keep, [int(s) for s in scores[best]]
+
+
+def tracking_json(result: Tracking) -> dict[str, Any]:
+    """``{"model", "periods": [{"start", "end", "indicators", "observed", "scenarios", "conflicts"}]}``.
+
+    Scenarios have the shape of ``upheaval scenarios --json``; under a conflict each also says
+    how many observations it ``satisfies``.
+    """
+    periods = []
+    for p in result.periods:
+        scen = scenario_set_json(p.scenarios, result.system)["scenarios"]
+        if p.satisfied is not None:
+            for s, n in zip(scen, p.satisfied, strict=True):
+                s["satisfies"] = n
+        periods.append(
+            {
+                "start": p.period.start.isoformat(),
+                "end": p.period.end.isoformat(),
+                "indicators": [
+                    {"id": v.id, "value": None if v.value is None else round(v.value, 6), "signals": v.signals}
+                    for v in p.indicators
+                ],
+                "observed": dict(p.observed),
+                "scenarios": scen,
+                "conflicts": p.conflicts,
+            }
+        )
+    return {"model": result.system.id, "consistent": result.n_consistent, "periods": periods}
+
+
+def tracking_figure(result: Tracking, path: str | Path | None = None) -> Any:
+    """A timeline: compatible scenarios per period (top) and which indicators signal (bottom).
+
+    Saved to ``path`` (PNG or SVG by its suffix) when given; the matplotlib Figure is returned.
+    """
+    import matplotlib
+
+    matplotlib.use("Agg", force=False)
+    import matplotlib.pyplot as plt
+
+    periods = result.periods
+    ids = [v.id for v in periods[0].indicators] if periods else []
+    starts = [p.period.start for p in periods]
+    fig, (ax1, ax2) = plt.subplots(
+        2, 1, figsize=(9, 2.6 + 0.28 * len(ids)), sharex=True, gridspec_kw={"height_ratios": [1, max(1, len(ids) / 5)]}
+    )
+    counts = [len(p.scenarios) for p in periods]
+    conflict = [bool(p.conflicts) for p in periods]
+    x = np.arange(len(periods))
+    ax1.step(x, counts, where="mid", color="#1f4e79")
+    ax1.scatter(x, counts, c=["#c0392b" if c else "#1f4e79" for c in conflict], zorder=3, s=18)
+    ax1.axhline(result.n_consistent, color="grey", lw=0.8, ls="--")
+    ax1.set_ylabel("scenarios left")
+    ax1.set_ylim(0, max([result.n_consistent, *counts]) + 1)
+    ax1.set_title(f"Tracking {result.system.id}: consistent scenarios compatible with the observations")
+    grid = np.full((len(ids), len(periods)), np.nan)
+    for k, p in enumerate(periods):
+        for r, v in enumerate(p.indicators):
+            grid[r, k] = np.nan if v.value is None else (1.0 if v.signals else 0.0)
+    from matplotlib.colors import ListedColormap
+
+    cmap = ListedColormap(["#e6e6e6", "#2e8b57"])
+    cmap.set_bad("white")
+    ax2.imshow(np.ma.masked_invalid(grid), aspect="auto", cmap=cmap, vmin=0, vmax=1, interpolation="nearest")
+    ax2.set_yticks(range(len(ids)), ids, fontsize=7)
+    step = max(1, len(periods) // 12)
+    ax2.set_xticks(x[::step], [s.isoformat() for s in starts][::step], rotation=45, ha="right", fontsize=7)
+    ax2.set_xlabel("period start (green: indicator signals its variant; grey: it does not; white: no data)")
+    fig.tight_layout()
+    if path is not None:
+        fig.savefig(path, dpi=120)
+    return fig
+
+
+def tracking_html(result: Tracking, *, figure: bool = True) -> str:
+    """An HTML section (``<section class="tracking">``) for a report: timeline figure, periods, indicators."""
+    e = html.escape
+    parts = ['<section class="tracking">', f"<h2>Tracking {e(result.system.id)} against event data</h2>"]
+    if figure and result.periods:
+        import matplotlib.pyplot as plt
+
+        fig = tracking_figure(result)
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png", dpi=110)
+        plt.close(fig)
+        data = base64.b64encode(buf.getvalue()).decode()
+        parts.append(f'<figure><img alt="tracking timeline" src="data:image/png;base64,{data}"></figure>')
+    parts.append(
+        "<table><thead><tr><th>period</th><th>observed variants</th><th>scenarios left</th>"
+        "<th>conflicts</th></tr></thead><tbody>"
+    )
+    for p in result.periods:
+        obs = ", ".join(f"{e(d)}={e(v)}" for d, v in p.observed.items()) or "none"
+        conf = "; ".join(_conflict_text(c) for c in p.conflicts) or ""
+        parts.append(
+            f"<tr><td>{p.period.start}–{p.period.end}</td><td>{obs}</td>"
+            f'<td style="text-align:right">{len(p.scenarios)}</td><td>{e(conf)}</td></tr>'
+        )
+    parts.append("</tbody></table>")
+    parts.append("<h3>Indicators</h3><ul>")
+    for ind in result.system.indicators:
+        cites = "; ".join(
+            f"{e(c.source)}, {e(c.section or '')}" + (f" ¶{c.paragraph}" if c.paragraph else "") for c in ind.cites
+        )
+        parts.append(
+            f"<li><b>{e(ind.id)}</b> ({e(ind.label)}) signals <code>{e(ind.signals)}</code>: "
+            f"{e(ind.measure)} over {e(ind.window)} {e(ind.rule.op)} "
+            f"{e(str(ind.rule.threshold if ind.rule.threshold is not None else ''))}. {e(ind.rationale)} "
+            f"<small>[{cites}]</small></li>"
+        )
+    parts.append("</ul></section>")
+    return "\n".join(parts)
+
+
+def _conflict_text(c: dict[str, Any]) -> str:
+    if c["kind"] == "two-variants":
+        return f"{c['descriptor']}: {' vs '.join(c['variants'])} ({', '.join(c['indicators'])})"
+    return "no consistent scenario with all observations fixed"
+
+
+def period_labels(periods: Sequence[PeriodTrack]) -> list[str]:
+    """``start..end`` labels of tracked periods."""
+    return [f"{p.period.start}..{p.period.end}" for p in periods]
