@@ -292,10 +292,10 @@ def test_pathways_follow_brute_force_with_inertia_and_fixes():
         (PeriodPlan(labels=["a"], irreversible=["x.mid"]), "has no variant 'mid'"),
         (PeriodPlan(labels=["a"], inertia={"z": 1}), "unknown descriptor 'z'"),
         (PeriodPlan(labels=["a"], scheduled=[ScheduledChange(period="b", fix={"x": "lo"})]), "unknown period 'b'"),
-        (PeriodPlan(labels=["a", "a"]), "unique"),
     ],
 )
 def test_pathways_bad_plans_raise_clear_errors(plan, message):
+    """Plans built in code (not loaded, so not checked against the model) are checked on entry."""
     cim = compile_system(load_system(DATA / "tiny.yaml"))
     with pytest.raises(EngineError, match=message):
         analysis.pathways(cim, plan, [0, 0])
@@ -378,3 +378,12 @@ def test_cli_errors_are_clear():
     assert r.exit_code == 2 and "no `periods` plan" in r.output
     r = _cli("ensemble", tiny, tiny, "--json")
     assert r.exit_code == 0 and all(s["support"] == 2 for s in json.loads(r.stdout)["scenarios"])
+
+
+def test_period_plan_rejects_repeated_labels_and_negative_inertia():
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError, match="unique"):
+        PeriodPlan(labels=["a", "a"])
+    with pytest.raises(ValidationError):
+        PeriodPlan(labels=["a"], inertia={"x": -1})

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import Field
+from typing import Annotated
+
+from pydantic import Field, field_validator
 
 from upheaval.model._common import _Part
 
@@ -25,6 +27,14 @@ class PeriodPlan(_Part):
     """
 
     labels: list[str] = Field(min_length=1)
-    inertia: dict[str, int] = Field(default_factory=dict)
+    inertia: dict[str, Annotated[int, Field(ge=0, le=9)]] = Field(default_factory=dict)
     irreversible: list[str] = Field(default_factory=list)
     scheduled: list[ScheduledChange] = Field(default_factory=list)
+
+    @field_validator("labels")
+    @classmethod
+    def _unique_labels(cls, labels: list[str]) -> list[str]:
+        seen = [x for k, x in enumerate(labels) if x in labels[:k]]
+        if seen:
+            raise ValueError(f"period labels must be unique; `{seen[0]}` appears twice")
+        return labels

@@ -1,0 +1,132 @@
+"""Benchmarks of upheaval.analysis: figures (medians) printed next to a baseline measured in the same run.
+
+Run ``python bench/bench_analysis.py`` (about a minute); add ``--nested`` to sweep all
+408,146,688 starts of ScenarioWizard's CIB_nested and compare with its ``.sl`` weights
+(several minutes on two cores).
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+from upheaval import analysis
+from upheaval.analysis._kernels import sweep_range
+from upheaval.cib import compile_system
+from upheaval.model import load_system
+
+ORACLES = Path("/work/shared/oracles/scenariowizard")
+
+
+def median_time(fn, repeat: int = 3) -> float:
+    """Median wall time of ``fn()`` over ``repeat`` runs (after one warm-up)."""
+    fn()
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def numpy_sweep(cim, starts: np.ndarray, max_steps: int = 30) -> np.ndarray:
+    """Baseline: global succession of many starts at once, vectorised with numpy.
+
+    Rows that have stopped are dropped each step; rows still moving after ``max_steps``
+    (cycles) are cut off there, which spares the baseline work the compiled sweep does.
+    """
+    z = starts.copy()
+    live = np.arange(len(z))
+    offsets = cim.offsets
+    for _ in range(max_steps):
+        cur = z[live]
+        bal = cim.values[cur + offsets[None, :]].sum(axis=1)
+        new = cur.copy()
+        rows = np.arange(len(cur))
+        for j, (off, size) in enumerate(zip(offsets, cim.sizes, strict=True)):
+            block = bal[:, off : off + size]
+            keep = block[rows, cur[:, j]] == block.max(axis=1)
+            new[:, j] = np.where(keep, cur[:, j], block.argmax(axis=1))
+        moved = (new != cur).any(axis=1)
+        z[live] = new
+        live = live[moved]
+        if not live.size:
+            break
+    return z
+
+
+def read_sl(path: Path) -> list[tuple[list[int], float]]:
+    """(0-based indices, weight) records of a ScenarioWizard solution list."""
+    out = []
+    for line in path.read_text(encoding="latin-1").splitlines()[4:]:
+        if line.startswith('"'):
+            q = line.index('"', 1)
+            out.append(([int(x) - 1 for x in line[1:q].split()], float(line[q + 2 :].split(",")[0])))
+    return out
+
+
+def compare_weights(basins, sl: list[tuple[list[int], float]]) -> str:
+    """ScenarioWizard keeps weights in single precision, which stops counting at 2**24."""
+    ok = 0
+    for idx, w in sl:
+        got = basins.count_of(idx)
+        if (w >= 2**24 and got >= 2**24) or abs(got - w) <= max(1, 5e-7 * w):
+            ok += 1
+        else:
+            print(f"    mismatch at {[i + 1 for i in idx]}: ours {got:,}, ScenarioWizard {w:,.0f}")
+    return f"{ok}/{len(sl)} weights agree with the .sl"
+
+
+def main() -> None:
+    """Print the benchmark figures."""
+    natl = compile_system(load_system(ORACLES / "CIB_natl_regional.scw"))
+    values, sizes, offsets = natl.values, np.asarray(natl.sizes), natl.offsets
+    print(f"CIB_natl_regional: {natl.n_scenarios:,} scenarios, {values.shape[0]} variants")
+
+    n = 1_000_000
+    t_numba = median_time(lambda: sweep_range(values, sizes, offsets, 5_000_000, 5_000_000 + n, False, 1000, 1 << 21))
+    starts = np.array(np.unravel_index(np.arange(5_000_000, 5_020_000), natl.sizes)).T.astype(np.int64)
+    t_numpy = median_time(lambda: numpy_sweep(natl, starts), repeat=3) / len(starts) * n
+    print(
+        f"  global-succession sweep, per 1M starts: numba {t_numba:.3f} s; numpy baseline {t_numpy:.2f} s "
+        f"(20k starts, scaled; cycles cut at 30 steps); speed-up x{t_numpy / t_numba:.0f}"
+    )
+
+    for jobs in (1, 2):
+        t0 = time.perf_counter()
+        b = analysis.succession_basins(natl, n_jobs=jobs)
+        dt = time.perf_counter() - t0
+        print(f"  exact basins, all {natl.n_scenarios:,} starts, n_jobs={jobs}: {dt:.2f} s", end="")
+        if jobs == 1:
+            t1 = dt
+            print(f"; {compare_weights(b, read_sl(ORACLES / 'CIB_natl_regional.sl'))}")
+        else:
+            print(f"; x{t1 / dt:.2f} vs 1 worker")
+
+    glob = compile_system(load_system(ORACLES / "CIB_global.scw"))
+    r1 = median_time(lambda: analysis.robustness(natl, 1, 2000, random_state=0, candidates=b.ends[:20]))
+    r2 = median_time(lambda: analysis.robustness(natl, 1, 2000, random_state=0, candidates=b.ends[:20], n_jobs=2))
+    print(
+        f"  Monte Carlo robustness, 2000 matrices x 20 scenarios: 1 worker {r1:.2f} s, 2 workers {r2:.2f} s (x{r1 / r2:.2f})"
+    )
+    s1 = median_time(lambda: analysis.succession_basins(glob, max_exact=0, n_samples=400_000, random_state=0))
+    s2 = median_time(lambda: analysis.succession_basins(glob, max_exact=0, n_samples=400_000, random_state=0, n_jobs=2))
+    print(f"  sampled basins (CIB_global, 400k starts): 1 worker {s1:.2f} s, 2 workers {s2:.2f} s (x{s1 / s2:.2f})")
+
+    if "--nested" in sys.argv:
+        nested = compile_system(load_system(ORACLES / "CIB_nested.scw"))
+        t0 = time.perf_counter()
+        b = analysis.succession_basins(nested, max_exact=10**9, n_jobs=2)
+        dt = time.perf_counter() - t0
+        print(
+            f"CIB_nested: exact basins of all {nested.n_scenarios:,} starts, n_jobs=2: {dt:.0f} s "
+            f"({dt / nested.n_scenarios * 1e9:.0f} ns/start); {compare_weights(b, read_sl(ORACLES / 'CIB_nested.sl'))}"
+        )
+
+
+if __name__ == "__main__":
+    main()
