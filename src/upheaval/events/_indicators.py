@@ -21,6 +21,7 @@ __all__ = [
     "evaluate_indicators",
     "events_table",
     "indicator_query",
+    "indicators_query",
     "make_periods",
     "parse_span",
     "window_totals_query",
@@ -158,16 +159,12 @@ def indicator_query(events: ir.Table, indicator: Any, periods: Sequence[Period],
     windows = _windows(periods, indicator.window, indicator.rule.baseline)
     matched = events.filter(_pattern_filter(events, indicator, system))
     joined = windows.join(matched, [matched.date >= windows.lo, matched.date < windows.hi])
-    return (
-        joined.group_by([joined.period, joined.kind])
-        .aggregate(
-            n=joined.count(),
-            intensity_sum=joined.intensity.sum(),
-            mean_intensity=joined.intensity.mean(),
-            mean_tone=joined.tone.mean(),
-            mentions=joined.mentions.fill_null(1).sum(),
-        )
-        .order_by([ibis.asc("period"), ibis.asc("kind")])
+    return joined.group_by([joined.period, joined.kind]).aggregate(
+        n=joined.count(),
+        intensity_sum=joined.intensity.sum(),
+        mean_intensity=joined.intensity.mean(),
+        mean_tone=joined.tone.mean(),
+        mentions=joined.mentions.fill_null(1).sum(),
     )
 
 
@@ -180,11 +177,34 @@ def window_totals_query(
     """
     windows = _windows(periods, window, baseline)
     joined = windows.join(events, [events.date >= windows.lo, events.date < windows.hi])
-    return (
-        joined.group_by([joined.period, joined.kind])
-        .aggregate(n=joined.count(), mentions=joined.mentions.fill_null(1).sum())
-        .order_by([ibis.asc("period"), ibis.asc("kind")])
+    return joined.group_by([joined.period, joined.kind]).aggregate(
+        n=joined.count(), mentions=joined.mentions.fill_null(1).sum()
     )
+
+
+def indicators_query(events: ir.Table, system: Any, periods: Sequence[Period], indicators: Sequence[Any]) -> ir.Table:
+    """One query for many indicators: the union of every :func:`indicator_query` (``part`` = its index)
+    and of the window totals (``part`` = -1 - index of the distinct (window, baseline) pair).
+
+    A single query keeps distributed backends to one job instead of one per indicator.
+    """
+    keys = sorted({(i.window, i.rule.baseline or "") for i in indicators})
+    parts = []
+    for k, ind in enumerate(indicators):
+        parts.append(indicator_query(events, ind, periods, system).mutate(part=ibis.literal(k, "int64")))
+    for j, (window, baseline) in enumerate(keys):
+        totals = window_totals_query(events, periods, window, baseline or None)
+        parts.append(
+            totals.mutate(
+                intensity_sum=ibis.null("float64"),
+                mean_intensity=ibis.null("float64"),
+                mean_tone=ibis.null("float64"),
+                part=ibis.literal(-1 - j, "int64"),
+            ).select("period", "kind", "n", "intensity_sum", "mean_intensity", "mean_tone", "mentions", "part")
+        )
+    cols = ["period", "kind", "n", "intensity_sum", "mean_intensity", "mean_tone", "mentions", "part"]
+    parts = [p.select(*cols).cast({"n": "int64", "mentions": "int64", "intensity_sum": "float64"}) for p in parts]
+    return ibis.union(*parts, distinct=False)
 
 
 def _span_days(span: str) -> float:
@@ -210,19 +230,11 @@ def _measure(row: Mapping[str, Any] | None, measure: str, total_mentions: float 
 _OPS = {">=": operator.ge, ">": operator.gt, "<=": operator.le, "<": operator.lt}
 
 
-def _rows(frame: Any) -> dict[tuple[int, str], dict[str, Any]]:
-    out = {}
-    for rec in frame.to_dict("records"):
-        clean = {k: (None if v is None or (isinstance(v, float) and v != v) else v) for k, v in rec.items()}
-        out[(int(clean["period"]), str(clean["kind"]))] = clean
-    return out
-
-
 def evaluate_indicators(
     events: ir.Table | Any,
     system: Any,
     periods: Sequence[Period],
-    indicators: Sequence[Any] | None = None,
+    indicator_list: Sequence[Any] | None = None,
 ) -> list[list[IndicatorValue]]:
     """Each indicator's value in each period and whether its rule signals its variant.
 
@@ -236,26 +248,29 @@ def evaluate_indicators(
     Where the window holds no events at all the data do not cover it: the value is ``None``
     and nothing is signalled.
 
-    Returns one list per period, in the order of ``indicators`` (the system's by default).
+    All indicators run as one query (:func:`indicators_query`). Returns one list per period,
+    in the order of ``indicator_list`` (the system's indicators by default).
     """
     table = events if isinstance(events, ir.Table) else events_table(events)
-    inds = list(system.indicators if indicators is None else indicators)
+    inds = list(system.indicators if indicator_list is None else indicator_list)
     out: list[list[IndicatorValue]] = [[] for _ in periods]
-    totals_cache: dict[tuple[str, str | None], dict[tuple[int, str], dict[str, Any]]] = {}
+    if not inds or not periods:
+        return out
     first = table.date.min().execute() if any(i.rule.baseline for i in inds) else None
-    if first is not None and hasattr(first, "date") and not isinstance(first, dt.date):
-        first = first.date()
     if isinstance(first, dt.datetime):
         first = first.date()
-    for ind in inds:
-        key = (ind.window, ind.rule.baseline)
-        if key not in totals_cache:
-            totals_cache[key] = _rows(window_totals_query(table, periods, *key).execute())
-        totals = totals_cache[key]
-        rows = _rows(indicator_query(table, ind, periods, system).execute())
+    keys = sorted({(i.window, i.rule.baseline or "") for i in inds})
+    frame = indicators_query(table, system, periods, inds).execute()
+    by_part: dict[int, dict[tuple[int, str], dict[str, Any]]] = {}
+    for rec in frame.to_dict("records"):
+        clean = {k: (None if v is None or (isinstance(v, float) and v != v) else v) for k, v in rec.items()}
+        by_part.setdefault(int(clean["part"]), {})[(int(clean["period"]), str(clean["kind"]))] = clean
+    for n, ind in enumerate(inds):
+        totals = by_part.get(-1 - keys.index((ind.window, ind.rule.baseline or "")), {})
+        rows = by_part.get(n, {})
+        cites = [c.model_dump(exclude_none=True) for c in ind.cites]
         for k in range(len(periods)):
             tw = totals.get((k, "w"))
-            cites = [c.model_dump(exclude_none=True) for c in ind.cites]
             if not tw:
                 out[k].append(IndicatorValue(ind.id, None, None, note="no events in the window", cites=cites))
                 continue
@@ -266,9 +281,8 @@ def evaluate_indicators(
                 base = _measure(rows.get((k, "b")), ind.measure, tb["mentions"] if tb else None) if tb else None
                 if base is not None and ind.measure in ("count", "intensity_sum"):
                     base *= _span_days(ind.window) / _span_days(ind.rule.baseline)
-            out[k].append(
-                IndicatorValue(ind.id, value, ind.signals if _holds(ind.rule, value, base) else None, base, cites=cites)
-            )
+            signals = ind.signals if _holds(ind.rule, value, base) else None
+            out[k].append(IndicatorValue(ind.id, value, signals, base, cites=cites))
     return out
 
 

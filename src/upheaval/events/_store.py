@@ -72,13 +72,28 @@ def connect(db: str | Path = DEFAULT_DB, *, read_only: bool = False) -> duckdb.D
     return con
 
 
+def _values(rows: list[tuple]) -> str:
+    def lit(v: object) -> str:
+        if v is None:
+            return "NULL"
+        if isinstance(v, str):
+            return "'" + v.replace("'", "''") + "'"
+        return repr(v)
+
+    return ", ".join("(" + ", ".join(lit(v) for v in row) + ")" for row in rows)
+
+
 def _refresh_lookups(con: duckdb.DuckDBPyConnection) -> None:
-    """Rewrite the small lookup tables (actor keys, event scores) from the code tables."""
+    """Rewrite the small lookup tables (actor keys, event scores) from the code tables if they changed."""
+    keys = actor_lookup_rows()
+    scores = [(code, score, None, code[:2]) for code, score in GOLDSTEIN.items()]
+    scores += [(name, score, quad, root) for name, (quad, root, score) in PLOVER.items()]
+    have = con.execute("SELECT (SELECT count(*) FROM actor_keys), (SELECT count(*) FROM event_scores)").fetchone()
+    if have == (len(keys), len(scores)):
+        return
     con.execute("BEGIN")
     con.execute("DELETE FROM actor_keys")
-    con.executemany("INSERT INTO actor_keys VALUES (?, ?)", actor_lookup_rows())
+    con.execute(f"INSERT INTO actor_keys VALUES {_values(keys)}")
     con.execute("DELETE FROM event_scores")
-    rows = [(code, score, None, code[:2]) for code, score in GOLDSTEIN.items()]
-    rows += [(name, score, quad, root) for name, (quad, root, score) in PLOVER.items()]
-    con.executemany("INSERT INTO event_scores VALUES (?, ?, ?, ?)", rows)
+    con.execute(f"INSERT INTO event_scores VALUES {_values(scores)}")
     con.execute("COMMIT")
