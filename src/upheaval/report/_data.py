@@ -12,7 +12,7 @@ from upheaval.model import System
 
 __all__ = ["LANDSCAPE_LIMIT", "classical_mds", "consistent", "hamming_matrix", "landscape_points", "pick_scenario"]
 
-LANDSCAPE_LIMIT = 1500  # scenarios drawn on a landscape, the most consistent first
+LANDSCAPE_LIMIT = 1200  # scenarios drawn on a landscape, the most consistent first
 
 
 def consistent(
@@ -68,10 +68,18 @@ def classical_mds(distances: np.ndarray, dims: int = 2) -> np.ndarray:
     n = d2.shape[0]
     if n == 0:
         return np.zeros((0, dims))
-    j = np.eye(n) - np.full((n, n), 1.0 / n)
-    b = -0.5 * j @ d2 @ j
-    vals, vecs = np.linalg.eigh(b)
-    order = np.argsort(vals)[::-1][:dims]
+    # Double centring without forming the centring matrix: subtract row and column means.
+    row = d2.mean(axis=1, keepdims=True)
+    b = -0.5 * (d2 - row - row.T + d2.mean())
+    k = min(dims, n)
+    if n > 3 * dims + 10:
+        # Only the leading few eigenpairs are needed: Lanczos iterations are much cheaper than a full eigh.
+        from scipy.sparse.linalg import eigsh
+
+        vals, vecs = eigsh(b, k=k, which="LA", v0=np.ones(n))
+    else:
+        vals, vecs = np.linalg.eigh(b)
+    order = np.argsort(vals)[::-1][:k]
     coords = vecs[:, order] * np.sqrt(np.clip(vals[order], 0, None))
     if coords.shape[1] < dims:
         coords = np.hstack([coords, np.zeros((n, dims - coords.shape[1]))])

@@ -308,7 +308,7 @@ def matrix_figure(system: System, cim: cib.CrossImpactMatrix | None = None) -> F
         ax.add_patch(
             Rectangle((o - 0.5, o - 0.5), n, n, facecolor="#EEEEEE", edgecolor="none", zorder=0.5, hatch="///")
         )
-    if V <= 70:
+    if V <= 40:  # beyond that the numbers are too small to read; the report's HTML table lists them
         for r in range(V):
             for c in range(V):
                 x = int(cim.values[r, c])

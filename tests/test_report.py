@@ -1,0 +1,222 @@
+"""Tests of the report: a self-contained HTML file with every section, escaped text, working anchors, and a PDF."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+import pytest
+from typer.testing import CliRunner
+
+from upheaval import cib
+from upheaval.cli import app
+from upheaval.model import load_system
+from upheaval.report import scenario_set_html, system_html, write_pdf, write_report
+from upheaval.report._pdf import pdf_engine
+
+runner = CliRunner()
+NESTED = "tests/data/scenariowizard/CIB_nested.scw"
+SECTIONS = ("system", "judgements", "scenarios", "claims", "robustness")
+
+
+class _Page(HTMLParser):
+    """Collects ids, links, image sources and the text of a page."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.ids: set[str] = set()
+        self.refs: list[tuple[str, str, str]] = []
+        self.tags: list[str] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+        for name, value in attrs:
+            if name == "id":
+                self.ids.add(value)
+            if name in ("href", "src", "action", "srcset", "poster", "data"):
+                self.refs.append((tag, name, value or ""))
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+def _parse(text: str) -> _Page:
+    page = _Page()
+    page.feed(text)
+    page.close()
+    return page
+
+
+def _check_self_contained(text: str, page: _Page) -> None:
+    for tag, name, value in page.refs:
+        assert value.startswith(("#", "data:image/")), f"<{tag} {name}={value[:60]!r}> points outside the file"
+    assert "<script" not in text and "<link" not in text
+    assert not re.search(r"url\(\s*['\"]?(https?:)?//", text), "the style sheet loads something"
+    assert "@import" not in text
+
+
+def _check_links_resolve(page: _Page) -> None:
+    for _tag, name, value in page.refs:
+        if name == "href":
+            assert value[1:] in page.ids, f"link {value} has no target"
+
+
+@pytest.fixture(scope="module")
+def builtin_report(tmp_path_factory):
+    path = tmp_path_factory.mktemp("report") / "report.html"
+    system = load_system(None)
+    write_report(system, path, pdf=False)
+    return system, path.read_text(encoding="utf-8")
+
+
+def test_builtin_report_is_self_contained_html_with_every_section(builtin_report):
+    system, text = builtin_report
+    page = _parse(text)
+    for section in SECTIONS:
+        assert section in page.ids, section
+    _check_self_contained(text, page)
+    _check_links_resolve(page)
+    assert page.tags.count("img") >= 6  # network, matrix, tableau, landscape, claims, one impact diagram per scenario
+    body = "".join(page.text)
+    assert "240,000,000 USD a year" in body and "≈ 6.7 days" in body
+    assert "Storyline" in body and "Network difference" in body
+    assert system.title in body
+
+
+def test_builtin_report_reaches_every_judgement_and_scenario(builtin_report):
+    system, text = builtin_report
+    page = _parse(text)
+    found = cib.find_consistent(cib.compile_system(system))
+    for k in range(min(len(found), 12)):
+        assert f"scenario-{k + 1}" in page.ids
+    judged = {(i.source, i.target) for i in system.impacts}
+    for source, target in judged:
+        anchor = f"j-{source}-{target}"
+        assert anchor in page.ids
+        assert ("a", "href", f"#{anchor}") in page.refs, f"no matrix cell links to {anchor}"
+    for imp in system.impacts:
+        if imp.rationale:
+            assert imp.rationale.strip()[:40] in "".join(page.text).replace("\n", " ")
+    for claim in system.claims:
+        assert f"claim-{claim.id}" in page.ids
+
+
+def test_nested_scw_report(tmp_path):
+    path = tmp_path / "nested.html"
+    # Its figures are drawn in test_figures; here the text, sections and links.
+    write_report(load_system(NESTED), path, max_scenarios=2, figures=False)
+    text = path.read_text(encoding="utf-8")
+    page = _parse(text)
+    for section in (*SECTIONS, "scenario-1", "scenario-2"):
+        assert section in page.ids, section
+    assert "scenario-3" not in page.ids
+    assert "no actors" in "".join(page.text)
+    assert "18 more consistent scenarios" in "".join(page.text)
+    _check_self_contained(text, page)
+    _check_links_resolve(page)
+
+
+HOSTILE = """\
+id: hostile
+title: "<script>alert('t')</script> & friends"
+as_of: 2024-01
+description: 'An <img src="https://example.org/x.png"> description'
+sources:
+  - {id: doc, title: "Doc <b>bold</b>", url: "https://example.org/doc", sections: [A]}
+actors:
+  - {code: AAA, name: "A <i>", bloc: one}
+  - {code: BBB, name: B, bloc: two}
+ties:
+  - {id: t1, from: AAA, to: BBB, kind: hostility, label: "<a href='https://evil.example'>x</a>"}
+descriptors:
+  - id: x
+    label: "X <em>"
+    variants:
+      - {id: lo, label: "Low <u>"}
+      - {id: hi, label: High}
+  - id: y
+    label: Y
+    variants:
+      - {id: lo, label: Low}
+      - {id: hi, label: High}
+impacts:
+  - from: x
+    to: y
+    values: {lo: {lo: 2, hi: -2}, hi: {lo: -2, hi: 2}}
+    rationale: "Because <script>bad()</script> and 'quotes' & <iframe src=//evil.example>"
+    cites: [{source: doc, section: A, paragraph: 1}]
+  - from: y
+    to: x
+    values: {lo: {lo: 1}, hi: {hi: 1}}
+claims:
+  - id: C1
+    text: "A claim with <b>markup</b>"
+    check: {kind: exists, match: {x: lo}}
+"""
+
+
+def test_model_text_is_escaped(tmp_path):
+    model = tmp_path / "hostile.yaml"
+    model.write_text(HOSTILE, encoding="utf-8")
+    path = write_report(load_system(model), tmp_path / "r.html", figures=False)
+    text = path.read_text(encoding="utf-8")
+    page = _parse(text)
+    assert "script" not in page.tags and "iframe" not in page.tags and "u" not in page.tags
+    assert "&lt;script&gt;" in text
+    _check_self_contained(text, page)
+    _check_links_resolve(page)
+    # The source's address is shown as text, never as a link.
+    assert "https://example.org/doc" in "".join(page.text)
+
+
+def _pages(pdf: bytes) -> int:
+    return len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+
+
+def test_pdf_with_matplotlib_pages(tmp_path):
+    system = load_system("tests/data/tiny.yaml")
+    path = write_pdf(system, tmp_path / "r.pdf", engine="matplotlib")
+    data = path.read_bytes()
+    assert data.startswith(b"%PDF")
+    assert _pages(data) >= 6  # text pages, network, matrix, judgements, tableau, landscape, scenarios, claims
+
+
+def test_pdf_auto_engine_and_report_option(tmp_path):
+    system = load_system("tests/data/tiny.yaml")
+    html_path = write_report(system, tmp_path / "tiny.html", pdf=True, figures=False)
+    data = html_path.with_suffix(".pdf").read_bytes()
+    # WeasyPrint (when usable) compresses its page tree, so the pages are counted only on the matplotlib route.
+    assert data.startswith(b"%PDF") and data.rstrip().endswith(b"%%EOF")
+    assert pdf_engine("auto") in ("weasyprint", "matplotlib")
+    with pytest.raises(Exception, match="unknown PDF engine"):
+        pdf_engine("latex")
+
+
+def test_cli_report(tmp_path):
+    out = tmp_path / "out.html"
+    res = runner.invoke(app, ["report", "tests/data/tiny.yaml", "-o", str(out), "--pdf", "--pdf-engine", "matplotlib"])
+    assert res.exit_code == 0, res.output
+    page = _parse(out.read_text(encoding="utf-8"))
+    assert set(SECTIONS) <= page.ids
+    assert out.with_suffix(".pdf").read_bytes().startswith(b"%PDF")
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # atomic: no temporary left
+
+
+def test_cli_analyze_report_option(tmp_path):
+    out = tmp_path / "a.html"
+    res = runner.invoke(app, ["analyze", "tests/data/tiny.yaml", "--report", str(out)])
+    assert res.exit_code == 0, res.output
+    assert "judgements" in _parse(out.read_text(encoding="utf-8")).ids
+
+
+def test_notebook_views():
+    system = load_system("tests/data/tiny.yaml")
+    html = system._repr_html_()
+    assert "<table" in html and "data:image/png;base64," in html
+    assert "<table" in system_html(system, figure=False)
+    found = cib.find_consistent(cib.compile_system(system))
+    view = scenario_set_html(found, system)
+    page = _parse(view)
+    assert "table" in page.tags and "Low" in "".join(page.text) and "S2" in "".join(page.text)
+    assert "total impact score" in scenario_set_html(found)
