@@ -67,6 +67,8 @@ def serve(
         opened.append(str(path.relative_to(root)))
     token = None if is_loopback(host) else secrets.token_urlsafe(24)
     web = create_app(opened or None, root=root, token=token)
+    workspace = web.state.workspace
+    workspace.claims(workspace.doc())  # load and compile before the first page is asked for
     shown = f"[{host}]" if ":" in host else host
     url = f"http://{shown if host not in ('0.0.0.0', '::') else '127.0.0.1'}:{port}/"
     console.print(f"upheaval workbench on [bold]{url}{'?token=' + token if token else ''}[/]  (working folder {root})")

@@ -140,22 +140,22 @@ def create_app(
         response = await call_next(request)
         response.headers["Content-Security-Policy"] = CSP
         response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["Referrer-Policy"] = "no-referrer"
+        response.headers["Referrer-Policy"] = "same-origin"
         response.headers["X-Frame-Options"] = "DENY"
         if set_cookie:
             response.set_cookie(TOKEN_COOKIE, token, httponly=True, samesite="strict")
         return response
 
-    def _wants_html(request: Request) -> bool:
-        return not request.url.path.startswith("/api/")
-
     def _error(request: Request, status: int, message: str, extra: dict[str, Any] | None = None) -> Response:
-        if _wants_html(request):
-            tpl = request.app.state.templates
-            return tpl.TemplateResponse(
-                request, "error.html", {"message": message, "extra": extra or {}, "status": status}, status_code=status
-            )
-        return JSONResponse({"detail": message, **(extra or {})}, status_code=status)
+        """JSON for the API and for htmx requests (the page shows it as a message); a page otherwise."""
+        if request.url.path.startswith("/api/") or request.headers.get("hx-request"):
+            return JSONResponse({"detail": message, **(extra or {})}, status_code=status)
+        from upheaval.web._pages import render
+
+        try:
+            return render(request, "error.html", status_code=status, message=message, extra=extra or {}, status=status)
+        except Exception:  # the model itself may be what fails; still answer plainly
+            return PlainTextResponse(f"{status}: {message}", status_code=status)
 
     @app.exception_handler(ModelError)
     async def _model_error(request: Request, exc: ModelError) -> Response:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+import itertools
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -36,7 +38,7 @@ MAX_UNDO = 100
 MAX_VARIANTS = 9
 MAX_DESCRIPTORS = 60
 MAX_FREE_SCENARIOS = 1000  # product of the sizes of descriptors that no judgement touches
-SEARCH_BUDGET_SECONDS = 10.0
+SEARCH_BUDGET_SECONDS = 3.0
 
 
 class EditRefused(UpheavalError):
@@ -53,6 +55,24 @@ class Conflict(UpheavalError):
             f"{path.name} changed on disk since it was loaded; reload it (dropping your edits) "
             f"or keep both by saving yours as {suggestion}"
         )
+
+
+@contextmanager
+def _yaml_errors(name: str) -> Iterator[None]:
+    """Report YAML reader errors that the loader lets through (e.g. control characters) as a ModelError."""
+    from ruamel.yaml.error import YAMLError
+
+    try:
+        yield
+    except YAMLError as exc:
+        raise ModelError(
+            name,
+            [
+                Problem(
+                    "yaml-syntax", str(exc).splitlines()[0], help="remove control characters; save as plain UTF-8 text"
+                )
+            ],
+        ) from None
 
 
 def _stamp(path: Path) -> tuple[float, str]:
@@ -124,6 +144,11 @@ class Workspace:
         self.lock = threading.RLock()
         self._cache: OrderedDict[tuple, Any] = OrderedDict()
         self._serial = 0
+        self._versions = itertools.count(1)
+
+    def _next_version(self) -> int:
+        """Versions are unique across documents, so cached results can never be mixed up."""
+        return next(self._versions)
 
     # ---- opening -------------------------------------------------------------------------
 
@@ -142,7 +167,9 @@ class Workspace:
                 key = f"builtin:{name}"
                 if key not in self.docs:
                     system = load_system(name)
-                    self.docs[key] = Document(key, system, name, builtins[name], False, None)
+                    self.docs[key] = Document(
+                        key, system, name, builtins[name], False, None, version=self._next_version()
+                    )
             else:
                 path = resolve_inside(self.root, name)
                 rel = str(path.relative_to(self.root))
@@ -150,8 +177,9 @@ class Workspace:
                 if key not in self.docs:
                     if not path.is_file():
                         raise ModelError(rel, [Problem("not-found", "no such file in the working folder")])
-                    system = load_system(path)
-                    self.docs[key] = Document(key, system, rel, path, True, _stamp(path))
+                    with _yaml_errors(rel):
+                        system = load_system(path)
+                    self.docs[key] = Document(key, system, rel, path, True, _stamp(path), version=self._next_version())
             self.current = key
             return self.docs[key]
 
@@ -159,10 +187,13 @@ class Workspace:
         """Open an uploaded model from its YAML text (validated like a file; never written back)."""
         with self.lock:
             safe = Path(filename or "upload.yaml").name or "upload.yaml"
-            system = parse_yaml(text, safe)
+            with _yaml_errors(safe):
+                system = parse_yaml(text, safe)
             self._serial += 1
             key = f"upload:{self._serial}:{safe}"
-            self.docs[key] = Document(key, system, f"upload {safe}", None, False, None, dirty=True)
+            self.docs[key] = Document(
+                key, system, f"upload {safe}", None, False, None, dirty=True, version=self._next_version()
+            )
             self.current = key
             return self.docs[key]
 
@@ -221,7 +252,7 @@ class Workspace:
         doc.undo.append((doc.system, doc.last_edit))
         del doc.undo[:-MAX_UNDO]
         doc.system = new
-        doc.version += 1
+        doc.version = self._next_version()
         doc.dirty = True
         doc.last_edit = what
         return doc
@@ -367,7 +398,7 @@ class Workspace:
             if not doc.undo:
                 raise EditRefused("nothing to undo")
             doc.system, doc.last_edit = doc.undo.pop()
-            doc.version += 1
+            doc.version = self._next_version()
             doc.dirty = bool(doc.undo) or doc.path is None
             return doc
 
@@ -430,10 +461,11 @@ class Workspace:
             doc = self.doc()
             if doc.path is None:
                 raise EditRefused("this model has no file to reload from")
-            system = load_system(doc.path)
+            with _yaml_errors(doc.origin):
+                system = load_system(doc.path)
             doc.undo.append((doc.system, doc.last_edit))
             doc.system = system
-            doc.version += 1
+            doc.version = self._next_version()
             doc.stamp = _stamp(doc.path) if doc.writable else None
             doc.dirty = False
             doc.last_edit = "reloaded from disk"

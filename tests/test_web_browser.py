@@ -1,0 +1,271 @@
+"""The workbench as a person uses it: a real headless Chromium, driven by Playwright, against a live server.
+
+Needs Debian's chromium at /usr/bin/chromium (``apt-get install -y chromium``); without it
+these tests fail and say so. Screenshots go to /tmp/upheaval-*.png.
+"""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from upheaval.model import load_system
+from upheaval.web import create_app
+from upheaval.web._state import Workspace
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SHOTS = Path("/tmp")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator:
+    if not Path(CHROMIUM).exists():
+        pytest.fail(
+            f"Chromium is missing at {CHROMIUM}: the browser tests need it. Install it as root with "
+            "`apt-get update && apt-get install -y chromium` (do not run `playwright install`)."
+        )
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory) -> Iterator[tuple[str, Path]]:
+    """A live workbench on a free loopback port, its working folder empty."""
+    import uvicorn
+
+    root = tmp_path_factory.mktemp("work")
+    app = create_app(root=root)
+    port = _free_port()
+    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    deadline = time.time() + 30
+    while not srv.started:
+        if time.time() > deadline:
+            raise RuntimeError("the workbench server did not start")
+        time.sleep(0.05)
+    import urllib.request
+
+    urllib.request.urlopen(f"http://127.0.0.1:{port}/scenarios", timeout=120).read()  # warm the engine up
+    yield f"http://127.0.0.1:{port}", root
+    srv.should_exit = True
+    thread.join(10)
+
+
+@pytest.fixture
+def page(browser) -> Iterator:
+    ctx = browser.new_context(viewport={"width": 1500, "height": 1000})
+    pg = ctx.new_page()
+    pg.dialogs = []
+    pg.errors = []
+    pg.on("dialog", lambda d: (pg.dialogs.append(d.message), d.dismiss()))
+    pg.on("pageerror", lambda e: pg.errors.append(str(e)))
+    pg.set_default_timeout(20_000)
+    yield pg
+    ctx.close()
+
+
+def _row_texts(page, descriptor: str) -> list[str]:
+    return page.locator(f'tr[data-descriptor="{descriptor}"] button.var').all_inner_texts()
+
+
+def test_open_builtin_and_intervene(page, server) -> None:
+    base, _ = server
+    page.goto(f"{base}/open")
+    page.click('button[data-model="dprk-ukraine-2024"]')
+    page.wait_for_url(f"{base}/system")
+    page.wait_for_selector("#cy[data-loaded]")
+    page.click("#cy")  # a click on the canvas must not break anything
+    page.screenshot(path=str(SHOTS / "upheaval-system.png"), full_page=False)
+    assert page.locator("#actors tbody tr").count() == len(load_system().actors)
+
+    page.goto(f"{base}/scenarios")
+    before = _row_texts(page, "china_west")
+    assert "Competition" in before, before
+    n_before = int(page.inner_text("#count"))
+    page.screenshot(path=str(SHOTS / "upheaval-scenarios.png"))
+
+    page.locator('tr[data-descriptor="front"] button[data-variant="destabilises"]').first.click()
+    page.wait_for_selector('a.chip.fixed:has-text("front.destabilises")')
+    after = _row_texts(page, "china_west")
+    assert after and all(t == "Confrontation" for t in after), after
+    assert all(t == "Front destabilises" for t in _row_texts(page, "front"))
+    assert int(page.inner_text("#count")) <= n_before
+    assert "fix=front.destabilises" in page.url  # the intervention is in the address: shareable, reloadable
+    page.screenshot(path=str(SHOTS / "upheaval-intervention.png"))
+
+    page.reload()
+    assert all(t == "Confrontation" for t in _row_texts(page, "china_west"))
+    page.click("a.chip.fixed")  # release
+    expect(page.locator("a.chip.fixed")).to_have_count(0)
+    assert int(page.inner_text("#count")) == n_before
+
+    page.click('a.scn[data-scenario]:has-text("S1")')
+    page.wait_for_selector("ol.story li")
+    assert page.locator("ol.story .cite").count() > 0  # storyline steps carry citations
+    if page.locator("#cy").count():
+        page.wait_for_selector("#cy[data-loaded]")
+    page.screenshot(path=str(SHOTS / "upheaval-scenario.png"), full_page=True)
+    assert not page.errors and not page.dialogs
+
+
+def _claim_flipping_cell() -> tuple[str, str, str, str, int, str]:
+    """A matrix cell of the built-in model whose reversal changes a claim's verdict."""
+    ws = Workspace(Path("."))
+    ws.open("dprk-ukraine-2024")
+    base = {r.id: r.passed for r in ws.claims()}
+    for sec in ws.doc().system.impacts:
+        for a, row in sec.values.items():
+            for b, v in row.items():
+                new = -3 if v > 0 else 3
+                ws.set_impact(sec.source, a, sec.target, b, new)
+                res = {r.id: r.passed for r in ws.claims()}
+                ws.undo()
+                flipped = [k for k in res if res[k] != base[k]]
+                if flipped:
+                    return sec.source, a, sec.target, b, new, flipped[0]
+    raise AssertionError("no single judgement changes a claim of the built-in model")
+
+
+def test_edit_judgement_claim_changes_save_and_reload(page, server) -> None:
+    base, root = server
+    src, sv, tgt, tv, value, claim = _claim_flipping_cell()
+    page.goto(f"{base}/open")
+    page.click('button[data-model="dprk-ukraine-2024"]')
+    page.wait_for_url(f"{base}/system")
+    # the built-in model is read-only: keep a copy in the working folder
+    page.fill('input[name="as_name"]', "mine.yaml")
+    page.click("#save-as")
+    page.wait_for_selector("#saved")
+    assert (root / "mine.yaml").exists()
+    assert (root / "mine.yaml").read_text().startswith("# Built-in model")
+
+    page.goto(f"{base}/matrix")
+    summary = page.inner_text("#claims-summary")
+    page.click(f'button[data-cell="{src}.{sv}:{tgt}.{tv}"]')
+    page.wait_for_selector("#edit-impact")
+    assert page.locator("#cell-panel .rationale").count() >= 1
+    page.screenshot(path=str(SHOTS / "upheaval-matrix-cell.png"))
+    page.select_option("#impact-value", str(value))
+    page.click("#set-impact")
+    expect(page.locator("#claims-summary")).not_to_have_text(summary)  # the claims follow the edit
+    assert page.locator("#dirty").is_visible()
+    cell = page.locator(f'button[data-cell="{src}.{sv}:{tgt}.{tv}"]')
+    expect(cell).to_have_text(f"{value:+d}")  # the grid follows the edit
+    page.screenshot(path=str(SHOTS / "upheaval-matrix-edited.png"))
+
+    page.goto(f"{base}/claims")
+    assert page.get_attribute(f'tr[data-claim="{claim}"]', "data-passed") == "false"
+    page.screenshot(path=str(SHOTS / "upheaval-claims.png"), full_page=True)
+
+    page.click("#save")
+    page.wait_for_selector("#saved")
+    saved = load_system(root / "mine.yaml")
+    assert saved.impact_sections(src, tgt)[0].values[sv][tv] == value
+    assert (root / "mine.yaml").read_text().startswith("# Built-in model")  # comments kept
+
+    # someone else edits the file: saving must not overwrite it
+    page.goto(f"{base}/matrix")
+    page.click(f'button[data-cell="{src}.{sv}:{tgt}.{tv}"]')
+    page.select_option("#impact-value", "0")
+    page.click("#set-impact")
+    page.wait_for_selector("#dirty")
+    theirs = (root / "mine.yaml").read_text().replace("title: North Korea", "title: Edited elsewhere, North Korea", 1)
+    (root / "mine.yaml").write_text(theirs)
+    page.click("#save")
+    page.wait_for_selector("#conflict")
+    page.screenshot(path=str(SHOTS / "upheaval-conflict.png"))
+    assert (root / "mine.yaml").read_text() == theirs
+    page.click("#keep-both")
+    page.wait_for_selector("#saved")
+    assert (root / "mine.yaml").read_text() == theirs
+    assert load_system(root / "mine.edited.yaml").impact_sections(src, tgt)[0].values[sv].get(tv, 0) == 0
+
+    # reload from disk: the other person's version comes back, and the browser shows it
+    page.goto(f"{base}/open")
+    page.click('button[data-file="mine.yaml"]')
+    page.wait_for_url(f"{base}/system")
+    assert "Edited elsewhere" in page.inner_text("h1")
+    page.goto(f"{base}/claims")
+    assert page.get_attribute(f'tr[data-claim="{claim}"]', "data-passed") == "false"  # the saved judgement
+    # undo: an edit made by mistake goes away with one click
+    page.goto(f"{base}/matrix")
+    cell = page.locator(f'button[data-cell="{src}.{sv}:{tgt}.{tv}"]')
+    cell.click()
+    page.select_option("#impact-value", "1")
+    page.click("#set-impact")
+    expect(cell).to_have_text("+1")
+    page.click("#undo")
+    expect(cell).to_have_text(f"{value:+d}")
+    assert not page.errors and not page.dialogs
+
+
+def test_hostile_model_runs_no_script(page, server) -> None:
+    from test_web import HOSTILE_YAML
+
+    base, root = server
+    (root / "hostile.yaml").write_text(HOSTILE_YAML)
+    page.goto(f"{base}/open")
+    page.click('button[data-file="hostile.yaml"]')
+    page.wait_for_url(f"{base}/system")
+    page.wait_for_selector("#cy[data-loaded]")
+    page.click("#cy")
+    urls = ["/system", "/matrix", "/scenarios", "/claims", "/scenario/lo,lo"]
+    for url in urls:
+        page.goto(base + url)
+        page.wait_for_load_state("networkidle")
+        assert page.evaluate("document.querySelectorAll('img[src=\"x\"]').length") == 0, url
+        assert page.evaluate("[...document.scripts].every(s => s.src)"), url  # no inline script got in
+    page.goto(f"{base}/matrix")
+    page.click('button[data-cell="x.lo:y.hi"]')
+    page.wait_for_selector("#cell-panel .rationale")
+    assert "<script>alert(1)</script>" in page.inner_text("#cell-panel .rationale")  # shown as text
+    page.screenshot(path=str(SHOTS / "upheaval-hostile.png"))
+    page.goto(f"{base}/system")
+    page.wait_for_selector("#cy[data-loaded]")
+    assert "<script>alert(1)</script>" in page.inner_text("h1")
+    page.screenshot(path=str(SHOTS / "upheaval-hostile-system.png"))
+    assert page.dialogs == [], page.dialogs
+    assert not page.errors
+
+
+def test_upload_errors_shown_with_line_numbers(page, server) -> None:
+    base, _ = server
+    bad = Path(__file__).parent / "data" / "tiny.yaml"
+    text = bad.read_text().replace("lo: {lo: 2, hi: -2}", "lo: {lo: 9, hi: -2}")
+    tmp = Path(shutil.os.environ.get("TMPDIR", "/tmp")) / "upheaval-bad-upload.yaml"
+    tmp.write_text(text)
+    page.goto(f"{base}/open")
+    page.set_input_files('input[type="file"]', str(tmp))
+    page.click("#upload")
+    page.wait_for_selector("#upload-problems")
+    line = next(n for n, t in enumerate(text.splitlines(), 1) if "lo: 9" in t)
+    assert f"line {line}" in page.inner_text("#upload-problems")
+    page.screenshot(path=str(SHOTS / "upheaval-upload-error.png"))
