@@ -120,6 +120,23 @@ def claims_json(results: list) -> list[dict[str, Any]]:
     return [r.to_json() for r in results]
 
 
+def _cluster_positions(groups: dict[str, list[str]]) -> dict[str, dict[str, float]]:
+    """Place each bloc's actors on a circle of their own, blocs side by side (unaligned actors last)."""
+    import math
+
+    out: dict[str, dict[str, float]] = {}
+    x = 0.0
+    for name in sorted(groups, key=lambda g: (g == "", g)):
+        members = groups[name]
+        r = 0.0 if len(members) == 1 else 70.0 + 22.0 * len(members)
+        x += r + 110
+        for k, n in enumerate(members):
+            angle = 2 * math.pi * k / max(len(members), 1) - math.pi / 2
+            out[n] = {"x": round(x + r * math.cos(angle), 1), "y": round(r * math.sin(angle), 1)}
+        x += r + 110
+    return out
+
+
 def cytoscape_elements(system: System, scenario: Mapping[str, str] | None = None) -> dict[str, Any]:
     """The actor network as Cytoscape.js elements, with declared blocs as compound nodes.
 
@@ -142,11 +159,15 @@ def cytoscape_elements(system: System, scenario: Mapping[str, str] | None = None
         partition = {"camps": part.camps, "frustration": part.frustration, "balance": round(part.balance, 3)}
     except Exception:  # the partition is a decoration; never let it break the page
         camp_of, partition = {}, None
+    groups: dict[str, list[str]] = {}
+    for n, d in G.nodes(data=True):
+        groups.setdefault(d.get("bloc") or "", []).append(n)
+    position = _cluster_positions(groups)
     for n, d in G.nodes(data=True):
         data = {"id": n, "label": f"{d.get('name') or n}", "kind": d.get("kind") or "", "camp": camp_of.get(n, "")}
         if d.get("bloc"):
             data["parent"] = f"bloc:{d['bloc']}"
-        nodes.append({"data": data, "classes": f"actor {d.get('kind') or ''}"})
+        nodes.append({"data": data, "classes": f"actor {d.get('kind') or ''}", "position": position[n]})
 
     def edge(u: str, v: str, k: str, d: dict[str, Any], extra: str) -> dict[str, Any]:
         cls = ["hostile" if d.get("polarity", 1) < 0 else "cooperative", d.get("status") or "reported", extra]

@@ -87,8 +87,8 @@
 
   // ---- the network (Cytoscape.js) --------------------------------------------------------------
   var STYLE = [
-    { selector: "node.actor", style: { "label": "data(label)", "font-size": 11, "text-valign": "bottom", "text-margin-y": 4,
-      "background-color": "#5b7083", "width": 26, "height": 26, "color": "#1d2733", "text-wrap": "wrap", "text-max-width": 90 } },
+    { selector: "node.actor", style: { "label": "data(label)", "font-size": 13, "text-valign": "bottom", "text-margin-y": 4,
+      "background-color": "#5b7083", "width": 30, "height": 30, "color": "#1d2733", "text-wrap": "wrap", "text-max-width": 90 } },
     { selector: "node.alliance, node.organisation", style: { "shape": "round-rectangle", "background-color": "#7a6a9c" } },
     { selector: "node.leader", style: { "shape": "diamond" } },
     { selector: "node.bloc", style: { "label": "data(label)", "font-size": 13, "font-weight": "bold", "text-valign": "top",
@@ -122,7 +122,7 @@
     }).then(function (data) {
       var cy = window.cytoscape({
         container: el, elements: data.nodes.concat(data.edges), style: STYLE, wheelSensitivity: 0.3,
-        layout: { name: "cose", animate: false, randomize: false, nodeRepulsion: 9000, idealEdgeLength: 90, padding: 20 },
+        layout: { name: "preset", padding: 24, fit: true },
       });
       el.cy = cy;
       var detail = document.getElementById("cy-detail");
