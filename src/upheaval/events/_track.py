@@ -204,8 +204,7 @@ def tracking_figure(result: Tracking, path: str | Path | None = None) -> Any:
             grid[r, k] = np.nan if v.value is None else (1.0 if v.signals else 0.0)
     from matplotlib.colors import ListedColormap
 
-    cmap = ListedColormap(["#e6e6e6", "#2e8b57"])
-    cmap.set_bad("white")
+    cmap = ListedColormap(["#e6e6e6", "#2e8b57"]).with_extremes(bad="white")
     ax2.imshow(np.ma.masked_invalid(grid), aspect="auto", cmap=cmap, vmin=0, vmax=1, interpolation="nearest")
     ax2.set_yticks(range(len(ids)), ids, fontsize=7)
     step = max(1, len(periods) // 12)
