@@ -82,6 +82,8 @@ def test_builtin_report_is_self_contained_html_with_every_section(builtin_report
     assert "240,000,000 USD a year" in body and "≈ 6.7 days" in body
     assert "Storyline" in body and "Network difference" in body
     assert system.title in body
+    # Robustness comes from upheaval.analysis: each scenario's share of sampled matrices.
+    assert "consistent in" in body and "sampled matrices" in body
 
 
 def test_builtin_report_reaches_every_judgement_and_scenario(builtin_report):

@@ -91,22 +91,29 @@ def classical_mds(distances: np.ndarray, dims: int = 2) -> np.ndarray:
     return coords
 
 
+ENGINE_MDS_LIMIT = 500  # up to here the engine's full-eigendecomposition MDS is cheap
+
+
+def _mds(distances: np.ndarray) -> np.ndarray:
+    """2-D coordinates: ``upheaval.analysis.classical_mds`` for small maps, the Lanczos variant here for large ones."""
+    if distances.shape[0] <= ENGINE_MDS_LIMIT:
+        try:
+            from upheaval.analysis import classical_mds as engine_mds
+        except ImportError:
+            pass
+        else:
+            return np.asarray(engine_mds(distances, 2)[0], dtype=float)
+    return classical_mds(distances, 2)
+
+
 def landscape_points(system: System, tolerance: int = 2, fixed=None, cim=None, limit: int = LANDSCAPE_LIMIT):
     """Scenarios within ``tolerance`` and their 2-D coordinates by classical MDS of the Hamming distance.
 
     Returns ``(scenario set, coordinates (n, 2), shown)`` where ``shown`` is how many of the
-    scenarios (the most consistent first, at most ``limit``) the coordinates cover. Uses
-    ``upheaval.analysis.landscape`` when that module provides ``classical_mds``.
+    scenarios (the most consistent first, at most ``limit``) the coordinates cover.
     """
     found = consistent(system, tolerance, fixed, cim)
     shown = min(len(found), limit)
     idx = found.indices[:shown]
-    mds = classical_mds
-    try:  # an engine-side implementation, when one exists
-        from upheaval.analysis import landscape as _landscape  # type: ignore[attr-defined]
-
-        mds = getattr(_landscape, "classical_mds", classical_mds)
-    except ImportError:
-        pass
-    coords = mds(hamming_matrix(idx), 2) if shown else np.zeros((0, 2))
+    coords = _mds(hamming_matrix(idx)) if shown else np.zeros((0, 2))
     return found, np.asarray(coords, dtype=float), shown

@@ -286,7 +286,7 @@ def matrix_figure(system: System, cim: cib.CrossImpactMatrix | None = None) -> F
     cell = 0.26 if V <= 40 else 0.24 if V <= 70 else max(0.12, 16.0 / V)
     side = V * cell
     key_lines = [f"D{i + 1}  {_short(d.label, 44)}" for i, d in enumerate(system.descriptors)]
-    key_w = 3.9
+    key_w = 4.4
     label_w = 2.5
     width = label_w + side + key_w + 0.6
     height = side + 2.6

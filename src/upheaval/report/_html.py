@@ -203,40 +203,53 @@ def _diff_view(system: System, diff) -> dict[str, Any]:
     }
 
 
-def _robustness(system: System, result) -> dict[str, Any] | None:
-    """Optional hook: robustness from ``upheaval.analysis.robustness(system, result)`` when that exists.
+def _robustness(system: System, result, n_samples: int) -> dict[str, Any] | None:
+    """Robustness of the consistent scenarios, when ``upheaval.analysis`` provides it (else None).
 
-    Whatever it returns is shown as a table: a mapping as key/value rows, a sequence of
-    mappings as rows, anything else as text; objects with ``to_json()`` are converted first.
+    Monte Carlo over the judgements: each cell moves by up to its section's stated
+    ``uncertainty`` (±1 where a section states none), and each scenario's share of sampled
+    matrices in which it stays consistent is shown with its 95 % interval.
     """
+    if n_samples <= 0 or len(result) == 0:
+        return None
     try:
-        from upheaval import analysis  # type: ignore[attr-defined]
+        from upheaval.analysis import robustness, uncertainty_matrix
     except ImportError:
         return None
-    func = getattr(analysis, "robustness", None)
-    if not callable(func):
-        return None
     try:
-        value = func(system, result)
+        u = uncertainty_matrix(system, result.cim, default=1)
+        rob = robustness(result.cim, u, n_samples, candidates=result.indices, random_state=0, n_jobs=1)
     except Exception as exc:  # an optional section must not sink the report
-        return {"error": f"{type(exc).__name__}: {exc}", "rows": [], "columns": []}
-    if hasattr(value, "to_json"):
-        value = value.to_json()
-    if isinstance(value, dict):
-        return {"error": "", "columns": ["measure", "value"], "rows": [[str(k), str(v)] for k, v in value.items()]}
-    if isinstance(value, list | tuple) and value and all(isinstance(r, dict) for r in value):
-        cols = list(dict.fromkeys(k for r in value for k in r))
-        return {"error": "", "columns": cols, "rows": [[str(r.get(c, "")) for c in cols] for r in value]}
-    return {"error": "", "columns": ["result"], "rows": [[str(value)]]}
+        return {"error": f"{type(exc).__name__}: {exc}", "rows": [], "columns": [], "note": ""}
+    number = {tuple(int(x) for x in row): k + 1 for k, row in enumerate(result.indices)}
+    rows = []
+    for k in range(len(rob.indices)):
+        n = number.get(tuple(int(x) for x in rob.indices[k]))
+        rows.append(
+            [
+                f"S{n}" if n else "?",
+                f"{rob.share[k]:.0%}",
+                f"{rob.low[k]:.0%} – {rob.high[k]:.0%}",
+                str(int(rob.hits[k])),
+            ]
+        )
+    return {
+        "error": "",
+        "columns": ["scenario", "consistent in", "95 % interval", "of samples"],
+        "rows": rows,
+        "note": f"{n_samples} sampled matrices; each judgement moves by up to its stated uncertainty "
+        "(±1 where none is stated), clipped to −3..3.",
+    }
 
 
 def build_context(
-    system: System, *, tolerance: int = 0, max_scenarios: int = 12, figures: bool = True
+    system: System, *, tolerance: int = 0, max_scenarios: int = 12, figures: bool = True, robustness_samples: int = 200
 ) -> dict[str, Any]:
     """Everything the report shows, computed once: the HTML template and the PDF both read it.
 
     ``max_scenarios`` bounds the per-scenario sections (the tableau shows as many);
-    ``figures=False`` leaves the figures out (fast, for previews and tests of the text).
+    ``figures=False`` leaves the figures out (fast, for previews and tests of the text);
+    ``robustness_samples`` sets the Monte Carlo samples of the robustness section (0: none).
     """
     from upheaval.claims import check_claims
     from upheaval.network import blocs, brokers, derived_flows, network_difference
@@ -335,7 +348,7 @@ def build_context(
         "scenarios_left_out": len(result) - shown,
         "claims": claims,
         "claims_passed": sum(c.passed for c in claims),
-        "robustness": _robustness(system, result),
+        "robustness": _robustness(system, result, robustness_samples),
         "figures": figs,
         "n_scenarios": system.n_scenarios,
         "seconds": time.perf_counter() - t0,

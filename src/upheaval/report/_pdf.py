@@ -17,7 +17,7 @@ __all__ = ["PDF_ENGINES", "pdf_engine", "write_pdf"]
 
 PDF_ENGINES = ("auto", "weasyprint", "matplotlib")
 A4 = (8.27, 11.69)
-LINES_PER_PAGE = 62
+LINES_PER_PAGE = 60
 WRAP = 100
 
 
@@ -89,9 +89,10 @@ def _text_pages(title: str, lines: list[str]) -> list[Figure]:
     chunks = [lines[i : i + LINES_PER_PAGE] for i in range(0, len(lines), LINES_PER_PAGE)] or [[]]
     for k, chunk in enumerate(chunks):
         fig = Figure(figsize=A4)
-        head = title if k == 0 else f"{title} (continued)"
-        fig.text(0.07, 0.955, head, fontsize=14, fontweight="bold", va="top")
-        fig.text(0.07, 0.915, "\n".join(chunk), fontsize=8.5, va="top", family="DejaVu Sans", linespacing=1.35)
+        head = textwrap.wrap(title if k == 0 else f"{title} (continued)", 60)
+        fig.text(0.07, 0.955, "\n".join(head), fontsize=14, fontweight="bold", va="top", linespacing=1.25)
+        top = 0.955 - 0.026 * len(head) - 0.015
+        fig.text(0.07, top, "\n".join(chunk), fontsize=8.5, va="top", family="DejaVu Sans", linespacing=1.35)
         pages.append(fig)
     return pages
 
