@@ -320,6 +320,9 @@ def test_hostile_text_is_escaped(tmp_path: Path) -> None:
         assert "<img src=x" not in html, url
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in c.get("/system").text
     assert "&lt;img src=x onerror=alert(1)&gt;" in c.get("/matrix/cell?source=x&sv=lo&target=y&tv=hi").text
+    for kind in ("matrix", "tableau", "network"):  # figures are SVG: their text must be escaped too
+        svg = c.get(f"/api/figures/{kind}").text
+        assert "<script>" not in svg and "<img" not in svg, kind
     # JSON stays JSON
     assert c.get("/api/network").headers["content-type"].startswith("application/json")
 

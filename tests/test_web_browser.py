@@ -73,7 +73,10 @@ def server(tmp_path_factory) -> Iterator[tuple[str, Path]]:
         time.sleep(0.05)
     import urllib.request
 
-    urllib.request.urlopen(f"http://127.0.0.1:{port}/scenarios", timeout=120).read()  # warm the engine up
+    try:  # warm the engine up; a failure here shows up again, with its message, in the tests
+        urllib.request.urlopen(f"http://127.0.0.1:{port}/scenarios", timeout=120).read()
+    except OSError:
+        pass
     yield f"http://127.0.0.1:{port}", root
     srv.should_exit = True
     thread.join(10)
@@ -90,6 +93,16 @@ def page(browser) -> Iterator:
     pg.set_default_timeout(20_000)
     yield pg
     ctx.close()
+
+
+def _wait_images(page, timeout: float = 30) -> None:
+    """Wait until every figure on the page has loaded (figures are drawn on demand)."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if page.evaluate("[...document.querySelectorAll('img.figure')].every(i => i.complete && i.naturalWidth > 0)"):
+            return
+        time.sleep(0.2)
+    raise AssertionError("a figure did not load")
 
 
 def _row_texts(page, descriptor: str) -> list[str]:
@@ -132,6 +145,7 @@ def test_open_builtin_and_intervene(page, server) -> None:
     assert page.locator("ol.story .cite").count() > 0  # storyline steps carry citations
     if page.locator("#cy").count():
         page.wait_for_selector("#cy[data-loaded]")
+    _wait_images(page)  # the impact diagram
     page.screenshot(path=str(SHOTS / "upheaval-scenario.png"), full_page=True)
     assert not page.errors and not page.dialogs
 
