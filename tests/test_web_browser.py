@@ -6,6 +6,7 @@ these tests fail and say so. Screenshots go to /tmp/upheaval-*.png.
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import socket
 import threading
@@ -73,10 +74,8 @@ def server(tmp_path_factory) -> Iterator[tuple[str, Path]]:
         time.sleep(0.05)
     import urllib.request
 
-    try:  # warm the engine up; a failure here shows up again, with its message, in the tests
+    with contextlib.suppress(OSError):  # warm the engine up; a failure shows again, with its message, in the tests
         urllib.request.urlopen(f"http://127.0.0.1:{port}/scenarios", timeout=120).read()
-    except OSError:
-        pass
     yield f"http://127.0.0.1:{port}", root
     srv.should_exit = True
     thread.join(10)
