@@ -161,28 +161,10 @@ def is_consistent(cim: CrossImpactMatrix, scenario, tolerance: int = 0) -> bool:
 
 def batch_measures(cim: CrossImpactMatrix, indices: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Inconsistency, consistency value and total impact score of many scenarios (rows of ``indices``)."""
-    n = indices.shape[0]
-    inc = np.zeros(n, dtype=np.int64)
-    cval = np.full(n, np.iinfo(np.int64).max // 2, dtype=np.int64)
-    tis = np.zeros(n, dtype=np.int64)
-    if n == 0:
-        return inc, cval, tis
-    chunk = max(1, 2_000_000 // max(1, cim.values.shape[0] * cim.n_descriptors))
-    for s in range(0, n, chunk):
-        z = indices[s : s + chunk]
-        b = cim.values[z + cim.offsets[None, :]].sum(axis=1)
-        rows = np.arange(z.shape[0])
-        for j, (off, size) in enumerate(zip(cim.offsets, cim.sizes, strict=True)):
-            block = b[:, off : off + size]
-            chosen = block[rows, z[:, j]]
-            masked = block.copy()
-            masked[rows, z[:, j]] = np.iinfo(np.int64).min // 2
-            rival = masked.max(axis=1)
-            inc[s : s + chunk] = np.maximum(inc[s : s + chunk], np.maximum(rival - chosen, 0))
-            if size > 1:
-                cval[s : s + chunk] = np.minimum(cval[s : s + chunk], chosen - rival)
-            tis[s : s + chunk] += chosen
-    return inc, cval, tis
+    from upheaval.cib._kernels import measures_kernel
+
+    idx = np.ascontiguousarray(indices, dtype=np.int64).reshape(-1, cim.n_descriptors)
+    return measures_kernel(cim.values, np.asarray(cim.sizes, dtype=np.int64), cim.offsets, idx)
 
 
 batch_measures.__doc__ = (batch_measures.__doc__ or "") + _REFERENCE

@@ -310,3 +310,301 @@ def succession_kernel(values, sizes, offsets, starts, local, max_steps):  # prag
         ends[s] = z
         kind[s] = 0 if done else 1
     return ends, kind
+
+
+@njit(cache=True)
+def prepare_entries(sizes, offsets, pstart, t_ptr, t_idx):  # pragma: no cover - compiled
+    """For each descriptor ``t``, the pairs it can shift: CSR ``e_ptr`` over (pair, column a, column v).
+
+    One entry per descriptor ``j`` that ``t`` influences and per ordered pair ``a != v`` of
+    ``j``'s variants; ``t``'s contribution to that pair's margin is
+    ``values[t_u, j_a] - values[t_u, j_v]`` for its variant ``u``.
+    """
+    n = sizes.shape[0]
+    e_ptr = np.zeros(n + 1, dtype=np.int64)
+    for t in range(n):
+        k = 0
+        for q in range(t_ptr[t], t_ptr[t + 1]):
+            j = t_idx[q]
+            k += sizes[j] * (sizes[j] - 1)
+        e_ptr[t + 1] = e_ptr[t] + k
+    e_p = np.empty(e_ptr[n], dtype=np.int64)
+    e_ca = np.empty(e_ptr[n], dtype=np.int64)
+    e_cv = np.empty(e_ptr[n], dtype=np.int64)
+    k = 0
+    for t in range(n):
+        for q in range(t_ptr[t], t_ptr[t + 1]):
+            j = t_idx[q]
+            nj = sizes[j]
+            for a in range(nj):
+                for v in range(nj):
+                    if a != v:
+                        e_p[k] = pstart[j] + a * nj + v
+                        e_ca[k] = offsets[j] + a
+                        e_cv[k] = offsets[j] + v
+                        k += 1
+    return e_ptr, e_p, e_ca, e_cv
+
+
+@njit(cache=True)
+def _shrink(values, offsets, sizes, e_ptr, e_p, e_ca, e_cv, dom, rem, t, removed):  # pragma: no cover - compiled
+    """Lower ``rem`` after the variants flagged in ``removed`` left ``t``'s domain (``dom`` already updated)."""
+    ot = offsets[t]
+    nt = sizes[t]
+    for e in range(e_ptr[t], e_ptr[t + 1]):
+        ca = e_ca[e]
+        cv = e_cv[e]
+        new = -(1 << 60)
+        old = -(1 << 60)
+        for u in range(nt):
+            d = values[ot + u, ca] - values[ot + u, cv]
+            if dom[ot + u]:
+                if d > new:
+                    new = d
+            elif removed[u] and d > old:
+                old = d
+        if old > new:
+            rem[e_p[e]] -= old - new
+
+
+@njit(cache=True)
+def propagate_kernel(
+    values, sizes, offsets, tol, allowed, pstart, diag, t_ptr, t_idx, prio, e_ptr, e_p, e_ca, e_cv
+):  # pragma: no cover - compiled
+    """Branch-and-bound with domain-aware bounds propagated to a fixpoint.
+
+    Every descriptor ``i`` keeps a domain ``D_i`` of variants still possible (an assigned
+    descriptor has one). ``rem[(j, a, v)] = sum_{i != j} max_{u in D_i} (values[i_u, j_a] -
+    values[i_u, j_v])`` is the most the other descriptors can add to the margin of ``a``
+    over ``v``; it is exact once every domain is a single variant. Variant ``a`` of ``j``
+    stays in ``D_j`` only while ``tol + diag(j, a, v) + rem[(j, a, v)] >= 0`` for every rival
+    ``v``; a removal lowers ``rem`` for the descriptors ``j`` influences, which are then
+    re-checked, until nothing changes. An empty domain prunes the branch; when every domain
+    is a single variant the scenario is consistent within ``tol``. Branches on the
+    descriptor with the fewest variants left (ties: the most influencing).
+    Returns ``(solutions (n, N) int64, n_nodes)``.
+    """
+    n = sizes.shape[0]
+    n_var = values.shape[0]
+    n_pairs = diag.shape[0]
+    maxn = 0
+    for j in range(n):
+        if sizes[j] > maxn:
+            maxn = sizes[j]
+    rem = np.zeros((n + 1, n_pairs), dtype=np.int64)
+    dom = np.zeros((n + 1, n_var), dtype=np.bool_)
+    cnt = np.zeros((n + 1, n), dtype=np.int64)
+    choice = np.zeros(n + 1, dtype=np.int64)
+    vptr = np.zeros(n + 1, dtype=np.int64)
+    queue = np.empty(n, dtype=np.int64)
+    inq = np.zeros(n, dtype=np.bool_)
+    removed = np.zeros(maxn, dtype=np.bool_)
+    cap = 64
+    out = np.empty((cap, n), dtype=np.int64)
+    n_out = 0
+    n_nodes = 0
+    if n == 0:
+        return out[:0].copy(), n_nodes
+    dom[0, :] = allowed
+    for t in range(n):
+        ot = offsets[t]
+        c = 0
+        for u in range(sizes[t]):
+            if allowed[ot + u]:
+                c += 1
+        cnt[0, t] = c
+        if c == 0:
+            return out[:0].copy(), n_nodes
+        for e in range(e_ptr[t], e_ptr[t + 1]):
+            best = -(1 << 60)
+            for u in range(sizes[t]):
+                if allowed[ot + u]:
+                    d = values[ot + u, e_ca[e]] - values[ot + u, e_cv[e]]
+                    if d > best:
+                        best = d
+            rem[0, e_p[e]] += best
+    # root propagation: everything is checked once
+    qh = 0
+    qn = 0
+    for t in range(n):
+        queue[t] = t
+        inq[t] = True
+    qn = n
+    level = 0
+    pending_root = True
+    while True:
+        if pending_root:
+            nxt = 0
+            pending_root = False
+        else:
+            if level < 0:
+                break
+            j = choice[level]
+            oj = offsets[j]
+            a = vptr[level]
+            while a < sizes[j] and not dom[level, oj + a]:
+                a += 1
+            if a >= sizes[j]:
+                level -= 1
+                continue
+            vptr[level] = a + 1
+            n_nodes += 1
+            nxt = level + 1
+            rem[nxt, :] = rem[level, :]
+            dom[nxt, :] = dom[level, :]
+            cnt[nxt, :] = cnt[level, :]
+            for u in range(sizes[j]):
+                removed[u] = dom[nxt, oj + u] and u != a
+                if u != a:
+                    dom[nxt, oj + u] = False
+            cnt[nxt, j] = 1
+            _shrink(values, offsets, sizes, e_ptr, e_p, e_ca, e_cv, dom[nxt], rem[nxt], j, removed)
+            qh = 0
+            qn = 0
+            for q in range(t_ptr[j], t_ptr[j + 1]):
+                t = t_idx[q]
+                if not inq[t]:
+                    inq[t] = True
+                    queue[qn % n] = t
+                    qn += 1
+        # propagate to a fixpoint
+        ok = True
+        while qh < qn:
+            t = queue[qh % n]
+            qh += 1
+            inq[t] = False
+            if not ok:
+                continue
+            ot = offsets[t]
+            nt = sizes[t]
+            any_removed = False
+            c = cnt[nxt, t]
+            for b in range(nt):
+                removed[b] = False
+                if not dom[nxt, ot + b]:
+                    continue
+                base = pstart[t] + b * nt
+                for v in range(nt):
+                    if v != b and tol + diag[base + v] + rem[nxt, base + v] < 0:
+                        removed[b] = True
+                        any_removed = True
+                        dom[nxt, ot + b] = False
+                        c -= 1
+                        break
+            if not any_removed:
+                continue
+            cnt[nxt, t] = c
+            if c == 0:
+                ok = False
+                continue
+            _shrink(values, offsets, sizes, e_ptr, e_p, e_ca, e_cv, dom[nxt], rem[nxt], t, removed)
+            for q in range(t_ptr[t], t_ptr[t + 1]):
+                s = t_idx[q]
+                if not inq[s]:
+                    inq[s] = True
+                    queue[qn % n] = s
+                    qn += 1
+        if not ok:
+            if nxt == 0:
+                break
+            continue
+        # next descriptor to branch on: fewest variants left (> 1), ties -> most influencing
+        best = -1
+        for t in range(n):
+            if cnt[nxt, t] > 1 and (
+                best < 0 or cnt[nxt, t] < cnt[nxt, best] or (cnt[nxt, t] == cnt[nxt, best] and prio[t] > prio[best])
+            ):
+                best = t
+        if best < 0:
+            if n_out == cap:
+                bigger = np.empty((cap * 2, n), dtype=np.int64)
+                bigger[:cap] = out
+                out = bigger
+                cap *= 2
+            for t in range(n):
+                for u in range(sizes[t]):
+                    if dom[nxt, offsets[t] + u]:
+                        out[n_out, t] = u
+            n_out += 1
+            if nxt == 0:
+                break
+            continue
+        choice[nxt] = best
+        vptr[nxt] = 0
+        level = nxt
+    return out[:n_out].copy(), n_nodes
+
+
+@njit(cache=True)
+def measures_kernel(values, sizes, offsets, indices):  # pragma: no cover - compiled
+    """Inconsistency, consistency value and total impact score of each scenario (rows of ``indices``)."""
+    m = indices.shape[0]
+    n = sizes.shape[0]
+    n_var = values.shape[0]
+    inc = np.zeros(m, dtype=np.int64)
+    cval = np.full(m, (1 << 62), dtype=np.int64)
+    tis = np.zeros(m, dtype=np.int64)
+    bal = np.zeros(n_var, dtype=np.int64)
+    for s in range(m):
+        bal[:] = 0
+        for i in range(n):
+            r = offsets[i] + indices[s, i]
+            for c in range(n_var):
+                bal[c] += values[r, c]
+        for j in range(n):
+            oj = offsets[j]
+            chosen = bal[oj + indices[s, j]]
+            rival = -(1 << 62)
+            for v in range(sizes[j]):
+                if v != indices[s, j] and bal[oj + v] > rival:
+                    rival = bal[oj + v]
+            if sizes[j] > 1:
+                if rival - chosen > inc[s]:
+                    inc[s] = rival - chosen
+                if chosen - rival < cval[s]:
+                    cval[s] = chosen - rival
+            tis[s] += chosen
+    return inc, cval, tis
+
+
+@njit(cache=True)
+def components_kernel(n, t_ptr, t_idx):  # pragma: no cover - compiled
+    """Label each descriptor with its weakly connected component of the influence graph."""
+    label = -np.ones(n, dtype=np.int64)
+    # undirected adjacency via both directions
+    deg = np.zeros(n + 1, dtype=np.int64)
+    for i in range(n):
+        for q in range(t_ptr[i], t_ptr[i + 1]):
+            deg[i + 1] += 1
+            deg[t_idx[q] + 1] += 1
+    for i in range(n):
+        deg[i + 1] += deg[i]
+    adj = np.empty(deg[n], dtype=np.int64)
+    fill = deg[:n].copy()
+    for i in range(n):
+        for q in range(t_ptr[i], t_ptr[i + 1]):
+            j = t_idx[q]
+            adj[fill[i]] = j
+            fill[i] += 1
+            adj[fill[j]] = i
+            fill[j] += 1
+    stack = np.empty(n, dtype=np.int64)
+    k = 0
+    for s in range(n):
+        if label[s] >= 0:
+            continue
+        label[s] = k
+        top = 0
+        stack[top] = s
+        top += 1
+        while top > 0:
+            top -= 1
+            x = stack[top]
+            for q in range(deg[x], deg[x + 1]):
+                y = adj[q]
+                if label[y] < 0:
+                    label[y] = k
+                    stack[top] = y
+                    top += 1
+        k += 1
+    return label

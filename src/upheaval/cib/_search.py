@@ -12,7 +12,7 @@ import numpy as np
 
 from upheaval.cib._balance import batch_measures
 from upheaval.cib._compile import CrossImpactMatrix
-from upheaval.cib._kernels import prepare_bounds, search_kernel
+from upheaval.cib._kernels import components_kernel, prepare_bounds, prepare_entries, propagate_kernel, search_kernel
 from upheaval.errors import EngineError, SearchBudgetExceeded
 
 __all__ = [
@@ -39,7 +39,7 @@ def check_random_state(random_state: int | np.random.Generator | None) -> np.ran
 
     Examples
     --------
-    >>> check_random_state(0).integers(10) == check_random_state(0).integers(10)
+    >>> int(check_random_state(0).integers(10)) == int(check_random_state(0).integers(10))
     True
     """
     if random_state is None or isinstance(random_state, int | np.integer):
@@ -121,10 +121,11 @@ class ScenarioSet:
         seconds: float,
         tolerance: int = 0,
         fixed: dict[int, tuple[int, ...]] | None = None,
+        unique: bool = True,
     ) -> ScenarioSet:
-        """Measure and sort scenarios given as index rows (duplicates removed)."""
+        """Measure and sort scenarios given as index rows (duplicates removed unless ``unique=False``)."""
         idx = np.asarray(indices, dtype=np.int64).reshape(-1, cim.n_descriptors)
-        if idx.shape[0]:
+        if unique and idx.shape[0] > 1:
             idx = np.unique(idx, axis=0)
         inc, cval, tis = batch_measures(cim, idx)
         keys = [idx[:, k] for k in range(cim.n_descriptors - 1, -1, -1)] + [-tis, inc]
@@ -170,16 +171,28 @@ class _Plan:
             allowed[off : off + cim.sizes[i]] = False
             allowed[[off + v for v in vs]] = True
         self.allowed = allowed
-        self.components = _components(cim) if full else [list(range(cim.n_descriptors))]
+        sizes_all = np.asarray(cim.sizes, dtype=np.int64)
+        tables_all = prepare_bounds(cim.values, sizes_all, cim.offsets, allowed)
+        t_ptr, t_idx = tables_all[5], tables_all[6]
+        n_edges = int(t_ptr[-1])
+        n = cim.n_descriptors
+        # dense systems: plain forward checking is cheaper per node than full propagation
+        self.propagate = full and n > 1 and n_edges / (n * (n - 1)) < 0.5
+        self.components = _components(n, t_ptr, t_idx) if full else [list(range(n))]
         self.parts = []
         for comp in self.components:
-            sub = _submatrix(cim, comp)
-            sub_allowed = np.concatenate(
-                [allowed[int(cim.offsets[i]) : int(cim.offsets[i]) + cim.sizes[i]] for i in comp]
-            )
-            sizes = np.asarray(sub.sizes, dtype=np.int64)
-            tables = prepare_bounds(sub.values, sizes, sub.offsets, sub_allowed)
-            prio = tables[-1]
+            if len(comp) == n:
+                sub, sub_allowed, sizes, tables = cim, allowed, sizes_all, tables_all
+            else:
+                sub = _submatrix(cim, comp)
+                sub_allowed = np.concatenate(
+                    [allowed[int(cim.offsets[i]) : int(cim.offsets[i]) + cim.sizes[i]] for i in comp]
+                )
+                sizes = np.asarray(sub.sizes, dtype=np.int64)
+                tables = prepare_bounds(sub.values, sizes, sub.offsets, sub_allowed)
+            pstart, diag, _, _, _, tp, ti, prio = tables
+            if self.propagate:
+                tables = (pstart, diag, tp, ti, prio, *prepare_entries(sizes, sub.offsets, pstart, tp, ti))
             subtrees = _split(sub, sizes, sub_allowed, prio)
             self.parts.append((comp, sub, sizes, sub_allowed, tables, subtrees))
         self.n_subtrees = sum(len(p[5]) for p in self.parts)
@@ -188,30 +201,19 @@ class _Plan:
         """Solutions of one subtree of one component (rows in the component's descriptor order)."""
         _, sub, sizes, _, tables, subtrees = self.parts[part]
         allowed = subtrees[subtree]
-        sols, _ = search_kernel(sub.values, sizes, sub.offsets, self.tolerance, allowed, *tables, self.full)
+        if self.propagate:
+            sols, _ = propagate_kernel(sub.values, sizes, sub.offsets, self.tolerance, allowed, *tables)
+        else:
+            sols, _ = search_kernel(sub.values, sizes, sub.offsets, self.tolerance, allowed, *tables, self.full)
         return sols
 
 
-def _components(cim: CrossImpactMatrix) -> list[list[int]]:
+def _components(n: int, t_ptr: np.ndarray, t_idx: np.ndarray) -> list[list[int]]:
     """Weakly connected components of the influence graph (diagonal blocks ignored)."""
-    n = cim.n_descriptors
-    parent = list(range(n))
-
-    def find(x: int) -> int:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    off = cim.offsets
-    for i in range(n):
-        rows = cim.values[off[i] : off[i] + cim.sizes[i]]
-        for j in range(n):
-            if i != j and np.any(rows[:, off[j] : off[j] + cim.sizes[j]]):
-                parent[find(i)] = find(j)
+    labels = components_kernel(n, t_ptr, t_idx)
     groups: dict[int, list[int]] = {}
-    for i in range(n):
-        groups.setdefault(find(i), []).append(i)
+    for i, k in enumerate(labels.tolist()):
+        groups.setdefault(k, []).append(i)
     return list(groups.values())
 
 
@@ -408,7 +410,7 @@ def find_consistent(
         results.append(np.concatenate(comp_sols, axis=0) if comp_sols else np.empty((0, len(part[0])), np.int64))
     indices = _product(cim, plan.components, results)
     return ScenarioSet.from_indices(
-        cim, indices, complete=True, seconds=time.perf_counter() - t0, tolerance=tolerance, fixed=fixed_n
+        cim, indices, complete=True, seconds=time.perf_counter() - t0, tolerance=tolerance, fixed=fixed_n, unique=False
     )
 
 

@@ -80,9 +80,12 @@ def succession(
     >>> import numpy as np
     >>> from upheaval.cib import CrossImpactMatrix, succession
     >>> cim = CrossImpactMatrix(np.array([[0, 0, 2, -2], [0, 0, -1, 1], [3, -3, 0, 0], [-1, 1, 0, 0]]), (2, 2))
-    >>> r = succession(cim, [1, 0])
+    >>> r = succession(cim, [1, 0], mode="local")
     >>> r.end_kind, r.scenario.tolist(), len(r.path)
     ('consistent', [0, 0], 2)
+    >>> r = succession(cim, [1, 0])  # both descriptors jump at once and swap back
+    >>> r.end_kind, r.cycle.tolist()
+    ('cycle', [[1, 0], [0, 1]])
 
     References
     ----------
