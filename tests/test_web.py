@@ -383,3 +383,78 @@ def test_serve_help_and_bad_model() -> None:
     assert r.exit_code == 0 and "--root" in r.output and "token" in r.output
     r = runner.invoke(app, ["serve", "/etc/passwd.yaml", "--root", str(DATA)])
     assert r.exit_code == 2
+
+
+def test_serve_binds_elsewhere_only_with_a_token(tmp_path: Path) -> None:
+    """``upheaval serve --host 0.0.0.0`` prints a token and refuses requests without it."""
+    import re
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.error
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    shutil.copy(DATA / "tiny.yaml", tmp_path / "tiny.yaml")
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "upheaval",
+            "serve",
+            "tiny.yaml",
+            "--host",
+            "0.0.0.0",
+            "--port",
+            str(port),
+            "--root",
+            str(tmp_path),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**os.environ, "COLUMNS": "300"},
+    )
+    try:
+        line = proc.stdout.readline()
+        token = re.search(r"\?token=([\w\-]+)", line).group(1)
+        url = f"http://127.0.0.1:{port}/api/model"
+        deadline = time.time() + 60
+        while True:
+            try:
+                urllib.request.urlopen(url, timeout=5)
+                raise AssertionError("answered without a token")
+            except urllib.error.HTTPError as exc:
+                assert exc.code == 401
+                break
+            except urllib.error.URLError:
+                assert time.time() < deadline, "server did not start"
+                time.sleep(0.2)
+        req = urllib.request.Request(url, headers={"Authorization": f"Bearer {token}"})
+        import json
+
+        assert json.load(urllib.request.urlopen(req, timeout=10))["id"] == "tiny"
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
+def test_tracking_page_over_the_demo_events(tmp_path: Path) -> None:
+    from upheaval.events import demo_events_path, ingest
+
+    db = tmp_path / "events.duckdb"
+    ingest([demo_events_path()], db, format="gdelt2")
+    c = TestClient(create_app(root=tmp_path, events=db))
+    j = c.get("/api/tracking").json()
+    assert j["model"] == "dprk-ukraine-2024" and j["periods"]
+    html = c.get("/tracking").text
+    assert html.count("data-period=") == len(j["periods"])
+    assert "/scenarios?t=0&amp;fix=" in html  # each period links to its scenarios
+    assert 'href="/tracking"' in c.get("/system").text
+    plain = TestClient(create_app(root=tmp_path))
+    assert plain.get("/api/tracking").status_code == 404
+    assert "serve --events" in plain.get("/tracking").text
+    assert 'href="/tracking"' not in plain.get("/system").text

@@ -36,6 +36,15 @@ def serve(
             exists=True,
         ),
     ] = Path("."),
+    events: Annotated[
+        Path | None,
+        typer.Option(
+            "--events",
+            help="An event database (see `upheaval events ingest`): adds the tracking page.",
+            dir_okay=False,
+            exists=True,
+        ),
+    ] = None,
 ) -> None:
     """Start the web workbench: open a model, edit its judgements, watch scenarios and claims follow.
 
@@ -66,7 +75,7 @@ def serve(
             ) from None
         opened.append(str(path.relative_to(root)))
     token = None if is_loopback(host) else secrets.token_urlsafe(24)
-    web = create_app(opened or None, root=root, token=token)
+    web = create_app(opened or None, root=root, token=token, events=events)
     workspace = web.state.workspace
     workspace.claims(workspace.doc())  # load and compile before the first page is asked for
     shown = f"[{host}]" if ":" in host else host

@@ -264,6 +264,14 @@ def figure(
     return Response(svg, media_type="image/svg+xml")
 
 
+@router.get("/tracking", summary="Track the model through the event database")
+def tracking(request: Request) -> dict[str, Any]:
+    """Per period: indicator values, observed variants, the consistent scenarios still compatible, conflicts."""
+    from upheaval.web._tracking import tracking_data
+
+    return tracking_data(_ws(request), request.app.state.events)
+
+
 @router.post("/edit/impact", summary="Set one judgement (a matrix cell)")
 def edit_impact(request: Request, body: ImpactEdit) -> JSONResponse:
     """Set the impact of one variant on another (-3..+3); scenarios and claims follow at once."""

@@ -14,7 +14,7 @@ from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
-from upheaval.errors import EngineError, ModelError, SearchBudgetExceeded
+from upheaval.errors import EngineError, EventDataError, ModelError, SearchBudgetExceeded
 from upheaval.web._paths import PathNotAllowed
 from upheaval.web._state import Conflict, EditRefused, Workspace
 
@@ -68,6 +68,7 @@ def create_app(
     root: str | Path = ".",
     token: str | None = None,
     max_upload: int = 2_000_000,
+    events: str | Path | None = None,
 ) -> FastAPI:
     """Build the workbench app.
 
@@ -84,6 +85,8 @@ def create_app(
         binds to an address other than loopback.
     max_upload : int
         Largest accepted upload, in bytes.
+    events : path, optional
+        An event database (``upheaval events ingest``); enables the tracking page.
     """
     from upheaval.web import _api, _pages
 
@@ -104,10 +107,12 @@ def create_app(
     )
     app.state.workspace = workspace
     app.state.token = token
+    app.state.events = Path(events) if events is not None else None
     app.state.templates = Jinja2Templates(directory=str(_package_dir("templates")))
     env = app.state.templates.env
     env.autoescape = True
     env.globals["qs"] = query_string
+    env.globals["tracking_enabled"] = events is not None
     env.filters["toggle"] = toggle_fix
     app.mount("/static", StaticFiles(directory=str(_package_dir("static"))), name="static")
 
@@ -193,6 +198,10 @@ def create_app(
 
     @app.exception_handler(EngineError)
     async def _engine(request: Request, exc: EngineError) -> Response:
+        return _error(request, 422, str(exc))
+
+    @app.exception_handler(EventDataError)
+    async def _events(request: Request, exc: EventDataError) -> Response:
         return _error(request, 422, str(exc))
 
     @app.exception_handler(EditRefused)

@@ -218,3 +218,22 @@ def reload(request: Request) -> HTMLResponse:
     resp = render(request, "_saved.html", path=doc.origin, reloaded=True)
     resp.headers["HX-Trigger"] = "modelChanged"
     return resp
+
+
+@router.get("/tracking", response_class=HTMLResponse)
+def tracking_page(request: Request) -> HTMLResponse:
+    """The model followed through the event database, period by period."""
+    from fastapi import HTTPException
+
+    from upheaval.web._tracking import tracking_data
+
+    events = request.app.state.events
+    try:
+        data = tracking_data(_ws(request), events)
+    except HTTPException as exc:
+        return render(request, "tracking.html", data=None, reason=exc.detail, events=str(events or ""))
+    periods = []
+    for p in data["periods"]:
+        fix = [f"{d}.{v}" for d, v in p["observed"].items()]
+        periods.append({**p, "fix": fix, "signalled": [i["id"] for i in p["indicators"] if i["signals"]]})
+    return render(request, "tracking.html", data=data, periods=periods, reason="", events=str(events))
