@@ -102,11 +102,7 @@ def figure(
 ) -> None:
     """Draw one figure of a model and write it as PNG, SVG or PDF.
 
-    network: actors coloured by camp, ties styled by kind, quantities labelled (with --scenario
-    or --fix, that scenario's network). matrix: the cross-impact heatmap. tableau: the
-    consistent scenarios. impact: promoting and hindering influences in one scenario (the
-    first consistent one unless --scenario or --fix says otherwise). landscape: consistent and
-    near-consistent scenarios mapped by how much they differ. claims: each claim and its result.
+    [bold]network[/]: actors coloured by camp, ties styled by kind, quantities labelled (with --scenario or --fix, that scenario's network). [bold]matrix[/]: the cross-impact heatmap. [bold]tableau[/]: the consistent scenarios. [bold]impact[/]: promoting and hindering influences in one scenario (the first consistent one unless --scenario or --fix says otherwise). [bold]landscape[/]: consistent and near-consistent scenarios mapped by how much they differ. [bold]claims[/]: each claim and its result.
     """
     from upheaval.report import _figures as F
 
@@ -165,21 +161,20 @@ def report(
 ) -> None:
     """Write the report: one self-contained HTML file (and optionally a PDF) that opens offline.
 
-    Sections: the system (sources, actors, network, derived flows, camps and brokers), the
-    judgements (matrix, each section with its rationale and citations), the consistent
-    scenarios (tableau, landscape), one section per scenario (storyline, impact diagram,
-    network difference), the claims, and robustness where computed.
+    Sections: the system (sources, actors, network, derived flows, camps and brokers), the judgements (matrix, each section with its rationale and citations), the consistent scenarios (tableau, landscape), one section per scenario (storyline, impact diagram, network difference), the claims, and robustness where computed. The PDF comes from WeasyPrint when it is installed and works (it needs the Pango library), else from matplotlib, which needs nothing beyond pip.
     """
     from upheaval.report._html import write_report
-    from upheaval.report._pdf import write_pdf
+    from upheaval.report._pdf import pdf_engine as engine_for
 
     system = load_model(model)
-    path = write_report(system, output, tolerance=tolerance, max_scenarios=max_scenarios)
+    if pdf:
+        engine_for(pdf_engine.value)  # fail early, before the HTML is built, if the engine cannot run
+    path = write_report(
+        system, output, pdf=pdf, pdf_engine=pdf_engine.value, tolerance=tolerance, max_scenarios=max_scenarios
+    )
     console.print(f"wrote {path}")
     if pdf:
-        target = path.with_suffix(".pdf")
-        write_pdf(system, target, engine=pdf_engine.value)
-        console.print(f"wrote {target}")
+        console.print(f"wrote {path.with_suffix('.pdf')} (PDF by {engine_for(pdf_engine.value)})")
 
 
 @app.command()
@@ -203,8 +198,7 @@ def network(
 ) -> None:
     """Show the actor network: camps, brokers and derived flows; or export it with -o.
 
-    With --scenario N or --fix D=V the network is that scenario's: every chosen variant's
-    tie changes are applied, and the ties added and removed are listed.
+    With --scenario N or --fix D=V the network is that scenario's: every chosen variant's tie changes are applied, and the ties added and removed are listed.
     """
     from upheaval.network import (
         FORMATS,

@@ -448,7 +448,7 @@ def impact_figure(
         text = f"{_wrap(_short(d.label, 60), 26)}\n▶ {_wrap(_short(d.variants[int(z[k])].label, 60), 26)} ({b:+d})"
         ax.text(lx, ly, text, ha=ha, va=va, fontsize=BASE_FONT - 1, linespacing=1.15, zorder=5)
     ax.set_xlim(-1.9, 1.9)
-    ax.set_ylim(-1.5, 1.5)
+    ax.set_ylim(-1.4, 1.35)
     handles = [
         Line2D([0], [0], color=PROMOTE, linewidth=2.5, label="promotes (width: +1..+3)"),
         Line2D([0], [0], color=HINDER, linewidth=2.5, linestyle=(0, (4, 2)), label="hinders (width: −1..−3)"),

@@ -361,12 +361,14 @@ def render_report(system: System, **options: Any) -> str:
     return _environment().get_template("report.html").render(**context)
 
 
-def write_report(system: System, path: str | Path, *, pdf: bool = False, **options: Any) -> Path:
+def write_report(
+    system: System, path: str | Path, *, pdf: bool = False, pdf_engine: str = "auto", **options: Any
+) -> Path:
     """Write the HTML report of ``system`` to ``path`` atomically; with ``pdf=True`` also a PDF beside it.
 
     The HTML is one file that opens offline: figures are inline PNG images, the style sheet
     is inline, and every text from the model is HTML-escaped. The PDF (same name, suffix
-    ``.pdf``) is made by :func:`upheaval.report.write_pdf`. ``options`` go to
+    ``.pdf``) is made by :func:`upheaval.report.write_pdf` with ``pdf_engine``. ``options`` go to
     :func:`build_context` (``tolerance``, ``max_scenarios``, ``figures``).
 
     Returns the HTML path.
@@ -378,7 +380,7 @@ def write_report(system: System, path: str | Path, *, pdf: bool = False, **optio
     if pdf:
         from upheaval.report._pdf import write_pdf
 
-        write_pdf(system, path.with_suffix(".pdf"), html_text=text, context=context)
+        write_pdf(system, path.with_suffix(".pdf"), engine=pdf_engine, html_text=text, context=context)
     return path
 
 
