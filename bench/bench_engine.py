@@ -82,7 +82,7 @@ def main(argv=None) -> int:
 
     t0 = time.perf_counter()
     find_consistent(CrossImpactMatrix(np.array([[0, 0, 1, -1], [0, 0, -1, 1], [1, -1, 0, 0], [-1, 1, 0, 0]]), (2, 2)))
-    find_consistent(CrossImpactMatrix(np.zeros((4, 4), np.int64), (2, 2)), _full=False)
+    find_consistent(CrossImpactMatrix(np.zeros((4, 4), np.int64), (2, 2)), _kernel="plain")
     print(f"numba compile / cache load: {time.perf_counter() - t0:.2f} s (excluded below)")
     header = f"{'case':36} {'scenarios':>15} {'found':>7} {'median s':>10} {'target':>7}  {'baseline':>26} {'ratio':>8}"
     print(header)
@@ -102,7 +102,7 @@ def main(argv=None) -> int:
             base_name = "plain B&B"
             b_first = time.perf_counter()
             try:
-                b_res = find_consistent(cim, _full=False, budget_seconds=args.baseline_limit)
+                b_res = find_consistent(cim, _kernel="plain", budget_seconds=args.baseline_limit)
                 b_med = time.perf_counter() - b_first
                 assert len(b_res) == len(res), name
             except SearchBudgetExceeded as exc:

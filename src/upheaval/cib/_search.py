@@ -161,7 +161,10 @@ class SearchEstimate:
 class _Plan:
     """A search split into components and, within each, subtrees (prefix assignments)."""
 
-    def __init__(self, cim: CrossImpactMatrix, tolerance: int, fixed: dict[int, tuple[int, ...]], full: bool):
+    def __init__(
+        self, cim: CrossImpactMatrix, tolerance: int, fixed: dict[int, tuple[int, ...]], kernel: str | None = None
+    ):
+        full = kernel != "plain"
         self.cim = cim
         self.tolerance = int(tolerance)
         self.full = full
@@ -177,7 +180,10 @@ class _Plan:
         n_edges = int(t_ptr[-1])
         n = cim.n_descriptors
         # dense systems: plain forward checking is cheaper per node than full propagation
-        self.propagate = full and n > 1 and n_edges / (n * (n - 1)) < 0.5
+        if kernel is None:
+            self.propagate = n > 1 and n_edges / (n * (n - 1)) < 0.5
+        else:
+            self.propagate = kernel == "propagate"
         self.components = _components(n, t_ptr, t_idx) if full else [list(range(n))]
         self.parts = []
         for comp in self.components:
@@ -314,7 +320,7 @@ def estimate_search(
        cross-impact analysis. Technological Forecasting & Social Change 73:334--361, 2006.
     """
     tolerance = _check_tolerance(tolerance)
-    plan = _Plan(cim, tolerance, normalize_fixed(cim, fixed), True)
+    plan = _Plan(cim, tolerance, normalize_fixed(cim, fixed))
     est, done = _sample_timing(plan, check_random_state(random_state), sample_seconds)
     return SearchEstimate(cim.n_scenarios, plan.n_subtrees, len(done), est, len(plan.components))
 
@@ -326,7 +332,7 @@ def find_consistent(
     *,
     budget_seconds: float | None = None,
     progress: Callable[[float], None] | None = None,
-    _full: bool = True,
+    _kernel: str | None = None,
 ) -> ScenarioSet:
     """All scenarios whose inconsistency is at most ``tolerance``, by a complete exact search.
 
@@ -383,7 +389,7 @@ def find_consistent(
     tolerance = _check_tolerance(tolerance)
     fixed_n = normalize_fixed(cim, fixed)
     t0 = time.perf_counter()
-    plan = _Plan(cim, tolerance, fixed_n, _full)
+    plan = _Plan(cim, tolerance, fixed_n, _kernel)
     done: dict[tuple[int, int], np.ndarray] = {}
     if budget_seconds is not None:
         est, done = _sample_timing(plan, np.random.default_rng(0), min(0.5, budget_seconds / 4))

@@ -1,0 +1,201 @@
+"""The exact search against the numpy brute force, on random matrices (property tests)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from upheaval.cib import (
+    CrossImpactMatrix,
+    ScenarioSet,
+    brute_force_consistent,
+    check_random_state,
+    consistency_value,
+    estimate_search,
+    find_consistent,
+    heuristic_search,
+    impact_balances,
+    inconsistency,
+    is_consistent,
+    total_impact_score,
+)
+from upheaval.errors import EngineError, SearchBudgetExceeded
+
+KERNELS = [None, "forward", "propagate", "plain"]
+
+
+@st.composite
+def matrices(draw, max_desc=6, max_var=4):
+    """Random cross-impact matrices: 2..6 descriptors of 2..4 variants, many zeros (ties), optional diagonal."""
+    n = draw(st.integers(2, max_desc))
+    sizes = tuple(draw(st.lists(st.integers(2, max_var), min_size=n, max_size=n)))
+    v = int(sum(sizes))
+    seed = draw(st.integers(0, 2**32 - 1))
+    rng = np.random.default_rng(seed)
+    lo, hi = draw(st.sampled_from([(-3, 3), (-1, 1), (-2, 2)]))
+    values = rng.integers(lo, hi + 1, size=(v, v))
+    values[rng.random((v, v)) < draw(st.sampled_from([0.0, 0.3, 0.6, 0.9]))] = 0
+    off = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+    keep_diag = draw(st.booleans())
+    for i, s in enumerate(sizes):
+        if not (keep_diag and i == 0):
+            values[off[i] : off[i] + s, off[i] : off[i] + s] = 0
+    # sometimes cut whole blocks, so the influence graph is sparse or falls apart
+    if draw(st.booleans()):
+        for i in range(n):
+            for j in range(n):
+                if i != j and rng.random() < 0.5:
+                    values[off[i] : off[i] + sizes[i], off[j] : off[j] + sizes[j]] = 0
+    return CrossImpactMatrix(values, sizes)
+
+
+def brute(cim: CrossImpactMatrix, tolerance: int, fixed: dict[int, list[int]] | None = None):
+    sc, inc, tis = brute_force_consistent(cim, tolerance)
+    keep = np.ones(len(sc), dtype=bool)
+    for i, vs in (fixed or {}).items():
+        keep &= np.isin(sc[:, i], vs)
+    return {
+        tuple(int(x) for x in row): (int(a), int(b)) for row, a, b in zip(sc[keep], inc[keep], tis[keep], strict=True)
+    }
+
+
+def found_map(res: ScenarioSet):
+    return {
+        tuple(int(x) for x in row): (int(a), int(b))
+        for row, a, b in zip(res.indices, res.inconsistency, res.total_impact_score, strict=True)
+    }
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(cim=matrices(), tolerance=st.integers(0, 2), kernel=st.sampled_from(KERNELS))
+def test_search_equals_brute_force(cim, tolerance, kernel):
+    res = find_consistent(cim, tolerance, _kernel=kernel)
+    assert found_map(res) == brute(cim, tolerance)
+    assert res.complete
+
+
+@settings(max_examples=100, deadline=None)
+@given(cim=matrices(), tolerance=st.integers(0, 2), data=st.data(), kernel=st.sampled_from(KERNELS))
+def test_search_with_fixed_variants(cim, tolerance, data, kernel):
+    fixed = {}
+    for i, s in enumerate(cim.sizes):
+        if data.draw(st.booleans()):
+            fixed[i] = sorted(data.draw(st.sets(st.integers(0, s - 1), min_size=1, max_size=s)))
+    res = find_consistent(cim, tolerance, fixed, _kernel=kernel)
+    assert found_map(res) == brute(cim, tolerance, fixed)
+    assert res.fixed == {i: tuple(v) for i, v in fixed.items()}
+
+
+@settings(max_examples=60, deadline=None)
+@given(cim=matrices(max_desc=4), tolerance=st.integers(0, 2))
+def test_measures_agree_with_scalar_functions(cim, tolerance):
+    res = find_consistent(cim, tolerance)
+    for k in range(len(res)):
+        z = res.indices[k]
+        assert res.inconsistency[k] == inconsistency(cim, z) <= tolerance
+        assert res.total_impact_score[k] == total_impact_score(cim, z)
+        assert res.consistency_value[k] == consistency_value(cim, z)
+        assert is_consistent(cim, z, tolerance)
+        b = impact_balances(cim, z)
+        assert res.total_impact_score[k] == sum(b[o + zi] for o, zi in zip(cim.offsets, z, strict=True))
+
+
+@settings(max_examples=40, deadline=None)
+@given(cim=matrices(), tolerance=st.integers(0, 2))
+def test_sorted_by_inconsistency_then_score_then_indices(cim, tolerance):
+    res = find_consistent(cim, tolerance)
+    keys = [
+        (int(i), -int(t), tuple(int(x) for x in row))
+        for i, t, row in zip(res.inconsistency, res.total_impact_score, res.indices, strict=True)
+    ]
+    assert keys == sorted(keys)
+
+
+def test_two_descriptor_example_and_names():
+    cim = CrossImpactMatrix(
+        np.array([[0, 0, 2, -2], [0, 0, -1, 1], [3, -3, 0, 0], [-1, 1, 0, 0]]),
+        (2, 2),
+        ("x", "y"),
+        (("lo", "hi"), ("lo", "hi")),
+    )
+    res = find_consistent(cim)
+    assert res.indices.tolist() == [[0, 0], [1, 1]]
+    assert res.names(0) == {"x": "lo", "y": "lo"}
+    assert res.signatures().tolist() == [0, 3]
+    assert find_consistent(cim, fixed={"x": "hi"}).indices.tolist() == [[1, 1]]
+    assert find_consistent(cim, fixed={"x": ["hi", "lo"]}).indices.tolist() == [[0, 0], [1, 1]]
+    assert len(find_consistent(cim, tolerance=10)) == 4
+
+
+def test_independent_components_give_a_product():
+    rng = np.random.default_rng(3)
+    a = rng.integers(-3, 4, size=(6, 6))
+    b = rng.integers(-3, 4, size=(5, 5))
+    for m, sizes in ((a, (3, 3)), (b, (2, 3))):
+        m[: sizes[0], : sizes[0]] = 0
+        m[sizes[0] :, sizes[0] :] = 0
+    values = np.zeros((11, 11), dtype=np.int64)
+    values[:6, :6] = a
+    values[6:, 6:] = b
+    cim = CrossImpactMatrix(values, (3, 3, 2, 3))
+    res = find_consistent(cim, 1)
+    assert found_map(res) == brute(cim, 1)
+
+
+def test_bad_arguments_raise_engine_errors():
+    cim = CrossImpactMatrix(np.zeros((4, 4), dtype=np.int64), (2, 2))
+    with pytest.raises(EngineError, match="tolerance"):
+        find_consistent(cim, -1)
+    with pytest.raises(EngineError, match="out of range"):
+        find_consistent(cim, fixed={0: [5]})
+    with pytest.raises(EngineError, match="unknown descriptor"):
+        find_consistent(cim, fixed={"nope": "v1"})
+    with pytest.raises(EngineError, match="one variant index per descriptor"):
+        inconsistency(cim, [0])
+    with pytest.raises(EngineError, match="random_state"):
+        check_random_state("seed")
+
+
+def test_progress_is_reported_up_to_one():
+    rng = np.random.default_rng(5)
+    sizes = (3,) * 14
+    v = rng.integers(-2, 3, size=(42, 42))
+    cim = CrossImpactMatrix(v, sizes)
+    seen: list[float] = []
+    res = find_consistent(cim, progress=seen.append)
+    assert seen and seen[-1] == pytest.approx(1.0)
+    assert seen == sorted(seen)
+    assert res.complete
+
+
+def test_keyboard_interrupt_propagates():
+    cim = CrossImpactMatrix(np.random.default_rng(1).integers(-2, 3, size=(42, 42)), (3,) * 14)
+
+    def stop(_fraction: float) -> None:
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        find_consistent(cim, progress=stop)
+
+
+def test_budget_exceeded_names_the_estimate_and_the_heuristic():
+    cim = CrossImpactMatrix(np.random.default_rng(2).integers(-3, 4, size=(60, 60)), (4,) * 15)
+    est = estimate_search(cim, sample_seconds=0.05)
+    assert est.n_scenarios == 4**15 and est.estimated_seconds > 0 and est.sampled >= 1
+    with pytest.raises(SearchBudgetExceeded, match=r"estimated to take .*heuristic_search"):
+        find_consistent(cim, budget_seconds=1e-9)
+
+
+def test_heuristic_finds_a_subset_and_is_reproducible():
+    rng = np.random.default_rng(9)
+    cim = CrossImpactMatrix(rng.integers(-3, 4, size=(24, 24)), (3,) * 8)
+    exact = found_map(find_consistent(cim))
+    h1 = heuristic_search(cim, n_starts=300, random_state=4)
+    h2 = heuristic_search(cim, n_starts=300, random_state=4)
+    assert not h1.complete
+    assert set(found_map(h1)) <= set(exact)
+    assert h1.indices.tolist() == h2.indices.tolist()
+    hf = heuristic_search(cim, fixed={0: [1]}, n_starts=300, random_state=np.random.default_rng(1))
+    assert all(row[0] == 1 for row in hf.indices)
