@@ -88,7 +88,8 @@ def test_actor_network_is_a_typed_multigraph(builtin):
     assert (troops["kind"], troops["amount"], troops["unit"], troops["rate"]) == ("troops", 10000, "soldiers", "once")
     assert troops["polarity"] == 1 and troops["cites"]
     assert G.edges["RUS", "UKR", "rus_ukr_war"]["polarity"] == -1
-    assert "<table" in G._repr_html_()
+    shown = G._repr_html_()
+    assert "<table" in shown and "data:image/png;base64," in shown
 
 
 def test_derived_flows_of_the_builtin_model_are_exact(builtin):

@@ -154,16 +154,17 @@ def _quantity(data: Mapping) -> str:
     return text
 
 
-def network_figure(system: System, scenario=None, *, title: str | None = None) -> Figure:
+def network_figure(system: System | nx.MultiDiGraph, scenario=None, *, title: str | None = None) -> Figure:
     """The actor network: actors coloured by camp, ties styled by kind, quantities labelled.
 
     Camps come from :func:`upheaval.network.blocs` (structural balance). Solid lines are
     reported ties, dotted ones options and plans; the arrow points from the acting actor.
-    ``scenario`` applies its variants' tie changes (see :func:`upheaval.network.actor_network`).
+    ``system`` may also be an actor network already built; otherwise ``scenario`` applies
+    its variants' tie changes (see :func:`upheaval.network.actor_network`).
     """
     from upheaval.network import actor_network, blocs
 
-    G = actor_network(system, scenario)
+    G = system if isinstance(system, nx.Graph) else actor_network(system, scenario)
     part = blocs(G)
     camps = [c for c in part.camps if c != "unaligned"] + (["unaligned"] if "unaligned" in part.camps else [])
     colour = {c: CAMP_COLOURS[k % len(CAMP_COLOURS)] for k, c in enumerate(c for c in camps if c != "unaligned")}
@@ -256,7 +257,7 @@ def network_figure(system: System, scenario=None, *, title: str | None = None) -
     subtitle = f"frustration {part.frustration} of {part.signed_pairs} signed actor pairs"
     if G.graph.get("scenario"):
         subtitle += f"; scenario: {_short(G.graph['scenario'], 90)}"
-    fig.suptitle(title or f"Actor network of {system.title}", fontsize=BASE_FONT + 3, y=0.985)
+    fig.suptitle(title or f"Actor network of {G.graph.get('title', 'the system')}", fontsize=BASE_FONT + 3, y=0.985)
     fig.text(0.5, 0.945, subtitle, ha="center", fontsize=BASE_FONT, color="#444444")
     return fig
 

@@ -415,8 +415,8 @@ def scenario_set_html(result, system: System | None = None, *, limit: int = 30) 
     return _table(cols, rows, caption)
 
 
-def network_html(G) -> str:
-    """An actor network as HTML: its actors, its ties with quantities, and an inline figure-free summary."""
+def network_html(G, *, figure: bool = True) -> str:
+    """An actor network as HTML: the network figure inline, its actors, and its ties with quantities."""
     actors = [[n, d.get("name", n), d.get("kind", ""), d.get("bloc") or ""] for n, d in G.nodes(data=True)]
     ties = [
         [k, u, v, d.get("kind", ""), d.get("label", ""), _quantity_attrs(d), d.get("status", "")]
@@ -427,10 +427,17 @@ def network_html(G) -> str:
     )
     return (
         f"<div><strong>{html.escape(title)}</strong>: {G.number_of_nodes()} actors, {G.number_of_edges()} ties"
+        + (str(_img(_network_figure(G), "Actor network", dpi=70)) if figure and G.number_of_nodes() else "")
         + _table(["code", "name", "kind", "bloc"], actors)
         + _table(["tie", "from", "to", "kind", "label", "quantity", "status"], ties)
         + "</div>"
     )
+
+
+def _network_figure(G):
+    from upheaval.report._figures import network_figure
+
+    return network_figure(G)
 
 
 def _quantity_attrs(d: dict) -> str:
