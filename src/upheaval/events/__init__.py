@@ -2,23 +2,50 @@
 
 from upheaval.events._codes import goldstein, resolve_actor
 from upheaval.events._demo import demo_events_path, write_demo_events
+from upheaval.events._indicators import (
+    IndicatorValue,
+    Period,
+    evaluate_indicators,
+    events_table,
+    indicator_query,
+    indicators_query,
+    make_periods,
+)
 from upheaval.events._ingest import FileReport, IngestProgress, IngestReport, expand_paths, ingest
 from upheaval.events._layouts import FORMATS, sniff_format
 from upheaval.events._store import DEFAULT_DB, EVENT_COLUMNS, connect
+from upheaval.events._summary import dyad_figure, dyad_series, parse_dyad
+from upheaval.events._track import PeriodTrack, Tracking, track, tracking_figure, tracking_html, tracking_json
 
 __all__ = [
     "DEFAULT_DB",
     "EVENT_COLUMNS",
     "FORMATS",
     "FileReport",
+    "IndicatorValue",
     "IngestProgress",
     "IngestReport",
+    "Period",
+    "PeriodTrack",
+    "Tracking",
     "connect",
     "demo_events_path",
+    "dyad_figure",
+    "dyad_series",
+    "evaluate_indicators",
+    "events_table",
     "expand_paths",
     "goldstein",
+    "indicator_query",
+    "indicators_query",
     "ingest",
+    "make_periods",
+    "parse_dyad",
     "resolve_actor",
     "sniff_format",
+    "track",
+    "tracking_figure",
+    "tracking_html",
+    "tracking_json",
     "write_demo_events",
 ]
