@@ -146,6 +146,8 @@ def _pattern_filter(events: ir.Table, indicator: Any, system: Any) -> ir.Boolean
         cond &= ibis.or_(*kinds)
     if pat.quad_class:
         cond &= events.quad_class.isin([int(q) for q in pat.quad_class])
+    if getattr(pat, "datasets", None):
+        cond &= events.dataset.isin(list(pat.datasets))
     return cond
 
 

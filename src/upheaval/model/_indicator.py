@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field
 
@@ -12,18 +12,31 @@ __all__ = ["EventPattern", "Indicator", "IndicatorRule"]
 
 
 class EventPattern(_Part):
-    """Which events count: source and target actors (model codes), CAMEO codes or roots, quad classes."""
+    """Which events count: source and target actors (model codes), CAMEO codes or roots, quad classes.
+
+    ``codes`` match as prefixes, following CAMEO's hierarchy (``"072"`` also matches ``"0721"``);
+    PLOVER event types (``"AID"``) match POLECAT events. ``roots`` are two-digit CAMEO roots;
+    POLECAT events carry the nearest CAMEO root of their PLOVER type. An empty list matches
+    everything. ``datasets`` restricts the events to some datasets (gdelt1, gdelt2, acled,
+    icews, polecat). ``both_directions`` also counts events from target to source.
+    """
 
     source: list[str] = Field(default_factory=list)
     target: list[str] = Field(default_factory=list)
-    codes: list[str] = Field(default_factory=list)
-    roots: list[str] = Field(default_factory=list)
-    quad_class: list[int] = Field(default_factory=list)
+    codes: list[Annotated[str, Field(pattern=r"^[0-9]{2,4}$|^[A-Z]{3,12}$")]] = Field(default_factory=list)
+    roots: list[Annotated[str, Field(pattern=r"^[0-9]{2}$")]] = Field(default_factory=list)
+    quad_class: list[Annotated[int, Field(ge=1, le=4)]] = Field(default_factory=list)
+    datasets: list[Literal["gdelt1", "gdelt2", "acled", "icews", "polecat"]] = Field(default_factory=list)
     both_directions: bool = False
 
 
 class IndicatorRule(_Part):
-    """When the measure signals the variant: above a threshold, or a change against a baseline."""
+    """When the measure signals the variant: past a threshold, or a change against a baseline.
+
+    ``value op threshold`` must hold; with ``baseline`` (a span before the window, e.g. 90d)
+    and ``factor``, so must ``value op factor * baseline value`` (counts and sums scaled to
+    the window's length). With neither, any positive value signals.
+    """
 
     op: Literal[">=", ">", "<=", "<"] = ">="
     threshold: float | None = None
@@ -32,7 +45,13 @@ class IndicatorRule(_Part):
 
 
 class Indicator(_Part):
-    """An observable pattern in event data that signals ``signals`` (``descriptor.variant``)."""
+    """An observable pattern in event data that signals ``signals`` (``descriptor.variant``).
+
+    ``measure`` is taken over the ``window`` ending at each tracking period's end:
+    ``count`` of matching events, ``intensity_sum`` or ``mean_intensity`` (Goldstein scale),
+    ``mean_tone`` (GDELT's average tone), or ``mention_share`` (their share of all mentions
+    in the window).
+    """
 
     id: str = Field(pattern=r"^[A-Za-z][A-Za-z0-9_\-]*$")
     label: str = Field(min_length=1)
