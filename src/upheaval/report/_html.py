@@ -41,11 +41,31 @@ def _environment() -> Environment:
     return _env
 
 
+QUANTIZE_ABOVE = 150_000  # bytes: larger PNGs are reduced to a 128-colour palette
+
+
+def _small_png(png: bytes) -> bytes:
+    """Shrink a large PNG to a 128-colour palette (line art loses nothing visible); small ones stay as they are."""
+    if len(png) <= QUANTIZE_ABOVE:
+        return png
+    try:
+        import io
+
+        from PIL import Image
+    except ImportError:  # pragma: no cover - Pillow comes with matplotlib
+        return png
+    image = Image.open(io.BytesIO(png)).convert("RGB")
+    small = image.quantize(colors=128, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
+    buf = io.BytesIO()
+    small.save(buf, "PNG")
+    return buf.getvalue() if buf.tell() < len(png) else png
+
+
 def _img(fig, alt: str, dpi: int = 100) -> Markup:
     """A figure as an ``<img>`` with an inline base64 PNG (no file, no URL)."""
     from upheaval.report._figures import figure_bytes
 
-    data = base64.b64encode(figure_bytes(fig, "png", dpi)).decode("ascii")
+    data = base64.b64encode(_small_png(figure_bytes(fig, "png", dpi))).decode("ascii")
     return Markup('<img class="figure" alt="{}" src="data:image/png;base64,{}">').format(alt, data)
 
 
