@@ -269,6 +269,50 @@ def test_hostile_model_runs_no_script(page, server) -> None:
     assert not page.errors
 
 
+def test_forms_add_descriptor_and_edit_rationale(page, server) -> None:
+    """The page forms send nested JSON to the API (variants, citations) and the grid follows."""
+    base, root = server
+    shutil.copy(Path(__file__).parent / "data" / "tiny.yaml", root / "tiny.yaml")
+    page.goto(f"{base}/open")
+    page.click('button[data-file="tiny.yaml"]')
+    page.wait_for_url(f"{base}/system")
+    page.goto(f"{base}/matrix")
+    form = page.locator("#add-descriptor")
+    form.locator('input[name="id"]').fill("z")
+    form.locator('input[name="label"]').fill("Factor <b>Z</b>")
+    form.locator('input[name="variants.0.id"]').fill("a")
+    form.locator('input[name="variants.0.label"]').fill("A")
+    form.locator('input[name="variants.1.id"]').fill("b")
+    form.locator('input[name="variants.1.label"]').fill("B")
+    form.locator('button[type="submit"]').click()
+    expect(page.locator('button[data-cell="x.lo:z.a"]')).to_have_count(1)
+    assert page.locator("th.dhead", has_text="z").count() == 1
+    page.click('button[data-cell="z.a:x.hi"]')
+    page.wait_for_selector("#edit-section")
+    page.locator("#cell-panel details").evaluate("d => { d.open = true; }")
+    page.fill('#edit-section textarea[name="rationale"]', "Z pushes X up.")
+    page.select_option('#edit-section select[name="cites.0.source"]', "doc")
+    page.fill('#edit-section input[name="cites.0.section"]', "Body")
+    page.fill('#edit-section input[name="cites.0.paragraph:int"]', "7")
+    page.click("#set-section")
+    expect(page.locator("#cell-panel .rationale")).to_have_text("Z pushes X up.")
+    expect(page.locator("#cell-panel ul.cites")).to_contain_text("doc §Body ¶7")
+    page.select_option("#impact-value", "2")
+    page.click("#set-impact")
+    expect(page.locator('button[data-cell="z.a:x.hi"]')).to_have_text("+2")
+    # a refused edit shows the server's reason and changes nothing
+    form.locator('input[name="id"]').fill("z")
+    form.locator('input[name="label"]').fill("again")
+    form.locator('input[name="variants.0.id"]').fill("a")
+    form.locator('input[name="variants.0.label"]').fill("A")
+    form.locator('input[name="variants.1.id"]').fill("b")
+    form.locator('input[name="variants.1.label"]').fill("B")
+    form.locator('button[type="submit"]').click()
+    expect(page.locator("#toast")).to_contain_text("already a descriptor")
+    page.screenshot(path=str(SHOTS / "upheaval-forms.png"))
+    assert not page.errors
+
+
 def test_upload_errors_shown_with_line_numbers(page, server) -> None:
     base, _ = server
     bad = Path(__file__).parent / "data" / "tiny.yaml"

@@ -101,6 +101,12 @@ def matrix_grid(request: Request) -> HTMLResponse:
     return render(request, "_grid.html", grid=matrix_view(ws.doc().system, ws.matrix()))
 
 
+@router.get("/matrix/forms", response_class=HTMLResponse)
+def matrix_forms(request: Request) -> HTMLResponse:
+    """The add-descriptor and add-variant forms (refreshed when descriptors change)."""
+    return render(request, "_forms.html")
+
+
 @router.get("/matrix/cell", response_class=HTMLResponse)
 def matrix_cell(
     request: Request,
