@@ -3,7 +3,7 @@
 from upheaval.network._blocs import BlocPartition, Broker, blocs, brokers, signed_graph
 from upheaval.network._diff import NetworkDiff, network_difference
 from upheaval.network._export import FORMATS, network_json, write_network
-from upheaval.network._flows import DerivedFlow, derived_flows, format_quantity
+from upheaval.network._flows import DerivedFlow, derived_flows, format_quantity, tie_quantity
 from upheaval.network._graph import ActorNetwork, actor_network, scenario_choice, scenario_ties, tie_attributes
 
 __all__ = [
@@ -24,5 +24,6 @@ __all__ = [
     "scenario_ties",
     "signed_graph",
     "tie_attributes",
+    "tie_quantity",
     "write_network",
 ]

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from upheaval.model import System, Tie
 
-__all__ = ["DerivedFlow", "derived_flows", "format_quantity"]
+__all__ = ["DerivedFlow", "derived_flows", "format_quantity", "tie_quantity"]
 
 PER_YEAR = {"day": 365.0, "week": 52.0, "month": 12.0, "year": 1.0}
 PER_DAY = {"day": 1.0, "week": 1 / 7, "month": 12 / 365, "year": 1 / 365}
@@ -53,6 +53,16 @@ def format_quantity(x: float, digits: int = 1) -> str:
     if abs(x - round(x)) < 1e-9:
         return f"{round(x):,}"
     return f"{x:,.{digits}f}"
+
+
+def tie_quantity(amount: float | None, unit: str | None = None, rate: str | None = None) -> str:
+    """A tie's quantity as text: ``2,000 USD per soldier a month``, ``10,000 soldiers``; empty without an amount."""
+    if amount is None:
+        return ""
+    text = f"{format_quantity(float(amount))} {unit or ''}".strip()
+    if rate and rate != "once":
+        text += f" a {rate}"
+    return text
 
 
 def _singular(word: str) -> str:

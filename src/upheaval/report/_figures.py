@@ -141,19 +141,6 @@ def _network_layout(G, camp_of: Mapping[str, str], camps: list[str]) -> dict[str
     return pos
 
 
-def _quantity(data: Mapping) -> str:
-    from upheaval.network import format_quantity
-
-    amount = data.get("amount")
-    if amount is None:
-        return ""
-    text = f"{format_quantity(float(amount))} {data.get('unit') or ''}".strip()
-    rate = data.get("rate")
-    if rate and rate != "once":
-        text += f" a {rate}"
-    return text
-
-
 def network_figure(system: System | nx.MultiDiGraph, scenario=None, *, title: str | None = None) -> Figure:
     """The actor network: actors coloured by camp, ties styled by kind, quantities labelled.
 
@@ -162,7 +149,7 @@ def network_figure(system: System | nx.MultiDiGraph, scenario=None, *, title: st
     ``system`` may also be an actor network already built; otherwise ``scenario`` applies
     its variants' tie changes (see :func:`upheaval.network.actor_network`).
     """
-    from upheaval.network import actor_network, blocs
+    from upheaval.network import actor_network, blocs, tie_quantity
 
     G = system if isinstance(system, nx.Graph) else actor_network(system, scenario)
     part = blocs(G)
@@ -209,7 +196,7 @@ def network_figure(system: System | nx.MultiDiGraph, scenario=None, *, title: st
                 zorder=2,
             )
             ax.add_patch(arrow)
-            q = _quantity(d)
+            q = tie_quantity(d.get("amount"), d.get("unit"), d.get("rate"))
             if q:
                 dx, dy = p1 - p0
                 mid = (p0 + p1) / 2 + 0.5 * rad * np.array([dy, -dx])
@@ -217,7 +204,7 @@ def network_figure(system: System | nx.MultiDiGraph, scenario=None, *, title: st
     for n in G.nodes:
         x, y = pos[n]
         c = colour.get(part.camp_of.get(n, "unaligned"), "#DDDDDD")
-        ax.add_patch(plt_circle((x, y), node_r, c))
+        ax.add_patch(_node_disc((x, y), node_r, c))
         ax.text(x, y, n, ha="center", va="center", fontsize=BASE_FONT - (1 if len(n) > 3 else 0), fontweight="bold",
                 zorder=5)  # fmt: skip
         name = G.nodes[n].get("name", n)
@@ -262,8 +249,7 @@ def network_figure(system: System | nx.MultiDiGraph, scenario=None, *, title: st
     return fig
 
 
-def plt_circle(xy, r, colour):
-    """A node disc (kept here so figures need no pyplot)."""
+def _node_disc(xy, r, colour):
     from matplotlib.patches import Circle
 
     return Circle(xy, r, facecolor=colour, edgecolor="black", linewidth=1.2, zorder=4)

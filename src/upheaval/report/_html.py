@@ -14,6 +14,7 @@ from markupsafe import Markup
 
 from upheaval import cib
 from upheaval.model import System, write_text_atomic
+from upheaval.network import tie_quantity
 
 __all__ = [
     "blocs_html",
@@ -73,17 +74,6 @@ def _anchor(*parts: str) -> str:
     return "-".join(p.replace(" ", "_") for p in parts)
 
 
-def _quantity(tie) -> str:
-    from upheaval.network import format_quantity
-
-    if tie.amount is None:
-        return ""
-    text = f"{format_quantity(tie.amount)} {tie.unit or ''}".strip()
-    if tie.rate and tie.rate != "once":
-        text += f" a {tie.rate}"
-    return text
-
-
 def _tie_row(system: System, tie, note: str = "") -> dict[str, Any]:
     def name(code: str) -> str:
         try:
@@ -97,7 +87,7 @@ def _tie_row(system: System, tie, note: str = "") -> dict[str, Any]:
         "target": name(tie.target),
         "kind": tie.kind.replace("_", " "),
         "label": tie.label,
-        "quantity": _quantity(tie),
+        "quantity": tie_quantity(tie.amount, tie.unit, tie.rate),
         "status": tie.status,
         "dates": " – ".join(x for x in (tie.since, tie.until) if x),
         "cites": [c.label() for c in tie.cites],
@@ -439,7 +429,15 @@ def network_html(G, *, figure: bool = True) -> str:
     """An actor network as HTML: the network figure inline, its actors, and its ties with quantities."""
     actors = [[n, d.get("name", n), d.get("kind", ""), d.get("bloc") or ""] for n, d in G.nodes(data=True)]
     ties = [
-        [k, u, v, d.get("kind", ""), d.get("label", ""), _quantity_attrs(d), d.get("status", "")]
+        [
+            k,
+            u,
+            v,
+            d.get("kind", ""),
+            d.get("label", ""),
+            tie_quantity(d.get("amount"), d.get("unit"), d.get("rate")),
+            d.get("status", ""),
+        ]
         for u, v, k, d in G.edges(keys=True, data=True)
     ]
     title = f"{G.graph.get('title', 'Actor network')}" + (
@@ -458,17 +456,6 @@ def _network_figure(G):
     from upheaval.report._figures import network_figure
 
     return network_figure(G)
-
-
-def _quantity_attrs(d: dict) -> str:
-    from upheaval.network import format_quantity
-
-    if d.get("amount") is None:
-        return ""
-    text = f"{format_quantity(float(d['amount']))} {d.get('unit') or ''}".strip()
-    if d.get("rate") and d["rate"] != "once":
-        text += f" a {d['rate']}"
-    return text
 
 
 def blocs_html(part) -> str:
