@@ -204,6 +204,11 @@ def test_section_descriptor_and_variant_edits(client: TestClient) -> None:
         json={"source": "y", "target": "x", "cites": [{"source": "nope", "section": "s", "paragraph": 1}]},
     )
     assert bad.status_code == 422
+    bad = client.post(
+        "/api/edit/section",
+        json={"source": "y", "target": "x", "cites": [{"source": "doc", "section": "Epilogue", "paragraph": 1}]},
+    )
+    assert bad.status_code == 422 and "Intro, Body" in bad.json()["detail"]
     r = client.post(
         "/api/edit/descriptor",
         json={"id": "z", "label": "Factor Z", "variants": [{"id": "a", "label": "A"}, {"id": "b", "label": "B"}]},

@@ -315,12 +315,17 @@ class Workspace:
                     raise EditRefused(f"unknown descriptor {d!r}") from None
             if source == target:
                 raise EditRefused("a descriptor does not act on itself here")
-            known_sources = {s.id for s in system.sources}
+            known_sources = {s.id: s for s in system.sources}
             for c in cites:
                 if c.get("source") not in known_sources:
                     raise EditRefused(
                         f"citation names source {c.get('source')!r}, which the model does not list; "
                         f"known: {', '.join(sorted(known_sources)) or '(none)'}"
+                    )
+                sections = known_sources[c["source"]].sections
+                if sections and c.get("section") not in sections:
+                    raise EditRefused(
+                        f"source {c['source']!r} has no section {c.get('section')!r}; its sections: {', '.join(sections)}"
                     )
             data = _dump(system)
             sections = [s for s in data.setdefault("impacts", []) if s["from"] == source and s["to"] == target]

@@ -164,5 +164,13 @@
       }
     });
     document.body.addEventListener("htmx:afterSettle", function (evt) { initAll(evt.detail.elt); });
+    // matrix cells: one delegated listener instead of thousands of htmx-processed buttons
+    document.body.addEventListener("click", function (evt) {
+      var cell = evt.target.closest && evt.target.closest("button.c[data-url]");
+      if (!cell) return;
+      document.querySelectorAll("button.c.on").forEach(function (b) { b.classList.remove("on"); });
+      cell.classList.add("on");
+      htmx.ajax("GET", cell.dataset.url, { target: "#cell", swap: "innerHTML" });
+    });
   });
 })();
