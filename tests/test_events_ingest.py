@@ -223,3 +223,13 @@ def test_demo_file_is_deterministic_and_shipped(tmp_path):
     assert (tmp_path / "a.csv.gz").read_bytes() == (tmp_path / "b.csv.gz").read_bytes()
     assert (tmp_path / "a.csv.gz").read_bytes() == demo_events_path().read_bytes()
     assert sniff_format(demo_events_path()) == "gdelt2"
+
+
+def test_gdelt_row_without_goldstein_gets_the_table_score(tmp_path):
+    fields = (DATA / "20241101.export.CSV").read_text().splitlines()[0].split("\t")
+    fields[26:30] = ["0874", "087", "08", ""]  # EventCode, EventBaseCode, EventRootCode, QuadClass
+    fields[30] = ""  # GoldsteinScale
+    (tmp_path / "x.export.CSV").write_text("\t".join(fields) + "\n")
+    db = tmp_path / "ev.duckdb"
+    ingest([tmp_path / "x.export.CSV"], db)
+    assert _q(db, "SELECT event_code, event_root, quad_class, intensity FROM events") == [("0874", "08", 2, 10.0)]

@@ -78,7 +78,11 @@ def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
     out: list[Path] = []
     for p in map(Path, paths):
         if p.is_dir():
-            out += sorted(q for q in p.rglob("*") if q.is_file() and q.name.lower().endswith(_SUFFIXES))
+            out += sorted(
+                q
+                for q in p.rglob("*")
+                if q.is_file() and q.name.lower().endswith(_SUFFIXES) and not q.name.lower().startswith("readme")
+            )
         elif p.is_file():
             out.append(p)
         else:
@@ -141,18 +145,38 @@ def _gdelt_types(columns: Sequence[str], date_added: str) -> list[tuple[str, str
     return [(c, typed.get(c, "VARCHAR")) for c in columns]
 
 
-_GROUP_CODES = ", ".join(_lit(c) for _, _, codes in GROUPS for c in codes)
-
-
-def _actor_key(n: int) -> str:
+def _actor_case(n: int) -> str:
+    """The model code of GDELT actor ``n``: a known group (NATO, EU, UN) or its CAMEO country code."""
+    whens = " ".join(
+        f"WHEN r.Actor{n}KnownGroupCode = {_lit(c)} THEN {_lit(code)}" for code, _, codes in GROUPS for c in codes
+    )
+    eur = " ".join(
+        f"WHEN r.Actor{n}CountryCode = {_lit(c)} THEN {_lit(code)}"
+        for code, _, codes in GROUPS
+        for c in codes
+        if len(c) == 3 and code == "EU"
+    )
+    full = f"CASE {whens} {eur} ELSE r.Actor{n}CountryCode END"
+    # Most rows name no known group and a plain country: decide those with one cheap test.
     return (
-        f"CASE WHEN r.Actor{n}KnownGroupCode IN ({_GROUP_CODES}) THEN r.Actor{n}KnownGroupCode "
-        f"ELSE r.Actor{n}CountryCode END"
+        f"CASE WHEN r.Actor{n}KnownGroupCode IS NULL AND r.Actor{n}CountryCode <> 'EUR' "
+        f"THEN r.Actor{n}CountryCode ELSE {full} END"
     )
 
 
+def _has_rows(con: duckdb.DuckDBPyConnection, table: str, dataset: str) -> bool:
+    return con.execute(f"SELECT EXISTS (SELECT 1 FROM {table} WHERE dataset = ?)", [dataset]).fetchone()[0]
+
+
+def _n_fields(path: Path) -> int:
+    lines = first_lines(path, 1)
+    if not lines:
+        raise EventDataError(f"{path}: the file is empty")
+    return len(lines[0].split("\t"))
+
+
 def _insert_gdelt(con: duckdb.DuckDBPyConnection, path: Path, fmt: str, file_id: int) -> tuple[int, int]:
-    n_fields = len(first_lines(path, 1)[0].split("\t"))
+    n_fields = _n_fields(path)
     columns = GDELT2_COLUMNS
     if fmt == "gdelt1":
         columns = GDELT1_COLUMNS if n_fields >= 58 else GDELT1_COLUMNS[:57]
@@ -171,27 +195,38 @@ def _insert_gdelt(con: duckdb.DuckDBPyConnection, path: Path, fmt: str, file_id:
             timestampformat="%Y%m%d%H%M%S",
         )
         added = "r.DATEADDED"
+    # Rows whose (dataset, id) is already stored are left out; the anti-join is skipped when the
+    # table holds nothing of this dataset yet (the common first load), which keeps it fast.
+    anti = (
+        f"ANTI JOIN (SELECT original_id FROM events WHERE dataset = '{fmt}') old ON old.original_id = r.GLOBALEVENTID"
+        if _has_rows(con, "events", fmt)
+        else ""
+    )
     sql = f"""
     INSERT INTO events
-    SELECT r.SQLDATE, {added}, '{fmt}', r.GLOBALEVENTID,
-           COALESCE(a1.code, r.Actor1CountryCode), COALESCE(a2.code, r.Actor2CountryCode),
+    SELECT r.SQLDATE, {added}, '{fmt}', r.GLOBALEVENTID, {_actor_case(1)}, {_actor_case(2)},
            r.Actor1Name, r.Actor2Name, r.EventCode, r.EventRootCode,
            COALESCE(r.QuadClass, CASE WHEN r.EventRootCode <= '05' THEN 1 WHEN r.EventRootCode <= '08' THEN 2
                                       WHEN r.EventRootCode <= '13' THEN 3 ELSE 4 END),
-           COALESCE(r.GoldsteinScale, s.score), r.NumMentions, r.NumSources, r.NumArticles, r.AvgTone,
+           r.GoldsteinScale, r.NumMentions, r.NumSources, r.NumArticles, r.AvgTone,
            r.ActionGeo_FullName, r.ActionGeo_CountryCode, r.ActionGeo_Lat, r.ActionGeo_Long, {file_id}
-    FROM {source} r
-    LEFT JOIN actor_keys a1 ON a1.key = {_actor_key(1)}
-    LEFT JOIN actor_keys a2 ON a2.key = {_actor_key(2)}
-    LEFT JOIN event_scores s ON s.code = r.EventBaseCode
+    FROM {source} r {anti}
     WHERE r.SQLDATE IS NOT NULL AND r.GLOBALEVENTID IS NOT NULL
-      AND r.GLOBALEVENTID NOT IN (SELECT original_id FROM events WHERE dataset = '{fmt}')
     """
-    return int(con.execute(sql).fetchone()[0]), len(columns)
+    added_rows = int(con.execute(sql).fetchone()[0])
+    # GDELT rows nearly always carry a Goldstein score; fill the rare gaps from our table.
+    con.execute(
+        f"""UPDATE events SET intensity = COALESCE(
+                (SELECT s.score FROM event_scores s WHERE s.code = events.event_code),
+                (SELECT s.score FROM event_scores s WHERE s.code = substr(events.event_code, 1, 3)),
+                (SELECT s.score FROM event_scores s WHERE s.code = events.event_root))
+            WHERE file_id = {file_id} AND intensity IS NULL"""
+    )
+    return added_rows, len(columns)
 
 
 def _insert_mentions(con: duckdb.DuckDBPyConnection, path: Path, file_id: int) -> tuple[int, int]:
-    n_fields = len(first_lines(path, 1)[0].split("\t"))
+    n_fields = _n_fields(path)
     columns = GDELT2_MENTIONS_COLUMNS[: max(15, min(n_fields, 16))]
     typed = {
         "EventTimeDate": "TIMESTAMP",
@@ -300,6 +335,8 @@ def _insert_headed(
 ) -> tuple[int, list[tuple[int, str]]]:
     spec = _HEADED[fmt]
     lines = first_lines(path, 2)
+    if not lines:
+        raise EventDataError(f"{path}: the file is empty")
     header = [_snake(c) for c in lines[0].lstrip("\ufeff").split(spec["sep"])]
     missing = [c for c in _REQUIRED[fmt] if c not in header]
     if missing:

@@ -101,5 +101,6 @@ def sniff_format(path: Path) -> str:
     if n in (15, 16):
         return "gdelt2-mentions"
     raise EventDataError(
-        f"{path}: cannot tell the layout (first line has {n} tab-separated fields)",
+        f"{path}: cannot tell the layout (first line has {n} tab-separated fields); "
+        "pass --format gdelt1, gdelt2, gdelt2-mentions, acled, icews or polecat"
     )

@@ -60,7 +60,10 @@ def connect(db: str | Path = DEFAULT_DB, *, read_only: bool = False) -> duckdb.D
     """
     path = str(db)
     if read_only and path != ":memory:" and not Path(path).exists():
-        raise EventDataError(f"no event database at {path}; create one with `upheaval events ingest FILE --db {path}`")
+        raise EventDataError(
+            f"no event database at {path}; create one with `upheaval events ingest FILE --db {path}`"
+            f" (or `upheaval events demo-db --db {path}` for the demonstration events)"
+        )
     try:
         con = duckdb.connect(path, read_only=read_only)
     except duckdb.Error as exc:
