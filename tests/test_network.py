@@ -221,6 +221,8 @@ def test_cli_network_export_and_errors(tmp_path):
     assert res.exit_code == 2
     res = runner.invoke(app, ["network", "--fix", "dprk_role=nope"])
     assert res.exit_code == 2
+    res = runner.invoke(app, ["network", "tests/data/scenariowizard/CIB_nested.scw"])
+    assert res.exit_code == 0 and "no actors" in res.output
     res = runner.invoke(app, ["network", "--scenario", "1"])
     assert res.exit_code == 0, res.output
     assert "Ties changed by the scenario" in res.output or "unchanged" in res.output

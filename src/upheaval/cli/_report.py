@@ -220,6 +220,9 @@ def network(
         console.print(f"wrote {output} ({FORMATS[output.suffix.lower()]}: {G.number_of_nodes()} actors, "
                       f"{G.number_of_edges()} ties)")  # fmt: skip
         return
+    if not G.number_of_nodes() and not json:
+        console.print(f"{system.id} has no actors, so it has no actor network (a pure cross-impact model).")
+        return
     part = blocs(G)
     ranked = brokers(G, partition=part)
     flows = derived_flows(system, choice)
@@ -258,19 +261,23 @@ def network(
     console.print(f"frustration {part.frustration} of {part.signed_pairs} signed actor pairs" +
                   (f": {frustrated}" if frustrated else ""), markup=False)  # fmt: skip
     table = Table(title="Brokers", header_style="bold")
-    table.add_column("actor", style="cyan", no_wrap=True)
+    table.add_column("actor", style="cyan", ratio=2)
     table.add_column("camp")
     table.add_column("betweenness", justify="right")
-    table.add_column("cooperative", justify="right")
+    table.add_column("coop.", justify="right")
     table.add_column("hostile", justify="right")
-    table.add_column("coop. across camps", justify="right")
-    table.add_column("hostile within camp", justify="right")
+    table.add_column("coop. across", justify="right")
+    table.add_column("hostile within", justify="right")
     for b in ranked:
         name = f"{b.name} ({b.actor})" + (" ◆" if b.between_blocs else "")
         table.add_row(name, b.camp, f"{b.betweenness:.3f}", str(b.cooperative_degree), str(b.hostile_degree),
                       str(b.cooperative_across), str(b.hostile_within))  # fmt: skip
     console.print(table)
-    console.print("◆ stands between the blocs: cooperates across camps or is at odds with its own", style="dim")
+    console.print(
+        "betweenness on the cooperative graph; counts are actor pairs; ◆ stands between the blocs: "
+        "cooperates across camps or is at odds with its own",
+        style="dim",
+    )
     if flows:
         ft = Table(title="Derived flows", header_style="bold", show_lines=True)
         ft.add_column("figure")
