@@ -46,7 +46,7 @@ def main() -> None:
     engine = median_ms(lambda: check_claims(system, cib.compile_system(system)) and cib.find_consistent(cim), n)
     search = median_ms(lambda: cib.find_consistent(cib.compile_system(system)), n)
 
-    client = TestClient(create_app(root=tempfile.mkdtemp()))
+    client = TestClient(create_app(root=tempfile.mkdtemp()), base_url="http://127.0.0.1:8000")
     first = client.get("/api/scenarios").json()["scenarios"][0]["variants"]
     trivial = median_ms(lambda: client.get("/api/model"), n)
     pages = {

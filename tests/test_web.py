@@ -17,6 +17,13 @@ from upheaval.web import create_app  # noqa: E402
 from upheaval.web._paths import PathNotAllowed, resolve_inside  # noqa: E402
 
 DATA = Path(__file__).parent / "data"
+
+
+def make_app(*args, **kwargs):
+    """The workbench as the test client reaches it (Host: testserver)."""
+    return create_app(*args, trusted_hosts=("testserver",), **kwargs)
+
+
 SCRIPT = "<script>alert(1)</script>"
 IMG = '"><img src=x onerror=alert(1)>'
 
@@ -96,7 +103,7 @@ def root(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def client(root: Path) -> TestClient:
-    return TestClient(create_app(["tiny.yaml"], root=root))
+    return TestClient(make_app(["tiny.yaml"], root=root))
 
 
 def edit(client: TestClient, value: int, sv: str = "lo", tv: str = "lo"):
@@ -119,7 +126,7 @@ def test_pages_render(client: TestClient, url: str) -> None:
 
 
 def test_builtin_model_pages(tmp_path: Path) -> None:
-    c = TestClient(create_app(root=tmp_path))
+    c = TestClient(make_app(root=tmp_path))
     for url in ["/system", "/matrix", "/scenarios", "/claims", "/api/network"]:
         assert c.get(url).status_code == 200
     j = c.get("/api/scenarios").json()
@@ -280,7 +287,7 @@ def test_save_conflict_offers_reload_or_keep_both(client: TestClient, root: Path
 
 
 def test_builtin_model_saves_only_as_new_file(tmp_path: Path) -> None:
-    c = TestClient(create_app(root=tmp_path))
+    c = TestClient(make_app(root=tmp_path))
     assert c.post("/api/save", json={}).status_code == 403
     r = c.post("/api/save", json={"as_name": "mine.yaml"})
     assert r.status_code == 200 and (tmp_path / "mine.yaml").exists()
@@ -316,7 +323,7 @@ def test_api_refuses_paths_outside_root(client: TestClient, root: Path, tmp_path
 
 def test_hostile_text_is_escaped(tmp_path: Path) -> None:
     (tmp_path / "hostile.yaml").write_text(HOSTILE_YAML)
-    c = TestClient(create_app(["hostile.yaml"], root=tmp_path))
+    c = TestClient(make_app(["hostile.yaml"], root=tmp_path))
     pages = ["/system", "/matrix", "/scenarios", "/claims", "/scenario/lo,lo", "/open"]
     pages.append("/matrix/cell?source=x&sv=lo&target=y&tv=hi")
     for url in pages:
@@ -349,7 +356,7 @@ def test_upload_validates_with_line_numbers(client: TestClient) -> None:
 
 
 def test_upload_size_limit(root: Path) -> None:
-    c = TestClient(create_app(root=root, max_upload=1000))
+    c = TestClient(make_app(root=root, max_upload=1000))
     r = c.post("/api/models/upload", files={"file": ("big.yaml", "#" * 200_000, "application/x-yaml")})
     assert r.status_code == 413
     r = c.post("/api/models/upload", files={"file": ("big.yaml", "#" * 5000, "application/x-yaml")})
@@ -357,7 +364,7 @@ def test_upload_size_limit(root: Path) -> None:
 
 
 def test_token_required_when_set(root: Path) -> None:
-    c = TestClient(create_app(root=root, token="s3cret"))
+    c = TestClient(make_app(root=root, token="s3cret"))
     assert c.get("/system").status_code == 401
     assert c.get("/api/model").status_code == 401
     assert c.get("/static/app.js").status_code == 401
@@ -368,7 +375,10 @@ def test_token_required_when_set(root: Path) -> None:
     assert c.get("/matrix").status_code == 200  # the cookie carries it from now on
 
 
-def test_loopback_refuses_foreign_hosts_and_cross_site_posts(client: TestClient) -> None:
+def test_loopback_refuses_foreign_hosts_and_cross_site_posts(client: TestClient, root: Path) -> None:
+    strict = create_app(root=root)  # no trusted extra host names
+    assert TestClient(strict).get("/api/model").status_code == 403
+    assert TestClient(strict, base_url="http://localhost:8000").get("/api/model").status_code == 200
     assert client.get("/api/model", headers={"host": "evil.example:8000"}).status_code == 403
     assert client.get("/api/model", headers={"host": "127.0.0.1:8000"}).status_code == 200
     assert client.get("/api/model", headers={"host": "localhost:8000"}).status_code == 200
@@ -452,14 +462,14 @@ def test_tracking_page_over_the_demo_events(tmp_path: Path) -> None:
 
     db = tmp_path / "events.duckdb"
     ingest([demo_events_path()], db, format="gdelt2")
-    c = TestClient(create_app(root=tmp_path, events=db))
+    c = TestClient(make_app(root=tmp_path, events=db))
     j = c.get("/api/tracking").json()
     assert j["model"] == "dprk-ukraine-2024" and j["periods"]
     html = c.get("/tracking").text
     assert html.count("data-period=") == len(j["periods"])
     assert "/scenarios?t=0&amp;fix=" in html  # each period links to its scenarios
     assert 'href="/tracking"' in c.get("/system").text
-    plain = TestClient(create_app(root=tmp_path))
+    plain = TestClient(make_app(root=tmp_path))
     assert plain.get("/api/tracking").status_code == 404
     assert "serve --events" in plain.get("/tracking").text
     assert 'href="/tracking"' not in plain.get("/system").text

@@ -16,9 +16,15 @@ from upheaval.web import create_app
 
 warnings.filterwarnings("ignore", category=DeprecationWarning)
 
+
+def make_app(*args, **kwargs):
+    """The workbench as the in-process client reaches it (Host: testserver)."""
+    return create_app(*args, trusted_hosts=("testserver",), **kwargs)
+
+
 _ROOT = Path(tempfile.mkdtemp(prefix="upheaval-fuzz-"))
 shutil.copy(Path(__file__).parent / "data" / "tiny.yaml", _ROOT / "tiny.yaml")
-app = create_app(["tiny.yaml"], root=_ROOT)
+app = make_app(["tiny.yaml"], root=_ROOT)
 TestClient(app).get("/api/scenarios", params={"tolerance": 1})  # compile the engine before the clock runs
 schema = schemathesis.openapi.from_asgi("/api/openapi.json", app)
 

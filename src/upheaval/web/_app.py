@@ -69,6 +69,7 @@ def create_app(
     token: str | None = None,
     max_upload: int = 2_000_000,
     events: str | Path | None = None,
+    trusted_hosts: tuple[str, ...] = (),
 ) -> FastAPI:
     """Build the workbench app.
 
@@ -87,6 +88,9 @@ def create_app(
         Largest accepted upload, in bytes.
     events : path, optional
         An event database (``upheaval events ingest``); enables the tracking page.
+    trusted_hosts : tuple of str
+        Host names accepted besides the loopback ones when no token is set (Host headers
+        naming anything else are refused, against DNS rebinding). Tests pass ``"testserver"``.
     """
     from upheaval.web import _api, _pages
 
@@ -119,7 +123,7 @@ def create_app(
     @app.middleware("http")
     async def guard(request: Request, call_next: Any) -> Response:
         host = _host_name(request.headers.get("host") or "")
-        if token is None and host and not is_loopback(host) and host != "testserver":
+        if token is None and not (is_loopback(host) or host in trusted_hosts):
             # bound to loopback without a token: refuse other Host names (DNS rebinding)
             return PlainTextResponse("this workbench answers only on localhost", status_code=403)
         origin = request.headers.get("origin")
@@ -140,6 +144,8 @@ def create_app(
                 )
             set_cookie = request.query_params.get("token") is not None
         length = request.headers.get("content-length")
+        if request.method == "POST" and request.url.path.endswith("/upload") and not length:
+            return PlainTextResponse("uploads must state their length (Content-Length)", status_code=411)
         if length and length.isdigit() and int(length) > max_upload + 64_000:
             return PlainTextResponse(f"upload too large: the limit is {max_upload:,} bytes", status_code=413)
         response = await call_next(request)
