@@ -116,7 +116,9 @@ def edit(client: TestClient, value: int, sv: str = "lo", tv: str = "lo"):
 # ---- pages ------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("url", ["/system", "/matrix", "/scenarios", "/claims", "/open", "/scenario/lo,lo"])
+@pytest.mark.parametrize(
+    "url", ["/system", "/matrix", "/scenarios", "/claims", "/open", "/scenario/lo,lo", "/tracking", "/api/docs"]
+)
 def test_pages_render(client: TestClient, url: str) -> None:
     r = client.get(url)
     assert r.status_code == 200, r.text[:500]
@@ -323,6 +325,7 @@ def test_api_refuses_paths_outside_root(client: TestClient, root: Path, tmp_path
 
 def test_hostile_text_is_escaped(tmp_path: Path) -> None:
     (tmp_path / "hostile.yaml").write_text(HOSTILE_YAML)
+    (tmp_path / f"{IMG}.yaml").write_text("id: [")  # a hostile file name, listed on the open page
     c = TestClient(make_app(["hostile.yaml"], root=tmp_path))
     pages = ["/system", "/matrix", "/scenarios", "/claims", "/scenario/lo,lo", "/open"]
     pages.append("/matrix/cell?source=x&sv=lo&target=y&tv=hi")

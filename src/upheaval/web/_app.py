@@ -105,7 +105,7 @@ def create_app(
         version="0.1.0",
         description="The JSON API of the upheaval web workbench: models, scenarios, succession, claims, "
         "network, figures and edits. The workbench's own pages use it.",
-        docs_url="/api/docs",
+        docs_url=None,  # FastAPI's Swagger page loads from a CDN; /api/docs is served from the package instead
         redoc_url=None,
         openapi_url="/api/openapi.json",
     )

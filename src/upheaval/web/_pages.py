@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from upheaval.errors import ModelError
+from upheaval.errors import ModelError, UpheavalError
 from upheaval.web._api import model_summary, read_upload
 from upheaval.web._figures import figures_available
 from upheaval.web._state import Conflict, Workspace, fixed_from_pairs
@@ -29,10 +29,15 @@ def render(request: Request, name: str, status_code: int = 200, **context: Any) 
     """Render a template with the current model's summary available as ``model``."""
     ws = _ws(request)
     doc = ws.doc()
-    claims = ws.claims(doc) if doc.system.claims else []
+    try:
+        claims = ws.claims(doc) if doc.system.claims else []
+        claims_error = ""
+    except UpheavalError as exc:  # e.g. a search too large to run here: the pages still show
+        claims, claims_error = [], str(exc)
     context.setdefault("model", model_summary(ws, doc))
     context.setdefault("claims_passed", sum(r.passed for r in claims))
     context.setdefault("claims_total", len(claims))
+    context.setdefault("claims_error", claims_error)
     context.setdefault("system", doc.system)
     context.setdefault("figures", figures_available())
     return request.app.state.templates.TemplateResponse(request, name, context, status_code=status_code)
@@ -243,3 +248,32 @@ def tracking_page(request: Request) -> HTMLResponse:
         fix = [f"{d}.{v}" for d, v in p["observed"].items()]
         periods.append({**p, "fix": fix, "signalled": [i["id"] for i in p["indicators"] if i["signals"]]})
     return render(request, "tracking.html", data=data, periods=periods, reason="", events=str(events))
+
+
+@router.get("/api/docs", response_class=HTMLResponse)
+def api_docs(request: Request) -> HTMLResponse:
+    """The JSON API's operations, read from its OpenAPI schema (served locally, no CDN)."""
+    schema = request.app.openapi()
+    ops = []
+    for path, item in schema.get("paths", {}).items():
+        for method, op in item.items():
+            params = [p["name"] for p in op.get("parameters", [])]
+            body = op.get("requestBody", {}).get("content", {})
+            ref = next(iter(body.values()), {}).get("schema", {}).get("$ref", "") if body else ""
+            ops.append(
+                {
+                    "method": method.upper(),
+                    "path": path,
+                    "summary": op.get("summary", ""),
+                    "description": op.get("description", ""),
+                    "params": params,
+                    "body": ref.rsplit("/", 1)[-1],
+                }
+            )
+    return render(
+        request,
+        "apidocs.html",
+        ops=ops,
+        title=schema["info"]["title"],
+        description=schema["info"].get("description", ""),
+    )
