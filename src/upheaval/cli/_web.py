@@ -21,6 +21,7 @@ def serve(
             help="Models to open: built-in names or model files inside the working folder; the built-in "
             "dprk-ukraine-2024 when omitted.",
             show_default=False,
+            metavar="MODEL",
         ),
     ] = None,
     host: Annotated[
