@@ -310,6 +310,19 @@ def test_forms_add_descriptor_and_edit_rationale(page, server) -> None:
     form.locator('button[type="submit"]').click()
     expect(page.locator("#toast")).to_contain_text("already a descriptor")
     page.screenshot(path=str(SHOTS / "upheaval-forms.png"))
+
+    # the file changes on disk; saving refuses, and "reload" brings the other version in
+    path = root / "tiny.yaml"
+    path.write_text(path.read_text().replace("title: Tiny test system", "title: Tiny, changed on disk"))
+    page.click("#save")
+    page.wait_for_selector("#conflict")
+    assert "Tiny, changed on disk" in path.read_text()
+    page.click("#reload")
+    page.wait_for_selector("#saved")
+    expect(page.locator("#dirty")).to_have_count(0)
+    expect(page.locator("th.dhead", has_text="z")).to_have_count(0)  # our descriptor went with our edits
+    page.click("#undo")  # ... and comes back with Undo
+    expect(page.locator("th.dhead", has_text="z")).to_have_count(1)
     assert not page.errors
 
 
