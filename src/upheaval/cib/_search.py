@@ -289,7 +289,13 @@ def _sample_timing(plan: _Plan, rng: np.random.Generator, max_seconds: float) ->
 
 
 def estimate_search(
-    cim: CrossImpactMatrix, tolerance: int = 0, fixed: Fixed = None, *, sample_seconds: float = 0.5, random_state=0
+    cim: CrossImpactMatrix,
+    tolerance: int = 0,
+    fixed: Fixed = None,
+    *,
+    sample_seconds: float = 0.5,
+    random_state: int | np.random.Generator | None = 0,
+    _kernel: str | None = None,
 ) -> SearchEstimate:
     """Estimate how long :func:`find_consistent` will take, by timing a random sample of its subtrees.
 
@@ -320,7 +326,7 @@ def estimate_search(
        cross-impact analysis. Technological Forecasting & Social Change 73:334--361, 2006.
     """
     tolerance = _check_tolerance(tolerance)
-    plan = _Plan(cim, tolerance, normalize_fixed(cim, fixed))
+    plan = _Plan(cim, tolerance, normalize_fixed(cim, fixed), _kernel)
     est, done = _sample_timing(plan, check_random_state(random_state), sample_seconds)
     return SearchEstimate(cim.n_scenarios, plan.n_subtrees, len(done), est, len(plan.components))
 
