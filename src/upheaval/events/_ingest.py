@@ -571,11 +571,17 @@ def _ingest_file(
     progress: Callable[[IngestProgress], None] | None,
 ) -> FileReport:
     start = time.perf_counter()
-    digest = _sha256(path)
-    seen = con.execute("SELECT path FROM ingested_files WHERE sha256 = ?", [digest]).fetchone()
     fmt = format if format != "auto" else sniff_format(path)
-    if seen:
-        return FileReport(str(path), fmt, skipped=f"already ingested (as {seen[0]})", size=size)
+    # The content hash is computed while the rows are read (hashlib releases the GIL); it is
+    # awaited first only when a recorded file has the same size and so could be this one.
+    hashed: dict[str, str] = {}
+    hasher = threading.Thread(target=lambda: hashed.setdefault("sha256", _sha256(path)), daemon=True)
+    hasher.start()
+    if con.execute("SELECT count(*) FROM ingested_files WHERE size = ?", [size]).fetchone()[0]:
+        hasher.join()
+        seen = con.execute("SELECT path FROM ingested_files WHERE sha256 = ?", [hashed["sha256"]]).fetchone()
+        if seen:
+            return FileReport(str(path), fmt, skipped=f"already ingested (as {seen[0]})", size=size)
     stop = threading.Event()
     if progress:
 
@@ -604,6 +610,10 @@ def _ingest_file(
                 "INSERT INTO malformed_rows VALUES (?, ?, ?, ?)",
                 [(file_id, str(path), line, msg) for line, msg in malformed],
             )
+        hasher.join()
+        if "sha256" not in hashed:
+            raise EventDataError(f"{path}: cannot read the file to hash it")
+        digest = hashed["sha256"]
         seconds = time.perf_counter() - start
         con.execute(
             "INSERT INTO ingested_files (file_id, path, sha256, format, size, rows_read, rows_added, malformed, seconds)"
