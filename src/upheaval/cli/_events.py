@@ -62,7 +62,7 @@ def _ingest_with_bar(paths: list[Path], db: Path, fmt: str, quiet: bool):
 
         def tick(p) -> None:
             elapsed = max(time.perf_counter() - start, 1e-9)
-            rows = max(p.rows_added, bar.tasks[0].fields["rows"])
+            rows = p.rows_added
             bar.update(
                 task,
                 completed=p.bytes_done / max(p.bytes_total, 1),

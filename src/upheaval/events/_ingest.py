@@ -65,7 +65,8 @@ class IngestReport:
 
 @dataclass(frozen=True)
 class IngestProgress:
-    """A progress tick: the file being read and how far the whole run is, in bytes."""
+    """A progress tick: the file being read, how far the run is in bytes, and rows added so far
+    (estimated while a plain file is being read, exact between files)."""
 
     path: str
     bytes_done: float
@@ -550,7 +551,7 @@ def ingest(
     try:
         for path in files:
             size = path.stat().st_size
-            fr = _ingest_file(con, path, format, size, done, total, progress)
+            fr = _ingest_file(con, path, format, size, done, total, progress, report.rows_added)
             report.files.append(fr)
             done += size
             if progress:
@@ -569,6 +570,7 @@ def _ingest_file(
     done: int,
     total: int,
     progress: Callable[[IngestProgress], None] | None,
+    rows_before: int = 0,
 ) -> FileReport:
     start = time.perf_counter()
     fmt = format if format != "auto" else sniff_format(path)
@@ -584,6 +586,10 @@ def _ingest_file(
             return FileReport(str(path), fmt, skipped=f"already ingested (as {seen[0]})", size=size)
     stop = threading.Event()
     if progress:
+        # Rows so far are estimated from the query's progress and the first lines' length
+        # (plain files only: a compressed file's size says little about its rows).
+        sample = first_lines(path, 50) if path.suffix.lower() not in (".gz", ".zip") else []
+        per_row = sum(len(line) + 1 for line in sample) / len(sample) if sample else 0.0
 
         def poll() -> None:
             while not stop.wait(0.25):
@@ -591,7 +597,8 @@ def _ingest_file(
                     pct = max(con.query_progress(), 0.0) / 100.0
                 except Exception:  # the connection is busy or closed; try again on the next tick
                     pct = 0.0
-                progress(IngestProgress(str(path), done + pct * size, total, 0))
+                rows = rows_before + (int(pct * size / per_row) if per_row else 0)
+                progress(IngestProgress(str(path), done + pct * size, total, rows))
 
         watcher = threading.Thread(target=poll, daemon=True)
         watcher.start()
