@@ -30,7 +30,7 @@ schema = schemathesis.openapi.from_asgi("/api/openapi.json", app)
 
 
 @schema.parametrize()
-@settings(max_examples=12, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
+@settings(max_examples=8, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
 def test_api_never_fails_with_a_server_error(case) -> None:
     case.call_and_validate(checks=[not_a_server_error], timeout=60)
 
