@@ -121,7 +121,7 @@
       return r.json();
     }).then(function (data) {
       var cy = window.cytoscape({
-        container: el, elements: data.nodes.concat(data.edges), style: STYLE, wheelSensitivity: 0.3,
+        container: el, elements: data.nodes.concat(data.edges), style: STYLE, wheelSensitivity: 0.3, minZoom: 0.2, maxZoom: 1.4,
         layout: { name: "preset", padding: 24, fit: true },
       });
       el.cy = cy;
