@@ -12,7 +12,7 @@ from typing import Any
 from pydantic import BaseModel, Field, TypeAdapter, ValidationError, field_validator
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.error import MarkedYAMLError
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from upheaval.errors import ModelError, Problem
 from upheaval.model._check import cross_check
@@ -182,6 +182,11 @@ def parse_yaml(text: str, path: str | Path | None = None) -> System:
         raise ModelError(
             str(path) if path else None,
             [Problem("yaml-syntax", str(exc.problem or exc), "", line, col, "fix the YAML syntax here", src)],
+        ) from None
+    except YAMLError as exc:  # e.g. a control character the YAML reader refuses
+        raise ModelError(
+            str(path) if path else None,
+            [Problem("yaml-syntax", str(exc).splitlines()[0], "", 0, 0, "remove control characters; save as UTF-8 text")],
         ) from None
     at.doc = doc
     if not isinstance(doc, CommentedMap):
