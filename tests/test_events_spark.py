@@ -29,6 +29,8 @@ def spark():
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.driver.memory", "1g")
         .config("spark.ui.showConsoleProgress", "false")
+        .config("spark.sql.adaptive.enabled", "false")
+        .config("spark.default.parallelism", "2")
         .getOrCreate()
     )
     session.sparkContext.setLogLevel("ERROR")
@@ -36,9 +38,9 @@ def spark():
     session.stop()
 
 
-@pytest.mark.slow  # a JVM start and one Spark job: about a minute on an idle two-core machine
+@pytest.mark.slow  # a JVM start and one Spark job: about a minute on a busy two-core machine
 def test_indicator_queries_agree_on_duckdb_and_pyspark(tmp_path, spark):
-    """Every measure (count, baseline, absence, mention share, mean tone) and signal is the same."""
+    """Every value (counts, baselines, an absence, a mention share) and every signal is the same."""
     import ibis
 
     db = tmp_path / "events.duckdb"
@@ -50,10 +52,9 @@ def test_indicator_queries_agree_on_duckdb_and_pyspark(tmp_path, spark):
     duck_events = events_table(con)
 
     system = load_system()
-    chosen = {"dprk_troops_deployed", "china_russia_diplomacy", "beijing_quiet_on_dprk", "west_aid_surge"}
+    chosen = {"dprk_troops_deployed", "beijing_quiet_on_dprk", "west_aid_surge"}  # count, absence, baseline
     inds = [i for i in system.indicators if i.id in chosen]
     inds.append(inds[0].model_copy(update={"id": "troops_mention_share", "measure": "mention_share"}))
-    inds.append(inds[0].model_copy(update={"id": "troops_mean_tone", "measure": "mean_tone"}))
     periods = make_periods(dt.date(2024, 5, 1), dt.date(2024, 12, 1), "1m")
 
     duck = evaluate_indicators(duck_events, system, periods, inds)
