@@ -1,22 +1,24 @@
 """Benchmark the exact CIB search: every ScenarioWizard oracle and random systems, each next to a baseline.
 
-Run: ``.venv/bin/python bench/bench_engine.py [--quick]``. Prints, per case, the median time of
-``find_consistent`` over several runs (numba compile time excluded, reported once), a baseline
-measured in the same run (the numpy brute force where it fits in memory, otherwise a plain
-branch-and-bound with only the margin bound, fixed order and no forward checking), and the ratio.
+Run: ``.venv/bin/python bench/bench_engine.py [--quick] [--limit SECONDS]``. Prints, per case, the
+median time of ``find_consistent`` over several runs (numba compile time excluded, reported once),
+a baseline measured in the same run (the numpy brute force where it fits in memory, otherwise a
+plain branch-and-bound with only the margin bound, fixed order and no forward checking), and the
+ratio. Each measurement runs in its own process and is stopped at ``--limit`` seconds.
 """
 
 from __future__ import annotations
 
 import argparse
 import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
 
 import numpy as np
 
-from upheaval.cib import CrossImpactMatrix, brute_force_consistent, compile_system, estimate_search, find_consistent
+from upheaval.cib import CrossImpactMatrix, brute_force_consistent, compile_system, find_consistent
 from upheaval.formats import read_scw
 
 ORACLES = Path(__file__).resolve().parents[1] / "tests" / "data" / "scenariowizard"
@@ -76,54 +78,71 @@ def timed(fn, repeat: int) -> tuple[float, object]:
     return statistics.median(times), result
 
 
-def run_or_estimate(cim, limit: float, kernel: str | None, repeat_hint: bool) -> tuple[float, int | None, bool]:
-    """(median seconds, scenarios found, measured) or, above ``limit``, (estimated seconds, None, False)."""
-    est = estimate_search(cim, sample_seconds=min(2.0, limit / 10), _kernel=kernel)
-    if est.estimated_seconds > limit:
-        return est.estimated_seconds, None, False
+def measure(case: int, kernel: str | None, quick: bool) -> None:
+    """Child process: time one case with one kernel, print ``seconds found`` (median of several runs)."""
+    _, cim, _ = cases(quick)[case]
+    if kernel == "brute":
+        fn = lambda: len(brute_force_consistent(cim)[0])  # noqa: E731
+    else:
+        fn = lambda: len(find_consistent(cim, _kernel=kernel))  # noqa: E731
+    tiny = CrossImpactMatrix(np.array([[0, 0, 1, -1], [0, 0, -1, 1], [1, -1, 0, 0], [-1, 1, 0, 0]]), (2, 2))
+    find_consistent(tiny, _kernel=None if kernel == "brute" else kernel)  # load the compiled kernels first
     first = time.perf_counter()
-    res = find_consistent(cim, _kernel=kernel)
+    found = fn()
     once = time.perf_counter() - first
-    if not repeat_hint or once > 10:
-        return once, len(res), True
-    med, res = timed(lambda: find_consistent(cim, _kernel=kernel), 7 if once < 0.5 else 3)
-    return med, len(res), True
+    if once < 10:
+        once, found = timed(fn, 7 if once < 0.5 else 3)
+    print(once, found)
+
+
+def run_limited(case: int, kernel: str | None, quick: bool, limit: float) -> tuple[float, int | None]:
+    """Run :func:`measure` in a fresh process (numba cache warm); give up after ``limit`` seconds."""
+    cmd = [sys.executable, __file__, "--measure", str(case), "--kernel", kernel or "auto"]
+    if quick:
+        cmd.append("--quick")
+    try:
+        out = subprocess.run(cmd, capture_output=True, text=True, timeout=limit, check=True).stdout.split()
+    except subprocess.TimeoutExpired:
+        return limit, None
+    return float(out[-2]), int(out[-1])
 
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="skip the slowest cases (random 20x4, sparse 120)")
-    ap.add_argument("--limit", type=float, default=120.0, help="estimate instead of running a search above this (s)")
+    ap.add_argument("--limit", type=float, default=120.0, help="stop a measurement after this many seconds")
+    ap.add_argument("--measure", type=int, default=None, help=argparse.SUPPRESS)
+    ap.add_argument("--kernel", default="auto", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
+    if args.measure is not None:
+        measure(args.measure, None if args.kernel == "auto" else args.kernel, args.quick)
+        return 0
 
     t0 = time.perf_counter()
+    tiny = CrossImpactMatrix(np.array([[0, 0, 1, -1], [0, 0, -1, 1], [1, -1, 0, 0], [-1, 1, 0, 0]]), (2, 2))
     for kernel in (None, "forward", "propagate", "plain"):
-        find_consistent(
-            CrossImpactMatrix(np.array([[0, 0, 1, -1], [0, 0, -1, 1], [1, -1, 0, 0], [-1, 1, 0, 0]]), (2, 2)),
-            _kernel=kernel,
-        )
+        find_consistent(tiny, _kernel=kernel)
     print(f"numba compile / cache load: {time.perf_counter() - t0:.2f} s (excluded below)")
-    print("times in seconds; '~' marks an estimate from timed subtrees (search not run to the end)")
-    header = f"{'case':38} {'scenarios':>14} {'found':>6} {'median':>9} {'target':>6}     {'baseline':>20} {'time':>9} {'ratio':>7}"
+    print(f"times in seconds (median of 3-7 runs when under 10 s); '>' = stopped at the {args.limit:g} s limit")
+    header = f"{'case':38} {'scenarios':>10} {'found':>6} {'median':>9} {'target':>6}      {'baseline':>18} {'time':>9} {'ratio':>7}"
     print(header)
     print("-" * len(header))
-    for name, cim, target in cases(args.quick):
-        n_scen = cim.n_scenarios
-        med, found, measured = run_or_estimate(cim, args.limit, None, True)
-        if n_scen * cim.n_descriptors * cim.values.shape[0] <= BRUTE_LIMIT:
-            base_name = "numpy brute force"
-            b_med, b_res = timed(lambda cim=cim: brute_force_consistent(cim), 1 if n_scen > 1e5 else 3)
-            b_measured = True
-            assert found is None or len(b_res[0]) == found, name
+    for k, (name, cim, target) in enumerate(cases(args.quick)):
+        med, found = run_limited(k, None, args.quick, args.limit)
+        if cim.n_scenarios * cim.n_descriptors * cim.values.shape[0] <= BRUTE_LIMIT:
+            base_name, base_kernel = "numpy brute force", "brute"
         else:
-            base_name = "plain B&B"
-            b_med, b_found, b_measured = run_or_estimate(cim, args.limit, "plain", False)
-            assert found is None or b_found is None or b_found == found, name
-        ok = "ok" if measured and med <= target else "MISS"
+            base_name, base_kernel = "plain B&B", "plain"
+        b_med, b_found = run_limited(k, base_kernel, args.quick, args.limit)
+        assert found is None or b_found is None or b_found == found, name
+        ok = "ok" if found is not None and med <= target else "MISS"
+        ratio = f"{b_med / med:>6.2g}x" if found is not None else "      ?"
+        if found is not None and b_found is None:
+            ratio = ">" + ratio.strip()
         print(
-            f"{name:38} {n_scen:>14.4g} {found if found is not None else '?':>6} "
-            f"{'' if measured else '~'}{med:>8.4f} {target:>6g} {ok:4} "
-            f"{base_name:>20} {'' if b_measured else '~'}{b_med:>8.3f} {b_med / med:>6.2g}x",
+            f"{name:38} {cim.n_scenarios:>10.3g} {found if found is not None else '?':>6} "
+            f"{'' if found is not None else '>'}{med:>8.4f} {target:>6g} {ok:4} "
+            f"{base_name:>18} {'' if b_found is not None else '>'}{b_med:>8.3f} {ratio:>7}",
             flush=True,
         )
     return 0
