@@ -231,3 +231,16 @@ def test_cli_errors(tmp_path):
 def test_compile_uses_the_same_engine(tracked):
     cim = compile_system(load_system())
     assert tracked.periods[-1].scenarios.cim.descriptor_ids == cim.descriptor_ids
+
+
+def test_track_accepts_an_ibis_table_and_defaults_to_the_data_range(demo_db):
+    from upheaval.events import events_table
+
+    con = connect(demo_db, read_only=True)
+    try:
+        result = track(load_system(), events_table(con), every="3m")
+    finally:
+        con.close()
+    assert result.periods[0].period.start == dt.date(2024, 1, 1)
+    assert result.periods[-1].period.end == dt.date(2024, 12, 1)
+    assert len(result.periods[-1].scenarios) == 1

@@ -82,13 +82,16 @@ def make_periods(start: dt.date, end: dt.date, every: str = "1m") -> list[Period
 
 
 def events_table(con: Any) -> ir.Table:
-    """The event table as an Ibis table, from a DuckDB connection (or an Ibis backend)."""
-    if hasattr(con, "table") and hasattr(con, "list_tables") and not hasattr(con, "execute_async"):
-        try:
-            return con.table("events")
-        except Exception:  # not an Ibis backend: fall through to DuckDB
-            pass
-    return ibis.duckdb.from_connection(con).table("events")
+    """The event table as an Ibis table, from a DuckDB connection or an Ibis backend (PySpark...)."""
+    import duckdb
+
+    if isinstance(con, ir.Table):
+        return con
+    if isinstance(con, duckdb.DuckDBPyConnection):
+        return ibis.duckdb.from_connection(con).table("events")
+    if hasattr(con, "table"):
+        return con.table("events")
+    raise EventDataError(f"cannot find an event table in {type(con).__name__}; pass a DuckDB connection")
 
 
 def actor_codes(system: Any, code: str) -> list[str]:

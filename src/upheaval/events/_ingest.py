@@ -530,7 +530,8 @@ def ingest(
     was before that file, and running again resumes with the files not yet recorded.
     A file whose content (SHA-256) was already ingested is skipped, and rows whose
     (dataset, original id) are already in the table are not added again, so ingesting
-    the same data twice adds nothing. Malformed rows are listed by file and line in the
+    the same data twice adds nothing. (Within one GDELT file event ids are unique by
+    construction and are not checked again; headed layouts keep the first row of an id.) Malformed rows are listed by file and line in the
     report (and in the ``malformed_rows`` table); the other rows are ingested.
 
     Parameters

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import ibis.expr.types as ir
 import numpy as np
 
 from upheaval.cib import compile_system
@@ -52,12 +53,20 @@ class Tracking:
     n_consistent: int
 
 
-def data_range(con: Any) -> tuple[dt.date, dt.date]:
-    """The first and last event dates in the event table of a DuckDB connection."""
-    lo, hi = con.execute("SELECT min(date), max(date) FROM events").fetchone()
-    if lo is None:
+def data_range(events: Any) -> tuple[dt.date, dt.date]:
+    """The first and last event dates in the event table (a DuckDB connection or an Ibis table)."""
+    if hasattr(events, "execute") and not isinstance(events, ir.Table):
+        lo, hi = events.execute("SELECT min(date), max(date) FROM events").fetchone()
+    else:
+        table = events_table(events)
+        lo, hi = table.date.min().execute(), table.date.max().execute()
+    if lo is None or lo != lo:
         raise EventDataError("the event table is empty; ingest files with `upheaval events ingest FILE`")
-    return lo, hi
+    return _as_date(lo), _as_date(hi)
+
+
+def _as_date(value: Any) -> dt.date:
+    return value.date() if isinstance(value, dt.datetime) else value
 
 
 def track(
@@ -85,7 +94,7 @@ def track(
         start = start or lo.replace(day=1)
         end = end or hi + dt.timedelta(days=1)
     periods = make_periods(start, end, every)
-    table = events_table(events) if not hasattr(events, "schema") else events
+    table = events_table(events)
     values = evaluate_indicators(table, system, periods)
     cim = compile_system(system)
     every_consistent = _find_consistent(cim)
