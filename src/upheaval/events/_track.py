@@ -6,7 +6,6 @@ import base64
 import datetime as dt
 import html
 import io
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -269,8 +268,3 @@ def _conflict_text(c: dict[str, Any]) -> str:
     if c["kind"] == "two-variants":
         return f"{c['descriptor']}: {' vs '.join(c['variants'])} ({', '.join(c['indicators'])})"
     return "no consistent scenario with all observations fixed"
-
-
-def period_labels(periods: Sequence[PeriodTrack]) -> list[str]:
-    """``start..end`` labels of tracked periods."""
-    return [f"{p.period.start}..{p.period.end}" for p in periods]
