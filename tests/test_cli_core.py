@@ -132,3 +132,13 @@ def test_scw_is_a_model(name: str, data_dir: Path) -> None:
     result = run("scenarios", str(data_dir / "scenariowizard" / name), "--json")
     assert result.exit_code == 0
     assert json.loads(result.stdout)["scenarios"]
+
+
+def test_scw_with_wide_scale_converts_to_a_valid_yaml_model(tmp_path: Path, data_dir: Path) -> None:
+    scw = data_dir / "scenariowizard" / "CIB_nested.scw"
+    out = tmp_path / "nested.yaml"
+    assert run("convert", str(scw), str(out)).exit_code == 0
+    assert "scale: 6" in out.read_text()  # ScenarioWizard judgements reach beyond -3..+3
+    a = json.loads(run("scenarios", str(scw), "--json").stdout)["scenarios"]
+    b = json.loads(run("scenarios", str(out), "--json").stdout)["scenarios"]
+    assert len(a) == 20 and [s["indices"] for s in a] == [s["indices"] for s in b]

@@ -105,7 +105,7 @@ def test_all_problems_reported_together_with_locations() -> None:
         "duplicate-id",
         "unknown-reference",
         "unknown-source",
-        "less-than-equal",
+        "out-of-range",
         "unknown-section",
         "self-impact",
         "extra-forbidden",
@@ -117,7 +117,7 @@ def test_all_problems_reported_together_with_locations() -> None:
     assert "AAA" in unknown_actor.help
     src = by_code["unknown-source"][0]
     assert src.line == 19 and "doc" in src.help
-    rng = by_code["less-than-equal"][0]
+    rng = by_code["out-of-range"][0]
     assert rng.line == 35 and rng.field == "impacts[0].values.lo.lo" and "-3 to +3" in rng.help
     hx = next(p for p in by_code["unknown-reference"] if "hx" in p.message)
     assert hx.line == 36 and "did you mean `hi`" in hx.help

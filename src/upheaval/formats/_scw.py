@@ -261,11 +261,7 @@ def _build_system(path, descriptors, sizes, values, descriptions, judgements):
             }
             cells = {a: row for a, row in cells.items() if row}
             fields = {"from": d_ids[i], "to": d_ids[j], "values": cells, "rationale": text, "diagonal": i == j}
-            if block.size and np.abs(block).max() > 3:
-                # ScenarioWizard allows strengths beyond -3..+3; keep them exactly (no range validation)
-                impacts.append(Impact.model_construct(source=d_ids[i], target=d_ids[j], **_rest(fields)))
-            else:
-                impacts.append(Impact.model_validate(fields))
+            impacts.append(Impact.model_validate(fields))
     stem = path.stem
     sys_id = _make_id(stem, set(), "scw")
     return System(
@@ -273,13 +269,10 @@ def _build_system(path, descriptors, sizes, values, descriptions, judgements):
         title=stem,
         as_of="2018",
         description=f"Imported from the ScenarioWizard file {path.name}.",
+        scale=max(3, int(np.abs(values).max()) if values.size else 3),
         descriptors=descs,
         impacts=impacts,
     )
-
-
-def _rest(fields: dict) -> dict:
-    return {k: v for k, v in fields.items() if k not in ("from", "to")} | {"cites": [], "uncertainty": 0}
 
 
 def _vb_int(v: int) -> str:

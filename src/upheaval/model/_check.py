@@ -43,6 +43,8 @@ class _Checker:
         }
         self.actors = _raw_ids(doc, "actors", "code")
         self.ties = _raw_ids(doc, "ties", "id")
+        scale = doc.get("scale", 3)
+        self.scale = scale if isinstance(scale, int) and scale >= 1 else 3
         self.variants: dict[str, list[str]] = {}
         for item in doc.get("descriptors") or []:
             if isinstance(item, dict) and isinstance(item.get("id"), str):
@@ -247,6 +249,14 @@ class _Checker:
                     if b not in self.variants[imp.target]:
                         self.variant(imp.target, b, loc + ("values", a, b))
                         continue
+                    if abs(row[b]) > self.scale:
+                        self.add(
+                            "out-of-range",
+                            f"impact {row[b]:+d} is outside -{self.scale}..+{self.scale}",
+                            (*loc, "values", a, b),
+                            f"impacts run from -{self.scale} to +{self.scale}; a model with a wider scale "
+                            "(as ScenarioWizard allows) declares it with `scale:` at the top",
+                        )
                     key = (imp.source, a, imp.target, b)
                     if key in cells:
                         self.add(

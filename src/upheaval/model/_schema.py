@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
 from pydantic import Field, PrivateAttr, field_validator
 
@@ -155,21 +155,21 @@ class Impact(_Part):
     """A judgement section: how the variants of descriptor ``from`` act on those of ``to``.
 
     ``values[a][b]`` is the impact of variant ``a`` of ``from`` on variant ``b`` of ``to``:
-    +1..+3 promotes, -1..-3 hinders; cells left out are 0. ``uncertainty`` says by how much
+    +1..+3 promotes, -1..-3 hinders (the system's ``scale`` sets the bound; 3 unless a model,
+    such as an imported ScenarioWizard file, declares a wider one); cells left out are 0. ``uncertainty`` says by how much
     each cell may plausibly differ (used by robustness analysis). ``diagonal`` must be set
     for a self-impact block (``from`` equal to ``to``), which ScenarioWizard files may carry.
     """
 
     source: str = Field(alias="from")
     target: str = Field(alias="to")
-    values: dict[str, dict[str, Score]]
+    values: dict[str, dict[str, int]]
     rationale: str = ""
     cites: Cites
     uncertainty: int = Field(default=0, ge=0, le=3)
     diagonal: bool = False
 
 
-Score = Annotated[int, Field(ge=-3, le=3)]
 Condition = dict[str, str | list[str]]
 
 
@@ -225,6 +225,7 @@ class System(_Part):
     title: str = Field(min_length=1)
     as_of: str
     description: str = ""
+    scale: int = Field(default=3, ge=1, le=99)
     sources: list[Source] = Field(default_factory=list)
     actors: list[Actor] = Field(default_factory=list)
     ties: list[Tie] = Field(default_factory=list)

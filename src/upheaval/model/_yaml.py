@@ -42,7 +42,7 @@ _LIST_PARTS: dict[str, type[BaseModel]] = {
     "indicators": Indicator,
 }
 _OBJECT_PARTS: dict[str, type[BaseModel]] = {"present": Present, "periods": PeriodPlan}
-_SCALARS = ("id", "title", "as_of", "description")
+_SCALARS = ("id", "title", "as_of", "description", "scale")
 
 
 class _Header(_Part):
@@ -50,6 +50,7 @@ class _Header(_Part):
     title: str = Field(min_length=1)
     as_of: str
     description: str = ""
+    scale: int = Field(default=3, ge=1, le=99)
 
     _as_of = field_validator("as_of", mode="before")(_check_partial_date)
 
@@ -57,8 +58,6 @@ class _Header(_Part):
 _HELP = {
     "missing": "add this field",
     "extra_forbidden": "remove it, or check its spelling against the model format in the README",
-    "less_than_equal": "impacts run from -3 to +3",
-    "greater_than_equal": "impacts run from -3 to +3",
     "string_pattern_mismatch": "ids start with a letter and use letters, digits, '_' and '-'",
     "too_short": "a descriptor needs at least two variants",
 }
@@ -186,7 +185,11 @@ def parse_yaml(text: str, path: str | Path | None = None) -> System:
     except YAMLError as exc:  # e.g. a control character the YAML reader refuses
         raise ModelError(
             str(path) if path else None,
-            [Problem("yaml-syntax", str(exc).splitlines()[0], "", 0, 0, "remove control characters; save as UTF-8 text")],
+            [
+                Problem(
+                    "yaml-syntax", str(exc).splitlines()[0], "", 0, 0, "remove control characters; save as UTF-8 text"
+                )
+            ],
         ) from None
     at.doc = doc
     if not isinstance(doc, CommentedMap):

@@ -48,7 +48,7 @@ class ImpactEdit(BaseModel):
     source_variant: IdStr
     target: IdStr
     target_variant: IdStr
-    value: Annotated[int, Field(ge=-3, le=3)]
+    value: Annotated[int, Field(ge=-99, le=99)]
 
 
 class SectionEdit(BaseModel):

@@ -276,11 +276,11 @@ class Workspace:
         none) and the cell is cleared in any other section, so the compiled cell equals
         ``value``. A descriptor acting on itself needs an existing ``diagonal`` section.
         """
-        if not isinstance(value, int) or not -3 <= value <= 3:
-            raise EditRefused("impacts run from -3 to +3")
         with self.lock:
             doc = self.doc()
             system = doc.system
+            if not isinstance(value, int) or not -system.scale <= value <= system.scale:
+                raise EditRefused(f"impacts run from -{system.scale} to +{system.scale}")
             self._variant_index(system, source, source_variant)
             self._variant_index(system, target, target_variant)
             data = _dump(system)
