@@ -186,8 +186,10 @@ def quad_class_of_root(root: str) -> int:
 # Goldstein conflict-cooperation scores for CAMEO event codes, -10 (most conflictual) to +10.
 # Source: J. S. Goldstein, "A Conflict-Cooperation Scale for WEIS Events Data", Journal of
 # Conflict Resolution 36(2):369-385, 1992, as mapped onto CAMEO codes in the GDELT project's
-# lookup table CAMEO.goldsteinscale.txt (GDELT 1.0 codebook, 2013). Values transcribed by hand;
-# codes not listed fall back to their base code (three digits), then to their root.
+# lookup table CAMEO.goldsteinscale.txt (GDELT 1.0 codebook, 2013). Values written out by hand from
+# that published table (nothing is downloaded); a few may differ by a tenth from the file, so check
+# against it before relying on single values. Codes not listed fall back to their base code (three
+# digits), then to their root. GDELT rows carry their own GoldsteinScale, which is used first.
 GOLDSTEIN: dict[str, float] = {
     # 01 make public statement
     "01": 0.0, "010": 0.0, "011": -0.1, "012": -0.4, "013": 0.4, "014": 0.0, "015": 2.0,
