@@ -38,7 +38,7 @@ def spark():
     session.stop()
 
 
-@pytest.mark.slow  # a JVM start and one Spark job: about a minute on a busy two-core machine
+@pytest.mark.spark  # a JVM start and one Spark job: about a minute on a busy two-core machine
 def test_indicator_queries_agree_on_duckdb_and_pyspark(tmp_path, spark):
     """Every value (counts, baselines, an absence, a mention share) and every signal is the same."""
     import ibis
