@@ -190,3 +190,35 @@ def test_save_is_atomic(tiny_path: Path, tmp_path: Path, monkeypatch: pytest.Mon
         save_system(s, target)
     assert target.read_text() == "original"
     assert [p.name for p in tmp_path.iterdir()] == ["m.yaml"]
+
+
+def test_fast_and_located_parsers_agree(tiny_path: Path) -> None:
+    import upheaval.model._yaml as y
+
+    for text in (tiny_path.read_text(), load_system.__globals__["builtin_models"]()["dprk-ukraine-2024"].read_text()):
+        fast = y._fast_parse(text)
+        assert fast is not None
+        slow_doc = y._yaml().load(text)
+        assert fast.model_dump() == y.System.model_validate(y._plain(slow_doc)).model_dump()
+
+
+def test_plain_scalars_follow_yaml_1_2() -> None:
+    # YAML 1.1 would read `no` as false and 010 as octal 8; the model format is YAML 1.2.
+    text = """\
+id: m
+title: t
+as_of: 2024
+sources: [{id: doc, title: D}]
+descriptors:
+  - {id: x, label: X, variants: [{id: no, label: No}, {id: yes, label: Yes}]}
+  - {id: y, label: Y, variants: [{id: on, label: On}, {id: off, label: Off}]}
+impacts:
+  - from: x
+    to: y
+    values: {no: {on: 1}}
+    cites: [{source: doc, section: S, paragraph: 010}]
+"""
+    s = parse_yaml(text)
+    assert s.descriptors[0].variant_ids() == ["no", "yes"]
+    assert s.impacts[0].values == {"no": {"on": 1}}
+    assert s.impacts[0].cites[0].paragraph == 10

@@ -5,10 +5,12 @@ from __future__ import annotations
 import datetime as _dt
 import io
 import os
+import re
 import tempfile
 from pathlib import Path
 from typing import Any
 
+import yaml
 from pydantic import BaseModel, Field, TypeAdapter, ValidationError, field_validator
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
@@ -165,12 +167,75 @@ def _salvage(adapter: TypeAdapter, plain: Any, exc: ValidationError) -> Any:
         return None
 
 
+class _Core12Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """PyYAML's fast loader, resolving plain scalars as YAML 1.2's core schema does (like ruamel)."""
+
+
+_BOOL, _INT, _FLOAT = "tag:yaml.org,2002:bool", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"
+_Core12Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag not in (_BOOL, _INT, _FLOAT)]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_Core12Loader.add_implicit_resolver(_BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
+_Core12Loader.add_implicit_resolver(
+    _INT, re.compile(r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$"), list("-+0123456789")
+)
+_Core12Loader.add_implicit_resolver(
+    _FLOAT,
+    re.compile(
+        r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
+    ),
+    list("-+0123456789."),
+)
+_Core12Loader.add_constructor(
+    _INT, lambda loader, node: int(node.value, 0) if node.value[:2] in ("0o", "0x") else int(node.value, 10)
+)
+
+
+class _LazyDocument:
+    """The round-trip document of a model, parsed from its text only when a save needs it."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._doc: Any = None
+
+    def load(self) -> Any:
+        if self._doc is None:
+            self._doc = _yaml().load(self.text)
+        return self._doc
+
+
+def _fast_parse(text: str) -> System | None:
+    """A valid model parsed on the fast path (C loader), or None: then the located path explains why."""
+    try:
+        data = yaml.load(text, Loader=_Core12Loader)
+    except yaml.YAMLError:
+        return None
+    if not isinstance(data, dict) or set(data) - (set(_SCALARS) | set(_LIST_PARTS) | set(_OBJECT_PARTS)):
+        return None
+    try:
+        system = System.model_validate(_plain(data))
+    except ValidationError:
+        return None
+    parts: dict[str, Any] = {key: list(enumerate(getattr(system, key))) for key in _LIST_PARTS}
+    parts |= {key: getattr(system, key) for key in _OBJECT_PARTS}
+    if cross_check(parts, data, lambda *args: Problem(*args[:2])):
+        return None
+    system._document = _LazyDocument(text)
+    return system
+
+
 def parse_yaml(text: str, path: str | Path | None = None) -> System:
     """Validate YAML text as a system; raise ModelError with every problem found.
 
-    Each top-level list item is validated on its own, so one bad item does not hide the
-    problems of the others; cross-references are then checked over the valid items.
+    A valid file takes a fast path (a C YAML parser); a file with problems is parsed again
+    with line and column marks. Each top-level list item is validated on its own, so one bad
+    item does not hide the problems of the others; cross-references are then checked over
+    the valid items.
     """
+    fast = _fast_parse(text)
+    if fast is not None:
+        return fast
     at = _Locator(None, text)
     try:
         doc = _yaml().load(text)
@@ -298,6 +363,8 @@ def _plain_system(system: System) -> dict[str, Any]:
 def dump_yaml(system: System) -> str:
     """The system as YAML text; a system loaded from YAML keeps its comments and key order."""
     doc = getattr(system, "_document", None)
+    if isinstance(doc, _LazyDocument):
+        doc = doc.load()
     new = _plain_system(system)
     if doc is None:
         doc = CommentedMap()
