@@ -222,3 +222,18 @@ impacts:
     assert s.descriptors[0].variant_ids() == ["no", "yes"]
     assert s.impacts[0].values == {"no": {"on": 1}}
     assert s.impacts[0].cites[0].paragraph == 10
+
+
+def test_saved_file_gets_normal_permissions(tiny_path: Path, tmp_path: Path) -> None:
+    import os
+
+    umask = os.umask(0o022)
+    try:
+        out = tmp_path / "new.yaml"
+        save_system(load_system(tiny_path), out)
+        assert out.stat().st_mode & 0o777 == 0o644
+        out.chmod(0o600)
+        save_system(load_system(tiny_path), out)
+        assert out.stat().st_mode & 0o777 == 0o600  # an existing file keeps its mode
+    finally:
+        os.umask(umask)

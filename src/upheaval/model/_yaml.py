@@ -374,6 +374,16 @@ def dump_yaml(system: System) -> str:
     return buf.getvalue()
 
 
+def _file_mode(target: Path) -> int:
+    """The mode the written file gets: the existing file's, else what the umask allows."""
+    try:
+        return target.stat().st_mode & 0o7777
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
 def write_text_atomic(path: str | Path, text: str | bytes) -> None:
     """Write to a temporary file beside ``path``, then rename it over ``path``."""
     target = Path(path)
@@ -381,6 +391,7 @@ def write_text_atomic(path: str | Path, text: str | bytes) -> None:
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(text.encode("utf-8") if isinstance(text, str) else text)
+        os.chmod(tmp, _file_mode(target))
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
