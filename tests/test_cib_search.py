@@ -23,7 +23,7 @@ from upheaval.cib import (
 )
 from upheaval.errors import EngineError, SearchBudgetExceeded
 
-KERNELS = [None, "forward", "propagate", "plain"]
+KERNELS = [None, "forward", "propagate", "gac", "plain"]
 
 
 @st.composite

@@ -369,7 +369,24 @@ def _shrink(values, offsets, sizes, e_ptr, e_p, e_ca, e_cv, dom, rem, t, removed
 
 @njit(cache=True)
 def propagate_kernel(
-    values, sizes, offsets, tol, allowed, pstart, diag, t_ptr, t_idx, prio, e_ptr, e_p, e_ca, e_cv
+    values,
+    sizes,
+    offsets,
+    tol,
+    allowed,
+    pstart,
+    diag,
+    t_ptr,
+    t_idx,
+    prio,
+    e_ptr,
+    e_p,
+    e_ca,
+    e_cv,
+    in_ptr,
+    in_idx,
+    gac_limit,
+    max_nodes,
 ):  # pragma: no cover - compiled
     """Branch-and-bound with domain-aware bounds propagated to a fixpoint.
 
@@ -382,7 +399,18 @@ def propagate_kernel(
     re-checked, until nothing changes. An empty domain prunes the branch; when every domain
     is a single variant the scenario is consistent within ``tol``. Branches on the
     descriptor with the fewest variants left (ties: the most influencing).
-    Returns ``(solutions (n, N) int64, n_nodes)``.
+
+    With ``gac_limit > 0`` each descriptor's own consistency condition (a constraint over
+    it and its influencers ``in_idx[in_ptr[t]:in_ptr[t+1]]``) is also made generalized
+    arc consistent whenever the product of the domain sizes in its scope is at most
+    ``gac_limit``: every combination of the still-possible variants is enumerated, and a
+    variant of any member (the influencers included) that takes part in no combination
+    under which ``t``'s choice is within ``tol`` of its best rival is removed. This prunes
+    influencers as soon as they are forced, not only when they are assigned.
+
+    With ``max_nodes > 0`` the search stops after that many nodes (the result is then
+    incomplete; the third value says whether the search finished).
+    Returns ``(solutions (n, N) int64, n_nodes, finished)``.
     """
     n = sizes.shape[0]
     n_var = values.shape[0]
@@ -399,12 +427,23 @@ def propagate_kernel(
     queue = np.empty(n, dtype=np.int64)
     inq = np.zeros(n, dtype=np.bool_)
     removed = np.zeros(maxn, dtype=np.bool_)
+    max_in = 0
+    for t in range(n):
+        if in_ptr[t + 1] - in_ptr[t] > max_in:
+            max_in = in_ptr[t + 1] - in_ptr[t]
+    g_mem = np.empty(max_in + 1, dtype=np.int64)
+    g_len = np.empty(max_in + 1, dtype=np.int64)
+    g_pos = np.empty(max_in + 1, dtype=np.int64)
+    g_var = np.empty((max_in + 1, maxn), dtype=np.int64)
+    g_sup = np.zeros((max_in + 1, maxn), dtype=np.bool_)
+    g_bal = np.empty(maxn, dtype=np.int64)
+    removed2 = np.zeros(maxn, dtype=np.bool_)
     cap = 64
     out = np.empty((cap, n), dtype=np.int64)
     n_out = 0
     n_nodes = 0
     if n == 0:
-        return out[:0].copy(), n_nodes
+        return out[:0].copy(), n_nodes, True
     dom[0, :] = allowed
     for t in range(n):
         ot = offsets[t]
@@ -414,7 +453,7 @@ def propagate_kernel(
                 c += 1
         cnt[0, t] = c
         if c == 0:
-            return out[:0].copy(), n_nodes
+            return out[:0].copy(), n_nodes, True
         for e in range(e_ptr[t], e_ptr[t + 1]):
             best = -(1 << 60)
             for u in range(sizes[t]):
@@ -447,6 +486,8 @@ def propagate_kernel(
             if a >= sizes[j]:
                 level -= 1
                 continue
+            if max_nodes > 0 and n_nodes >= max_nodes:
+                return out[:n_out].copy(), n_nodes, False
             vptr[level] = a + 1
             n_nodes += 1
             nxt = level + 1
@@ -461,6 +502,10 @@ def propagate_kernel(
             _shrink(values, offsets, sizes, e_ptr, e_p, e_ca, e_cv, dom[nxt], rem[nxt], j, removed)
             qh = 0
             qn = 0
+            if gac_limit > 0:
+                inq[j] = True
+                queue[qn % n] = j
+                qn += 1
             for q in range(t_ptr[j], t_ptr[j + 1]):
                 t = t_idx[q]
                 if not inq[t]:
@@ -491,19 +536,117 @@ def propagate_kernel(
                         dom[nxt, ot + b] = False
                         c -= 1
                         break
-            if not any_removed:
+            if any_removed:
+                cnt[nxt, t] = c
+                if c == 0:
+                    ok = False
+                    continue
+                _shrink(values, offsets, sizes, e_ptr, e_p, e_ca, e_cv, dom[nxt], rem[nxt], t, removed)
+                for q in range(t_ptr[t], t_ptr[t + 1]):
+                    s = t_idx[q]
+                    if not inq[s]:
+                        inq[s] = True
+                        queue[qn % n] = s
+                        qn += 1
+            if gac_limit <= 0:
                 continue
-            cnt[nxt, t] = c
-            if c == 0:
-                ok = False
+            # generalized arc consistency on t's condition, when its scope is small enough
+            prod = cnt[nxt, t]
+            for q in range(in_ptr[t], in_ptr[t + 1]):
+                prod *= cnt[nxt, in_idx[q]]
+                if prod > gac_limit:
+                    break
+            if prod <= 1 or prod > gac_limit:
                 continue
-            _shrink(values, offsets, sizes, e_ptr, e_p, e_ca, e_cv, dom[nxt], rem[nxt], t, removed)
-            for q in range(t_ptr[t], t_ptr[t + 1]):
-                s = t_idx[q]
-                if not inq[s]:
+            for c2 in range(nt):
+                g_bal[c2] = 0
+            m = 0
+            tpos = -1
+            zt = 0
+            for q in range(in_ptr[t], in_ptr[t + 1] + 1):
+                s = t if q == in_ptr[t + 1] else in_idx[q]
+                os_ = offsets[s]
+                if s == t:
+                    tpos = m
+                k = 0
+                for u in range(sizes[s]):
+                    if dom[nxt, os_ + u]:
+                        g_var[m, k] = u
+                        g_sup[m, k] = False
+                        k += 1
+                row = os_ + g_var[m, 0]
+                for c2 in range(nt):
+                    g_bal[c2] += values[row, ot + c2]
+                if k == 1:
+                    if s == t:
+                        zt = g_var[m, 0]
+                        tpos = -1
+                    continue
+                g_mem[m] = s
+                g_len[m] = k
+                g_pos[m] = 0
+                m += 1
+            while True:
+                if tpos >= 0:
+                    zt = g_var[tpos, g_pos[tpos]]
+                top = g_bal[0]
+                for c2 in range(1, nt):
+                    if g_bal[c2] > top:
+                        top = g_bal[c2]
+                if g_bal[zt] + tol >= top:
+                    for k in range(m):
+                        g_sup[k, g_pos[k]] = True
+                # next combination (odometer), balances updated incrementally
+                k = 0
+                while k < m:
+                    os_ = offsets[g_mem[k]]
+                    row = os_ + g_var[k, g_pos[k]]
+                    for c2 in range(nt):
+                        g_bal[c2] -= values[row, ot + c2]
+                    g_pos[k] += 1
+                    if g_pos[k] == g_len[k]:
+                        g_pos[k] = 0
+                    row = os_ + g_var[k, g_pos[k]]
+                    for c2 in range(nt):
+                        g_bal[c2] += values[row, ot + c2]
+                    if g_pos[k] != 0:
+                        break
+                    k += 1
+                if k == m:
+                    break
+            for k in range(m):
+                s = g_mem[k]
+                os_ = offsets[s]
+                lost = False
+                for u in range(sizes[s]):
+                    removed2[u] = False
+                for d in range(g_len[k]):
+                    if not g_sup[k, d]:
+                        u = g_var[k, d]
+                        dom[nxt, os_ + u] = False
+                        removed2[u] = True
+                        lost = True
+                if not lost:
+                    continue
+                c2 = 0
+                for u in range(sizes[s]):
+                    if dom[nxt, os_ + u]:
+                        c2 += 1
+                cnt[nxt, s] = c2
+                if c2 == 0:
+                    ok = False
+                    break
+                _shrink(values, offsets, sizes, e_ptr, e_p, e_ca, e_cv, dom[nxt], rem[nxt], s, removed2)
+                if s != t and not inq[s]:
                     inq[s] = True
                     queue[qn % n] = s
                     qn += 1
+                for q in range(t_ptr[s], t_ptr[s + 1]):
+                    r = t_idx[q]
+                    if r != t and not inq[r]:
+                        inq[r] = True
+                        queue[qn % n] = r
+                        qn += 1
         if not ok:
             if nxt == 0:
                 break
@@ -532,7 +675,7 @@ def propagate_kernel(
         choice[nxt] = best
         vptr[nxt] = 0
         level = nxt
-    return out[:n_out].copy(), n_nodes
+    return out[:n_out].copy(), n_nodes, True
 
 
 @njit(cache=True)

@@ -183,7 +183,8 @@ class _Plan:
         if kernel is None:
             self.propagate = n > 1 and n_edges / (n * (n - 1)) < 0.5
         else:
-            self.propagate = kernel == "propagate"
+            self.propagate = kernel in ("propagate", "gac")
+        self.gac_limit = _GAC_LIMIT if kernel in (None, "gac") else 0
         self.components = _components(n, t_ptr, t_idx) if full else [list(range(n))]
         self.parts = []
         for comp in self.components:
@@ -198,7 +199,9 @@ class _Plan:
                 tables = prepare_bounds(sub.values, sizes, sub.offsets, sub_allowed)
             pstart, diag, _, _, _, tp, ti, prio = tables
             if self.propagate:
+                in_ptr, in_idx = _transpose(len(sizes), tp, ti)
                 tables = (pstart, diag, tp, ti, prio, *prepare_entries(sizes, sub.offsets, pstart, tp, ti))
+                tables = (*tables, in_ptr, in_idx, self.gac_limit)
             subtrees = _split(sub, sizes, sub_allowed, prio)
             self.parts.append((comp, sub, sizes, sub_allowed, tables, subtrees))
         self.n_subtrees = sum(len(p[5]) for p in self.parts)
@@ -208,10 +211,23 @@ class _Plan:
         _, sub, sizes, _, tables, subtrees = self.parts[part]
         allowed = subtrees[subtree]
         if self.propagate:
-            sols, _ = propagate_kernel(sub.values, sizes, sub.offsets, self.tolerance, allowed, *tables)
+            sols, _, _ = propagate_kernel(sub.values, sizes, sub.offsets, self.tolerance, allowed, *tables, 0)
         else:
             sols, _ = search_kernel(sub.values, sizes, sub.offsets, self.tolerance, allowed, *tables, self.full)
         return sols
+
+
+_GAC_LIMIT = 243  # largest scope (product of domain sizes) enumerated for generalized arc consistency
+
+
+def _transpose(n: int, t_ptr: np.ndarray, t_idx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Influencers of each descriptor (CSR), from the lists of descriptors each one influences."""
+    src = np.repeat(np.arange(n, dtype=np.int64), np.diff(t_ptr))
+    order = np.argsort(t_idx, kind="stable")
+    in_idx = src[order].astype(np.int64)
+    in_ptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(t_idx, minlength=n), out=in_ptr[1:])
+    return in_ptr, in_idx
 
 
 def _components(n: int, t_ptr: np.ndarray, t_idx: np.ndarray) -> list[list[int]]:
