@@ -88,6 +88,25 @@ def test_search_with_fixed_variants(cim, tolerance, data, kernel):
     assert res.fixed == {i: tuple(v) for i, v in fixed.items()}
 
 
+@settings(max_examples=80, deadline=None)
+@given(
+    cim=matrices(),
+    tolerance=st.integers(0, 2),
+    kernel=st.sampled_from(KERNELS),
+    budget=st.integers(1, 40),
+    data=st.data(),
+)
+def test_search_resumed_in_small_steps_equals_brute_force(cim, tolerance, kernel, budget, data):
+    """Kernel calls stopped after a few nodes and resumed (replaying the path) lose and repeat nothing."""
+    fixed = {}
+    for i, s in enumerate(cim.sizes):
+        if data.draw(st.booleans()):
+            fixed[i] = sorted(data.draw(st.sets(st.integers(0, s - 1), min_size=1, max_size=s)))
+    res = find_consistent(cim, tolerance, fixed, _kernel=kernel, _node_budget=budget)
+    assert len(res) == len({tuple(r) for r in res.indices.tolist()})
+    assert found_map(res) == brute(cim, tolerance, fixed)
+
+
 @settings(max_examples=60, deadline=None)
 @given(cim=matrices(max_desc=4), tolerance=st.integers(0, 2))
 def test_measures_agree_with_scalar_functions(cim, tolerance):

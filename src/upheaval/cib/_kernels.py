@@ -37,6 +37,12 @@ def prepare_bounds(values, sizes, offsets, allowed):  # pragma: no cover - compi
         for a in range(nj):
             for v in range(nj):
                 diag[pstart[j] + a * nj + v] = values[oj + a, oj + a] - values[oj + a, oj + v]
+            if nj > 2:
+                # the unused slot (a, a) holds the summed margin of a over all its rivals
+                agg = 0
+                for v in range(nj):
+                    agg += values[oj + a, oj + a] - values[oj + a, oj + v]
+                diag[pstart[j] + a * nj + a] = agg
     # influence structure
     influences = np.zeros((n, n), dtype=np.bool_)
     prio = np.zeros(n, dtype=np.int64)
@@ -81,13 +87,18 @@ def prepare_bounds(values, sizes, offsets, allowed):  # pragma: no cover - compi
             nj = sizes[j]
             for a in range(nj):
                 for v in range(nj):
-                    if a == v:
+                    if a == v and nj <= 2:
                         continue
                     best = -(1 << 60)
                     for u in range(sizes[i]):
                         if not allowed[oi + u]:
                             continue
-                        d = values[oi + u, oj + a] - values[oi + u, oj + v]
+                        if a == v:
+                            d = 0
+                            for w in range(nj):
+                                d += values[oi + u, oj + a] - values[oi + u, oj + w]
+                        else:
+                            d = values[oi + u, oj + a] - values[oi + u, oj + v]
                         if d > best:
                             best = d
                     if best != 0 and best > -(1 << 59):
@@ -105,6 +116,7 @@ def _margin_ok(bal, rem, diag, pstart, offsets, sizes, j, a, tol, with_diag):  #
     nj = sizes[j]
     base = pstart[j] + a * nj
     ba = bal[oj + a] + tol
+    total = 0
     for v in range(nj):
         if v == a:
             continue
@@ -113,12 +125,62 @@ def _margin_ok(bal, rem, diag, pstart, offsets, sizes, j, a, tol, with_diag):  #
             m += diag[base + v]
         if m < 0:
             return False
+        total += bal[oj + a] - bal[oj + v]
+    if nj > 2:
+        # all rivals at once: one variant per other descriptor must serve every rival
+        m = total + (nj - 1) * tol + rem[base + a]
+        if with_diag:
+            m += diag[base + a]
+        if m < 0:
+            return False
     return True
 
 
 @njit(cache=True)
+def _save_path(dom, offsets, sizes, choice, vptr, level, a):  # pragma: no cover - compiled
+    """Where a stopped search is: per level its descriptor, the variant being explored (``a`` at
+    ``level``: the next to try) and, for the progress estimate, the domain size and that variant's rank."""
+    depth = level + 1
+    r_desc = np.empty(depth, dtype=np.int64)
+    r_start = np.empty(depth, dtype=np.int64)
+    r_k = np.empty(depth, dtype=np.int64)
+    r_rank = np.empty(depth, dtype=np.int64)
+    for lv in range(depth):
+        j = choice[lv]
+        cur = a if lv == level else vptr[lv] - 1
+        r_desc[lv] = j
+        r_start[lv] = cur
+        k = 0
+        rank = 0
+        for u in range(sizes[j]):
+            if dom[lv, offsets[j] + u]:
+                k += 1
+                if u < cur:
+                    rank += 1
+        r_k[lv] = k
+        r_rank[lv] = rank
+    return r_desc, r_start, r_k, r_rank
+
+
+@njit(cache=True)
 def search_kernel(
-    values, sizes, offsets, tol, allowed, pstart, diag, c_ptr, c_idx, c_val, t_ptr, t_idx, prio, full
+    values,
+    sizes,
+    offsets,
+    tol,
+    allowed,
+    pstart,
+    diag,
+    c_ptr,
+    c_idx,
+    c_val,
+    t_ptr,
+    t_idx,
+    prio,
+    full,
+    max_nodes,
+    r_desc,
+    r_start,
 ):  # pragma: no cover - compiled
     """Depth-first branch-and-bound over scenarios; returns every one with inconsistency <= ``tol``.
 
@@ -128,7 +190,13 @@ def search_kernel(
     and branches on the descriptor with the fewest variants left (ties: most influencing);
     with ``full`` false it is a plain branch-and-bound in a fixed order with only the
     margin bound on assigned descriptors (the benchmark's baseline).
-    Returns ``(solutions (n, N) int64, n_nodes)``.
+
+    Resumable: with ``max_nodes > 0`` the search stops before its next node once it has
+    visited that many and returns where it stopped (see :func:`_save_path`); passing the
+    returned ``r_desc`` and ``r_start`` back continues from there (the path is replayed),
+    so no work is lost. Empty ``r_desc`` starts from the beginning.
+    Returns ``(solutions (n, N) int64, n_nodes, r_desc, r_start, r_k, r_rank)``; ``r_desc``
+    is empty when the search is finished.
     """
     n = sizes.shape[0]
     n_var = values.shape[0]
@@ -149,6 +217,8 @@ def search_kernel(
             rem[0, c_idx[k]] += c_val[k]
     # static order for the plain mode: by influence, descending
     order = np.argsort(-prio, kind="mergesort")
+    r_len = r_desc.shape[0]
+    none = np.empty(0, dtype=np.int64)
     # root domains
     for j in range(n):
         oj = offsets[j]
@@ -162,12 +232,17 @@ def search_kernel(
                 c += 1
         cnt[0, j] = c
         if c == 0:
-            return out[:0].copy(), n_nodes
+            return out[:0].copy(), n_nodes, none, none, none, none
     if n == 0:
-        return out[:0].copy(), n_nodes
+        return out[:0].copy(), n_nodes, none, none, none, none
     level = 0
     choice[0] = _choose(cnt[0], z, prio, order, full, 0)
     vptr[0] = 0
+    if r_len > 0:
+        choice[0] = r_desc[0]
+        vptr[0] = r_start[0]
+        if r_len == 1:
+            r_len = 0
     while level >= 0:
         j = choice[level]
         oj = offsets[j]
@@ -178,6 +253,9 @@ def search_kernel(
             z[j] = -1
             level -= 1
             continue
+        if max_nodes > 0 and n_nodes >= max_nodes:
+            p_desc, p_start, p_k, p_rank = _save_path(dom, offsets, sizes, choice, vptr, level, a)
+            return out[:n_out].copy(), n_nodes, p_desc, p_start, p_k, p_rank
         vptr[level] = a + 1
         z[j] = a
         n_nodes += 1
@@ -224,8 +302,13 @@ def search_kernel(
             continue
         choice[nxt] = _choose(cnt[nxt], z, prio, order, full, nxt)
         vptr[nxt] = 0
+        if nxt < r_len:  # replaying the path where the previous call stopped
+            choice[nxt] = r_desc[nxt]
+            vptr[nxt] = r_start[nxt]
+            if nxt == r_len - 1:
+                r_len = 0
         level = nxt
-    return out[:n_out].copy(), n_nodes
+    return out[:n_out].copy(), n_nodes, none, none, none, none
 
 
 @njit(cache=True)
@@ -387,6 +470,8 @@ def propagate_kernel(
     in_idx,
     gac_limit,
     max_nodes,
+    r_desc,
+    r_start,
 ):  # pragma: no cover - compiled
     """Branch-and-bound with domain-aware bounds propagated to a fixpoint.
 
@@ -408,9 +493,8 @@ def propagate_kernel(
     under which ``t``'s choice is within ``tol`` of its best rival is removed. This prunes
     influencers as soon as they are forced, not only when they are assigned.
 
-    With ``max_nodes > 0`` the search stops after that many nodes (the result is then
-    incomplete; the third value says whether the search finished).
-    Returns ``(solutions (n, N) int64, n_nodes, finished)``.
+    Resumable with ``max_nodes``, ``r_desc`` and ``r_start`` as :func:`search_kernel`, and
+    returns the same.
     """
     n = sizes.shape[0]
     n_var = values.shape[0]
@@ -442,8 +526,10 @@ def propagate_kernel(
     out = np.empty((cap, n), dtype=np.int64)
     n_out = 0
     n_nodes = 0
+    r_len = r_desc.shape[0]
+    none = np.empty(0, dtype=np.int64)
     if n == 0:
-        return out[:0].copy(), n_nodes, True
+        return out[:0].copy(), n_nodes, none, none, none, none
     dom[0, :] = allowed
     for t in range(n):
         ot = offsets[t]
@@ -453,7 +539,7 @@ def propagate_kernel(
                 c += 1
         cnt[0, t] = c
         if c == 0:
-            return out[:0].copy(), n_nodes, True
+            return out[:0].copy(), n_nodes, none, none, none, none
         for e in range(e_ptr[t], e_ptr[t + 1]):
             best = -(1 << 60)
             for u in range(sizes[t]):
@@ -487,7 +573,8 @@ def propagate_kernel(
                 level -= 1
                 continue
             if max_nodes > 0 and n_nodes >= max_nodes:
-                return out[:n_out].copy(), n_nodes, False
+                p_desc, p_start, p_k, p_rank = _save_path(dom, offsets, sizes, choice, vptr, level, a)
+                return out[:n_out].copy(), n_nodes, p_desc, p_start, p_k, p_rank
             vptr[level] = a + 1
             n_nodes += 1
             nxt = level + 1
@@ -674,8 +761,13 @@ def propagate_kernel(
             continue
         choice[nxt] = best
         vptr[nxt] = 0
+        if nxt < r_len:  # replaying the path where the previous call stopped
+            choice[nxt] = r_desc[nxt]
+            vptr[nxt] = r_start[nxt]
+            if nxt == r_len - 1:
+                r_len = 0
         level = nxt
-    return out[:n_out].copy(), n_nodes, True
+    return out[:n_out].copy(), n_nodes, none, none, none, none
 
 
 @njit(cache=True)

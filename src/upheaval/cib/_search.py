@@ -206,17 +206,41 @@ class _Plan:
             self.parts.append((comp, sub, sizes, sub_allowed, tables, subtrees))
         self.n_subtrees = sum(len(p[5]) for p in self.parts)
 
-    def run(self, part: int, subtree: int) -> np.ndarray:
-        """Solutions of one subtree of one component (rows in the component's descriptor order)."""
+    def call(
+        self, part: int, subtree: int, max_nodes: int, r_desc: np.ndarray, r_start: np.ndarray
+    ) -> tuple[np.ndarray, int, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """One kernel call on a subtree: at most ``max_nodes`` nodes, resuming at ``r_desc``/``r_start``."""
         _, sub, sizes, _, tables, subtrees = self.parts[part]
         allowed = subtrees[subtree]
+        max_nodes = max(int(max_nodes), len(sizes) + 2)  # more than a replayed path: always progress
         if self.propagate:
-            sols, _, _ = propagate_kernel(sub.values, sizes, sub.offsets, self.tolerance, allowed, *tables, 0)
-        else:
-            sols, _ = search_kernel(sub.values, sizes, sub.offsets, self.tolerance, allowed, *tables, self.full)
-        return sols
+            return propagate_kernel(
+                sub.values, sizes, sub.offsets, self.tolerance, allowed, *tables, max_nodes, r_desc, r_start
+            )
+        return search_kernel(
+            sub.values, sizes, sub.offsets, self.tolerance, allowed, *tables, self.full, max_nodes, r_desc, r_start
+        )
+
+    def run(self, part: int, subtree: int, node_budget: int = 0) -> np.ndarray:
+        """Solutions of one subtree of one component (rows in the component's descriptor order).
+
+        The kernel is called with at most ``node_budget`` nodes at a time (default: about
+        0.1-0.3 s of work) and resumed, so Python can act on Ctrl-C between calls.
+        """
+        budget = node_budget or (_NODE_BUDGET_PROPAGATE if self.propagate else _NODE_BUDGET)
+        r_desc = r_start = _EMPTY
+        chunks = []
+        while True:
+            sols, _, r_desc, r_start, _, _ = self.call(part, subtree, budget, r_desc, r_start)
+            chunks.append(sols)
+            if r_desc.shape[0] == 0:
+                break
+        return chunks[0] if len(chunks) == 1 else np.concatenate(chunks, axis=0)
 
 
+_EMPTY = np.empty(0, dtype=np.int64)
+_NODE_BUDGET = 200_000  # nodes per kernel call: Ctrl-C is seen between calls
+_NODE_BUDGET_PROPAGATE = 50_000
 _GAC_LIMIT = 243  # largest scope (product of domain sizes) enumerated for generalized arc consistency
 
 
@@ -284,23 +308,59 @@ def _check_tolerance(tolerance: int) -> int:
     return int(tolerance)
 
 
+def _done_fraction(r_k: np.ndarray, r_rank: np.ndarray) -> float:
+    """Share of a subtree already searched, from where a stopped search stands.
+
+    Level ``l`` of the path has ``r_k[l]`` variants, ``r_rank[l]`` of them finished; assuming
+    siblings cost alike, the finished share is ``sum_l r_rank[l]/r_k[l] * prod_{m<l} 1/r_k[m]``
+    (the path's own probability, ``prod 1/r_k``, is a floor: some progress was made).
+    """
+    frac = 0.0
+    weight = 1.0
+    for k, rank in zip(r_k.tolist(), r_rank.tolist(), strict=True):
+        k = max(int(k), 1)
+        frac += weight * rank / k
+        weight /= k
+    return max(frac, weight)
+
+
 def _sample_timing(plan: _Plan, rng: np.random.Generator, max_seconds: float) -> tuple[float, dict]:
-    """Time a random sample of subtrees; return (estimated total seconds, results of the timed subtrees)."""
+    """Time a random sample of subtrees; return (estimated total seconds, results of the finished subtrees).
+
+    Kernel calls are capped at a small node budget, so this returns within about
+    ``max_seconds`` even when a single subtree would take hours: a subtree stopped before
+    its end is extrapolated from the share of it already searched (:func:`_done_fraction`).
+    """
     done: dict[tuple[int, int], np.ndarray] = {}
     total_est = 0.0
+    share = max_seconds / max(1, len(plan.parts))
+    budget = 20_000
     for p, part in enumerate(plan.parts):
         n = len(part[5])
         perm = rng.permutation(n)
         spent = 0.0
+        est_sum = 0.0
         timed = 0
         for s in perm:
             t0 = time.perf_counter()
-            done[(p, int(s))] = plan.run(p, int(s))
-            spent += time.perf_counter() - t0
+            r_desc = r_start = _EMPTY
+            chunks = []
+            while True:
+                sols, _, r_desc, r_start, r_k, r_rank = plan.call(p, int(s), budget, r_desc, r_start)
+                chunks.append(sols)
+                if r_desc.shape[0] == 0 or time.perf_counter() - t0 + spent > share:
+                    break
+            took = time.perf_counter() - t0
+            spent += took
             timed += 1
-            if spent > max_seconds / max(1, len(plan.parts)) or timed >= max(3, n // 8):
+            if r_desc.shape[0] == 0:
+                done[(p, int(s))] = np.concatenate(chunks, axis=0)
+                est_sum += took
+            else:
+                est_sum += took / _done_fraction(r_k, r_rank)
+            if spent > share or timed >= max(3, n // 8):
                 break
-        total_est += spent / timed * n
+        total_est += est_sum / timed * n
     return total_est, done
 
 
@@ -317,8 +377,11 @@ def estimate_search(
 
     The search is split into independent components of the influence graph and, within
     each, into subtrees by fixing its most influencing descriptors; a random sample of
-    subtrees is searched (for at most about ``sample_seconds``) and the mean time per
-    subtree extrapolated. Small searches are simply run, so the estimate is exact.
+    subtrees is searched (for at most about ``sample_seconds``: the kernel runs in capped
+    steps of nodes) and the mean time per subtree extrapolated. A subtree not finished in
+    time is extrapolated from the share of it already searched (the finished share of each
+    level of the current path, siblings assumed alike, in the spirit of Knuth's estimate of
+    a backtrack tree). Small searches are simply run, so the estimate is exact.
 
     Parameters
     ----------
@@ -355,6 +418,7 @@ def find_consistent(
     budget_seconds: float | None = None,
     progress: Callable[[float], None] | None = None,
     _kernel: str | None = None,
+    _node_budget: int = 0,
 ) -> ScenarioSet:
     """All scenarios whose inconsistency is at most ``tolerance``, by a complete exact search.
 
@@ -430,7 +494,7 @@ def find_consistent(
         for s in range(len(part[5])):
             sols = done.pop((p, s), None)
             if sols is None:
-                sols = plan.run(p, s)
+                sols = plan.run(p, s, _node_budget)
             comp_sols.append(sols)
             k += 1
             if progress is not None:
