@@ -207,6 +207,43 @@ def test_budget_exceeded_names_the_estimate_and_the_heuristic():
         find_consistent(cim, budget_seconds=1e-9)
 
 
+def test_estimate_of_a_hard_search_returns_within_its_sample_time():
+    """A subtree far too big to finish is stopped after capped kernel steps and extrapolated."""
+    import time
+
+    rng = np.random.default_rng(3)
+    v = rng.integers(-3, 4, size=(88, 88))
+    v[rng.random(v.shape) < 0.5] = 0
+    cim = CrossImpactMatrix(v, (4,) * 22)
+    t0 = time.perf_counter()
+    est = estimate_search(cim, sample_seconds=0.3)
+    assert time.perf_counter() - t0 < 3.0
+    assert est.sampled >= 1 and est.estimated_seconds > 0.3
+
+
+def test_keyboard_interrupt_is_seen_between_kernel_steps(monkeypatch):
+    """A long subtree runs in capped kernel calls; an interrupt raised between two calls stops the search."""
+    import upheaval.cib._search as search_mod
+
+    rng = np.random.default_rng(3)
+    v = rng.integers(-3, 4, size=(88, 88))
+    v[rng.random(v.shape) < 0.5] = 0
+    cim = CrossImpactMatrix(v, (4,) * 22)
+    calls = []
+    real = search_mod._Plan.call
+
+    def counting(self, *args):
+        calls.append(1)
+        if len(calls) == 3:
+            raise KeyboardInterrupt
+        return real(self, *args)
+
+    monkeypatch.setattr(search_mod._Plan, "call", counting)
+    with pytest.raises(KeyboardInterrupt):
+        find_consistent(cim, _node_budget=2_000)
+    assert len(calls) == 3
+
+
 def test_heuristic_finds_a_subset_and_is_reproducible():
     rng = np.random.default_rng(9)
     cim = CrossImpactMatrix(rng.integers(-3, 4, size=(24, 24)), (3,) * 8)

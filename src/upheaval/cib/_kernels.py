@@ -37,12 +37,6 @@ def prepare_bounds(values, sizes, offsets, allowed):  # pragma: no cover - compi
         for a in range(nj):
             for v in range(nj):
                 diag[pstart[j] + a * nj + v] = values[oj + a, oj + a] - values[oj + a, oj + v]
-            if nj > 2:
-                # the unused slot (a, a) holds the summed margin of a over all its rivals
-                agg = 0
-                for v in range(nj):
-                    agg += values[oj + a, oj + a] - values[oj + a, oj + v]
-                diag[pstart[j] + a * nj + a] = agg
     # influence structure
     influences = np.zeros((n, n), dtype=np.bool_)
     prio = np.zeros(n, dtype=np.int64)
@@ -87,18 +81,13 @@ def prepare_bounds(values, sizes, offsets, allowed):  # pragma: no cover - compi
             nj = sizes[j]
             for a in range(nj):
                 for v in range(nj):
-                    if a == v and nj <= 2:
+                    if a == v:
                         continue
                     best = -(1 << 60)
                     for u in range(sizes[i]):
                         if not allowed[oi + u]:
                             continue
-                        if a == v:
-                            d = 0
-                            for w in range(nj):
-                                d += values[oi + u, oj + a] - values[oi + u, oj + w]
-                        else:
-                            d = values[oi + u, oj + a] - values[oi + u, oj + v]
+                        d = values[oi + u, oj + a] - values[oi + u, oj + v]
                         if d > best:
                             best = d
                     if best != 0 and best > -(1 << 59):
@@ -116,21 +105,12 @@ def _margin_ok(bal, rem, diag, pstart, offsets, sizes, j, a, tol, with_diag):  #
     nj = sizes[j]
     base = pstart[j] + a * nj
     ba = bal[oj + a] + tol
-    total = 0
     for v in range(nj):
         if v == a:
             continue
         m = ba - bal[oj + v] + rem[base + v]
         if with_diag:
             m += diag[base + v]
-        if m < 0:
-            return False
-        total += bal[oj + a] - bal[oj + v]
-    if nj > 2:
-        # all rivals at once: one variant per other descriptor must serve every rival
-        m = total + (nj - 1) * tol + rem[base + a]
-        if with_diag:
-            m += diag[base + a]
         if m < 0:
             return False
     return True

@@ -148,7 +148,8 @@ class SearchEstimate:
     """How long a complete search is expected to take.
 
     ``n_subtrees`` is how many independent subtrees the search is split into,
-    ``sampled`` how many were timed, ``estimated_seconds`` the extrapolation.
+    ``sampled`` how many were timed (finished or stopped at the time limit and extrapolated),
+    ``estimated_seconds`` the extrapolation.
     """
 
     n_scenarios: int
@@ -240,7 +241,7 @@ class _Plan:
 
 _EMPTY = np.empty(0, dtype=np.int64)
 _NODE_BUDGET = 200_000  # nodes per kernel call: Ctrl-C is seen between calls
-_NODE_BUDGET_PROPAGATE = 50_000
+_NODE_BUDGET_PROPAGATE = 20_000
 _GAC_LIMIT = 243  # largest scope (product of domain sizes) enumerated for generalized arc consistency
 
 
@@ -324,8 +325,8 @@ def _done_fraction(r_k: np.ndarray, r_rank: np.ndarray) -> float:
     return max(frac, weight)
 
 
-def _sample_timing(plan: _Plan, rng: np.random.Generator, max_seconds: float) -> tuple[float, dict]:
-    """Time a random sample of subtrees; return (estimated total seconds, results of the finished subtrees).
+def _sample_timing(plan: _Plan, rng: np.random.Generator, max_seconds: float) -> tuple[float, dict, int]:
+    """Time a random sample of subtrees; return (estimated seconds, results of the finished subtrees, sample size).
 
     Kernel calls are capped at a small node budget, so this returns within about
     ``max_seconds`` even when a single subtree would take hours: a subtree stopped before
@@ -335,6 +336,7 @@ def _sample_timing(plan: _Plan, rng: np.random.Generator, max_seconds: float) ->
     total_est = 0.0
     share = max_seconds / max(1, len(plan.parts))
     budget = 20_000
+    n_timed = 0
     for p, part in enumerate(plan.parts):
         n = len(part[5])
         perm = rng.permutation(n)
@@ -361,7 +363,8 @@ def _sample_timing(plan: _Plan, rng: np.random.Generator, max_seconds: float) ->
             if spent > share or timed >= max(3, n // 8):
                 break
         total_est += est_sum / timed * n
-    return total_est, done
+        n_timed += timed
+    return total_est, done, n_timed
 
 
 def estimate_search(
@@ -406,8 +409,8 @@ def estimate_search(
     """
     tolerance = _check_tolerance(tolerance)
     plan = _Plan(cim, tolerance, normalize_fixed(cim, fixed), _kernel)
-    est, done = _sample_timing(plan, check_random_state(random_state), sample_seconds)
-    return SearchEstimate(cim.n_scenarios, plan.n_subtrees, len(done), est, len(plan.components))
+    est, _, n_timed = _sample_timing(plan, check_random_state(random_state), sample_seconds)
+    return SearchEstimate(cim.n_scenarios, plan.n_subtrees, n_timed, est, len(plan.components))
 
 
 def find_consistent(
@@ -478,7 +481,7 @@ def find_consistent(
     plan = _Plan(cim, tolerance, fixed_n, _kernel)
     done: dict[tuple[int, int], np.ndarray] = {}
     if budget_seconds is not None:
-        est, done = _sample_timing(plan, np.random.default_rng(0), min(0.5, budget_seconds / 4))
+        est, done, _ = _sample_timing(plan, np.random.default_rng(0), min(0.5, budget_seconds / 4))
         if est > budget_seconds:
             raise SearchBudgetExceeded(
                 f"a complete search of {cim.n_scenarios:,} scenarios is estimated to take {est:,.1f} s, "
