@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import os
+import resource
 import statistics
 import tempfile
 import time
@@ -87,12 +89,23 @@ def write_gdelt2(path: Path, rows: int, seed: int = 1) -> None:
     con.close()
 
 
-def time_upheaval(path: Path, db: Path) -> tuple[float, int]:
-    """Seconds to ingest ``path`` into a fresh event database, and the rows added."""
+def _cpu() -> float:
+    """CPU seconds used by this process so far (all threads, user and system)."""
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+
+def _load() -> str:
+    """The 1-minute load average against the cores, e.g. ``load 1.2/2``."""
+    return f"load {os.getloadavg()[0]:.1f}/{os.cpu_count()}"
+
+
+def time_upheaval(path: Path, db: Path) -> tuple[float, int, float]:
+    """Seconds to ingest ``path`` into a fresh event database, the rows added and the CPU seconds used."""
     db.unlink(missing_ok=True)
-    start = time.perf_counter()
+    cpu, start = _cpu(), time.perf_counter()
     report = ingest([path], db)
-    return time.perf_counter() - start, report.rows_added
+    return time.perf_counter() - start, report.rows_added, _cpu() - cpu
 
 
 def time_pandas(path: Path) -> tuple[float, int]:
@@ -118,27 +131,37 @@ def main() -> None:
     parser.add_argument(
         "--dir", type=Path, default=None, help="where to write the file (a temporary folder by default)"
     )
+    parser.add_argument(
+        "--file", type=Path, default=None, help="reuse this file (written by an earlier run with --dir) if present"
+    )
+    parser.add_argument("--no-pandas", action="store_true", help="time only the ingest")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(dir=args.dir) as tmp:
-        path = Path(tmp) / "gdelt2-bench.CSV"
-        start = time.perf_counter()
-        write_gdelt2(path, args.rows)
-        size = path.stat().st_size
-        print(f"wrote {args.rows:,} GDELT 2.0 rows ({size / 1e6:,.0f} MB) in {time.perf_counter() - start:.1f} s")
+        path = args.file or Path(tmp) / "gdelt2-bench.CSV"
+        if not path.exists():
+            start = time.perf_counter()
+            write_gdelt2(path, args.rows)
+            print(f"wrote {args.rows:,} GDELT 2.0 rows ({path.stat().st_size / 1e6:,.0f} MB)"
+                  f" in {time.perf_counter() - start:.1f} s")  # fmt: skip
         ours, theirs = [], []
         for k in range(args.repeat):
-            sec, added = time_upheaval(path, Path(tmp) / "bench.duckdb")
+            load = _load()
+            sec, added, cpu = time_upheaval(path, Path(tmp) / "bench.duckdb")
             assert added == args.rows, (added, args.rows)
             ours.append(sec)
-            psec, n = time_pandas(path)
-            assert n == args.rows
-            theirs.append(psec)
-            print(f"run {k + 1}: upheaval ingest {args.rows / sec:,.0f} rows/s ({sec:.2f} s); "
-                  f"pandas read_csv {args.rows / psec:,.0f} rows/s ({psec:.2f} s)")  # fmt: skip
-        mo, mp = statistics.median(ours), statistics.median(theirs)
-        print(f"median: upheaval ingest into DuckDB {args.rows / mo:,.0f} rows/s ({mo:.2f} s)")
-        print(f"median: pandas read_csv (parse only, no table) {args.rows / mp:,.0f} rows/s ({mp:.2f} s)")
-        print(f"ratio: {mp / mo:.1f}x pandas")
+            line = f"run {k + 1} ({load}): upheaval ingest {args.rows / sec:,.0f} rows/s ({sec:.2f} s, {cpu:.1f} CPU s)"
+            if not args.no_pandas:
+                psec, n = time_pandas(path)
+                assert n == args.rows
+                theirs.append(psec)
+                line += f"; pandas read_csv {args.rows / psec:,.0f} rows/s ({psec:.2f} s)"
+            print(line, flush=True)
+        mo = statistics.median(ours)
+        print(f"median: upheaval ingest into DuckDB {args.rows / mo:,.0f} rows/s ({mo:.2f} s; {_load()})")
+        if theirs:
+            mp = statistics.median(theirs)
+            print(f"median: pandas read_csv (parse only, no table) {args.rows / mp:,.0f} rows/s ({mp:.2f} s)")
+            print(f"ratio: {mp / mo:.1f}x pandas")
 
 
 if __name__ == "__main__":

@@ -92,10 +92,13 @@ def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
 
 
 def _sha256(path: Path) -> str:
+    # One reused buffer and an unbuffered file: no per-chunk allocation or extra copy.
     h = hashlib.sha256()
-    with open(path, "rb") as f:
-        while chunk := f.read(1 << 22):
-            h.update(chunk)
+    buf = bytearray(1 << 20)
+    view = memoryview(buf)
+    with open(path, "rb", buffering=0) as f:
+        while n := f.readinto(buf):
+            h.update(view[:n])
     return h.hexdigest()
 
 

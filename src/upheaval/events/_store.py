@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import duckdb
@@ -69,10 +70,20 @@ def connect(db: str | Path = DEFAULT_DB, *, read_only: bool = False) -> duckdb.D
     except duckdb.Error as exc:
         raise EventDataError(f"cannot open event database {path}: {exc}") from None
     if not read_only:
+        # Bulk loads: one worker per usable core, and rows may be written in any order.
+        con.execute(f"SET threads = {_cores()}")
         con.execute("SET preserve_insertion_order = false")
         con.execute(_SCHEMA)
         _refresh_lookups(con)
     return con
+
+
+def _cores() -> int:
+    """The cores this process may run on (the affinity mask where the platform has one)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # macOS, Windows
+        return max(1, os.cpu_count() or 1)
 
 
 def _values(rows: list[tuple]) -> str:
