@@ -760,12 +760,29 @@ def measures_kernel(values, sizes, offsets, indices):  # pragma: no cover - comp
     cval = np.full(m, (1 << 62), dtype=np.int64)
     tis = np.zeros(m, dtype=np.int64)
     bal = np.zeros(n_var, dtype=np.int64)
+    # the nonzero cells of each row (CIB matrices are often sparse), so a balance costs their number
+    r_ptr = np.zeros(n_var + 1, dtype=np.int64)
+    for r in range(n_var):
+        k = 0
+        for c in range(n_var):
+            if values[r, c] != 0:
+                k += 1
+        r_ptr[r + 1] = r_ptr[r] + k
+    r_col = np.empty(r_ptr[n_var], dtype=np.int64)
+    r_val = np.empty(r_ptr[n_var], dtype=np.int64)
+    k = 0
+    for r in range(n_var):
+        for c in range(n_var):
+            if values[r, c] != 0:
+                r_col[k] = c
+                r_val[k] = values[r, c]
+                k += 1
     for s in range(m):
         bal[:] = 0
         for i in range(n):
             r = offsets[i] + indices[s, i]
-            for c in range(n_var):
-                bal[c] += values[r, c]
+            for q in range(r_ptr[r], r_ptr[r + 1]):
+                bal[r_col[q]] += r_val[q]
         for j in range(n):
             oj = offsets[j]
             chosen = bal[oj + indices[s, j]]

@@ -511,6 +511,8 @@ def find_consistent(
 
 def _product(cim: CrossImpactMatrix, comps: list[list[int]], parts: list[np.ndarray]) -> np.ndarray:
     """Combine per-component solutions into full scenarios (their Cartesian product)."""
+    if len(comps) == 1 and comps[0] == list(range(cim.n_descriptors)):
+        return parts[0]
     n_total = math.prod(p.shape[0] for p in parts)
     if n_total > 50_000_000:
         raise EngineError(
