@@ -172,6 +172,29 @@ def _has_rows(con: duckdb.DuckDBPyConnection, table: str, dataset: str) -> bool:
     return con.execute(f"SELECT EXISTS (SELECT 1 FROM {table} WHERE dataset = ?)", [dataset]).fetchone()[0]
 
 
+def _drop_known(con: duckdb.DuckDBPyConnection, dataset: str, file_id: int) -> int:
+    """Delete the rows just added from ``file_id`` whose (dataset, id) was already stored; returns how many.
+
+    The rows are loaded first and checked afterwards, against only the stored rows whose ids fall
+    in the new rows' id range: the table's min/max statistics skip the rest, so a file of new events
+    (ids grow over time) costs two small queries instead of a join against every stored id.
+    """
+    lo, hi = con.execute(
+        "SELECT min(original_id), max(original_id) FROM events WHERE file_id = ?", [file_id]
+    ).fetchone()
+    if lo is None:
+        return 0
+    old = "FROM events WHERE dataset = ? AND file_id <> ? AND original_id BETWEEN ? AND ?"
+    args = [dataset, file_id, lo, hi]
+    if not con.execute(f"SELECT EXISTS (SELECT 1 {old})", args).fetchone()[0]:
+        return 0
+    return int(
+        con.execute(
+            f"DELETE FROM events WHERE file_id = ? AND original_id IN (SELECT original_id {old})", [file_id, *args]
+        ).fetchone()[0]
+    )
+
+
 def _n_fields(path: Path) -> int:
     lines = first_lines(path, 1)
     if not lines:
@@ -199,13 +222,7 @@ def _insert_gdelt(con: duckdb.DuckDBPyConnection, path: Path, fmt: str, file_id:
             timestampformat="%Y%m%d%H%M%S",
         )
         added = "r.DATEADDED"
-    # Rows whose (dataset, id) is already stored are left out; the anti-join is skipped when the
-    # table holds nothing of this dataset yet (the common first load), which keeps it fast.
-    anti = (
-        f"ANTI JOIN (SELECT original_id FROM events WHERE dataset = '{fmt}') old ON old.original_id = r.GLOBALEVENTID"
-        if _has_rows(con, "events", fmt)
-        else ""
-    )
+    had_rows = _has_rows(con, "events", fmt)
     sql = f"""
     INSERT INTO events
     SELECT r.SQLDATE, {added}, '{fmt}', r.GLOBALEVENTID, {_actor_case(1)}, {_actor_case(2)},
@@ -214,10 +231,12 @@ def _insert_gdelt(con: duckdb.DuckDBPyConnection, path: Path, fmt: str, file_id:
                                       WHEN r.EventRootCode <= '13' THEN 3 ELSE 4 END),
            r.GoldsteinScale, r.NumMentions, r.NumSources, r.NumArticles, r.AvgTone,
            r.ActionGeo_FullName, r.ActionGeo_CountryCode, r.ActionGeo_Lat, r.ActionGeo_Long, {file_id}
-    FROM {source} r {anti}
+    FROM {source} r
     WHERE r.SQLDATE IS NOT NULL AND r.GLOBALEVENTID IS NOT NULL
     """
     added_rows = int(con.execute(sql).fetchone()[0])
+    if had_rows:
+        added_rows -= _drop_known(con, fmt, file_id)
     # GDELT rows nearly always carry a Goldstein score; fill the rare gaps from our table.
     con.execute(
         f"""UPDATE events SET intensity = COALESCE(
