@@ -233,3 +233,34 @@ def test_gdelt_row_without_goldstein_gets_the_table_score(tmp_path):
     db = tmp_path / "ev.duckdb"
     ingest([tmp_path / "x.export.CSV"], db)
     assert _q(db, "SELECT event_code, event_root, quad_class, intensity FROM events") == [("0874", "08", 2, 10.0)]
+
+
+def test_headed_file_with_known_and_new_ids_adds_only_the_new(tmp_path):
+    db = tmp_path / "ev.duckdb"
+    ingest([DATA / "acled-2024-11.csv"], db)
+    before = _count(db)
+    lines = (DATA / "acled-2024-11.csv").read_text().splitlines()
+    renamed = lines[3].replace("UKR99001,", "UKR99101,", 1)
+    (tmp_path / "acled-more.csv").write_text("\n".join([lines[0], lines[1], renamed, lines[-1]]) + "\n")
+    report = ingest([tmp_path / "acled-more.csv"], db)
+    assert report.rows_added == 1 and _count(db) == before + 1
+    assert _q(db, "SELECT count(*) FROM events WHERE original_id = 'UKR99101'") == [(1,)]
+
+
+def test_overlap_check_compares_ids_as_stored(tmp_path):
+    # Ids of different lengths order differently as text and as numbers; the range check must not miss any.
+    db = tmp_path / "ev.duckdb"
+    lines = (DATA / "20241101.export.CSV").read_text().splitlines()
+    fields = lines[0].split("\t")
+
+    def file(name: str, ids: list[str]) -> Path:
+        rows = ["\t".join([i, *fields[1:]]) for i in ids]
+        (tmp_path / name).write_text("\n".join(rows) + "\n")
+        return tmp_path / name
+
+    ingest([file("a.CSV", ["9", "100", "25"])], db)
+    report = ingest([file("b.CSV", ["10", "9", "1000", "25", "3"])], db)
+    assert report.rows_added == 3
+    assert sorted(r[0] for r in _q(db, "SELECT original_id FROM events")) == sorted(
+        ["9", "100", "25", "10", "1000", "3"]
+    )

@@ -475,10 +475,12 @@ def _insert_headed(
     LEFT JOIN event_scores s2 ON s2.code = substr(x.event_code, 1, 3)
     LEFT JOIN event_scores s3 ON s3.code = substr(x.event_code, 1, 2)
     WHERE x.date IS NOT NULL AND x.original_id IS NOT NULL AND x.event_code IS NOT NULL
-      AND x.original_id NOT IN (SELECT original_id FROM events WHERE dataset = '{fmt}')
     QUALIFY row_number() OVER (PARTITION BY x.original_id) = 1
     """
+    had_rows = _has_rows(con, "events", fmt)
     added = int(con.execute(sql).fetchone()[0])
+    if had_rows:  # ids already stored: checked only in the new rows' id range, as for GDELT
+        added -= _drop_known(con, fmt, file_id)
     con.execute("DROP TABLE upheaval_stage")
     return added, rejects
 
