@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import shutil
+import zipfile
 from pathlib import Path
 
 import duckdb
@@ -264,3 +265,17 @@ def test_overlap_check_compares_ids_as_stored(tmp_path):
     assert sorted(r[0] for r in _q(db, "SELECT original_id FROM events")) == sorted(
         ["9", "100", "25", "10", "1000", "3"]
     )
+
+
+def test_zip_members_sharing_ids_add_each_id_once(tmp_path):
+    lines = (DATA / "20241101.export.CSV").read_text().splitlines()
+    with zipfile.ZipFile(tmp_path / "two.zip", "w") as z:
+        z.writestr("a.export.CSV", "\n".join(lines[:3]) + "\n")
+        z.writestr("b.export.CSV", "\n".join(lines[1:4]) + "\n")
+    db = tmp_path / "ev.duckdb"
+    ingest([DATA / "20130401.export.CSV"], db)  # another dataset's rows are already stored
+    assert ingest([tmp_path / "two.zip"], db).rows_added == 4
+    assert _q(db, "SELECT count(*), count(DISTINCT original_id) FROM events WHERE dataset = 'gdelt2'") == [(4, 4)]
+    # and the same for a first load, where the earlier member's rows are the only ones stored
+    db2 = tmp_path / "ev2.duckdb"
+    assert ingest([tmp_path / "two.zip"], db2).rows_added == 4

@@ -172,6 +172,11 @@ def _has_rows(con: duckdb.DuckDBPyConnection, table: str, dataset: str) -> bool:
     return con.execute(f"SELECT EXISTS (SELECT 1 FROM {table} WHERE dataset = ?)", [dataset]).fetchone()[0]
 
 
+def _earlier_member(con: duckdb.DuckDBPyConnection, file_id: int) -> bool:
+    """Whether rows of ``file_id`` are already in the table (from an earlier member of the same archive)."""
+    return con.execute("SELECT EXISTS (SELECT 1 FROM events WHERE file_id = ?)", [file_id]).fetchone()[0]
+
+
 def _drop_known(con: duckdb.DuckDBPyConnection, dataset: str, file_id: int) -> int:
     """Delete the rows just added from ``file_id`` whose (dataset, id) was already stored; returns how many.
 
@@ -222,7 +227,15 @@ def _insert_gdelt(con: duckdb.DuckDBPyConnection, path: Path, fmt: str, file_id:
             timestampformat="%Y%m%d%H%M%S",
         )
         added = "r.DATEADDED"
+    # Rows whose (dataset, id) is already stored are dropped after loading (see _drop_known). The
+    # later members of a zip archive share its file id, so they are checked with a join instead.
     had_rows = _has_rows(con, "events", fmt)
+    earlier = had_rows and _earlier_member(con, file_id)
+    anti = (
+        f"ANTI JOIN (SELECT original_id FROM events WHERE dataset = '{fmt}') old ON old.original_id = r.GLOBALEVENTID"
+        if earlier
+        else ""
+    )
     sql = f"""
     INSERT INTO events
     SELECT r.SQLDATE, {added}, '{fmt}', r.GLOBALEVENTID, {_actor_case(1)}, {_actor_case(2)},
@@ -231,11 +244,11 @@ def _insert_gdelt(con: duckdb.DuckDBPyConnection, path: Path, fmt: str, file_id:
                                       WHEN r.EventRootCode <= '13' THEN 3 ELSE 4 END),
            r.GoldsteinScale, r.NumMentions, r.NumSources, r.NumArticles, r.AvgTone,
            r.ActionGeo_FullName, r.ActionGeo_CountryCode, r.ActionGeo_Lat, r.ActionGeo_Long, {file_id}
-    FROM {source} r
+    FROM {source} r {anti}
     WHERE r.SQLDATE IS NOT NULL AND r.GLOBALEVENTID IS NOT NULL
     """
     added_rows = int(con.execute(sql).fetchone()[0])
-    if had_rows:
+    if had_rows and not earlier:
         added_rows -= _drop_known(con, fmt, file_id)
     # GDELT rows nearly always carry a Goldstein score; fill the rare gaps from our table.
     con.execute(
@@ -461,6 +474,9 @@ def _insert_headed(
     ).fetchone()[0]
     if incomplete:
         rejects.append((0, f"{incomplete} row(s) without a date, id or event code were left out"))
+    had_rows = _has_rows(con, "events", fmt)
+    earlier = had_rows and _earlier_member(con, file_id)
+    known = f"AND x.original_id NOT IN (SELECT original_id FROM events WHERE dataset = '{fmt}')" if earlier else ""
     sql = f"""
     INSERT INTO events
     SELECT x.date, x.date_added, '{fmt}', x.original_id, x.source, x.target, x.source_name, x.target_name,
@@ -474,12 +490,11 @@ def _insert_headed(
     LEFT JOIN event_scores s1 ON s1.code = x.event_code
     LEFT JOIN event_scores s2 ON s2.code = substr(x.event_code, 1, 3)
     LEFT JOIN event_scores s3 ON s3.code = substr(x.event_code, 1, 2)
-    WHERE x.date IS NOT NULL AND x.original_id IS NOT NULL AND x.event_code IS NOT NULL
+    WHERE x.date IS NOT NULL AND x.original_id IS NOT NULL AND x.event_code IS NOT NULL {known}
     QUALIFY row_number() OVER (PARTITION BY x.original_id) = 1
     """
-    had_rows = _has_rows(con, "events", fmt)
     added = int(con.execute(sql).fetchone()[0])
-    if had_rows:  # ids already stored: checked only in the new rows' id range, as for GDELT
+    if had_rows and not earlier:  # ids already stored: checked only in the new rows' id range, as for GDELT
         added -= _drop_known(con, fmt, file_id)
     con.execute("DROP TABLE upheaval_stage")
     return added, rejects
