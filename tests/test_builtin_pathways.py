@@ -11,7 +11,7 @@ def test_confrontation_once_reached_is_kept() -> None:
     system = load_system()
     cim = compile_system(system)
     result = pathways(cim, system.periods, system.present.scenario)
-    assert [n.label for n in result.nodes if n.period == 0][0] == system.periods.labels[0]
+    assert next(n.label for n in result.nodes if n.period == 0) == system.periods.labels[0]
     cw = cim.descriptor_ids.index("china_west")
     confrontation = cim.variant_ids[cw].index("confrontation")
     reached = [n for n in result.nodes if n.scenario[cw] == confrontation]
