@@ -25,15 +25,22 @@ ORACLES = Path(__file__).resolve().parents[1] / "tests" / "data" / "scenariowiza
 BRUTE_LIMIT = 3e8  # scenarios x descriptors x variants (int64 cells) up to which the numpy brute force is run
 
 
-def random_cim(sizes, lo, hi, zero_share, rng, influencers=None) -> CrossImpactMatrix:
+def random_cim(
+    sizes, lo, hi, zero_share, rng, influencers=None, *, standardized=False, nonzero=False
+) -> CrossImpactMatrix:
     """A random matrix: off-diagonal cells uniform in lo..hi, a share of them set to 0.
 
     With ``influencers`` each descriptor is acted on by at most that many others (sparse).
+    With ``standardized`` every row of every judgement section sums to zero, as in workshop
+    matrices: a row's cells are drawn (``zero_share`` of them 0), then one cell at random is
+    set to minus the sum of the others, and the row is drawn again until that cell is in lo..hi.
+    With ``nonzero`` the cells are drawn from lo..hi without 0.
     """
     sizes = tuple(int(s) for s in sizes)
     n = len(sizes)
     off = np.concatenate([[0], np.cumsum(sizes)[:-1]])
     v = np.zeros((sum(sizes), sum(sizes)), dtype=np.int64)
+    pool = np.array([x for x in range(lo, hi + 1) if x != 0 or not nonzero], dtype=np.int64)
     for j in range(n):
         if influencers is None:
             sources = [i for i in range(n) if i != j]
@@ -41,8 +48,24 @@ def random_cim(sizes, lo, hi, zero_share, rng, influencers=None) -> CrossImpactM
             k = int(rng.integers(1, influencers + 1))
             sources = rng.choice([i for i in range(n) if i != j], size=k, replace=False)
         for i in sources:
-            block = rng.integers(lo, hi + 1, size=(sizes[i], sizes[j]))
-            block[rng.random(block.shape) < zero_share] = 0
+            if standardized:
+                block = np.empty((sizes[i], sizes[j]), dtype=np.int64)
+                for u in range(sizes[i]):
+                    while True:
+                        row = rng.choice(pool, size=sizes[j])
+                        row[rng.random(sizes[j]) < zero_share] = 0
+                        p = int(rng.integers(sizes[j]))
+                        row[p] = 0
+                        row[p] = -row.sum()
+                        if lo <= row[p] <= hi:
+                            break
+                    block[u] = row
+            else:
+                if nonzero:
+                    block = rng.choice(pool, size=(sizes[i], sizes[j]))
+                else:
+                    block = rng.integers(lo, hi + 1, size=(sizes[i], sizes[j]))
+                block[rng.random(block.shape) < zero_share] = 0
             v[off[i] : off[i] + sizes[i], off[j] : off[j] + sizes[j]] = block
     return CrossImpactMatrix(v, sizes)
 
@@ -58,13 +81,19 @@ def cases(quick: bool):
 
     out.append(("random 12x3, -3..3, half 0", random_cim([3] * 12, -3, 3, 0.5, rng(1)), 0.005))
     out.append(("dense 15 (5x4 + 10x3), -2..2", random_cim([4] * 5 + [3] * 10, -2, 2, 0.0, rng(2)), 0.3))
+    dense_nz = random_cim([4] * 5 + [3] * 10, -2, 2, 0.0, rng(6), nonzero=True)
+    out.append(("dense 15, -2..2 without 0", dense_nz, 0.3))
     if not quick:
         out.append(("random 20x4, -3..3, half 0", random_cim([4] * 20, -3, 3, 0.5, rng(3)), 5.0))
-    r = rng(4)
-    out.append(("sparse 80 (2-3 var, <=8 in)", random_cim(r.integers(2, 4, 80), -3, 3, 0.5, r, 8), 1.0))
+    r = rng(7)
+    std80 = random_cim(r.integers(2, 4, 80), -3, 3, 0.0, r, 8, standardized=True)
+    out.append(("sparse 80 standardized (<=8 in)", std80, 1.0))
     if not quick:
-        r = rng(5)
-        out.append(("sparse 120 (2-3 var, <=8 in)", random_cim(r.integers(2, 4, 120), -3, 3, 0.5, r, 8), 30.0))
+        r = rng(8)
+        std120 = random_cim(r.integers(2, 4, 120), -3, 3, 0.0, r, 8, standardized=True)
+        out.append(("sparse 120 standardized (<=8 in)", std120, 30.0))
+    r = rng(4)
+    out.append(("sparse 80 raw, half 0 (<=8 in)", random_cim(r.integers(2, 4, 80), -3, 3, 0.5, r, 8), 1.0))
     return out
 
 
@@ -120,7 +149,7 @@ def main(argv=None) -> int:
 
     t0 = time.perf_counter()
     tiny = CrossImpactMatrix(np.array([[0, 0, 1, -1], [0, 0, -1, 1], [1, -1, 0, 0], [-1, 1, 0, 0]]), (2, 2))
-    for kernel in (None, "forward", "propagate", "plain"):
+    for kernel in (None, "forward", "propagate", "gac", "plain"):
         find_consistent(tiny, _kernel=kernel)
     print(f"numba compile / cache load: {time.perf_counter() - t0:.2f} s (excluded below)")
     print(f"times in seconds (median of 3-7 runs when under 10 s); '>' = stopped at the {args.limit:g} s limit")
