@@ -51,6 +51,43 @@ def matrices(draw, max_desc=6, max_var=4):
     return CrossImpactMatrix(values, sizes)
 
 
+@st.composite
+def standardized_sparse(draw, max_desc=6):
+    """Sparse matrices whose judgement sections have rows summing to zero (workshop shape), diagonal optional."""
+    n = draw(st.integers(2, max_desc))
+    sizes = tuple(draw(st.lists(st.integers(2, 3), min_size=n, max_size=n)))
+    rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
+    off = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+    v = np.zeros((sum(sizes), sum(sizes)), dtype=np.int64)
+    density = draw(st.sampled_from([0.2, 0.4, 0.7]))
+    for i in range(n):
+        for j in range(n):
+            if (i == j and not draw(st.booleans())) or (i != j and rng.random() > density):
+                continue
+            block = rng.integers(-3, 4, size=(sizes[i], sizes[j]))
+            block[:, -1] = -block[:, :-1].sum(axis=1)
+            v[off[i] : off[i] + sizes[i], off[j] : off[j] + sizes[j]] = block
+    return CrossImpactMatrix(v, sizes)
+
+
+@settings(max_examples=120, deadline=None)
+@given(
+    cim=standardized_sparse(),
+    tolerance=st.integers(0, 2),
+    kernel=st.sampled_from(["gac", "propagate", None]),
+    budget=st.sampled_from([0, 1, 7]),
+    data=st.data(),
+)
+def test_standardized_sparse_systems_equal_brute_force(cim, tolerance, kernel, budget, data):
+    """Generalized arc consistency (and the other kernels) on workshop-shaped sparse systems."""
+    fixed = {}
+    for i, s in enumerate(cim.sizes):
+        if data.draw(st.booleans()):
+            fixed[i] = sorted(data.draw(st.sets(st.integers(0, s - 1), min_size=1, max_size=s)))
+    res = find_consistent(cim, tolerance, fixed, _kernel=kernel, _node_budget=budget)
+    assert found_map(res) == brute(cim, tolerance, fixed)
+
+
 def brute(cim: CrossImpactMatrix, tolerance: int, fixed: dict[int, list[int]] | None = None):
     sc, inc, tis = brute_force_consistent(cim, tolerance)
     keep = np.ones(len(sc), dtype=bool)
