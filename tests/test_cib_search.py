@@ -292,3 +292,17 @@ def test_heuristic_finds_a_subset_and_is_reproducible():
     assert h1.indices.tolist() == h2.indices.tolist()
     hf = heuristic_search(cim, fixed={0: [1]}, n_starts=300, random_state=np.random.default_rng(1))
     assert all(row[0] == 1 for row in hf.indices)
+
+
+def test_interrupt_wrapped_by_numba_is_raised_as_keyboard_interrupt():
+    from upheaval.cib._search import _reraise_interrupt
+
+    try:
+        try:
+            raise KeyboardInterrupt
+        except KeyboardInterrupt as ki:
+            raise SystemError("returned a result with an exception set") from ki
+    except SystemError as exc:
+        with pytest.raises(KeyboardInterrupt):
+            _reraise_interrupt(exc)
+    _reraise_interrupt(SystemError("unrelated"))  # nothing to re-raise

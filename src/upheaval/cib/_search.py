@@ -214,13 +214,17 @@ class _Plan:
         _, sub, sizes, _, tables, subtrees = self.parts[part]
         allowed = subtrees[subtree]
         max_nodes = max(int(max_nodes), len(sizes) + 2)  # more than a replayed path: always progress
-        if self.propagate:
-            return propagate_kernel(
-                sub.values, sizes, sub.offsets, self.tolerance, allowed, *tables, max_nodes, r_desc, r_start
+        try:
+            if self.propagate:
+                return propagate_kernel(
+                    sub.values, sizes, sub.offsets, self.tolerance, allowed, *tables, max_nodes, r_desc, r_start
+                )
+            return search_kernel(
+                sub.values, sizes, sub.offsets, self.tolerance, allowed, *tables, self.full, max_nodes, r_desc, r_start
             )
-        return search_kernel(
-            sub.values, sizes, sub.offsets, self.tolerance, allowed, *tables, self.full, max_nodes, r_desc, r_start
-        )
+        except SystemError as exc:
+            _reraise_interrupt(exc)
+            raise
 
     def run(self, part: int, subtree: int, node_budget: int = 0) -> np.ndarray:
         """Solutions of one subtree of one component (rows in the component's descriptor order).
@@ -237,6 +241,16 @@ class _Plan:
             if r_desc.shape[0] == 0:
                 break
         return chunks[0] if len(chunks) == 1 else np.concatenate(chunks, axis=0)
+
+
+def _reraise_interrupt(exc: BaseException) -> None:
+    """Ctrl-C that lands while numba boxes a kernel's result surfaces as a SystemError caused by a
+    KeyboardInterrupt; raise the KeyboardInterrupt itself."""
+    seen = exc.__cause__ or exc.__context__
+    while seen is not None:
+        if isinstance(seen, KeyboardInterrupt):
+            raise KeyboardInterrupt from None
+        seen = seen.__cause__ or seen.__context__
 
 
 _EMPTY = np.empty(0, dtype=np.int64)
