@@ -5,53 +5,9 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from upheaval.cib._kernels import succession_step
+
 __all__ = ["successions_from_rows", "sweep_range"]
-
-
-@njit(cache=True, nogil=True)
-def _step(bal, z, sizes, offsets, local):  # pragma: no cover - compiled
-    """One succession step in place on ``z``; return the number of descriptors changed.
-
-    Global: every descriptor moves to its first max-balance variant unless its current
-    variant is among the maxima. Local: only the descriptor with the largest gap (the
-    first on ties) moves, to its first max-balance variant.
-    """
-    n = sizes.shape[0]
-    if local:
-        worst = -1
-        worst_gap = 0
-        for j in range(n):
-            oj = offsets[j]
-            best = bal[oj]
-            for v in range(1, sizes[j]):
-                if bal[oj + v] > best:
-                    best = bal[oj + v]
-            gap = best - bal[oj + z[j]]
-            if gap > worst_gap:
-                worst_gap = gap
-                worst = j
-        if worst < 0:
-            return 0
-        oj = offsets[worst]
-        best_v = 0
-        for v in range(1, sizes[worst]):
-            if bal[oj + v] > bal[oj + best_v]:
-                best_v = v
-        z[worst] = best_v
-        return 1
-    changed = 0
-    for j in range(n):
-        oj = offsets[j]
-        best = bal[oj + z[j]]
-        best_v = z[j]
-        for v in range(sizes[j]):
-            if bal[oj + v] > best:
-                best = bal[oj + v]
-                best_v = v
-        if best_v != z[j]:
-            z[j] = best_v
-            changed += 1
-    return changed
 
 
 @njit(cache=True, nogil=True)
@@ -76,7 +32,7 @@ def _run(values, sizes, offsets, strides, z, bal, old, path, local, max_steps): 
     path[0] = _linear(z, strides)
     while True:
         old[:] = z
-        if _step(bal, z, sizes, offsets, local) == 0:
+        if succession_step(bal, z, sizes, offsets, local) == 0:
             return path[steps], steps + 1
         for i in range(n):
             if z[i] != old[i]:
@@ -137,7 +93,7 @@ def sweep_range(values, sizes, offsets, lo, hi, local, max_steps, cache_size):  
     cache_vals = np.empty(cache_size, dtype=np.int64)
     for s in range(lo, hi):
         z[:] = start
-        if _step(bal0, z, sizes, offsets, local) == 0:
+        if succession_step(bal0, z, sizes, offsets, local) == 0:
             key = s
         else:
             lin1 = _linear(z, strides)
@@ -224,7 +180,7 @@ def successions_from_rows(values, sizes, offsets, starts, local, max_steps):  # 
         k_kind = 2
         while steps < max_steps:
             old[:] = z
-            if _step(bal, z, sizes, offsets, local) == 0:
+            if succession_step(bal, z, sizes, offsets, local) == 0:
                 k_kind = 0
                 ends[s] = z
                 break

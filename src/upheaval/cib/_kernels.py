@@ -307,6 +307,52 @@ def _choose(cnt, z, prio, order, full, depth):  # pragma: no cover - compiled
     return best
 
 
+@njit(cache=True, nogil=True)
+def succession_step(bal, z, sizes, offsets, local):  # pragma: no cover - compiled
+    """One succession step in place on ``z``; return the number of descriptors changed.
+
+    Global: every descriptor moves to its first max-balance variant unless its current
+    variant is among the maxima. Local: only the descriptor with the largest gap (the
+    first on ties) moves, to its first max-balance variant.
+    """
+    n = sizes.shape[0]
+    if local:
+        worst = -1
+        worst_gap = 0
+        for j in range(n):
+            oj = offsets[j]
+            best = bal[oj]
+            for v in range(1, sizes[j]):
+                if bal[oj + v] > best:
+                    best = bal[oj + v]
+            gap = best - bal[oj + z[j]]
+            if gap > worst_gap:
+                worst_gap = gap
+                worst = j
+        if worst < 0:
+            return 0
+        oj = offsets[worst]
+        best_v = 0
+        for v in range(1, sizes[worst]):
+            if bal[oj + v] > bal[oj + best_v]:
+                best_v = v
+        z[worst] = best_v
+        return 1
+    changed = 0
+    for j in range(n):
+        oj = offsets[j]
+        best = bal[oj + z[j]]
+        best_v = z[j]
+        for v in range(sizes[j]):
+            if bal[oj + v] > best:
+                best = bal[oj + v]
+                best_v = v
+        if best_v != z[j]:
+            z[j] = best_v
+            changed += 1
+    return changed
+
+
 @njit(cache=True)
 def succession_kernel(values, sizes, offsets, starts, local, max_steps):  # pragma: no cover - compiled
     """Run succession from every start; return the end scenario's row (or -1 for a cycle) per start.
@@ -330,44 +376,7 @@ def succession_kernel(values, sizes, offsets, starts, local, max_steps):  # prag
                 r = offsets[i] + z[i]
                 for c in range(n_var):
                     bal[c] += values[r, c]
-            changed = False
-            worst = -1
-            worst_gap = 0
-            for j in range(n):
-                oj = offsets[j]
-                best = bal[oj]
-                for v in range(1, sizes[j]):
-                    if bal[oj + v] > best:
-                        best = bal[oj + v]
-                gap = best - bal[oj + z[j]]
-                if gap > worst_gap:
-                    worst_gap = gap
-                    worst = j
-            if worst < 0:
-                done = True
-                break
-            if local:
-                j = worst
-                oj = offsets[j]
-                best_v = 0
-                for v in range(1, sizes[j]):
-                    if bal[oj + v] > bal[oj + best_v]:
-                        best_v = v
-                z[j] = best_v
-                changed = True
-            else:
-                for j in range(n):
-                    oj = offsets[j]
-                    best = bal[oj + z[j]]
-                    best_v = z[j]
-                    for v in range(sizes[j]):
-                        if bal[oj + v] > best:
-                            best = bal[oj + v]
-                            best_v = v
-                    if best_v != z[j]:
-                        z[j] = best_v
-                        changed = True
-            if not changed:
+            if succession_step(bal, z, sizes, offsets, local) == 0:
                 done = True
                 break
         ends[s] = z
