@@ -72,25 +72,7 @@ COOPERATIVE_KINDS = (
 )
 HOSTILE_KINDS = ("hostility", "combat", "casualties", "targeting", "sanctions", "pressure")
 TIE_KINDS = COOPERATIVE_KINDS + HOSTILE_KINDS
-TieKind = Literal[
-    "troops",
-    "munitions",
-    "payment",
-    "technology",
-    "agreement",
-    "diplomatic_support",
-    "intelligence",
-    "aid",
-    "liaison",
-    "stance",
-    "alignment",
-    "hostility",
-    "combat",
-    "casualties",
-    "targeting",
-    "sanctions",
-    "pressure",
-]
+TieKind = Literal[TIE_KINDS]  # the same names, as one type
 Rate = Literal["once", "day", "week", "month", "year"]
 
 
