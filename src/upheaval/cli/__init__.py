@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
-
 import typer
 
 __all__ = ["app", "main"]
@@ -21,12 +19,7 @@ app = typer.Typer(
 )
 
 # Each module registers its commands on ``app`` when imported.
-for _name in ("_core", "_analysis", "_report", "_events", "_web"):
-    try:
-        importlib.import_module(f"upheaval.cli.{_name}")
-    except ModuleNotFoundError as _exc:  # a command group not yet present in this build
-        if _exc.name != f"upheaval.cli.{_name}":
-            raise
+from upheaval.cli import _core, _analysis, _report, _events, _web  # noqa: E402, F401, I001 (the order of --help)
 
 
 def main() -> None:

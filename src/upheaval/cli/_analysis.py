@@ -17,11 +17,11 @@ from upheaval.cli._common import (
     emit_json,
     fail,
     handle_errors,
-    load_model,
     parse_assignments,
     search_progress,
 )
 from upheaval.errors import EngineError
+from upheaval.model import load_system
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON object on stdout instead of tables.")]
 SeedOpt = Annotated[int | None, typer.Option("--seed", help="Random seed; the same seed gives the same result.")]
@@ -63,7 +63,7 @@ def basins(
     --samples seeded random starts with 95% Wilson intervals. These counts are the
     "weights" ScenarioWizard lists with its solutions.
     """
-    system = load_model(model)
+    system = load_system(model)
     cim = cib.compile_system(system)
     mode = "local" if local else "global"
     with search_progress(f"{mode} succession from {cim.n_scenarios:,} starts", enabled=not json) as progress:
@@ -155,7 +155,7 @@ def robustness(
     `uncertainty` (clipped to -3..3); each scenario's share of consistent samples comes
     with a 95% Wilson interval.
     """
-    system = load_model(model)
+    system = load_system(model)
     cim = cib.compile_system(system)
     u = analysis.uncertainty_matrix(system, cim, default=uncertainty)
     if not u.any():
@@ -238,7 +238,7 @@ def sensitivity(
     Exact, from the impact balance margins: "what would have to be true" for a consistent
     scenario to fail, or for a near-consistent one to hold.
     """
-    system = load_model(model)
+    system = load_system(model)
     cim = cib.compile_system(system)
     found = cib.find_consistent(cim, max(tolerance, near))
     res = analysis.sensitivity(cim, found.indices, tolerance=tolerance, max_change=max_change)
@@ -302,7 +302,7 @@ def ensemble(
     json: JsonOpt = False,
 ) -> None:
     """Each scenario's support across several matrices, and the combined matrix's scenarios."""
-    systems = [load_model(m) for m in models]
+    systems = [load_system(m) for m in models]
     cims = [cib.compile_system(s) for s in systems]
     with search_progress(f"searching {len(cims)} matrices", enabled=not json) as progress:
         res = analysis.ensemble(
@@ -364,7 +364,7 @@ def pathways(
     Uses the model's `periods` plan: inertia favours the variant held in the previous
     period, irreversible variants stay once reached, scheduled fixes apply in their period.
     """
-    system = load_model(model)
+    system = load_system(model)
     if system.periods is None:
         raise fail(
             f"model `{system.id}` has no `periods` plan",

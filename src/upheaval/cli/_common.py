@@ -8,7 +8,6 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
@@ -16,7 +15,6 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
 from upheaval.errors import ModelError, UpheavalError
-from upheaval.model import System, load_system
 
 __all__ = [
     "EXIT_FAILED",
@@ -27,7 +25,6 @@ __all__ = [
     "err",
     "fail",
     "handle_errors",
-    "load_model",
     "parse_assignments",
     "search_progress",
 ]
@@ -74,11 +71,6 @@ def handle_errors(func: F) -> F:
             raise typer.Exit(130) from None
 
     return wrapper  # type: ignore[return-value]
-
-
-def load_model(model: str | Path | None) -> System:
-    """Load the MODEL argument (a path or built-in name; the default model when None)."""
-    return load_system(model)
 
 
 def emit_json(obj: Any) -> None:

@@ -21,7 +21,6 @@ from upheaval.cli._common import (
     emit_json,
     fail,
     handle_errors,
-    load_model,
     parse_assignments,
     search_progress,
 )
@@ -117,7 +116,7 @@ def analyze(
 
     This is the main job; with no MODEL it analyses the built-in dprk-ukraine-2024.
     """
-    system = load_model(model)
+    system = load_system(model)
     result = _search(system, tolerance, parse_assignments(fix, "--fix"))
     console.print(_summary(system))
     if len(result) == 0:
@@ -146,7 +145,7 @@ def analyze(
 @handle_errors
 def scenarios(model: ModelArg = None, tolerance: TolOpt = 0, fix: FixOpt = None, json: JsonOpt = False) -> None:
     """List every consistent scenario (complete search), optionally with fixed variants and a tolerance."""
-    system = load_model(model)
+    system = load_system(model)
     result = _search(system, tolerance, parse_assignments(fix, "--fix"), quiet=json)
     if json:
         emit_json(scenario_set_json(result, system))
@@ -164,7 +163,7 @@ def scenarios(model: ModelArg = None, tolerance: TolOpt = 0, fix: FixOpt = None,
 @handle_errors
 def check(model: ModelArg = None, json: JsonOpt = False) -> None:
     """Evaluate the model's claims; exit 1 if any fails."""
-    system = load_model(model)
+    system = load_system(model)
     results = check_claims(system)
     if json:
         emit_json({"model": system.id, "claims": [r.to_json() for r in results]})
@@ -189,7 +188,7 @@ def succession(
     json: JsonOpt = False,
 ) -> None:
     """Run a succession from a start scenario until it reaches a consistent scenario or a cycle."""
-    system = load_model(model)
+    system = load_system(model)
     cim = cib.compile_system(system)
     names = parse_assignments(start, "--start")
     if not names:

@@ -12,8 +12,9 @@ from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, T
 from rich.table import Table
 
 from upheaval.cli import app
-from upheaval.cli._common import EXIT_INVALID, ModelArg, console, emit_json, err, fail, handle_errors, load_model
+from upheaval.cli._common import EXIT_INVALID, ModelArg, console, emit_json, err, fail, handle_errors
 from upheaval.errors import EventDataError
+from upheaval.model import load_system
 
 events_app = typer.Typer(
     help="Event data (GDELT, ACLED, ICEWS, POLECAT): ingest files into one DuckDB event table and summarise it.",
@@ -208,7 +209,7 @@ def track_cmd(
     from upheaval.events._track import track, tracking_figure, tracking_json
 
     _figure_path(figure)
-    system = load_model(model)
+    system = load_system(model)
     first, last = _date(start, "--from"), _date(end, "--to")
     con = connect(events, read_only=True)
     try:

@@ -17,11 +17,10 @@ from upheaval.cli._common import (
     emit_json,
     fail,
     handle_errors,
-    load_model,
     parse_assignments,
 )
 from upheaval.errors import EngineError
-from upheaval.model import System
+from upheaval.model import System, load_system
 
 
 class FigureKind(StrEnum):
@@ -108,7 +107,7 @@ def figure(
 
     if output.suffix.lower() not in (".png", ".svg", ".pdf"):
         raise fail(f"cannot write a figure to {output.name}", EXIT_INVALID, "use a .png, .svg or .pdf file name")
-    system = load_model(model)
+    system = load_system(model)
     fixed = parse_assignments(fix, "--fix")
     from upheaval import cib
 
@@ -166,7 +165,7 @@ def report(
     from upheaval.report._html import write_report
     from upheaval.report._pdf import pdf_engine as engine_for
 
-    system = load_model(model)
+    system = load_system(model)
     if pdf:
         engine_for(pdf_engine.value)  # fail early, before the HTML is built, if the engine cannot run
     path = write_report(
@@ -210,7 +209,7 @@ def network(
         write_network,
     )
 
-    system = load_model(model)
+    system = load_system(model)
     choice = _network_choice(system, scenario, parse_assignments(fix, "--fix"))
     G = actor_network(system, choice)
     if output is not None:
