@@ -12,7 +12,6 @@ import numpy as np
 
 from upheaval.cib._balance import batch_measures
 from upheaval.cib._compile import CrossImpactMatrix
-from upheaval.cib._kernels import components_kernel, prepare_bounds, prepare_entries, propagate_kernel, search_kernel
 from upheaval.errors import EngineError, SearchBudgetExceeded
 
 __all__ = [
@@ -165,6 +164,8 @@ class _Plan:
     def __init__(
         self, cim: CrossImpactMatrix, tolerance: int, fixed: dict[int, tuple[int, ...]], kernel: str | None = None
     ):
+        from upheaval.cib._kernels import prepare_bounds, prepare_entries  # numba: loaded only for a kernel search
+
         full = kernel != "plain"
         self.cim = cim
         self.tolerance = int(tolerance)
@@ -211,6 +212,8 @@ class _Plan:
         self, part: int, subtree: int, max_nodes: int, r_desc: np.ndarray, r_start: np.ndarray
     ) -> tuple[np.ndarray, int, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """One kernel call on a subtree: at most ``max_nodes`` nodes, resuming at ``r_desc``/``r_start``."""
+        from upheaval.cib._kernels import propagate_kernel, search_kernel
+
         _, sub, sizes, _, tables, subtrees = self.parts[part]
         allowed = subtrees[subtree]
         max_nodes = max(int(max_nodes), len(sizes) + 2)  # more than a replayed path: always progress
@@ -271,6 +274,8 @@ def _transpose(n: int, t_ptr: np.ndarray, t_idx: np.ndarray) -> tuple[np.ndarray
 
 def _components(n: int, t_ptr: np.ndarray, t_idx: np.ndarray) -> list[list[int]]:
     """Weakly connected components of the influence graph (diagonal blocks ignored)."""
+    from upheaval.cib._kernels import components_kernel
+
     labels = components_kernel(n, t_ptr, t_idx)
     groups: dict[int, list[int]] = {}
     for i, k in enumerate(labels.tolist()):

@@ -9,7 +9,6 @@ import numpy as np
 
 from upheaval.cib._balance import scenario_array
 from upheaval.cib._compile import CrossImpactMatrix
-from upheaval.cib._kernels import succession_kernel
 from upheaval.errors import EngineError
 
 __all__ = ["SuccessionResult", "succession", "succession_weights"]
@@ -131,6 +130,8 @@ def succession_weights(
         if cim.n_scenarios > 5_000_000:
             raise EngineError(f"{cim.n_scenarios:,} starts are too many to sweep; pass a sample as `starts`")
         starts = all_scenarios(cim)
+    from upheaval.cib._kernels import succession_kernel  # numba: loaded only when needed
+
     ends, kind = succession_kernel(
         cim.values, np.asarray(cim.sizes, np.int64), cim.offsets, np.asarray(starts, np.int64), False, max_steps
     )
