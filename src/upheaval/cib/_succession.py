@@ -125,13 +125,12 @@ def succession_weights(
        cross-impact analysis. Technological Forecasting & Social Change 73:334--361, 2006.
     """
     from upheaval.cib._brute import all_scenarios
+    from upheaval.cib._kernel_succession import succession_kernel
 
     if starts is None:
         if cim.n_scenarios > 5_000_000:
             raise EngineError(f"{cim.n_scenarios:,} starts are too many to sweep; pass a sample as `starts`")
         starts = all_scenarios(cim)
-    from upheaval.cib._kernels import succession_kernel  # numba: loaded only when needed
-
     ends, kind = succession_kernel(
         cim.values, np.asarray(cim.sizes, np.int64), cim.offsets, np.asarray(starts, np.int64), False, max_steps
     )
