@@ -14,7 +14,6 @@ from rich.table import Table
 from upheaval.cli import app
 from upheaval.cli._common import EXIT_INVALID, ModelArg, console, emit_json, err, fail, handle_errors
 from upheaval.errors import EventDataError
-from upheaval.model import load_system
 
 events_app = typer.Typer(
     help="Event data (GDELT, ACLED, ICEWS, POLECAT): ingest files into one DuckDB event table and summarise it.",
@@ -211,6 +210,8 @@ def track_cmd(
     from upheaval.report._tracking import tracking_figure
 
     _figure_path(figure)
+    from upheaval.model import load_system
+
     system = load_system(model)
     first, last = _date(start, "--from"), _date(end, "--to")
     con = connect(events, read_only=True)
