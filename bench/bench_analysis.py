@@ -14,10 +14,9 @@ from pathlib import Path
 
 import numpy as np
 
-from upheaval import analysis
+from upheaval import analysis, load_system
 from upheaval.analysis._kernels import sweep_range
 from upheaval.cib import compile_system
-from upheaval.model import load_system
 
 ORACLES = Path("/work/shared/oracles/scenariowizard")
 

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from upheaval import analysis
+from upheaval import analysis, load_system
 from upheaval.cib import (
     CrossImpactMatrix,
     all_scenarios,
@@ -20,7 +20,7 @@ from upheaval.cib import (
     succession,
 )
 from upheaval.errors import EngineError
-from upheaval.model import PeriodPlan, ScheduledChange, load_system
+from upheaval.model import PeriodPlan, ScheduledChange
 
 ORACLES = Path("/work/shared/oracles/scenariowizard")
 DATA = Path(__file__).parent / "data"

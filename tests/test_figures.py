@@ -8,9 +8,8 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from typer.testing import CliRunner
 
-from upheaval import cib
+from upheaval import cib, load_system
 from upheaval.cli import app
-from upheaval.model import load_system
 from upheaval.report import (
     claims_figure,
     figure_bytes,

@@ -8,9 +8,10 @@ import networkx as nx
 import pytest
 from typer.testing import CliRunner
 
+from upheaval import load_system
 from upheaval.cli import app
 from upheaval.errors import EngineError, UpheavalError
-from upheaval.model import load_system
+from upheaval.report import _notebook  # noqa: F401 (attaches _repr_html_ to the core classes)
 from upheaval.network import (
     actor_network,
     blocs,

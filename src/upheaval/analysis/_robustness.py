@@ -27,7 +27,7 @@ def uncertainty_matrix(system, cim=None, default: int | None = None) -> np.ndarr
 
     Examples
     --------
-    >>> from upheaval.model import load_system
+    >>> from upheaval import load_system
     >>> from upheaval.analysis import uncertainty_matrix
     >>> u = uncertainty_matrix(load_system("tests/data/tiny.yaml"), default=1)
     >>> u.tolist()

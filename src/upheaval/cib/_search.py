@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from upheaval.cib._balance import batch_measures
-from upheaval.cib._compile import CrossImpactMatrix
+from upheaval.cib._compile import CrossImpactMatrix, compile_system
 from upheaval.errors import EngineError, SearchBudgetExceeded
 
 __all__ = [
@@ -97,6 +97,39 @@ class ScenarioSet:
 
     def __len__(self) -> int:
         return int(self.indices.shape[0])
+
+    def __repr__(self) -> str:
+        n = len(self)
+        return (
+            f"<ScenarioSet: {n} consistent scenario{'' if n == 1 else 's'} of {self.cim.n_scenarios:,}, "
+            f"{self.cim.n_descriptors} descriptors, tolerance {self.tolerance}, "
+            f"{'complete' if self.complete else 'incomplete'}>"
+        )
+
+    def to_frame(self):  # -> pandas.DataFrame (pandas is imported only here)
+        """The scenarios as a :class:`pandas.DataFrame`: one row per scenario, labelled S1, S2...
+
+        One column per descriptor holding its variant id, then ``inconsistency``,
+        ``consistency_value`` and ``total_impact_score``.
+
+        >>> import numpy as np
+        >>> cim = CrossImpactMatrix(np.array([[0, 0, 2, -2], [0, 0, -1, 1], [3, -3, 0, 0], [-1, 1, 0, 0]]), (2, 2))
+        >>> find_consistent(cim).to_frame()
+            D1  D2  inconsistency  consistency_value  total_impact_score
+        S1  v1  v1              0                  4                   5
+        S2  v2  v2              0                  2                   2
+        """
+        import pandas as pd
+
+        cim = self.cim
+        data: dict[str, object] = {
+            d: pd.Categorical([cim.variant_ids[i][int(k)] for k in self.indices[:, i]], categories=cim.variant_ids[i])
+            for i, d in enumerate(cim.descriptor_ids)
+        }
+        data["inconsistency"] = self.inconsistency
+        data["consistency_value"] = self.consistency_value
+        data["total_impact_score"] = self.total_impact_score
+        return pd.DataFrame(data, index=[f"S{k + 1}" for k in range(len(self))])
 
     def names(self, k: int) -> dict[str, str]:
         """Scenario ``k`` as ``{descriptor id: variant id}``."""
@@ -458,7 +491,8 @@ def find_consistent(
 
     Parameters
     ----------
-    cim : CrossImpactMatrix
+    cim : CrossImpactMatrix or System
+        A system is compiled first (:func:`compile_system`).
     tolerance : int, default 0
         Maximum inconsistency accepted.
     fixed : mapping, optional
@@ -496,6 +530,8 @@ def find_consistent(
        cross-impact analysis. Technological Forecasting & Social Change 73:334--361, 2006.
        https://doi.org/10.1016/j.techfore.2005.06.005
     """
+    if not isinstance(cim, CrossImpactMatrix):
+        cim = compile_system(cim)
     tolerance = _check_tolerance(tolerance)
     fixed_n = normalize_fixed(cim, fixed)
     t0 = time.perf_counter()

@@ -61,7 +61,7 @@ def basins(
     "weights" ScenarioWizard lists with its solutions.
     """
     from upheaval import analysis, cib
-    from upheaval.model import load_system
+    from upheaval._load import load_system
 
     system = load_system(model)
     cim = cib.compile_system(system)
@@ -156,7 +156,7 @@ def robustness(
     with a 95% Wilson interval.
     """
     from upheaval import analysis, cib
-    from upheaval.model import load_system
+    from upheaval._load import load_system
 
     system = load_system(model)
     cim = cib.compile_system(system)
@@ -242,7 +242,7 @@ def sensitivity(
     scenario to fail, or for a near-consistent one to hold.
     """
     from upheaval import analysis, cib
-    from upheaval.model import load_system
+    from upheaval._load import load_system
 
     system = load_system(model)
     cim = cib.compile_system(system)
@@ -309,7 +309,7 @@ def ensemble(
 ) -> None:
     """Each scenario's support across several matrices, and the combined matrix's scenarios."""
     from upheaval import analysis, cib
-    from upheaval.model import load_system
+    from upheaval._load import load_system
 
     systems = [load_system(m) for m in models]
     cims = [cib.compile_system(s) for s in systems]
@@ -374,7 +374,7 @@ def pathways(
     period, irreversible variants stay once reached, scheduled fixes apply in their period.
     """
     from upheaval import analysis, cib
-    from upheaval.model import load_system
+    from upheaval._load import load_system
 
     system = load_system(model)
     if system.periods is None:

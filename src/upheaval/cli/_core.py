@@ -118,8 +118,8 @@ def analyze(
 
     This is the main job; with no MODEL it analyses the built-in dprk-ukraine-2024.
     """
+    from upheaval._load import load_system
     from upheaval.claims import check_claims
-    from upheaval.model import load_system
     from upheaval.report import storyline
 
     system = load_system(model)
@@ -151,8 +151,8 @@ def analyze(
 @handle_errors
 def scenarios(model: ModelArg = None, tolerance: TolOpt = 0, fix: FixOpt = None, json: JsonOpt = False) -> None:
     """List every consistent scenario (complete search), optionally with fixed variants and a tolerance."""
+    from upheaval._load import load_system
     from upheaval.cib._json import scenario_set_json
-    from upheaval.model import load_system
 
     system = load_system(model)
     result = _search(system, tolerance, parse_assignments(fix, "--fix"), quiet=json)
@@ -172,8 +172,8 @@ def scenarios(model: ModelArg = None, tolerance: TolOpt = 0, fix: FixOpt = None,
 @handle_errors
 def check(model: ModelArg = None, json: JsonOpt = False) -> None:
     """Evaluate the model's claims; exit 1 if any fails."""
+    from upheaval._load import load_system
     from upheaval.claims import check_claims
-    from upheaval.model import load_system
 
     system = load_system(model)
     results = check_claims(system)
@@ -201,7 +201,7 @@ def succession(
 ) -> None:
     """Run a succession from a start scenario until it reaches a consistent scenario or a cycle."""
     from upheaval import cib
-    from upheaval.model import load_system
+    from upheaval._load import load_system
 
     system = load_system(model)
     cim = cib.compile_system(system)
@@ -251,7 +251,7 @@ def succession(
 @handle_errors
 def validate(model: Annotated[str, typer.Argument(help="A model file (.yaml, .yml, .scw) or built-in name.")]) -> None:
     """Validate a model file; print every problem with file, line and column (exit 2 if any)."""
-    from upheaval.model import load_system
+    from upheaval._load import load_system
 
     system = load_system(model)
     console.print(
@@ -269,7 +269,7 @@ def convert(
     """Convert a model between YAML and ScenarioWizard .scw (written atomically)."""
     if target.suffix.lower() not in (".yaml", ".yml", ".scw"):
         raise fail(f"cannot write {target}: unknown format", EXIT_INVALID, "use a .yaml, .yml or .scw file name")
-    from upheaval.model import load_system, save_system
+    from upheaval._load import load_system, save_system
 
     system = load_system(source)
     save_system(system, target)
@@ -280,7 +280,8 @@ def convert(
 @handle_errors
 def models(json: JsonOpt = False) -> None:
     """List the built-in models."""
-    from upheaval.model import builtin_models, load_system
+    from upheaval._load import load_system
+    from upheaval.model import builtin_models
 
     rows = []
     for name in builtin_models():

@@ -210,7 +210,7 @@ def track_cmd(
     from upheaval.report._tracking import tracking_figure
 
     _figure_path(figure)
-    from upheaval.model import load_system
+    from upheaval._load import load_system
 
     system = load_system(model)
     first, last = _date(start, "--from"), _date(end, "--to")

@@ -109,7 +109,7 @@ def figure(
 
     if output.suffix.lower() not in (".png", ".svg", ".pdf"):
         raise fail(f"cannot write a figure to {output.name}", EXIT_INVALID, "use a .png, .svg or .pdf file name")
-    from upheaval.model import load_system
+    from upheaval._load import load_system
 
     system = load_system(model)
     fixed = parse_assignments(fix, "--fix")
@@ -166,7 +166,7 @@ def report(
 
     Sections: the system (sources, actors, network, derived flows, camps and brokers), the judgements (matrix, each section with its rationale and citations), the consistent scenarios (tableau, landscape), one section per scenario (storyline, impact diagram, network difference), the claims, and robustness where computed. The PDF comes from WeasyPrint when it is installed and works (it needs the Pango library), else from matplotlib, which needs nothing beyond pip.
     """
-    from upheaval.model import load_system
+    from upheaval._load import load_system
     from upheaval.report._html import write_report
     from upheaval.report._pdf import pdf_engine as engine_for
 
@@ -204,7 +204,7 @@ def network(
 
     With --scenario N or --fix D=V the network is that scenario's: every chosen variant's tie changes are applied, and the ties added and removed are listed.
     """
-    from upheaval.model import load_system
+    from upheaval._load import load_system
     from upheaval.network import (
         FORMATS,
         actor_network,

@@ -291,8 +291,8 @@ def write_scw(system, path: str | Path) -> None:
     labels are written as the names; descriptions and the first judgement section's
     rationale per descriptor pair as the texts.
     """
+    from upheaval._io import write_text_atomic
     from upheaval.cib import compile_system
-    from upheaval.model import write_text_atomic
 
     path = Path(path)
     cim = compile_system(system)

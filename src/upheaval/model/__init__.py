@@ -1,7 +1,7 @@
-"""A system and its parts; loading and saving model files (YAML, ScenarioWizard .scw)."""
+"""A system and its parts; reading and writing it as YAML; the built-in models."""
 
+from upheaval.model._builtin import BUILTIN_DEFAULT, builtin_models
 from upheaval.model._indicator import EventPattern, Indicator, IndicatorRule
-from upheaval.model._load import BUILTIN_DEFAULT, builtin_models, load_system, save_system
 from upheaval.model._periods import PeriodPlan, ScheduledChange
 from upheaval.model._schema import (
     Actor,
@@ -19,7 +19,7 @@ from upheaval.model._schema import (
     TieChanges,
     Variant,
 )
-from upheaval.model._yaml import dump_yaml, parse_yaml, write_text_atomic
+from upheaval.model._yaml import dump_yaml, parse_yaml
 
 __all__ = [
     "BUILTIN_DEFAULT",
@@ -44,8 +44,5 @@ __all__ = [
     "Variant",
     "builtin_models",
     "dump_yaml",
-    "load_system",
     "parse_yaml",
-    "save_system",
-    "write_text_atomic",
 ]

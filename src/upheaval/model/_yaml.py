@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import io
-import os
 import re
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +14,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
+from upheaval._io import write_text_atomic
 from upheaval.errors import ModelError, Problem
 from upheaval.model._check import cross_check
 from upheaval.model._common import Id, _check_partial_date, _Part
@@ -33,7 +32,7 @@ from upheaval.model._schema import (
     Tie,
 )
 
-__all__ = ["dump_yaml", "parse_yaml", "read_yaml", "write_text_atomic", "write_yaml"]
+__all__ = ["dump_yaml", "parse_yaml", "read_yaml", "write_yaml"]
 
 _LIST_PARTS: dict[str, type[BaseModel]] = {
     "sources": Source,
@@ -374,30 +373,6 @@ def dump_yaml(system: System) -> str:
     buf = io.StringIO()
     _yaml().dump(doc, buf)
     return buf.getvalue()
-
-
-def _file_mode(target: Path) -> int:
-    """The mode the written file gets: the existing file's, else what the umask allows."""
-    try:
-        return target.stat().st_mode & 0o7777
-    except FileNotFoundError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
-
-
-def write_text_atomic(path: str | Path, text: str | bytes) -> None:
-    """Write to a temporary file beside ``path``, then rename it over ``path``."""
-    target = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent or ".")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(text.encode("utf-8") if isinstance(text, str) else text)
-        os.chmod(tmp, _file_mode(target))
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def write_yaml(system: System, path: str | Path) -> None:

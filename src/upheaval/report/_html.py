@@ -13,7 +13,8 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
 from upheaval import cib
-from upheaval.model import System, write_text_atomic
+from upheaval._io import write_text_atomic
+from upheaval.model import System
 from upheaval.network import tie_quantity
 
 __all__ = [

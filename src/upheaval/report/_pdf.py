@@ -10,8 +10,9 @@ from typing import Any
 from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 
+from upheaval._io import write_text_atomic
 from upheaval.errors import UpheavalError
-from upheaval.model import System, write_text_atomic
+from upheaval.model import System
 
 __all__ = ["PDF_ENGINES", "pdf_engine", "write_pdf"]
 
