@@ -137,6 +137,17 @@ def test_distances_and_mds_recover_euclidean_layout():
         analysis.scenario_distances([[0, 1]], weights=[-1, 1])
 
 
+def test_mds_of_many_points_takes_the_lanczos_route_and_agrees():
+    rng = np.random.default_rng(0)
+    pts = rng.normal(size=(analysis._landscape.LANCZOS_FROM + 50, 2))
+    d = np.sqrt(((pts[:, None] - pts[None]) ** 2).sum(-1))
+    got, vals = analysis.classical_mds(d)
+    np.testing.assert_allclose(np.sqrt(((got[:, None] - got[None]) ** 2).sum(-1)), d, atol=1e-8)
+    small, small_vals = analysis.classical_mds(d[:40, :40])
+    np.testing.assert_allclose(np.sqrt(((small[:, None] - small[None]) ** 2).sum(-1)), d[:40, :40], atol=1e-8)
+    assert vals[0] >= vals[1] > 0 and small_vals[0] >= small_vals[1] > 0
+
+
 def test_landscape_holds_near_consistent_scenarios():
     cim = compile_system(load_system(_scw("CIB_global.scw")))
     land = analysis.landscape(cim, tolerance=2)

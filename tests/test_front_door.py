@@ -55,10 +55,10 @@ def test_short_repr_and_frame():
 
 def test_notebook_display_is_attached_from_the_view_side(tiny_path):
     code = (
-        "import upheaval as uh; s = uh.load(%r); r = uh.find_consistent(s); "
+        f"import upheaval as uh; s = uh.load({str(tiny_path)!r}); r = uh.find_consistent(s); "
         "print(hasattr(s, '_repr_html_'), hasattr(r, '_repr_html_')); "
         "import upheaval.report._notebook; "
         "print('<table' in s._repr_html_(), '<table' in r._repr_html_())"
-    ) % str(tiny_path)
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.split("\n")[:2] == ["False False", "True True"]

@@ -11,7 +11,6 @@ from typer.testing import CliRunner
 from upheaval import load_system
 from upheaval.cli import app
 from upheaval.errors import EngineError, UpheavalError
-from upheaval.report import _notebook  # noqa: F401 (attaches _repr_html_ to the core classes)
 from upheaval.network import (
     actor_network,
     blocs,
@@ -22,6 +21,7 @@ from upheaval.network import (
     signed_graph,
     write_network,
 )
+from upheaval.report import _notebook  # noqa: F401 (attaches _repr_html_ to the core classes)
 
 runner = CliRunner()
 

@@ -10,8 +10,13 @@ from typer.testing import CliRunner
 
 from upheaval import cib, load_system
 from upheaval.cli import app
-from upheaval.report import _notebook  # noqa: F401 (attaches _repr_html_ to the core classes)
-from upheaval.report import scenario_set_html, system_html, write_pdf, write_report
+from upheaval.report import (
+    _notebook,  # noqa: F401 (attaches _repr_html_ to the core classes)
+    scenario_set_html,
+    system_html,
+    write_pdf,
+    write_report,
+)
 from upheaval.report._pdf import pdf_engine
 
 runner = CliRunner()

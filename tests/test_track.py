@@ -9,8 +9,8 @@ import pytest
 from typer.testing import CliRunner
 
 from upheaval import load_system
+from upheaval._json import scenario_set_json
 from upheaval.cib import compile_system
-from upheaval.cib._json import scenario_set_json
 from upheaval.cli import app
 from upheaval.errors import EventDataError
 from upheaval.events import connect, demo_events_path, ingest

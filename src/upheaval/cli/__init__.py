@@ -2,24 +2,11 @@
 
 from __future__ import annotations
 
-import typer
-
 __all__ = ["app", "main"]
 
-app = typer.Typer(
-    name="upheaval",
-    help="Model geopolitical systems: actors, ties and Cross-Impact Balance (CIB) scenarios.\n\n"
-    "MODEL is a model file (.yaml, .yml, .scw) or a built-in model name; omitted, it is the "
-    "built-in dprk-ukraine-2024. Exit codes: 0 ok, 1 a check failed or the engine could not "
-    "answer, 2 invalid model or usage, 130 interrupted.",
-    no_args_is_help=True,
-    rich_markup_mode="rich",
-    pretty_exceptions_enable=False,
-    add_completion=False,
-)
-
 # Each module registers its commands on ``app`` when imported.
-from upheaval.cli import _core, _analysis, _report, _events, _web  # noqa: E402, F401, I001 (the order of --help)
+from upheaval.cli import _analysis, _core, _events, _report, _web  # noqa: F401 (the order of --help)
+from upheaval.cli._app import app
 
 
 def main() -> None:

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from upheaval.cli import app
+from upheaval.cli._app import app
 from upheaval.cli._common import (
     EXIT_INVALID,
     ModelArg,

@@ -9,7 +9,7 @@ import typer
 from rich.panel import Panel
 from rich.table import Table
 
-from upheaval.cli import app
+from upheaval.cli._app import app
 from upheaval.cli._common import (
     EXIT_FAILED,
     EXIT_INVALID,
@@ -151,8 +151,8 @@ def analyze(
 @handle_errors
 def scenarios(model: ModelArg = None, tolerance: TolOpt = 0, fix: FixOpt = None, json: JsonOpt = False) -> None:
     """List every consistent scenario (complete search), optionally with fixed variants and a tolerance."""
+    from upheaval._json import scenario_set_json
     from upheaval._load import load_system
-    from upheaval.cib._json import scenario_set_json
 
     system = load_system(model)
     result = _search(system, tolerance, parse_assignments(fix, "--fix"), quiet=json)

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.table import Table
 
-from upheaval.cli import app
+from upheaval.cli._app import app
 from upheaval.cli._common import (
     EXIT_INVALID,
     ModelArg,
@@ -167,8 +167,8 @@ def report(
     Sections: the system (sources, actors, network, derived flows, camps and brokers), the judgements (matrix, each section with its rationale and citations), the consistent scenarios (tableau, landscape), one section per scenario (storyline, impact diagram, network difference), the claims, and robustness where computed. The PDF comes from WeasyPrint when it is installed and works (it needs the Pango library), else from matplotlib, which needs nothing beyond pip.
     """
     from upheaval._load import load_system
-    from upheaval.report._html import write_report
     from upheaval.report._pdf import pdf_engine as engine_for
+    from upheaval.report._write import write_report
 
     system = load_system(model)
     if pdf:

@@ -6,14 +6,12 @@ import base64
 import html
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
 from upheaval import cib
-from upheaval._io import write_text_atomic
 from upheaval.model import System
 from upheaval.network import tie_quantity
 
@@ -25,7 +23,6 @@ __all__ = [
     "render_report",
     "scenario_set_html",
     "system_html",
-    "write_report",
 ]
 
 _env: Environment | None = None
@@ -387,29 +384,6 @@ def render_report(system: System, **options: Any) -> str:
     """The report as one self-contained HTML document (no external URL, no script); see :func:`build_context`."""
     context = build_context(system, **options)
     return _environment().get_template("report.html").render(**context)
-
-
-def write_report(
-    system: System, path: str | Path, *, pdf: bool = False, pdf_engine: str = "auto", **options: Any
-) -> Path:
-    """Write the HTML report of ``system`` to ``path`` atomically; with ``pdf=True`` also a PDF beside it.
-
-    The HTML is one file that opens offline: figures are inline PNG images, the style sheet
-    is inline, and every text from the model is HTML-escaped. The PDF (same name, suffix
-    ``.pdf``) is made by :func:`upheaval.report.write_pdf` with ``pdf_engine``. ``options`` go to
-    :func:`build_context` (``tolerance``, ``max_scenarios``, ``figures``).
-
-    Returns the HTML path.
-    """
-    path = Path(path)
-    context = build_context(system, **options)
-    text = _environment().get_template("report.html").render(**context)
-    write_text_atomic(path, text)
-    if pdf:
-        from upheaval.report._pdf import write_pdf
-
-        write_pdf(system, path.with_suffix(".pdf"), engine=pdf_engine, html_text=text, context=context)
-    return path
 
 
 # --------------------------------------------------------------------------- notebook views

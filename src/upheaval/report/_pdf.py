@@ -13,6 +13,7 @@ from matplotlib.figure import Figure
 from upheaval._io import write_text_atomic
 from upheaval.errors import UpheavalError
 from upheaval.model import System
+from upheaval.report._html import build_context, render_report
 
 __all__ = ["PDF_ENGINES", "pdf_engine", "write_pdf"]
 
@@ -72,8 +73,6 @@ def write_pdf(
     """
     chosen = pdf_engine(engine)
     if chosen == "weasyprint":
-        from upheaval.report._html import render_report
-
         weasyprint = _weasyprint()
         text = html_text if html_text is not None else render_report(system)
         data = weasyprint.HTML(string=text).write_pdf()
@@ -104,7 +103,6 @@ def _wrap(text: str, indent: str = "") -> list[str]:
 
 def _matplotlib_pdf(system: System, context: dict[str, Any] | None) -> bytes:
     from upheaval.report import _figures as F
-    from upheaval.report._html import build_context
 
     ctx = context if context is not None else build_context(system, figures=False)
     result = ctx["result"]

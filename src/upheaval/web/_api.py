@@ -9,7 +9,7 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
 from upheaval import cib
-from upheaval.cib._json import scenario_set_json
+from upheaval._json import scenario_set_json
 from upheaval.errors import ModelError, Problem
 from upheaval.web._state import Document, Workspace, fixed_from_pairs
 from upheaval.web._views import claims_json, cytoscape_elements, parse_scenario
