@@ -301,3 +301,21 @@ def test_coverage_finds_isolated_actor_draft_tie_unchecked_descriptor_and_own_co
 
 def test_builtin_model_has_no_coverage_warnings() -> None:
     assert [f for f in coverage(load_system()) if f.level == "warning"] == []
+
+
+def test_every_built_in_kind_has_a_figure_style() -> None:
+    from upheaval.model._schema import TIE_KINDS
+    from upheaval.report._figures import TIE_GROUPS
+
+    grouped = [k for kinds, *_ in TIE_GROUPS.values() for k in kinds]
+    assert sorted(grouped) == sorted(TIE_KINDS)
+
+
+def test_network_figure_legend_shows_a_declared_kind(tmp_path: Path) -> None:
+    from upheaval.report._figures import network_figure
+
+    text = _model("- {id: s, title: S}\n", "").replace("kind: attack", "kind: piracy")
+    text = "tie_kinds:\n  - {id: piracy, label: Piracy at sea, sign: hostile, style: dotted}\n" + text
+    fig = network_figure(_load(tmp_path, text))
+    labels = [t.get_text() for legend in fig.legends for t in legend.get_texts()]
+    assert "Piracy at sea" in labels and "other" not in labels

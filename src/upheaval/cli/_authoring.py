@@ -22,11 +22,13 @@ def print_coverage(system, *, limit: int | None = None) -> None:
     if not findings:
         return
     shown = findings if limit is None else findings[:limit]
+    from rich.markup import escape
+
     for f in shown:
         colour = "yellow" if f.level == "warning" else "cyan"
-        console.print(f"[{colour}]{f.level}[/][dim][{f.code}][/]: {f.message} [dim](field `{f.field}`)[/]")
+        console.print(f"[{colour}]{f.level}[/]{escape(f'[{f.code}]')}: {escape(f.message)} [dim](field `{f.field}`)[/]")
         if f.help:
-            console.print(f"  [dim]help: {f.help}[/]")
+            console.print(f"  [dim]help: {escape(f.help)}[/]")
     if len(shown) < len(findings):
         console.print(f"[dim]... and {len(findings) - len(shown)} more: upheaval validate MODEL lists them all[/]")
 

@@ -118,8 +118,8 @@ def analyze(
 
     This is the main job; with no MODEL it analyses the built-in dprk-ukraine-2024.
     """
-    from upheaval.cli._authoring import print_coverage
     from upheaval.claims import check_claims
+    from upheaval.cli._authoring import print_coverage
     from upheaval.model import load_system
     from upheaval.report import storyline
 

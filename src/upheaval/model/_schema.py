@@ -155,15 +155,20 @@ class Tie(_Part):
     status: Literal[TIE_STATUSES] = "reported"
     cites: Cites
 
-    _sign: int | None = PrivateAttr(default=None)  # set by the system for kinds it declares
+    _spec: TieKindSpec | None = PrivateAttr(default=None)  # set by the system for a kind it declares
     _dates = field_validator("since", "until", mode="before")(_check_partial_date)
 
     @property
     def polarity(self) -> int:
         """+1 for a cooperative tie, -1 for a hostile one (a declared kind's ``sign``)."""
-        if self._sign is not None:
-            return self._sign
+        if self._spec is not None:
+            return -1 if self._spec.sign == "hostile" else 1
         return -1 if self.kind in HOSTILE_KINDS else 1
+
+    @property
+    def kind_spec(self) -> TieKindSpec | None:
+        """The declaration of this tie's kind, when the model declares it (None for a built-in kind)."""
+        return self._spec
 
 
 class TieChanges(_Part):
@@ -333,10 +338,10 @@ class System(_Part):
 
     @model_validator(mode="after")
     def _declared_signs(self) -> System:
-        signs = {k.id: (-1 if k.sign == "hostile" else 1) for k in self.tie_kinds}
-        if signs:
+        specs = {k.id: k for k in self.tie_kinds}
+        if specs:
             for tie in self.all_ties():
-                tie._sign = signs.get(tie.kind)
+                tie._spec = specs.get(tie.kind)
         return self
 
     def all_ties(self) -> list[Tie]:
