@@ -159,7 +159,8 @@ def summary(
 ) -> None:
     """A dyad's series: events per period by quad class, and their mean intensity (Goldstein scale)."""
     from upheaval.events import connect
-    from upheaval.events._summary import QUADS, dyad_figure, dyad_series, parse_dyad
+    from upheaval.events._summary import QUADS, dyad_series, parse_dyad
+    from upheaval.report._tracking import dyad_figure
 
     _figure_path(figure)
     a, b = parse_dyad(dyad)
@@ -205,7 +206,8 @@ def track_cmd(
     the observed variants and the consistent scenarios still compatible with them (conflicts shown).
     """
     from upheaval.events import connect
-    from upheaval.events._track import track, tracking_figure, tracking_json
+    from upheaval.events._track import track, tracking_json
+    from upheaval.report._tracking import tracking_figure
 
     _figure_path(figure)
     from upheaval.model import load_system
