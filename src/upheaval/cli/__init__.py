@@ -4,9 +4,10 @@ from __future__ import annotations
 
 __all__ = ["app", "main"]
 
+from upheaval.cli._app import app  # noqa: I001
+
 # Each module registers its commands on ``app`` when imported.
-from upheaval.cli import _analysis, _core, _events, _report, _web  # noqa: F401 (the order of --help)
-from upheaval.cli._app import app
+from upheaval.cli import _core, _authoring, _analysis, _report, _events, _web  # noqa: F401 (the order of --help)
 
 
 def main() -> None:

@@ -120,11 +120,13 @@ def analyze(
     """
     from upheaval._load import load_system
     from upheaval.claims import check_claims
+    from upheaval.cli._authoring import print_coverage
     from upheaval.report import storyline
 
     system = load_system(model)
     result = _search(system, tolerance, parse_assignments(fix, "--fix"))
     console.print(_summary(system))
+    print_coverage(system, limit=8)
     if len(result) == 0:
         console.print("[yellow]No consistent scenario[/] at this tolerance; try --tolerance 1.")
     else:
@@ -252,12 +254,14 @@ def succession(
 def validate(model: Annotated[str, typer.Argument(help="A model file (.yaml, .yml, .scw) or built-in name.")]) -> None:
     """Validate a model file; print every problem with file, line and column (exit 2 if any)."""
     from upheaval._load import load_system
+    from upheaval.cli._authoring import print_coverage
 
     system = load_system(model)
     console.print(
         f"[green]ok[/]: {system.id}: {len(system.descriptors)} descriptors, {len(system.impacts)} judgement sections, "
         f"{len(system.actors)} actors, {len(system.ties)} ties, {len(system.claims)} claims"
     )
+    print_coverage(system)
 
 
 @app.command()

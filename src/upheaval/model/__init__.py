@@ -1,6 +1,7 @@
 """A system and its parts; reading and writing it as YAML; the built-in models."""
 
 from upheaval.model._builtin import BUILTIN_DEFAULT, builtin_models
+from upheaval.model._coverage import Finding, coverage
 from upheaval.model._indicator import EventPattern, Indicator, IndicatorRule
 from upheaval.model._periods import PeriodPlan, ScheduledChange
 from upheaval.model._schema import (
@@ -17,8 +18,10 @@ from upheaval.model._schema import (
     System,
     Tie,
     TieChanges,
+    TieKindSpec,
     Variant,
 )
+from upheaval.model._sources import SourceText, cited_paragraph, parse_source_text, source_text
 from upheaval.model._yaml import dump_yaml, parse_yaml
 
 __all__ = [
@@ -29,6 +32,7 @@ __all__ = [
     "ClaimCheck",
     "Descriptor",
     "EventPattern",
+    "Finding",
     "Future",
     "Impact",
     "ImpactRow",
@@ -38,11 +42,17 @@ __all__ = [
     "Present",
     "ScheduledChange",
     "Source",
+    "SourceText",
     "System",
     "Tie",
     "TieChanges",
+    "TieKindSpec",
     "Variant",
     "builtin_models",
+    "cited_paragraph",
+    "coverage",
     "dump_yaml",
+    "parse_source_text",
     "parse_yaml",
+    "source_text",
 ]
