@@ -602,7 +602,7 @@ def _warm_kernels(cim: CrossImpactMatrix, fixed_n: dict[int, tuple[int, ...]], k
         propagate = n > 1 and int(blocks.sum()) / (n * (n - 1)) < 0.5
     else:
         propagate = kernel in ("propagate", "gac")
-    warm_search_kernels(propagate)
+    warm_search_kernels(propagate, _Plan)
     return kernel
 
 
