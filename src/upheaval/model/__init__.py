@@ -1,6 +1,6 @@
 """A system and its parts; loading and saving model files (YAML, ScenarioWizard .scw)."""
 
-from upheaval.model._indicator import EventPattern, Indicator, IndicatorRule
+from upheaval.model._indicator import Alert, EventPattern, Indicator, IndicatorRule, PriorWeight, TrackingSettings
 from upheaval.model._load import BUILTIN_DEFAULT, builtin_models, load_system, save_system
 from upheaval.model._periods import PeriodPlan, ScheduledChange
 from upheaval.model._schema import (
@@ -22,6 +22,7 @@ from upheaval.model._yaml import dump_yaml, parse_yaml, write_text_atomic
 __all__ = [
     "BUILTIN_DEFAULT",
     "Actor",
+    "Alert",
     "Citation",
     "Claim",
     "ClaimCheck",
@@ -32,11 +33,13 @@ __all__ = [
     "IndicatorRule",
     "PeriodPlan",
     "Present",
+    "PriorWeight",
     "ScheduledChange",
     "Source",
     "System",
     "Tie",
     "TieChanges",
+    "TrackingSettings",
     "Variant",
     "builtin_models",
     "dump_yaml",
