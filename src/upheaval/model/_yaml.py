@@ -24,6 +24,7 @@ from upheaval.model._schema import (
     Actor,
     Claim,
     Descriptor,
+    Future,
     Impact,
     Indicator,
     PeriodPlan,
@@ -41,6 +42,7 @@ _LIST_PARTS: dict[str, type[BaseModel]] = {
     "ties": Tie,
     "descriptors": Descriptor,
     "impacts": Impact,
+    "futures": Future,
     "claims": Claim,
     "indicators": Indicator,
 }
