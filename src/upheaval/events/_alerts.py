@@ -55,7 +55,7 @@ def _resolve(rule: AlertRule, system: Any, labels: list[tuple[str, str | None]])
     for k, (label, _) in enumerate(labels):
         if label == rule.target:
             return "scenario", k
-    if any(getattr(f, "id", None) == rule.target for f in getattr(system, "futures", None) or []):
+    if any(f.id == rule.target for f in system.futures):
         return "future", rule.target
     raise EventDataError(
         f"alert {rule.text!r}: {rule.target!r} is no indicator, variant (descriptor.variant), "
@@ -86,9 +86,8 @@ def alerts_in(tracking: Any, rules: list[AlertRule]) -> list[list[dict[str, Any]
             elif kind == "scenario":
                 value, evidence = float(probs[ref]), p.belief.updates
             else:
-                names = [n for _, n in tracking.labels]
-                future = next(f for f in tracking.system.futures if f.id == ref)
-                value = float(sum(probs[k] for k, n in enumerate(names) if n == (future.name or future.id)))
+                of = [tracking.system.future_of(tracking.consistent.names(k)) for k in range(len(probs))]
+                value = float(sum(probs[k] for k, f in enumerate(of) if f is not None and f.id == ref))
                 evidence = p.belief.updates
             if value is not None and _OPS[rule.op](value, rule.threshold):
                 raised.append({"alert": rule.text, "label": rule.label, "value": value, "evidence": evidence})

@@ -76,17 +76,10 @@ class Belief:
 def scenario_labels(system: Any, consistent: Any) -> list[tuple[str, str | None]]:
     """``(label, name)`` of each consistent scenario: ``S1``, ``S2``... in the order of the unfixed
     consistent set, and the name of the first of the model's ``futures`` whose ``match`` it satisfies."""
-    futures = list(getattr(system, "futures", None) or [])
     out = []
     for k in range(len(consistent)):
-        names = consistent.names(k)
-        name = None
-        for f in futures:
-            match = getattr(f, "match", {}) or {}
-            if all(names.get(d) in ([v] if isinstance(v, str) else list(v)) for d, v in match.items()):
-                name = getattr(f, "name", None) or getattr(f, "id", None)
-                break
-        out.append((f"S{k + 1}", name))
+        future = system.future_of(consistent.names(k))
+        out.append((f"S{k + 1}", future.name if future else None))
     return out
 
 

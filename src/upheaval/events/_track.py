@@ -28,6 +28,7 @@ __all__ = [
     "INDEPENDENCE",
     "PeriodTrack",
     "Tracking",
+    "changes_since",
     "data_range",
     "probabilities_json",
     "track",
@@ -317,4 +318,48 @@ def tracking_json(result: Tracking) -> dict[str, Any]:
             "probabilities": probabilities_json(result, result.prior),
         },
         "periods": periods,
+    }
+
+
+def changes_since(result: Tracking, since: dt.date, *, threshold: float = 0.05) -> dict[str, Any]:
+    """What changed from the last period that starts before ``since`` to the latest period.
+
+    ``{"since", "from", "to", "scenarios": [{"label", "name", "before", "now", "change"}],
+    "variants": [{"variant", "before", "now", "change"}] (those moving by ``threshold`` or more),
+    "indicators": [{"indicator", "before", "now"}] (whose rule began or stopped holding),
+    "alerts": [...] raised in the periods starting on or after ``since``}``.
+    """
+    before = [p for p in result.periods if p.period.start < since]
+    if not before or len(result.periods) < 2:
+        raise EventDataError(f"--since {since}: no tracked period starts before it; pick a later date")
+    old, new = before[-1], result.periods[-1]
+    po, pn = old.belief.probabilities, new.belief.probabilities
+    vo = variant_probabilities(result.consistent, po)
+    vn = variant_probabilities(result.consistent, pn)
+    holds_old = {v.id: v.signals is not None for v in old.indicators}
+    return {
+        "since": since.isoformat(),
+        "from": old.period.start.isoformat(),
+        "to": new.period.start.isoformat(),
+        "scenarios": [
+            {"label": label, "name": name, "before": float(a), "now": float(b), "change": float(b - a)}
+            for (label, name), a, b in zip(result.labels, po, pn, strict=True)
+        ],
+        "variants": [
+            {"variant": f"{d}.{v}", "before": vo[d][v], "now": vn[d][v], "change": vn[d][v] - vo[d][v]}
+            for d in vn
+            for v in vn[d]
+            if abs(vn[d][v] - vo[d][v]) >= threshold
+        ],
+        "indicators": [
+            {"indicator": v.id, "before": holds_old.get(v.id), "now": v.signals is not None}
+            for v in new.indicators
+            if holds_old.get(v.id) != (v.signals is not None)
+        ],
+        "alerts": [
+            {"period": p.period.start.isoformat(), "alert": a["alert"], "value": a["value"]}
+            for p in result.periods
+            if p.period.start >= since
+            for a in p.alerts
+        ],
     }
