@@ -156,12 +156,14 @@ def analyze(
     This is the main job; with no MODEL it analyses the built-in dprk-ukraine-2024.
     """
     from upheaval.claims import check_claims
+    from upheaval.cli._authoring import print_coverage
     from upheaval.model import load_system
     from upheaval.report import storyline
 
     system = load_system(model)
     result = _search(system, tolerance, fix, where)
     console.print(_summary(system))
+    print_coverage(system, limit=8)
     if _conditions_text(result):
         console.print(_conditions_text(result))
     if len(result) == 0:
@@ -296,6 +298,7 @@ def succession(
 @handle_errors
 def validate(model: Annotated[str, typer.Argument(help="A model file (.yaml, .yml, .scw) or built-in name.")]) -> None:
     """Validate a model file; print every problem with file, line and column (exit 2 if any)."""
+    from upheaval.cli._authoring import print_coverage
     from upheaval.model import load_system
 
     system = load_system(model)
@@ -303,6 +306,7 @@ def validate(model: Annotated[str, typer.Argument(help="A model file (.yaml, .ym
         f"[green]ok[/]: {system.id}: {len(system.descriptors)} descriptors, {len(system.impacts)} judgement sections, "
         f"{len(system.actors)} actors, {len(system.ties)} ties, {len(system.claims)} claims"
     )
+    print_coverage(system)
 
 
 @app.command()
