@@ -324,7 +324,7 @@ def _run_case(raw: bytes, suffix: str, tmp_path: Path) -> None:
     _cli(path)
 
 
-FAST = settings(max_examples=120, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+FAST = settings(max_examples=100, deadline=None, suppress_health_check=list(HealthCheck), database=None)
 SLOW = settings(max_examples=1500, deadline=None, suppress_health_check=list(HealthCheck), database=None)
 
 

@@ -63,7 +63,7 @@ class _Lines:
             raise self.problem(
                 "missing-section",
                 f"the file ends before {what}",
-                len(self.lines),
+                max(len(self.lines), 1),
                 help=_HELP_LAYOUT,
             )
         line = self.lines[self.pos]

@@ -24,6 +24,7 @@ from upheaval.model._schema import (
     Actor,
     Claim,
     Descriptor,
+    Future,
     Impact,
     Indicator,
     PeriodPlan,
@@ -31,16 +32,19 @@ from upheaval.model._schema import (
     Source,
     System,
     Tie,
+    TieKindSpec,
 )
 
 __all__ = ["dump_yaml", "parse_yaml", "read_yaml", "write_text_atomic", "write_yaml"]
 
 _LIST_PARTS: dict[str, type[BaseModel]] = {
+    "tie_kinds": TieKindSpec,
     "sources": Source,
     "actors": Actor,
     "ties": Tie,
     "descriptors": Descriptor,
     "impacts": Impact,
+    "futures": Future,
     "claims": Claim,
     "indicators": Indicator,
 }
@@ -206,7 +210,7 @@ class _LazyDocument:
         return self._doc
 
 
-def _fast_parse(text: str) -> System | None:
+def _fast_parse(text: str, folder: Path | None = None) -> System | None:
     """A valid model parsed on the fast path (C loader), or None: then the located path explains why."""
     try:
         data = yaml.load(text, Loader=_Core12Loader)
@@ -220,14 +224,18 @@ def _fast_parse(text: str) -> System | None:
         return None
     parts: dict[str, Any] = {key: list(enumerate(getattr(system, key))) for key in _LIST_PARTS}
     parts |= {key: getattr(system, key) for key in _OBJECT_PARTS}
-    if cross_check(parts, data, lambda *args: Problem(*args[:2])):
+    if cross_check(parts, data, lambda *args: Problem(*args[:2]), folder):
         return None
     system._document = _LazyDocument(text)
+    system._folder = folder
     return system
 
 
-def parse_yaml(text: str, path: str | Path | None = None) -> System:
+def parse_yaml(text: str, path: str | Path | None = None, *, folder: str | Path | None = None) -> System:
     """Validate YAML text as a system; raise ModelError with every problem found.
+
+    ``path`` names the text in messages; ``folder`` is where sources' ``path`` are read
+    (left out, their text is not read and citations are checked against the model alone).
 
     A valid file takes a fast path (a C YAML parser); a file with problems is parsed again
     with line and column marks. Each top-level list item is validated on its own, so one bad
@@ -243,7 +251,8 @@ def parse_yaml(text: str, path: str | Path | None = None) -> System:
             [Problem("too-large", f"the text has {len(text):,} characters; models are limited to {MAX_FILE_BYTES:,}")],
         )
     check_printable(text, path)
-    fast = _fast_parse(text) if scan_yaml(text, path) else None
+    folder = Path(folder) if folder is not None else None
+    fast = _fast_parse(text, folder) if scan_yaml(text, path) else None
     if fast is not None:
         return fast
     at = _Locator(None, text)
@@ -321,12 +330,13 @@ def parse_yaml(text: str, path: str | Path | None = None) -> System:
                 "add `descriptors:` with variants",
             )
         )
-    problems += cross_check(parts, doc, at.problem)
+    problems += cross_check(parts, doc, at.problem, folder)
     if problems:
         problems.sort(key=lambda p: (p.line or 10**9, p.column))
         raise ModelError(str(path) if path else None, problems)
     system = System.model_validate(_plain(doc))
     system._document = doc
+    system._folder = folder
     return system
 
 
@@ -340,7 +350,7 @@ def read_yaml(path: str | Path) -> System:
         raise ModelError(str(p), [Problem("not-found", "no such file", help="check the path")]) from None
     except IsADirectoryError:
         raise ModelError(str(p), [Problem("not-a-file", "this is a folder", help="name a model file")]) from None
-    return parse_yaml(decode_text(raw, p), p)
+    return parse_yaml(decode_text(raw, p), p, folder=p.parent)
 
 
 def _merge(doc: Any, new: Any) -> Any:
