@@ -64,7 +64,7 @@ class _Header(_Part):
 
 _HELP = {
     "missing": "add this field",
-    "extra_forbidden": "remove it, or check its spelling against the model format in the README",
+    "extra_forbidden": "remove it, or check its spelling against docs/model-format.md",
     "string_pattern_mismatch": "ids start with a letter and use letters, digits, '_' and '-'",
     "too_short": "a descriptor needs at least two variants",
 }
