@@ -37,10 +37,12 @@ __all__ = [
 ]
 
 
-def _find_consistent(cim: Any, fixed: dict[str, str] | None = None) -> Any:
+def _find_consistent(cim: Any, observed: dict[str, str] | None = None) -> Any:
+    """The consistent scenarios that have the observed variants (a restriction: observations
+    are facts about the world, not interventions, so each keeps its own consistency test)."""
     from upheaval.cib._search import find_consistent
 
-    return find_consistent(cim, 0, fixed or None)
+    return find_consistent(cim, 0, where=observed or None)
 
 
 @dataclass
