@@ -23,7 +23,7 @@ from upheaval.cib import (
 )
 from upheaval.errors import EngineError, SearchBudgetExceeded
 
-KERNELS = [None, "forward", "propagate", "gac", "plain"]
+KERNELS = [None, "numpy", "kernels", "forward", "propagate", "gac", "plain"]  # None: numpy for small spaces
 
 
 @st.composite
@@ -74,7 +74,7 @@ def standardized_sparse(draw, max_desc=6):
 @given(
     cim=standardized_sparse(),
     tolerance=st.integers(0, 2),
-    kernel=st.sampled_from(["gac", "propagate", None]),
+    kernel=st.sampled_from(["gac", "propagate", "numpy", None]),
     budget=st.sampled_from([0, 1, 7]),
     data=st.data(),
 )
@@ -156,6 +156,43 @@ def test_measures_agree_with_scalar_functions(cim, tolerance):
         assert is_consistent(cim, z, tolerance)
         b = impact_balances(cim, z)
         assert res.total_impact_score[k] == sum(b[o + zi] for o, zi in zip(cim.offsets, z, strict=True))
+
+
+@settings(max_examples=60, deadline=None)
+@given(cim=matrices(max_desc=5), data=st.data())
+def test_numpy_measures_equal_the_kernel(cim, data):
+    """The numpy measures (used for up to 100,000 scenarios) equal the compiled kernel's on any scenarios,
+    consistent or not, including descriptors with a single variant."""
+    from upheaval.cib._kernel_measures import measures_kernel
+    from upheaval.cib._small import measures_numpy
+
+    rng = np.random.default_rng(data.draw(st.integers(0, 2**32 - 1)))
+    rows = np.column_stack([rng.integers(0, s, size=50) for s in cim.sizes]).astype(np.int64)
+    want = measures_kernel(cim.values, np.asarray(cim.sizes, dtype=np.int64), cim.offsets, rows)
+    for got, exp in zip(measures_numpy(cim, rows), want, strict=True):
+        assert got.tolist() == exp.tolist()
+    single = CrossImpactMatrix(np.zeros((3, 3), dtype=np.int64), (1, 2))
+    rows = np.array([[0, 0], [0, 1]])
+    for got, exp in zip(
+        measures_numpy(single, rows),
+        measures_kernel(single.values, np.array([1, 2]), single.offsets, rows),
+        strict=True,
+    ):
+        assert got.tolist() == exp.tolist()
+
+
+def test_small_spaces_never_load_the_kernels():
+    """A search of a small space (and its measures) runs with numpy alone: numba is not even imported."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from upheaval.cib import compile_system, find_consistent; from upheaval.model import load_system;"
+        "r = find_consistent(compile_system(load_system(None)), 1); assert len(r) > 0;"
+        "print('numba' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
 
 
 @settings(max_examples=40, deadline=None)
@@ -306,3 +343,28 @@ def test_interrupt_wrapped_by_numba_is_raised_as_keyboard_interrupt():
         with pytest.raises(KeyboardInterrupt):
             _reraise_interrupt(exc)
     _reraise_interrupt(SystemError("unrelated"))  # nothing to re-raise
+
+
+def test_kernel_load_runs_under_the_notice_and_outside_the_clock(monkeypatch):
+    """Loading or compiling the kernels happens before the search's clock starts, under the registered notice."""
+    import contextlib
+    import time
+
+    from upheaval import _notice
+    from upheaval.cib import _warm
+
+    monkeypatch.setattr(_warm, "_warm", set())
+    calls = []
+
+    @contextlib.contextmanager
+    def notice(what):
+        calls.append(what)
+        time.sleep(0.3)  # stands for a compile
+        yield
+
+    monkeypatch.setattr(_notice, "compile_notice", notice)
+    cim = CrossImpactMatrix(np.array([[0, 0, 2, -2], [0, 0, -1, 1], [3, -3, 0, 0], [-1, 1, 0, 0]]), (2, 2))
+    res = find_consistent(cim, _kernel="kernels")
+    assert calls == ["search kernels"]
+    assert res.seconds < 0.3
+    assert find_consistent(cim, _kernel="kernels").seconds < 0.3 and calls == ["search kernels"]  # once

@@ -201,12 +201,12 @@ def _exact(cim, local: bool, n_jobs, scheduler, progress):
 
 
 def _sample_chunk(values, sizes, offsets, seed, n, local, max_steps):
+    from upheaval.analysis._kernels import successions_from_rows
+
     rng = np.random.default_rng(seed)
     starts = np.empty((n, sizes.shape[0]), dtype=np.int64)
     for i, s in enumerate(sizes):
         starts[:, i] = rng.integers(0, s, size=n)
-    from upheaval.analysis._kernels import successions_from_rows
-
     ends, kind, _ = successions_from_rows(values, sizes, offsets, starts, local, max_steps)
     rows, _inv, counts = np.unique(np.column_stack([kind, ends]), axis=0, return_inverse=True, return_counts=True)
     return rows, counts

@@ -160,10 +160,17 @@ def is_consistent(cim: CrossImpactMatrix, scenario, tolerance: int = 0) -> bool:
 
 
 def batch_measures(cim: CrossImpactMatrix, indices: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Inconsistency, consistency value and total impact score of many scenarios (rows of ``indices``)."""
+    """Inconsistency, consistency value and total impact score of many scenarios (rows of ``indices``).
+
+    Up to 100,000 scenarios with numpy (nothing to compile), more with the compiled kernel.
+    """
+    idx = np.ascontiguousarray(indices, dtype=np.int64).reshape(-1, cim.n_descriptors)
+    if idx.shape[0] <= 100_000:
+        from upheaval.cib._small import measures_numpy
+
+        return measures_numpy(cim, idx)
     from upheaval.cib._kernel_measures import measures_kernel
 
-    idx = np.ascontiguousarray(indices, dtype=np.int64).reshape(-1, cim.n_descriptors)
     return measures_kernel(cim.values, np.asarray(cim.sizes, dtype=np.int64), cim.offsets, idx)
 
 

@@ -12,6 +12,7 @@ import numpy as np
 
 from upheaval.cib._balance import batch_measures
 from upheaval.cib._compile import CrossImpactMatrix
+from upheaval.cib._small import SMALL_LIMIT, search_numpy, space_size
 from upheaval.errors import EngineError, SearchBudgetExceeded
 
 __all__ = [
@@ -429,7 +430,13 @@ def estimate_search(
        cross-impact analysis. Technological Forecasting & Social Change 73:334--361, 2006.
     """
     tolerance = _check_tolerance(tolerance)
-    plan = _Plan(cim, tolerance, normalize_fixed(cim, fixed), _kernel)
+    fixed_n = normalize_fixed(cim, fixed)
+    if _uses_numpy(cim, fixed_n, _kernel):
+        t0 = time.perf_counter()
+        search_numpy(cim, tolerance, fixed_n)
+        return SearchEstimate(cim.n_scenarios, 1, 1, time.perf_counter() - t0, 1)
+    _kernel = _warm_kernels(cim, fixed_n, _kernel)
+    plan = _Plan(cim, tolerance, fixed_n, _kernel)
     est, _, n_timed = _sample_timing(plan, check_random_state(random_state), sample_seconds)
     return SearchEstimate(cim.n_scenarios, plan.n_subtrees, n_timed, est, len(plan.components))
 
@@ -498,6 +505,13 @@ def find_consistent(
     """
     tolerance = _check_tolerance(tolerance)
     fixed_n = normalize_fixed(cim, fixed)
+    if _uses_numpy(cim, fixed_n, _kernel):
+        t0 = time.perf_counter()
+        indices = search_numpy(cim, tolerance, fixed_n, progress)
+        return ScenarioSet.from_indices(
+            cim, indices, complete=True, seconds=time.perf_counter() - t0, tolerance=tolerance, fixed=fixed_n
+        )
+    _kernel = _warm_kernels(cim, fixed_n, _kernel)  # a compile happens here, before the clock starts
     t0 = time.perf_counter()
     plan = _Plan(cim, tolerance, fixed_n, _kernel)
     done: dict[tuple[int, int], np.ndarray] = {}
@@ -528,6 +542,32 @@ def find_consistent(
     return ScenarioSet.from_indices(
         cim, indices, complete=True, seconds=time.perf_counter() - t0, tolerance=tolerance, fixed=fixed_n, unique=False
     )
+
+
+def _uses_numpy(cim: CrossImpactMatrix, fixed_n: dict[int, tuple[int, ...]], kernel: str | None) -> bool:
+    """Whether the search runs as numpy enumeration: forced with ``"numpy"``, chosen for small spaces by default."""
+    if kernel == "numpy":
+        return True
+    return kernel is None and space_size(cim, fixed_n) <= SMALL_LIMIT
+
+
+def _warm_kernels(cim: CrossImpactMatrix, fixed_n: dict[int, tuple[int, ...]], kernel: str | None) -> str | None:
+    """Load (or compile, once) the kernels the search will run; return the plan's kernel choice.
+
+    ``"kernels"`` means the compiled search with its automatic choice of kernel.
+    """
+    from upheaval.cib._warm import warm_search_kernels
+
+    kernel = None if kernel == "kernels" else kernel
+    if kernel is None:
+        n = cim.n_descriptors
+        blocks = np.add.reduceat(np.add.reduceat(cim.values != 0, cim.offsets, axis=0), cim.offsets, axis=1) > 0
+        np.fill_diagonal(blocks, False)
+        propagate = n > 1 and int(blocks.sum()) / (n * (n - 1)) < 0.5
+    else:
+        propagate = kernel in ("propagate", "gac")
+    warm_search_kernels(propagate)
+    return kernel
 
 
 def _product(cim: CrossImpactMatrix, comps: list[list[int]], parts: list[np.ndarray]) -> np.ndarray:

@@ -12,14 +12,16 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
+from upheaval._notice import set_compile_notice
 from upheaval.errors import ModelError, UpheavalError
 
 __all__ = [
     "EXIT_FAILED",
     "EXIT_INVALID",
     "ModelArg",
+    "compile_notice",
     "console",
     "emit_json",
     "err",
@@ -59,6 +61,7 @@ def handle_errors(func: F) -> F:
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        set_compile_notice(compile_notice)
         try:
             return func(*args, **kwargs)
         except ModelError as exc:
@@ -137,3 +140,48 @@ def search_progress(description: str, *, after: float = 1.0, enabled: bool = Tru
     finally:
         if state["bar"] is not None:
             state["bar"].stop()
+
+
+@contextmanager
+def compile_notice(what: str, *, after: float = 1.0) -> Iterator[None]:
+    """While the engine loads its compiled kernels: if that takes longer than ``after`` seconds (a compile,
+    not a cache load), say so on stderr and show a line with the time elapsed, then how long it took."""
+    import threading
+
+    start = time.perf_counter()
+    state: dict[str, Any] = {"bar": None}
+    lock = threading.Lock()
+
+    def show() -> None:
+        with lock:
+            if state.get("done"):
+                return
+            err.print(f"compiling the {what} (once)...", markup=False, highlight=False)
+            bar = Progress(
+                SpinnerColumn(),
+                TextColumn("compiling"),
+                TimeElapsedColumn(),
+                console=err,
+                transient=True,
+                disable=not err.is_terminal,
+            )
+            bar.add_task("compiling", total=None)
+            bar.start()
+            state["bar"] = bar
+
+    timer = threading.Timer(after, show)
+    timer.daemon = True
+    timer.start()
+    try:
+        yield
+    finally:
+        timer.cancel()
+        with lock:
+            state["done"] = True
+            if state["bar"] is not None:
+                state["bar"].stop()
+                err.print(
+                    f"compiled the {what} in {time.perf_counter() - start:.1f} s (cached for later runs)",
+                    markup=False,
+                    highlight=False,
+                )

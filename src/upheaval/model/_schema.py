@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, PrivateAttr, field_validator
+from pydantic import Field, PrivateAttr, WithJsonSchema, field_validator, model_validator
 
-from upheaval.model._common import Citation, Cites, Id, _check_partial_date, _Part
+from upheaval.model._common import ID_PATTERN, Citation, Cites, Id, _check_partial_date, _Part
 from upheaval.model._indicator import Indicator
 from upheaval.model._periods import PeriodPlan
 
@@ -14,17 +14,21 @@ __all__ = [
     "COOPERATIVE_KINDS",
     "HOSTILE_KINDS",
     "TIE_KINDS",
+    "TIE_STATUSES",
     "Actor",
     "Citation",
     "Claim",
     "ClaimCheck",
     "Descriptor",
+    "Future",
     "Impact",
+    "ImpactRow",
     "Present",
     "Source",
     "System",
     "Tie",
     "TieChanges",
+    "TieKindSpec",
     "Variant",
 ]
 
@@ -38,6 +42,11 @@ class Source(_Part):
     publisher: str | None = None
     date: str | None = None
     url: str | None = None
+    path: str | None = Field(
+        default=None,
+        description="the source's text, a .txt, .md or .html file in the model's folder (relative to the "
+        "model file); citations are then checked against it",
+    )
     sections: list[str] = Field(default_factory=list)
 
     _date = field_validator("date", mode="before")(_check_partial_date)
@@ -47,12 +56,17 @@ ActorKind = Literal["state", "alliance", "organisation", "leader", "group"]
 
 
 class Actor(_Part):
-    """A state, alliance, organisation or leader with a stable code (ISO alpha-3 or CAMEO)."""
+    """A state, alliance, organisation, leader or group with a stable code (ISO alpha-3 or CAMEO).
+
+    A non-state actor without an ISO or CAMEO code gets a code of the model's own; say so
+    with ``own_code: true`` (event data cannot match such a code).
+    """
 
     code: str = Field(pattern=r"^[A-Z][A-Z0-9]{1,7}$")
     name: str = Field(min_length=1)
     kind: ActorKind = "state"
     cameo: str | None = Field(default=None, pattern=r"^[A-Z0-9]{3,}$")
+    own_code: bool = Field(default=False, description="the code is the model's own, not ISO alpha-3 or CAMEO")
     aliases: list[str] = Field(default_factory=list)
     bloc: str | None = None
 
@@ -62,18 +76,63 @@ COOPERATIVE_KINDS = (
     "munitions",
     "payment",
     "technology",
+    "training",
+    "recruitment",
+    "trade",
+    "finance",
     "agreement",
     "diplomatic_support",
     "intelligence",
     "aid",
     "liaison",
+    "mediation",
     "stance",
     "alignment",
 )
-HOSTILE_KINDS = ("hostility", "combat", "casualties", "targeting", "sanctions", "pressure")
+HOSTILE_KINDS = (
+    "hostility",
+    "combat",
+    "attack",
+    "casualties",
+    "targeting",
+    "blockade",
+    "interception",
+    "sanctions",
+    "coercion",
+    "pressure",
+    "threat",
+)
 TIE_KINDS = COOPERATIVE_KINDS + HOSTILE_KINDS
-TieKind = Literal[TIE_KINDS]  # the same names, as one type
+TIE_STATUSES = ("reported", "planned", "option", "stance", "draft")
 Rate = Literal["once", "day", "week", "month", "year"]
+TieKindName = Annotated[
+    str,
+    Field(pattern=ID_PATTERN, min_length=1, max_length=80),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"enum": list(TIE_KINDS)},
+                {"type": "string", "pattern": ID_PATTERN, "description": "a kind declared under `tie_kinds`"},
+            ],
+            "description": "what the tie is: one of the built-in kinds, or a kind the model declares under `tie_kinds`",
+        }
+    ),
+]
+
+
+class TieKindSpec(_Part):
+    """A tie kind the model declares beside the built-in ones.
+
+    ``sign`` says whether ties of this kind join actors (``cooperative``) or oppose them
+    (``hostile``), which decides the camps (structural balance); ``style`` is how figures draw
+    them.
+    """
+
+    id: Id
+    label: str = Field(min_length=1)
+    sign: Literal["cooperative", "hostile"]
+    style: Literal["solid", "dashed", "dotted"] = "solid"
+    description: str = ""
 
 
 class Tie(_Part):
@@ -86,22 +145,30 @@ class Tie(_Part):
     id: Id
     source: str = Field(alias="from")
     target: str = Field(alias="to")
-    kind: TieKind
+    kind: TieKindName
     label: str = ""
     amount: float | None = None
     unit: str | None = None
     rate: Rate | None = None
     since: str | None = None
     until: str | None = None
-    status: Literal["reported", "planned", "option", "stance"] = "reported"
+    status: Literal[TIE_STATUSES] = "reported"
     cites: Cites
 
+    _spec: TieKindSpec | None = PrivateAttr(default=None)  # set by the system for a kind it declares
     _dates = field_validator("since", "until", mode="before")(_check_partial_date)
 
     @property
     def polarity(self) -> int:
-        """+1 for a cooperative tie, -1 for a hostile one."""
+        """+1 for a cooperative tie, -1 for a hostile one (a declared kind's ``sign``)."""
+        if self._spec is not None:
+            return -1 if self._spec.sign == "hostile" else 1
         return -1 if self.kind in HOSTILE_KINDS else 1
+
+    @property
+    def kind_spec(self) -> TieKindSpec | None:
+        """The declaration of this tie's kind, when the model declares it (None for a built-in kind)."""
+        return self._spec
 
 
 class TieChanges(_Part):
@@ -133,6 +200,13 @@ class Descriptor(_Part):
         return [v.id for v in self.variants]
 
 
+class ImpactRow(_Part):
+    """Why one variant of a judgement section's ``from`` descriptor acts as its row says."""
+
+    rationale: str = ""
+    cites: Cites
+
+
 class Impact(_Part):
     """A judgement section: how the variants of descriptor ``from`` act on those of ``to``.
 
@@ -141,6 +215,10 @@ class Impact(_Part):
     such as an imported ScenarioWizard file, declares a wider one); cells left out are 0. ``uncertainty`` says by how much
     each cell may plausibly differ (used by robustness analysis). ``diagonal`` must be set
     for a self-impact block (``from`` equal to ``to``), which ScenarioWizard files may carry.
+
+    ``rationale`` and ``cites`` explain the section as a whole; ``rows[a]`` may give variant
+    ``a``'s row its own rationale and citations, which then explain that row instead (the
+    section's stay the default for rows without their own): see :meth:`reason`.
     """
 
     source: str = Field(alias="from")
@@ -148,8 +226,19 @@ class Impact(_Part):
     values: dict[str, dict[str, int]]
     rationale: str = ""
     cites: Cites
+    rows: dict[str, ImpactRow] = Field(default_factory=dict)
     uncertainty: int = Field(default=0, ge=0, le=3)
     diagonal: bool = False
+
+    def reason(self, variant: str) -> tuple[str, list[Citation]]:
+        """The rationale and citations that explain row ``variant``: its own where given, else the section's.
+
+        A row's own rationale comes with its own citations, or the section's when it lists none.
+        """
+        row = self.rows.get(variant)
+        if row is not None and row.rationale.strip():
+            return row.rationale.strip(), list(row.cites or self.cites)
+        return self.rationale.strip(), list(row.cites if row is not None and row.cites else self.cites)
 
 
 Condition = dict[str, str | list[str]]
@@ -181,6 +270,28 @@ class ClaimCheck(_Part):
     tolerance: int = Field(default=0, ge=0)
 
 
+class Future(_Part):
+    """A named future: the scenarios that satisfy ``match`` carry its ``name`` and ``summary``.
+
+    ``match`` is a condition like a claim's ``if``: each descriptor takes the variant, or one
+    of the variants, it names. A system's futures are tried in order; the first that matches
+    names the scenario (:meth:`System.future_of`).
+    """
+
+    id: Id
+    name: str = Field(min_length=1, max_length=80)
+    summary: str = ""
+    match: Condition = Field(default_factory=dict)
+
+    def matches(self, scenario: dict[str, str]) -> bool:
+        """Whether the scenario (descriptor id -> variant id) satisfies ``match``."""
+        for did, want in self.match.items():
+            got = scenario.get(did)
+            if got is None or got not in ([want] if isinstance(want, str) else want):
+                return False
+        return True
+
+
 class Claim(_Part):
     """A conclusion of the source, written as a check over the consistent scenarios."""
 
@@ -208,19 +319,43 @@ class System(_Part):
     as_of: str
     description: str = ""
     scale: int = Field(default=3, ge=1, le=99)
+    tie_kinds: list[TieKindSpec] = Field(default_factory=list)
     sources: list[Source] = Field(default_factory=list)
     actors: list[Actor] = Field(default_factory=list)
     ties: list[Tie] = Field(default_factory=list)
     descriptors: list[Descriptor] = Field(min_length=1)
     impacts: list[Impact] = Field(default_factory=list)
     present: Present | None = None
+    futures: list[Future] = Field(default_factory=list)
     claims: list[Claim] = Field(default_factory=list)
     indicators: list[Indicator] = Field(default_factory=list)
     periods: PeriodPlan | None = None
 
     _document: Any = PrivateAttr(default=None)
+    _folder: Any = PrivateAttr(default=None)  # the model file's folder (for sources' ``path``)
 
     _as_of = field_validator("as_of", mode="before")(_check_partial_date)
+
+    @model_validator(mode="after")
+    def _declared_signs(self) -> System:
+        specs = {k.id: k for k in self.tie_kinds}
+        if specs:
+            for tie in self.all_ties():
+                tie._spec = specs.get(tie.kind)
+        return self
+
+    def all_ties(self) -> list[Tie]:
+        """The ties of the network and the ties variants add."""
+        out = list(self.ties)
+        for d in self.descriptors:
+            for v in d.variants:
+                if v.ties:
+                    out += v.ties.add
+        return out
+
+    def tie_kind(self, kind: str) -> TieKindSpec | None:
+        """The declaration of a kind this model declares (None for a built-in kind)."""
+        return next((k for k in self.tie_kinds if k.id == kind), None)
 
     def descriptor(self, descriptor_id: str) -> Descriptor:
         """The descriptor with this id (KeyError if none)."""
@@ -246,6 +381,13 @@ class System(_Part):
     def impact_sections(self, source: str, target: str) -> list[Impact]:
         """The judgement sections from descriptor ``source`` to descriptor ``target``."""
         return [i for i in self.impacts if i.source == source and i.target == target]
+
+    def future_of(self, scenario: dict[str, str]) -> Future | None:
+        """The first of the system's futures whose ``match`` the scenario satisfies, or None."""
+        for future in self.futures:
+            if future.matches(scenario):
+                return future
+        return None
 
     @property
     def n_scenarios(self) -> int:

@@ -23,6 +23,7 @@ from upheaval.model._schema import (
     Actor,
     Claim,
     Descriptor,
+    Future,
     Impact,
     Indicator,
     PeriodPlan,
@@ -30,16 +31,19 @@ from upheaval.model._schema import (
     Source,
     System,
     Tie,
+    TieKindSpec,
 )
 
 __all__ = ["dump_yaml", "parse_yaml", "read_yaml", "write_text_atomic", "write_yaml"]
 
 _LIST_PARTS: dict[str, type[BaseModel]] = {
+    "tie_kinds": TieKindSpec,
     "sources": Source,
     "actors": Actor,
     "ties": Tie,
     "descriptors": Descriptor,
     "impacts": Impact,
+    "futures": Future,
     "claims": Claim,
     "indicators": Indicator,
 }
@@ -205,7 +209,7 @@ class _LazyDocument:
         return self._doc
 
 
-def _fast_parse(text: str) -> System | None:
+def _fast_parse(text: str, folder: Path | None = None) -> System | None:
     """A valid model parsed on the fast path (C loader), or None: then the located path explains why."""
     try:
         data = yaml.load(text, Loader=_Core12Loader)
@@ -219,21 +223,26 @@ def _fast_parse(text: str) -> System | None:
         return None
     parts: dict[str, Any] = {key: list(enumerate(getattr(system, key))) for key in _LIST_PARTS}
     parts |= {key: getattr(system, key) for key in _OBJECT_PARTS}
-    if cross_check(parts, data, lambda *args: Problem(*args[:2])):
+    if cross_check(parts, data, lambda *args: Problem(*args[:2]), folder):
         return None
     system._document = _LazyDocument(text)
+    system._folder = folder
     return system
 
 
-def parse_yaml(text: str, path: str | Path | None = None) -> System:
+def parse_yaml(text: str, path: str | Path | None = None, *, folder: str | Path | None = None) -> System:
     """Validate YAML text as a system; raise ModelError with every problem found.
+
+    ``path`` names the text in messages; ``folder`` is where sources' ``path`` are read
+    (left out, their text is not read and citations are checked against the model alone).
 
     A valid file takes a fast path (a C YAML parser); a file with problems is parsed again
     with line and column marks. Each top-level list item is validated on its own, so one bad
     item does not hide the problems of the others; cross-references are then checked over
     the valid items.
     """
-    fast = _fast_parse(text)
+    folder = Path(folder) if folder is not None else None
+    fast = _fast_parse(text, folder)
     if fast is not None:
         return fast
     at = _Locator(None, text)
@@ -311,12 +320,13 @@ def parse_yaml(text: str, path: str | Path | None = None) -> System:
                 "add `descriptors:` with variants",
             )
         )
-    problems += cross_check(parts, doc, at.problem)
+    problems += cross_check(parts, doc, at.problem, folder)
     if problems:
         problems.sort(key=lambda p: (p.line or 10**9, p.column))
         raise ModelError(str(path) if path else None, problems)
     system = System.model_validate(_plain(doc))
     system._document = doc
+    system._folder = folder
     return system
 
 
@@ -331,7 +341,7 @@ def read_yaml(path: str | Path) -> System:
         raise ModelError(
             str(p), [Problem("encoding", f"not UTF-8 text ({exc.reason})", help="save as UTF-8")]
         ) from None
-    return parse_yaml(text, p)
+    return parse_yaml(text, p, folder=p.parent)
 
 
 def _merge(doc: Any, new: Any) -> Any:
