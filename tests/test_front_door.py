@@ -49,7 +49,7 @@ def test_short_repr_and_frame():
     assert list(frame.columns) == ["D1", "D2", "inconsistency", "consistency_value", "total_impact_score"]
     assert frame["D1"].tolist() == ["v1", "v2"] and frame["total_impact_score"].tolist() == [5, 2]
     assert list(frame["D1"].cat.categories) == ["v1", "v2"]
-    empty = uh.find_consistent(uh.CrossImpactMatrix(MATRIX, (2, 2)), fixed={0: [0], 1: [1]})
+    empty = uh.find_consistent(uh.CrossImpactMatrix(MATRIX, (2, 2)), where={0: [0], 1: [1]})
     assert len(empty.to_frame()) == 0 and "0 consistent scenarios" in repr(empty)
 
 
