@@ -80,7 +80,8 @@ class Tie(_Part):
     """A directed, typed relation between two actors, with an optional quantity.
 
     ``amount`` ``unit`` per ``rate``: e.g. 2000 ``USD/soldier`` per ``month``.
-    ``status`` distinguishes what is reported as fact from options and plans.
+    ``status`` distinguishes what is reported as fact from options and plans; ``draft`` marks a
+    tie written by ``upheaval draft`` that the analyst has not yet checked.
     """
 
     id: Id
@@ -93,7 +94,7 @@ class Tie(_Part):
     rate: Rate | None = None
     since: str | None = None
     until: str | None = None
-    status: Literal["reported", "planned", "option", "stance"] = "reported"
+    status: Literal["reported", "planned", "option", "stance", "draft"] = "reported"
     cites: Cites
 
     _dates = field_validator("since", "until", mode="before")(_check_partial_date)
