@@ -237,3 +237,67 @@ def test_saved_file_gets_normal_permissions(tiny_path: Path, tmp_path: Path) -> 
         assert out.stat().st_mode & 0o777 == 0o600  # an existing file keeps its mode
     finally:
         os.umask(umask)
+
+
+_ROWS_AND_FUTURES = """\
+id: t
+title: T
+as_of: 2024-11
+sources: [{id: r, title: R, sections: [A, B]}]
+descriptors:
+  - {id: front, label: Front, variants: [{id: holds, label: Holds}, {id: destabilises, label: Gives way}]}
+  - {id: cw, label: China-West, variants: [{id: comp, label: Competition}, {id: conf, label: Confrontation}]}
+impacts:
+  - from: front
+    to: cw
+    values:
+      holds: {comp: 1, conf: -1}
+      destabilises: {comp: -2, conf: 2}
+    rationale: The section's reason.
+    cites: [{source: r, section: A, paragraph: 1}]
+    rows:
+      destabilises:
+        rationale: The collapse row's reason.
+        cites: [{source: r, section: B, paragraph: 2}]
+futures:
+  - {id: rupture, name: Rupture, summary: Confrontation., match: {cw: conf}}
+  - {id: calm, name: Calm, match: {front: [holds], cw: comp}}
+"""
+
+
+def test_row_rationales_and_futures_load_and_round_trip() -> None:
+    system = parse_yaml(_ROWS_AND_FUTURES)
+    imp = system.impacts[0]
+    why, cites = imp.reason("destabilises")
+    assert why == "The collapse row's reason." and [c.paragraph for c in cites] == [2]
+    why, cites = imp.reason("holds")
+    assert why == "The section's reason." and [c.paragraph for c in cites] == [1]
+    assert system.future_of({"front": "destabilises", "cw": "conf"}).id == "rupture"
+    assert system.future_of({"front": "holds", "cw": "conf"}).id == "rupture"  # the first match wins
+    assert system.future_of({"front": "holds", "cw": "comp"}).id == "calm"
+    assert system.future_of({"front": "destabilises", "cw": "comp"}) is None
+    again = parse_yaml(dump_yaml(system))
+    assert again.impacts[0].rows == imp.rows and again.futures == system.futures
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "code", "field"),
+    [
+        ("      destabilises:\n        rationale", "      destabilise:\n        rationale", "unknown-reference", "impacts[0].rows.destabilise"),
+        ("        rationale: The collapse row's reason.\n        cites: [{source: r, section: B, paragraph: 2}]\n", "        {}\n", "empty-row", "impacts[0].rows.destabilises"),
+        ("section: B, paragraph: 2", "section: C, paragraph: 2", "unknown-section", "impacts[0].rows.destabilises.cites[0].section"),
+        ("match: {cw: conf}", "match: {cw: confront}", "unknown-reference", "futures[0].match.cw"),
+        ("match: {cw: conf}", "match: {china: conf}", "unknown-reference", "futures[0].match.china"),
+        ("{id: calm, name: Calm", "{id: rupture, name: Calm", "duplicate-id", "futures[1].id"),
+        ("name: Calm, ", "", "missing", "futures[1].name"),
+    ],
+)  # fmt: skip
+def test_row_and_future_problems_are_located(old: str, new: str, code: str, field: str) -> None:
+    text = _ROWS_AND_FUTURES.replace(old, new)
+    assert text != _ROWS_AND_FUTURES
+    with pytest.raises(ModelError) as err:
+        parse_yaml(text)
+    found = [(p.code, p.field) for p in err.value.problems]
+    assert (code, field) in found, found
+    problem = next(p for p in err.value.problems if p.code == code)
+    assert problem.line > 0

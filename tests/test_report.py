@@ -225,3 +225,22 @@ def test_notebook_views():
     page = _parse(view)
     assert "table" in page.tags and "Low" in "".join(page.text) and "S2" in "".join(page.text)
     assert "total impact score" in scenario_set_html(found)
+
+
+def test_storyline_quotes_the_acting_row_and_names_the_future() -> None:
+    from tests.test_model_load import _ROWS_AND_FUTURES
+
+    from upheaval.model import parse_yaml
+    from upheaval.report import render_report, storyline
+
+    system = parse_yaml(_ROWS_AND_FUTURES)
+    story = storyline(system, {"front": "destabilises", "cw": "conf"})
+    step = next(s for s in story.steps if s.descriptor == "cw")
+    assert step.promoted_by[0].rationale == "The collapse row's reason."
+    assert step.promoted_by[0].cites == ["r §B ¶2"]
+    assert story.name == "Rupture" and story.text().startswith("Rupture. Confrontation.")
+    story = storyline(system, {"front": "holds", "cw": "comp"})
+    step = next(s for s in story.steps if s.descriptor == "cw")
+    assert step.promoted_by[0].rationale == "The section's reason." and story.name == "Calm"
+    page = render_report(system, figures=False, robustness_samples=0)
+    assert "The collapse row&#39;s reason." in page and "· Calm" in page

@@ -11,7 +11,6 @@ from statistics import NormalDist
 
 import numpy as np
 
-from upheaval.analysis._kernels import successions_from_rows, sweep_range
 from upheaval.analysis._parallel import run_chunks, spawn_seeds
 from upheaval.errors import EngineError
 
@@ -117,10 +116,14 @@ def _arrays(cim):
 
 
 def _sweep_chunk(values, sizes, offsets, lo, hi, local, max_steps):
+    from upheaval.analysis._kernels import sweep_range  # numba: loaded only when needed
+
     return sweep_range(values, sizes, offsets, lo, hi, local, max_steps, _CACHE)
 
 
 def _sample_chunk(values, sizes, offsets, seed, n, local, max_steps):
+    from upheaval.analysis._kernels import successions_from_rows
+
     rng = np.random.default_rng(seed)
     starts = np.empty((n, sizes.shape[0]), dtype=np.int64)
     for i, s in enumerate(sizes):
@@ -132,6 +135,8 @@ def _sample_chunk(values, sizes, offsets, seed, n, local, max_steps):
 
 def _cycle_members(cim, start: np.ndarray, local: bool, max_steps: int) -> np.ndarray:
     """The members of the cycle that succession from ``start`` (a cycle member) runs around."""
+    from upheaval.analysis._kernels import successions_from_rows
+
     values, sizes, offsets = _arrays(cim)
     z = start.copy()
     members = [z.copy()]

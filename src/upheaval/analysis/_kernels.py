@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from upheaval.cib._kernels import succession_step
+from upheaval.cib._kernel_succession import succession_step
 
 __all__ = ["successions_from_rows", "sweep_range"]
 

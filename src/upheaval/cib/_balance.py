@@ -161,7 +161,7 @@ def is_consistent(cim: CrossImpactMatrix, scenario, tolerance: int = 0) -> bool:
 
 def batch_measures(cim: CrossImpactMatrix, indices: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Inconsistency, consistency value and total impact score of many scenarios (rows of ``indices``)."""
-    from upheaval.cib._kernels import measures_kernel
+    from upheaval.cib._kernel_measures import measures_kernel
 
     idx = np.ascontiguousarray(indices, dtype=np.int64).reshape(-1, cim.n_descriptors)
     return measures_kernel(cim.values, np.asarray(cim.sizes, dtype=np.int64), cim.offsets, idx)

@@ -12,7 +12,6 @@ import numpy as np
 
 from upheaval.cib._balance import batch_measures
 from upheaval.cib._compile import CrossImpactMatrix
-from upheaval.cib._kernels import components_kernel, prepare_bounds, prepare_entries, propagate_kernel, search_kernel
 from upheaval.errors import EngineError, SearchBudgetExceeded
 
 __all__ = [
@@ -165,6 +164,9 @@ class _Plan:
     def __init__(
         self, cim: CrossImpactMatrix, tolerance: int, fixed: dict[int, tuple[int, ...]], kernel: str | None = None
     ):
+        from upheaval.cib._kernel_forward import prepare_bounds
+        from upheaval.cib._kernel_propagate import prepare_entries
+
         full = kernel != "plain"
         self.cim = cim
         self.tolerance = int(tolerance)
@@ -211,6 +213,9 @@ class _Plan:
         self, part: int, subtree: int, max_nodes: int, r_desc: np.ndarray, r_start: np.ndarray
     ) -> tuple[np.ndarray, int, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """One kernel call on a subtree: at most ``max_nodes`` nodes, resuming at ``r_desc``/``r_start``."""
+        from upheaval.cib._kernel_forward import search_kernel
+        from upheaval.cib._kernel_propagate import propagate_kernel
+
         _, sub, sizes, _, tables, subtrees = self.parts[part]
         allowed = subtrees[subtree]
         max_nodes = max(int(max_nodes), len(sizes) + 2)  # more than a replayed path: always progress
@@ -271,6 +276,8 @@ def _transpose(n: int, t_ptr: np.ndarray, t_idx: np.ndarray) -> tuple[np.ndarray
 
 def _components(n: int, t_ptr: np.ndarray, t_idx: np.ndarray) -> list[list[int]]:
     """Weakly connected components of the influence graph (diagonal blocks ignored)."""
+    from upheaval.cib._kernel_measures import components_kernel
+
     labels = components_kernel(n, t_ptr, t_idx)
     groups: dict[int, list[int]] = {}
     for i, k in enumerate(labels.tolist()):
@@ -579,7 +586,7 @@ def heuristic_search(
     .. [1] W. Weimer-Jehle: Cross-impact balances: A system-theoretical approach to
        cross-impact analysis. Technological Forecasting & Social Change 73:334--361, 2006.
     """
-    from upheaval.cib._kernels import succession_kernel
+    from upheaval.cib._kernel_succession import succession_kernel
 
     tolerance = _check_tolerance(tolerance)
     fixed_n = normalize_fixed(cim, fixed)

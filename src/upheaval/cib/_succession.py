@@ -9,7 +9,6 @@ import numpy as np
 
 from upheaval.cib._balance import scenario_array
 from upheaval.cib._compile import CrossImpactMatrix
-from upheaval.cib._kernels import succession_kernel
 from upheaval.errors import EngineError
 
 __all__ = ["SuccessionResult", "succession", "succession_weights"]
@@ -126,6 +125,7 @@ def succession_weights(
        cross-impact analysis. Technological Forecasting & Social Change 73:334--361, 2006.
     """
     from upheaval.cib._brute import all_scenarios
+    from upheaval.cib._kernel_succession import succession_kernel
 
     if starts is None:
         if cim.n_scenarios > 5_000_000:

@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.panel import Panel
 from rich.table import Table
 
-from upheaval import cib
-from upheaval.cib._json import scenario_set_json
-from upheaval.claims import ClaimResult, check_claims
 from upheaval.cli import app
 from upheaval.cli._common import (
     EXIT_FAILED,
@@ -25,8 +22,11 @@ from upheaval.cli._common import (
     search_progress,
 )
 from upheaval.errors import EngineError
-from upheaval.model import System, builtin_models, load_system, save_system
-from upheaval.report import storyline
+
+if TYPE_CHECKING:  # the engine and the model load inside the commands that use them (fast start-up)
+    from upheaval import cib
+    from upheaval.claims import ClaimResult
+    from upheaval.model import System
 
 TolOpt = Annotated[
     int,
@@ -44,6 +44,8 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON object on 
 
 
 def _search(system: System, tolerance: int, fixed: dict[str, str], *, quiet: bool = False) -> cib.ScenarioSet:
+    from upheaval import cib
+
     cim = cib.compile_system(system)
     if fixed:
         try:
@@ -116,6 +118,10 @@ def analyze(
 
     This is the main job; with no MODEL it analyses the built-in dprk-ukraine-2024.
     """
+    from upheaval.claims import check_claims
+    from upheaval.model import load_system
+    from upheaval.report import storyline
+
     system = load_system(model)
     result = _search(system, tolerance, parse_assignments(fix, "--fix"))
     console.print(_summary(system))
@@ -145,6 +151,9 @@ def analyze(
 @handle_errors
 def scenarios(model: ModelArg = None, tolerance: TolOpt = 0, fix: FixOpt = None, json: JsonOpt = False) -> None:
     """List every consistent scenario (complete search), optionally with fixed variants and a tolerance."""
+    from upheaval.cib._json import scenario_set_json
+    from upheaval.model import load_system
+
     system = load_system(model)
     result = _search(system, tolerance, parse_assignments(fix, "--fix"), quiet=json)
     if json:
@@ -163,6 +172,9 @@ def scenarios(model: ModelArg = None, tolerance: TolOpt = 0, fix: FixOpt = None,
 @handle_errors
 def check(model: ModelArg = None, json: JsonOpt = False) -> None:
     """Evaluate the model's claims; exit 1 if any fails."""
+    from upheaval.claims import check_claims
+    from upheaval.model import load_system
+
     system = load_system(model)
     results = check_claims(system)
     if json:
@@ -188,6 +200,9 @@ def succession(
     json: JsonOpt = False,
 ) -> None:
     """Run a succession from a start scenario until it reaches a consistent scenario or a cycle."""
+    from upheaval import cib
+    from upheaval.model import load_system
+
     system = load_system(model)
     cim = cib.compile_system(system)
     names = parse_assignments(start, "--start")
@@ -236,6 +251,8 @@ def succession(
 @handle_errors
 def validate(model: Annotated[str, typer.Argument(help="A model file (.yaml, .yml, .scw) or built-in name.")]) -> None:
     """Validate a model file; print every problem with file, line and column (exit 2 if any)."""
+    from upheaval.model import load_system
+
     system = load_system(model)
     console.print(
         f"[green]ok[/]: {system.id}: {len(system.descriptors)} descriptors, {len(system.impacts)} judgement sections, "
@@ -252,6 +269,8 @@ def convert(
     """Convert a model between YAML and ScenarioWizard .scw (written atomically)."""
     if target.suffix.lower() not in (".yaml", ".yml", ".scw"):
         raise fail(f"cannot write {target}: unknown format", EXIT_INVALID, "use a .yaml, .yml or .scw file name")
+    from upheaval.model import load_system, save_system
+
     system = load_system(source)
     save_system(system, target)
     console.print(f"wrote {target}")
@@ -261,6 +280,8 @@ def convert(
 @handle_errors
 def models(json: JsonOpt = False) -> None:
     """List the built-in models."""
+    from upheaval.model import builtin_models, load_system
+
     rows = []
     for name in builtin_models():
         s = load_system(name)

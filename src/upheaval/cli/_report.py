@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
@@ -20,7 +20,9 @@ from upheaval.cli._common import (
     parse_assignments,
 )
 from upheaval.errors import EngineError
-from upheaval.model import System, load_system
+
+if TYPE_CHECKING:
+    from upheaval.model import System
 
 
 class FigureKind(StrEnum):
@@ -107,6 +109,8 @@ def figure(
 
     if output.suffix.lower() not in (".png", ".svg", ".pdf"):
         raise fail(f"cannot write a figure to {output.name}", EXIT_INVALID, "use a .png, .svg or .pdf file name")
+    from upheaval.model import load_system
+
     system = load_system(model)
     fixed = parse_assignments(fix, "--fix")
     from upheaval import cib
@@ -162,6 +166,7 @@ def report(
 
     Sections: the system (sources, actors, network, derived flows, camps and brokers), the judgements (matrix, each section with its rationale and citations), the consistent scenarios (tableau, landscape), one section per scenario (storyline, impact diagram, network difference), the claims, and robustness where computed. The PDF comes from WeasyPrint when it is installed and works (it needs the Pango library), else from matplotlib, which needs nothing beyond pip.
     """
+    from upheaval.model import load_system
     from upheaval.report._html import write_report
     from upheaval.report._pdf import pdf_engine as engine_for
 
@@ -199,6 +204,7 @@ def network(
 
     With --scenario N or --fix D=V the network is that scenario's: every chosen variant's tie changes are applied, and the ties added and removed are listed.
     """
+    from upheaval.model import load_system
     from upheaval.network import (
         FORMATS,
         actor_network,

@@ -148,6 +148,7 @@ class _Checker:
             ("descriptors", "id"),
             ("claims", "id"),
             ("indicators", "id"),
+            ("futures", "id"),
         ]:
             self.duplicates(key, field)
         for i, tie in self.parts.get("ties", []):
@@ -185,6 +186,8 @@ class _Checker:
                     self.condition(value, loc + ("check", name))
             if chk.kind == "consistent":
                 self.complete(chk.scenario, loc + ("check", "scenario"))
+        for i, future in self.parts.get("futures", []):
+            self.condition(future.match, ("futures", i, "match"))
         present = self.parts.get("present")
         if present is not None:
             self.condition(present.scenario, ("present", "scenario"))
@@ -239,6 +242,17 @@ class _Checker:
                     "CIB judges how one descriptor acts on another; for a deliberate "
                     "self-impact block (as ScenarioWizard allows) set `diagonal: true`",
                 )
+            for a, row in imp.rows.items():
+                self.cites(row.cites, loc + ("rows", a))
+                if ok_from and a not in self.variants[imp.source]:
+                    self.variant(imp.source, a, loc + ("rows", a))
+                elif not (row.rationale.strip() or row.cites):
+                    self.add(
+                        "empty-row",
+                        f"row `{a}` gives neither a rationale nor citations",
+                        loc + ("rows", a),
+                        "write `rationale:` (and `cites:`) for this row, or remove it to use the section's",
+                    )
             if not (ok_from and ok_to):
                 continue
             for a, row in imp.values.items():

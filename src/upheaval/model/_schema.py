@@ -19,7 +19,9 @@ __all__ = [
     "Claim",
     "ClaimCheck",
     "Descriptor",
+    "Future",
     "Impact",
+    "ImpactRow",
     "Present",
     "Source",
     "System",
@@ -134,6 +136,13 @@ class Descriptor(_Part):
         return [v.id for v in self.variants]
 
 
+class ImpactRow(_Part):
+    """Why one variant of a judgement section's ``from`` descriptor acts as its row says."""
+
+    rationale: str = ""
+    cites: Cites
+
+
 class Impact(_Part):
     """A judgement section: how the variants of descriptor ``from`` act on those of ``to``.
 
@@ -142,6 +151,10 @@ class Impact(_Part):
     such as an imported ScenarioWizard file, declares a wider one); cells left out are 0. ``uncertainty`` says by how much
     each cell may plausibly differ (used by robustness analysis). ``diagonal`` must be set
     for a self-impact block (``from`` equal to ``to``), which ScenarioWizard files may carry.
+
+    ``rationale`` and ``cites`` explain the section as a whole; ``rows[a]`` may give variant
+    ``a``'s row its own rationale and citations, which then explain that row instead (the
+    section's stay the default for rows without their own): see :meth:`reason`.
     """
 
     source: str = Field(alias="from")
@@ -149,8 +162,19 @@ class Impact(_Part):
     values: dict[str, dict[str, int]]
     rationale: str = ""
     cites: Cites
+    rows: dict[str, ImpactRow] = Field(default_factory=dict)
     uncertainty: int = Field(default=0, ge=0, le=3)
     diagonal: bool = False
+
+    def reason(self, variant: str) -> tuple[str, list[Citation]]:
+        """The rationale and citations that explain row ``variant``: its own where given, else the section's.
+
+        A row's own rationale comes with its own citations, or the section's when it lists none.
+        """
+        row = self.rows.get(variant)
+        if row is not None and row.rationale.strip():
+            return row.rationale.strip(), list(row.cites or self.cites)
+        return self.rationale.strip(), list(row.cites if row is not None and row.cites else self.cites)
 
 
 Condition = dict[str, str | list[str]]
@@ -180,6 +204,28 @@ class ClaimCheck(_Part):
     outcome: Condition = Field(default_factory=dict)
     at_most: float = Field(default=1.0, gt=0, le=1)
     tolerance: int = Field(default=0, ge=0)
+
+
+class Future(_Part):
+    """A named future: the scenarios that satisfy ``match`` carry its ``name`` and ``summary``.
+
+    ``match`` is a condition like a claim's ``if``: each descriptor takes the variant, or one
+    of the variants, it names. A system's futures are tried in order; the first that matches
+    names the scenario (:meth:`System.future_of`).
+    """
+
+    id: Id
+    name: str = Field(min_length=1, max_length=80)
+    summary: str = ""
+    match: Condition = Field(default_factory=dict)
+
+    def matches(self, scenario: dict[str, str]) -> bool:
+        """Whether the scenario (descriptor id -> variant id) satisfies ``match``."""
+        for did, want in self.match.items():
+            got = scenario.get(did)
+            if got is None or got not in ([want] if isinstance(want, str) else want):
+                return False
+        return True
 
 
 class Claim(_Part):
@@ -215,6 +261,7 @@ class System(_Part):
     descriptors: list[Descriptor] = Field(min_length=1)
     impacts: list[Impact] = Field(default_factory=list)
     present: Present | None = None
+    futures: list[Future] = Field(default_factory=list)
     claims: list[Claim] = Field(default_factory=list)
     indicators: list[Indicator] = Field(default_factory=list)
     periods: PeriodPlan | None = None
@@ -247,6 +294,13 @@ class System(_Part):
     def impact_sections(self, source: str, target: str) -> list[Impact]:
         """The judgement sections from descriptor ``source`` to descriptor ``target``."""
         return [i for i in self.impacts if i.source == source and i.target == target]
+
+    def future_of(self, scenario: dict[str, str]) -> Future | None:
+        """The first of the system's futures whose ``match`` the scenario satisfies, or None."""
+        for future in self.futures:
+            if future.matches(scenario):
+                return future
+        return None
 
     @property
     def n_scenarios(self) -> int:

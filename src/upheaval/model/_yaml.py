@@ -23,6 +23,7 @@ from upheaval.model._schema import (
     Actor,
     Claim,
     Descriptor,
+    Future,
     Impact,
     Indicator,
     PeriodPlan,
@@ -40,6 +41,7 @@ _LIST_PARTS: dict[str, type[BaseModel]] = {
     "ties": Tie,
     "descriptors": Descriptor,
     "impacts": Impact,
+    "futures": Future,
     "claims": Claim,
     "indicators": Indicator,
 }

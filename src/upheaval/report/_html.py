@@ -110,12 +110,15 @@ class _Section:
     cells: list[list[int | None]]
     diagonal: bool = False
     uncertainty: int = 0
+    row_reasons: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass
 class _ScenarioView:
     number: int
     anchor: str
+    name: str
+    summary: str
     choices: list[dict[str, str]]
     steps: list[dict[str, Any]]
     measures: dict[str, int]
@@ -135,10 +138,16 @@ def _judgement_sections(system: System) -> tuple[list[_Section], dict[tuple[str,
         first.setdefault(key, anchor)
         src, tgt = system.descriptor(imp.source), system.descriptor(imp.target)
         cells = [[imp.values.get(a.id, {}).get(b.id) for b in tgt.variants] for a in src.variants]
+        own = [
+            {"variant": a.label, "rationale": imp.reason(a.id)[0], "cites": [c.label() for c in imp.reason(a.id)[1]]}
+            for a in src.variants
+            if a.id in imp.rows
+        ]
         sections.append(
             _Section(
                 anchor, src.id, src.label, tgt.id, tgt.label, imp.rationale.strip(), [c.label() for c in imp.cites],
                 [v.label for v in src.variants], [v.label for v in tgt.variants], cells, imp.diagonal, imp.uncertainty,
+                own,
             )
         )  # fmt: skip
     return sections, first
@@ -281,10 +290,13 @@ def build_context(
             v = next(v for v in d.variants if v.id == names[d.id])
             choices.append({"descriptor": d.label, "variant": v.label, "description": v.description})
         diff = network_difference(system, names) if system.actors else None
+        future = system.future_of(names)
         scenarios.append(
             _ScenarioView(
                 k + 1,
                 f"scenario-{k + 1}",
+                future.name if future else "",
+                future.summary.strip() if future else "",
                 choices,
                 _steps(system, z, cim, first),
                 {
@@ -310,6 +322,11 @@ def build_context(
         if claims:
             figs["claims"] = _img(F.claims_figure(system, claims), "Claims and their results")
     tableau_rows = []
+    if system.futures:
+        named = [system.future_of(cim.scenario_names(result.indices[k])) for k in range(len(result))]
+        tableau_rows.append(
+            {"descriptor": "named future", "cells": [{"label": f.name if f else "", "tint": 6} for f in named]}
+        )
     for i, d in enumerate(system.descriptors):
         tableau_rows.append(
             {

@@ -143,6 +143,8 @@ def _matplotlib_pdf(system: System, context: dict[str, Any] | None) -> bytes:
             lines += _wrap(s.rationale, "  ")
         if s.cites:
             lines += _wrap("cited: " + "; ".join(s.cites), "  ")
+        for r in s.row_reasons:
+            lines += _wrap(f"{r['variant']}: {r['rationale']} [{'; '.join(r['cites'])}]", "  ")
         lines.append("")
     pages += _text_pages("The judgements", lines)
     pages.append(F.tableau_figure(system, result))
@@ -156,7 +158,7 @@ def _matplotlib_pdf(system: System, context: dict[str, Any] | None) -> bytes:
                                f"[{'; '.join(i['cites'])}]", "    ")  # fmt: skip
             for i in st["hindered"]:
                 lines += _wrap(f"{i['score']} although {i['source']} is {i['variant']}: {i['rationale']}", "    ")
-        pages += _text_pages(f"Scenario S{view.number}", lines)
+        pages += _text_pages(f"Scenario S{view.number}" + (f" · {view.name}" if view.name else ""), lines)
         pages.append(
             F.impact_figure(system, result.indices[view.number - 1], cim, title=f"Impact diagram of S{view.number}")
         )

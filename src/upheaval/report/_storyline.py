@@ -59,14 +59,17 @@ class Step:
 
 @dataclass(frozen=True)
 class Storyline:
-    """A scenario as a sequence of steps, drivers first."""
+    """A scenario as a sequence of steps, drivers first; ``name`` and ``summary`` of its named future, if any."""
 
     scenario: dict[str, str]
     steps: list[Step]
+    name: str = ""
+    summary: str = ""
 
     def text(self) -> str:
-        """The whole storyline as one paragraph per step."""
-        return "\n".join(s.sentence() for s in self.steps)
+        """The whole storyline as one paragraph per step, after the future's name and summary when it has one."""
+        head = [f"{self.name}. {self.summary}".strip()] if self.name else []
+        return "\n".join(head + [s.sentence() for s in self.steps])
 
 
 def _section_index(system: System) -> dict[tuple[str, str], list]:
@@ -82,9 +85,12 @@ def storyline(
     """Tell a scenario as a storyline built from the judgements that act in it.
 
     Each step is one descriptor's chosen variant, with the judgements (from the other
-    chosen variants) that promote or hinder it, strongest first, each carrying its
-    rationale and citations. Steps are ordered so that descriptors that drive others
-    come first (by the total absolute impact their chosen variant exerts).
+    chosen variants) that promote or hinder it, strongest first, each carrying the
+    rationale and citations of the row that acts (the acting variant's own, where its
+    judgement section gives one; else the section's). Steps are ordered so that
+    descriptors that drive others come first (by the total absolute impact their chosen
+    variant exerts). The storyline carries the name of the system's future that the
+    scenario matches first, if any.
     """
     cim = cim if cim is not None else compile_system(system)
     z = cim.scenario_indices(scenario) if isinstance(scenario, dict) else np.asarray(scenario, dtype=np.int64)
@@ -110,14 +116,17 @@ def storyline(
             rationale, cites = "", []
             for imp in sections.get((src.id, d.id), []):
                 if v.id in imp.values.get(a, {}):
-                    rationale = imp.rationale
-                    cites = [c.label() for c in imp.cites]
+                    rationale, row_cites = imp.reason(a)
+                    cites = [c.label() for c in row_cites]
                     break
-            inf = Influence(src.id, a, d.id, v.id, score, rationale.strip(), cites, f"{src.label}: {av.label}")
+            inf = Influence(src.id, a, d.id, v.id, score, rationale, cites, f"{src.label}: {av.label}")
             (promoted if score > 0 else hindered).append(inf)
         promoted.sort(key=lambda x: -x.score)
         hindered.sort(key=lambda x: x.score)
         steps.append(Step(d.id, d.label, v.id, v.label, int(block[z[j]]), margin, promoted, hindered))
         drive.append(int(np.abs(cim.values[rows[j]]).sum()))
     order = sorted(range(len(steps)), key=lambda k: (-drive[k], k))
-    return Storyline(names, [steps[k] for k in order])
+    future = system.future_of(names)
+    return Storyline(
+        names, [steps[k] for k in order], future.name if future else "", future.summary.strip() if future else ""
+    )

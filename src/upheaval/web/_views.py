@@ -62,6 +62,7 @@ def tableau_view(system: System, result: cib.ScenarioSet, fixed: Mapping[str, Se
             "tis": int(result.total_impact_score[n]),
             "inconsistency": int(result.inconsistency[n]),
             "consistency": int(result.consistency_value[n]),
+            "name": getattr(system.future_of(cim.scenario_names(result.indices[n])), "name", ""),
         }
         for n in range(shown)
     ]
@@ -93,7 +94,7 @@ def tableau_view(system: System, result: cib.ScenarioSet, fixed: Mapping[str, Se
 
 def matrix_view(system: System, cim: cib.CrossImpactMatrix) -> dict[str, Any]:
     """The cross-impact matrix as nested rows for a grid: descriptor blocks of variant rows and columns."""
-    judged = {(s.source, s.target) for s in system.impacts if s.rationale or s.cites}
+    judged = {(s.source, s.target) for s in system.impacts if s.rationale or s.cites or s.rows}
     blocks = []
     for i, d in enumerate(system.descriptors):
         rows = []
