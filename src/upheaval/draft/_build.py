@@ -97,12 +97,22 @@ class Draft:
 
     def items(self) -> list[DraftItem]:
         """Every extracted element as a flat list (what the draft report shows)."""
-        out = [DraftItem("actor", f"{e.code} {e.name} (as {', '.join(forms)})", cites[:3]) for e, cites, forms in self.actors]
+        out = [
+            DraftItem("actor", f"{e.code} {e.name} (as {', '.join(forms)})", cites[:3])
+            for e, cites, forms in self.actors
+        ]
         for t in self.ties:
             fig = f"; {t.amount:g} {t.unit}" + (f" per {t.rate}" if t.rate else "") if t.amount is not None else ""
             out.append(DraftItem("tie", f"{t.source} → {t.target} {t.kind}{fig}", t.cites, t.reading))
         for f, c, tie in self.figures:
-            out.append(DraftItem("figure", f"{f.amount:g} {f.unit}" + (f" per {f.rate}" if f.rate else ""), [c], f"tie {tie}" if tie else "no tie"))
+            out.append(
+                DraftItem(
+                    "figure",
+                    f"{f.amount:g} {f.unit}" + (f" per {f.rate}" if f.rate else ""),
+                    [c],
+                    f"tie {tie}" if tie else "no tie",
+                )
+            )
         for d, c, value in self.dates:
             out.append(DraftItem("date", f"{d.text} → {value or 'year not given'}", [c]))
         for d in self.descriptors:
@@ -156,7 +166,9 @@ def _kind_of_unit(unit: str) -> str | None:
 # ---------------------------------------------------------------------------------------------- draft
 
 
-def draft(path: str | Path, *, as_of: str | None = None, system_id: str | None = None, text: str | None = None) -> Draft:
+def draft(
+    path: str | Path, *, as_of: str | None = None, system_id: str | None = None, text: str | None = None
+) -> Draft:
     """Draft a model from the commentary at ``path`` (plain text, Markdown or HTML).
 
     ``as_of`` (``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``) is the date the text speaks from; it places
@@ -174,7 +186,7 @@ def draft(path: str | Path, *, as_of: str | None = None, system_id: str | None =
     descriptors: dict[str, DraftDescriptor] = {}
     claims: list[tuple[str, Cite, list[str]]] = []
     unplaced: list[DraftItem] = []
-    pending_casualties: list[tuple[Figure, Cite, str, Paragraph]] = []
+    pending_casualties: list[tuple[Figure, Cite, str]] = []
     seen_leaders: set[str] = set()
     cue_union = re.compile("|".join(f"(?:{c.pattern.pattern})" for c in CUES), re.I)
 
@@ -188,7 +200,7 @@ def draft(path: str | Path, *, as_of: str | None = None, system_id: str | None =
             offset = s_at + len(sent) if s_at >= 0 else offset
             ms = mentions_in(sent, seen_leaders)
 
-            def cite(a: int, b: int, sent: str = sent) -> Cite:
+            def cite(a: int, b: int, sent: str = sent, para: Paragraph = para) -> Cite:
                 return Cite(para.section, para.number, _quote(sent, a, b))
 
             for m in ms:
@@ -209,8 +221,13 @@ def draft(path: str | Path, *, as_of: str | None = None, system_id: str | None =
                 t = ties.get(key)
                 if t is None:
                     t = ties[key] = DraftTie(
-                        f"{r.source}_{r.target}_{r.kind}".lower(), r.source, r.target, r.kind,
-                        _reading(r), [c], inferred=r.inferred,
+                        f"{r.source}_{r.target}_{r.kind}".lower(),
+                        r.source,
+                        r.target,
+                        r.kind,
+                        _reading(r),
+                        [c],
+                        inferred=r.inferred,
                     )
                 elif all((x.section, x.paragraph) != (c.section, c.paragraph) for x in t.cites):
                     t.cites.append(c)
@@ -218,19 +235,29 @@ def draft(path: str | Path, *, as_of: str | None = None, system_id: str | None =
             for f in sent_figs:
                 c = cite(f.start, f.end)
                 kind = _kind_of_unit(f.unit)
-                fitting = [t for t in sent_ties if kind and t.kind == kind] or (sent_ties if len(sent_ties) == 1 and kind is None else [])
+                fitting = [t for t in sent_ties if kind and t.kind == kind] or (
+                    sent_ties if len(sent_ties) == 1 and kind is None else []
+                )
                 target = next((t for t in fitting if t.amount is None), None)
                 if target is not None:
                     target.amount, target.unit, target.rate = f.amount, f.unit, f.rate
-                    if not any((x.section, x.paragraph) == (c.section, c.paragraph) and f.text in x.quote for x in target.cites):
+                    if not any(
+                        (x.section, x.paragraph) == (c.section, c.paragraph) and f.text in x.quote for x in target.cites
+                    ):
                         target.cites.append(c)
                     figures.append((f, c, target.id))
                 elif kind == "casualties" and len({m.code for m in ms}) == 1:
-                    pending_casualties.append((f, c, ms[0].code, para))
+                    pending_casualties.append((f, c, ms[0].code))
                 else:
                     figures.append((f, c, None))
-                    unplaced.append(DraftItem("figure", f"{f.amount:g} {f.unit}" + (f" per {f.rate}" if f.rate else ""), [c],
-                                              "no tie in its sentence takes it"))
+                    unplaced.append(
+                        DraftItem(
+                            "figure",
+                            f"{f.amount:g} {f.unit}" + (f" per {f.rate}" if f.rate else ""),
+                            [c],
+                            "no tie in its sentence takes it",
+                        )
+                    )
             for d in sent_dates:
                 c = cite(d.start, d.end)
                 value = d.value(ref)
@@ -246,8 +273,14 @@ def draft(path: str | Path, *, as_of: str | None = None, system_id: str | None =
                 cm = cue_union.search(sent)
                 codes = {m.code for m in ms}
                 if cm and len(codes) == 1:
-                    unplaced.append(DraftItem("sentence", f"one actor ({next(iter(codes))}) with “{cm.group(0)}”",
-                                              [cite(cm.start(), cm.end())], "no second actor to tie it to"))
+                    unplaced.append(
+                        DraftItem(
+                            "sentence",
+                            f"one actor ({next(iter(codes))}) with “{cm.group(0)}”",
+                            [cite(cm.start(), cm.end())],
+                            "no second actor to tie it to",
+                        )
+                    )
             for cond in find_conditionals(sent):
                 at = sent.find(cond.condition)
                 c = cite(max(at, 0), max(at, 0) + len(cond.condition))
@@ -260,21 +293,31 @@ def draft(path: str | Path, *, as_of: str | None = None, system_id: str | None =
                     else:
                         dd.cites.append(c)
                 if not cond.candidates and cond.marker != "options":
-                    unplaced.append(DraftItem("condition", cond.condition, [c], "its subject is a pronoun or names no change"))
+                    unplaced.append(
+                        DraftItem("condition", cond.condition, [c], "its subject is a pronoun or names no change")
+                    )
                 if cond.consequence and cond.marker != "options":
                     claims.append((sent, Cite(para.section, para.number, _quote(sent, 0, min(len(sent), 100))), names))
     # Casualty figures with one actor: the counterpart is the actor the text shows fighting it.
-    for f, c, victim, para in pending_casualties:
+    for f, c, victim in pending_casualties:
         foe = next((t for t in ties.values() if t.kind == "combat" and victim in (t.source, t.target)), None)
         if foe is None:
             figures.append((f, c, None))
-            unplaced.append(DraftItem("figure", f"{f.amount:g} {f.unit}", [c], f"casualties of {victim}: no opponent found"))
+            unplaced.append(
+                DraftItem("figure", f"{f.amount:g} {f.unit}", [c], f"casualties of {victim}: no opponent found")
+            )
             continue
         other = foe.target if foe.source == victim else foe.source
         key = (other, victim, "casualties")
-        t = ties.get(key) or DraftTie(f"{other}_{victim}_casualties".lower(), other, victim, "casualties",
-                                     "casualties the text reports", [],
-                                     inferred=f"opponent from tie {foe.id}")
+        t = ties.get(key) or DraftTie(
+            f"{other}_{victim}_casualties".lower(),
+            other,
+            victim,
+            "casualties",
+            "casualties the text reports",
+            [],
+            inferred=f"opponent from tie {foe.id}",
+        )
         ties[key] = t
         if t.amount is None:
             t.amount, t.unit, t.rate = f.amount, f.unit, f.rate
@@ -402,7 +445,7 @@ def draft_yaml(d: Draft) -> str:
     L.append("    sections:")
     for s in doc.sections:
         L.append(f"      - {_q(s.title)}  # {len(s.paragraphs)} paragraph{'s' if len(s.paragraphs) != 1 else ''}")
-    L.append("actors:")
+    L.append("actors:" if d.actors else "actors: []")
     for e, cites, forms in d.actors:
         aliases = [f for f in forms if f != e.name]
         parts = [f"code: {e.code}", f"name: {_q(e.name)}"]
@@ -413,7 +456,9 @@ def draft_yaml(d: Draft) -> str:
         if aliases:
             parts.append(f"aliases: [{', '.join(_q(a) for a in aliases)}]")
         c = cites[0]
-        L.append(f"  # first named {c.label()}: “{c.quote}”; {len(cites)} mention{'s' if len(cites) != 1 else ''}; code: {e.code_source}")
+        L.append(
+            f"  # first named {c.label()}: “{c.quote}”; {len(cites)} mention{'s' if len(cites) != 1 else ''}; code: {e.code_source}"
+        )
         L.append(f"  - {{{', '.join(parts)}}}")
     if d.ties:
         L.append("ties:")
@@ -444,8 +489,12 @@ def draft_yaml(d: Draft) -> str:
     for dd in descs:
         k = dd.candidate
         c = dd.cites[0]
-        L += [f"  - id: {k.id}", f"    label: {_q(k.label)}",
-              f"    description: {_q(f'Candidate from {c.label()}: “{c.quote}”')}", "    variants:"]
+        L += [
+            f"  - id: {k.id}",
+            f"    label: {_q(k.label)}",
+            f"    description: {_q(f'Candidate from {c.label()}: “{c.quote}”')}",
+            "    variants:",
+        ]
         for vid, vlabel in k.variants:
             L.append(f"      - {{id: {vid}, label: {_q(vlabel)}}}")
     if d.sections:

@@ -41,6 +41,10 @@ class Conditional:
 
 _MARKER = re.compile(r"\b(?P<m>[Ss]hould|[Ii]f|[Uu]nless|[Pp]rovided\s+that|[Ii]n\s+case)\b\s+")
 _END = re.compile(r",\s*(?:then\s+)?|\s+then\s+|\s*[.;:!?](?:\s|$)|\s+[–—-]\s+")
+# "should" opens a condition when a subject follows it ("should North Korea find", "should that transpire").
+_INVERTED = re.compile(
+    r"(?:[A-Z]|(?:the|a|an|its|their|his|her|this|that|these|those|it|they|he|she|we|such|any|both)\b)"
+)
 _PRONOUN = re.compile(r"^(?:it|that|this|they|there|these|those|so|he|she|we|you|i|such|nothing|anything)\b", re.I)
 _AUX = re.compile(r"^(?:is|are|was|were|be|been|has|have|had|do|does|did|can|could|will|would|may|might|must)\b")
 # Verbs of change commentaries use in conditions, with their third person and negation.
@@ -49,7 +53,8 @@ _VERBS = (
     "escalate|de-escalate|weaken|strengthen|improve|deteriorate|break|end|continue|persist|stall|advance|retreat|"
     "enter|join|withdraw|leave|win|lose|use|establish|sign|agree|refuse|reject|accept|attack|invade|intervene|"
     "transpire|happen|occur|emerge|find|spread|return|resume|cease|stop|pressure|sanction|support|abandon|"
-    "mobilise|mobilize|deploy|send|provide|open|close|reach|achieve|become|remain|stay|turn|shift|change"
+    "mobilise|mobilize|deploy|send|provide|open|close|reach|achieve|become|remain|stay|turn|shift|change|"
+    "widen|narrow|recover|worsen|hold|last|falter|unravel|harden|soften|split|unite|default|launch|seize|extend"
 )
 _VERB = re.compile(rf"\b(?:(?:successfully|quickly|actually|further|again)\s+)?({_VERBS})(?:s|es|d|ed)?\b", re.I)
 
@@ -140,6 +145,8 @@ def find_conditionals(sentence: str) -> list[Conditional]:
     out: list[Conditional] = []
     for m in _MARKER.finditer(sentence):
         rest = sentence[m.end() :]
+        if m.group("m").lower() == "should" and not _INVERTED.match(rest):
+            continue  # "Asia should expect": the modal, not a condition
         em = _END.search(rest)
         condition = rest[: em.start()] if em else rest
         consequence = rest[em.end() :] if em else ""

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import ClassVar
 
 from upheaval.errors import ModelError, Problem
 
@@ -117,8 +118,8 @@ def _markdown_blocks(text: str) -> list[_Block]:
 class _HTMLBlocks(HTMLParser):
     """Headings, paragraphs and rules of an HTML page (scripts, styles and navigation skipped)."""
 
-    _SKIP = {"script", "style", "nav", "header", "footer", "noscript", "template", "svg"}
-    _BLOCK = {"p", "li", "blockquote", "div", "td", "dd", "figcaption"}
+    _SKIP: ClassVar[set[str]] = {"script", "style", "nav", "header", "footer", "noscript", "template", "svg"}
+    _BLOCK: ClassVar[set[str]] = {"p", "li", "blockquote", "div", "td", "dd", "figcaption"}
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -241,7 +242,10 @@ _MONTHS = (
     "January|February|March|April|May|June|July|August|September|October|November|December|"
     "Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec"
 )
-_PUB_DATE = re.compile(rf"^\s*(?:published\s*:?\s*)?(\d{{1,2}}\s+(?:{_MONTHS})\.?\s+\d{{4}}|(?:{_MONTHS})\.?\s+(?:\d{{1,2}},\s*)?\d{{4}}|\d{{4}}-\d{{2}}(?:-\d{{2}})?)\s*$", re.I)
+_PUB_DATE = re.compile(
+    rf"^\s*(?:published\s*:?\s*)?(\d{{1,2}}\s+(?:{_MONTHS})\.?\s+\d{{4}}|(?:{_MONTHS})\.?\s+(?:\d{{1,2}},\s*)?\d{{4}}|\d{{4}}-\d{{2}}(?:-\d{{2}})?)\s*$",
+    re.I,
+)
 
 
 def _joined(paras: list[_Block]) -> list[_Block]:
@@ -328,7 +332,9 @@ def _document(blocks: list[_Block], page_title: str, fallback_title: str) -> Doc
         m = _PUBLISHER.search(text)
         if m and publisher is None:
             publisher = m.group(1).strip()
-    return Document(title=title, sections=sections, author=author, publisher=publisher, date=date, front=front, back=back)
+    return Document(
+        title=title, sections=sections, author=author, publisher=publisher, date=date, front=front, back=back
+    )
 
 
 _MAX_BYTES = 5_000_000
@@ -345,25 +351,29 @@ def read_document(path: str | Path, text: str | None = None) -> Document:
         try:
             raw = path.read_bytes()
         except OSError as exc:
-            raise ModelError([Problem("unreadable", f"cannot read the text: {exc.strerror or exc}", file=str(path))]) from None
+            raise ModelError(
+                str(path), [Problem("unreadable", f"cannot read the text: {exc.strerror or exc}")]
+            ) from None
         if len(raw) > _MAX_BYTES:
             raise ModelError(
-                [Problem("too-large", f"the text is {len(raw):,} bytes; drafts take at most {_MAX_BYTES:,}", file=str(path))]
+                str(path), [Problem("too-large", f"the text is {len(raw):,} bytes; drafts take at most {_MAX_BYTES:,}")]
             )
         try:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             line = raw[: exc.start].count(b"\n") + 1
+            column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
             raise ModelError(
+                str(path),
                 [
                     Problem(
                         "encoding",
                         f"not UTF-8 text: byte {exc.start} (line {line}) is 0x{raw[exc.start]:02x}",
-                        file=str(path),
                         line=line,
-                        hint="save the text as UTF-8",
+                        column=column,
+                        help="save the text as UTF-8",
                     )
-                ]
+                ],
             ) from None
     suffix = path.suffix.lower()
     fallback = path.stem.replace("_", " ").replace("-", " ")
@@ -378,7 +388,7 @@ def read_document(path: str | Path, text: str | None = None) -> Document:
         blocks, page_title = _markdown_blocks(text), ""
     doc = _document(blocks, page_title, fallback)
     if not any(True for _ in doc.paragraphs()):
-        raise ModelError([Problem("empty", "the text has no paragraph to draft from", file=str(path))])
+        raise ModelError(str(path), [Problem("empty", "the text has no paragraph to draft from")])
     return doc
 
 
@@ -396,7 +406,7 @@ def sentences(text: str) -> list[str]:
     start = 0
     for m in re.finditer(r"[.!?][\"”’)\]]*(?=\s+[\"“‘(\[]?[A-Z0-9])", text):
         head = text[start : m.end()]
-        if _ABBREV.search(head.rstrip("\"”’)]")):
+        if _ABBREV.search(head.rstrip('"”’)]')):
             continue
         out.append(head.strip())
         start = m.end()

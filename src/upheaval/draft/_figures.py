@@ -61,9 +61,18 @@ _MONTHS = {
     m: i + 1
     for i, names in enumerate(
         [
-            ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",), ("june", "jun"),
-            ("july", "jul"), ("august", "aug"), ("september", "sep", "sept"), ("october", "oct"),
-            ("november", "nov"), ("december", "dec"),
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
         ]
     )
     for m in names
@@ -85,22 +94,65 @@ _NUMBER = re.compile(
     r"(?:\s?(?P<scale>million|billion|trillion|thousand|bn|m|k)\b)?"
     r"(?P<pct>\s?(?:%|per\s?cent|percent))?"
 )
-_CURRENCY = {"US$": "USD", "U.S.$": "USD", "U.S. $": "USD", "$": "USD", "A$": "AUD", "C$": "CAD", "HK$": "HKD",
-             "S$": "SGD", "€": "EUR", "£": "GBP", "¥": "JPY", "USD": "USD", "EUR": "EUR", "GBP": "GBP"}
+_CURRENCY = {
+    "US$": "USD",
+    "U.S.$": "USD",
+    "U.S. $": "USD",
+    "$": "USD",
+    "A$": "AUD",
+    "C$": "CAD",
+    "HK$": "HKD",
+    "S$": "SGD",
+    "€": "EUR",
+    "£": "GBP",
+    "¥": "JPY",
+    "USD": "USD",
+    "EUR": "EUR",
+    "GBP": "GBP",
+}
 _SCALE = {"thousand": 1e3, "k": 1e3, "million": 1e6, "m": 1e6, "billion": 1e9, "bn": 1e9, "trillion": 1e12}
 _RATE = [
     (re.compile(r"^\s*(?:per|a|an|each|every)\s+(day|week|month|year)\b"), None),
-    (re.compile(r"^\s*(daily|weekly|monthly|yearly|annually)\b"), {"daily": "day", "weekly": "week",
-                                                                 "monthly": "month", "yearly": "year",
-                                                                 "annually": "year"}),
+    (
+        re.compile(r"^\s*(daily|weekly|monthly|yearly|annually)\b"),
+        {"daily": "day", "weekly": "week", "monthly": "month", "yearly": "year", "annually": "year"},
+    ),
     (re.compile(r"^\s*per\s+annum\b"), "year"),
 ]
 _PER = re.compile(r"^\s*(?:per|a|each|for\s+each)\s+(?!day|week|month|year|annum)([a-z][a-z-]+)")
-_SKIP_UNIT = {"of", "the", "a", "an", "and", "or", "to", "in", "on", "at", "per", "more", "than", "is", "are", "was",
-              "were", "has", "have", "had", "that", "which", "who", "by", "for", "with", "from"}
-_UNIT = re.compile(r"^\s*(?:(?:more|fewer|less)\s+)?(?:(?:new|fresh|additional|extra|further|active|regular|North|South)\s+)?"
-                   r"([A-Za-z][A-Za-z-]+)")
-
+_SKIP_UNIT = {
+    "of",
+    "the",
+    "a",
+    "an",
+    "and",
+    "or",
+    "to",
+    "in",
+    "on",
+    "at",
+    "per",
+    "more",
+    "than",
+    "is",
+    "are",
+    "was",
+    "were",
+    "has",
+    "have",
+    "had",
+    "that",
+    "which",
+    "who",
+    "by",
+    "for",
+    "with",
+    "from",
+}
+_UNIT = re.compile(
+    r"^\s*(?:(?:more|fewer|less)\s+)?(?:(?:new|fresh|additional|extra|further|active|regular|North|South)\s+)?"
+    r"([A-Za-z][A-Za-z-]+)"
+)
 
 
 def find_figures(sentence: str, dates: list[DateMention] | None = None) -> list[Figure]:
@@ -119,9 +171,9 @@ def find_figures(sentence: str, dates: list[DateMention] | None = None) -> list[
         if m.start() > 0 and (sentence[m.start() - 1].isalnum() or sentence[m.start() - 1] in "-/"):
             continue  # part of a word, a code or a range
         num = m.group("num")
-        if not m.group("cur") and not m.group("scale") and not m.group("pct"):
-            if re.fullmatch(r"(?:19|20)\d{2}", num) or "," not in num and float(num) < 2 and "." not in num:
-                continue  # a year, or "1" as in "1 of" (written numbers are left to the analyst)
+        bare = not (m.group("cur") or m.group("scale") or m.group("pct"))
+        if bare and (re.fullmatch(r"(?:19|20)\d{2}", num) or ("," not in num and float(num) < 2 and "." not in num)):
+            continue  # a year, or "1" as in "1 of" (written numbers are left to the analyst)
         amount = float(num.replace(",", "")) * _SCALE.get((m.group("scale") or "").lower(), 1.0)
         rest = sentence[m.end() :]
         end = m.end()

@@ -34,13 +34,27 @@ class Entry:
 
 # code: (demonyms, extra names: capitals, short forms and seats of government, leaders)
 _EXTRA: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = {
-    "USA": (("American", "Americans", "US"), ("U.S.", "the States", "White House", "Pentagon"),
-            ("Trump", "Biden", "Lloyd Austin", "Blinken", "Rubio", "Hegseth", "Vance")),
-    "RUS": (("Russian", "Russians"), ("Moscow", "Kremlin"), ("Putin", "Vladimir Putin", "Lavrov", "Shoigu", "Belousov")),
+    "USA": (
+        ("American", "Americans", "US"),
+        ("U.S.", "the States", "White House", "Pentagon"),
+        ("Trump", "Biden", "Lloyd Austin", "Blinken", "Rubio", "Hegseth", "Vance"),
+    ),
+    "RUS": (
+        ("Russian", "Russians"),
+        ("Moscow", "Kremlin"),
+        ("Putin", "Vladimir Putin", "Lavrov", "Shoigu", "Belousov"),
+    ),
     "UKR": (("Ukrainian", "Ukrainians"), ("Kyiv", "Kiev"), ("Zelensky", "Zelenskyy", "Volodymyr Zelensky")),
-    "PRK": (("North Korean", "North Koreans"), ("Pyongyang", "DPRK", "Korean People's Army", "KPA"),
-            ("Kim Jong-un", "Kim Jong Un")),
-    "KOR": (("South Korean", "South Koreans"), ("Seoul", "ROK", "Republic of Korea"), ("Yoon Suk Yeol", "Lee Jae-myung")),
+    "PRK": (
+        ("North Korean", "North Koreans"),
+        ("Pyongyang", "DPRK", "Korean People's Army", "KPA"),
+        ("Kim Jong-un", "Kim Jong Un"),
+    ),
+    "KOR": (
+        ("South Korean", "South Koreans"),
+        ("Seoul", "ROK", "Republic of Korea"),
+        ("Yoon Suk Yeol", "Lee Jae-myung"),
+    ),
     "CHN": (("Chinese",), ("Beijing", "PRC", "Zhongnanhai"), ("Xi Jinping", "Wang Yi", "Li Qiang")),
     "IRN": (("Iranian", "Iranians"), ("Tehran", "Islamic Republic"), ("Khamenei", "Pezeshkian", "Araghchi")),
     "JPN": (("Japanese",), ("Tokyo",), ("Ishiba", "Kishida", "Takaichi")),
@@ -121,23 +135,56 @@ _EXTRA: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = {
 
 # Alliances, organisations and armed groups: code, kind, name, CAMEO code, names, demonyms.
 _BODIES: tuple[tuple[str, str, str, str | None, tuple[str, ...], tuple[str, ...]], ...] = (
-    ("NATO", "alliance", "NATO", None, ("NATO", "North Atlantic Treaty Organization", "North Atlantic Alliance", "the Alliance"), ()),
-    ("EU", "organisation", "European Union", "EUR", ("European Union", "EU", "Europe", "Brussels"), ("European", "Europeans")),
+    (
+        "NATO",
+        "alliance",
+        "NATO",
+        None,
+        ("NATO", "North Atlantic Treaty Organization", "North Atlantic Alliance", "the Alliance"),
+        (),
+    ),
+    (
+        "EU",
+        "organisation",
+        "European Union",
+        "EUR",
+        ("European Union", "EU", "Europe", "Brussels"),
+        ("European", "Europeans"),
+    ),
     ("UN", "organisation", "United Nations", "UNO", ("United Nations", "UN", "U.N."), ()),
-    ("UNSC", "organisation", "UN Security Council", None,
-     ("UN Security Council", "United Nations Security Council", "Security Council", "UNSC"), ()),
+    (
+        "UNSC",
+        "organisation",
+        "UN Security Council",
+        None,
+        ("UN Security Council", "United Nations Security Council", "Security Council", "UNSC"),
+        (),
+    ),
     ("ASEAN", "organisation", "ASEAN", None, ("ASEAN", "Association of Southeast Asian Nations"), ()),
     ("AU", "organisation", "African Union", None, ("African Union",), ()),
     ("G7", "organisation", "G7", None, ("G7", "Group of Seven"), ()),
     ("G20", "organisation", "G20", None, ("G20", "Group of Twenty"), ()),
     ("IAEA", "organisation", "IAEA", None, ("IAEA", "International Atomic Energy Agency"), ()),
     ("OPEC", "organisation", "OPEC", None, ("OPEC", "OPEC+"), ()),
-    ("SCO", "organisation", "Shanghai Cooperation Organisation", None,
-     ("Shanghai Cooperation Organisation", "Shanghai Cooperation Organization", "SCO"), ()),
+    (
+        "SCO",
+        "organisation",
+        "Shanghai Cooperation Organisation",
+        None,
+        ("Shanghai Cooperation Organisation", "Shanghai Cooperation Organization", "SCO"),
+        (),
+    ),
     ("CSTO", "alliance", "CSTO", None, ("CSTO", "Collective Security Treaty Organization"), ()),
     ("BRICS", "organisation", "BRICS", None, ("BRICS",), ()),
     ("IMF", "organisation", "IMF", None, ("IMF", "International Monetary Fund"), ()),
-    ("HOUTHI", "group", "Houthis (Ansar Allah)", None, ("Houthis", "Houthi movement", "Ansar Allah", "Ansarallah"), ("Houthi",)),
+    (
+        "HOUTHI",
+        "group",
+        "Houthis (Ansar Allah)",
+        None,
+        ("Houthis", "Houthi movement", "Ansar Allah", "Ansarallah"),
+        ("Houthi",),
+    ),
     ("HAMAS", "group", "Hamas", None, ("Hamas",), ()),
     ("HEZBOLLAH", "group", "Hezbollah", None, ("Hezbollah", "Hizbollah", "Hizballah"), ()),
     ("WAGNER", "group", "Wagner Group", None, ("Wagner Group", "Wagner", "Africa Corps"), ()),
@@ -146,7 +193,20 @@ _BODIES: tuple[tuple[str, str, str, str | None, tuple[str, ...], tuple[str, ...]
 )
 
 # Names too ambiguous to stand for an actor on their own.
-_AMBIGUOUS = {"Korea", "Georgia", "Jordan", "Chad", "Turkey", "Guinea", "Kim", "Austin", "Xi", "Lee", "the Alliance", "Wagner"}
+_AMBIGUOUS = {
+    "Korea",
+    "Georgia",
+    "Jordan",
+    "Chad",
+    "Turkey",
+    "Guinea",
+    "Kim",
+    "Austin",
+    "Xi",
+    "Lee",
+    "the Alliance",
+    "Wagner",
+}
 
 
 @lru_cache(maxsize=1)
@@ -177,7 +237,9 @@ def gazetteer() -> tuple[Entry, ...]:
     known_groups = {code: cameo for code, _names, cameo in GROUPS}
     for code, kind, name, cameo, names, demonyms in _BODIES:
         source = "event readers' group table" if code in known_groups else "short name (no ISO or CAMEO code)"
-        entries[code] = Entry(code, name, kind=kind, cameo=cameo, names=list(names), demonyms=list(demonyms), code_source=source)
+        entries[code] = Entry(
+            code, name, kind=kind, cameo=cameo, names=list(names), demonyms=list(demonyms), code_source=source
+        )
     return tuple(entries.values())
 
 

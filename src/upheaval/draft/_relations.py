@@ -34,20 +34,37 @@ def _cue(kind: str, rx: str, **kw) -> Cue:
 
 
 CUES: tuple[Cue, ...] = (
-    _cue("troops", r"\b(?:deploy(?:s|ed|ing|ment)?|send(?:s|ing)?|sent|dispatch(?:es|ed)?)\b(?:\s+of)?(?:\s+(?:\w+\s+)?(?:troops|soldiers|forces))?|"
-         r"\b(?:provision|infusion|introduction)\s+of\s+(?:\w+\s+)?(?:troops|soldiers)|\bfight(?:s|ing)?\s+alongside\b|"
-         r"\btroops?\s+deployment\b", prep=True),
-    _cue("munitions", r"\b(?:provid(?:e|es|ed|ing)|suppl(?:y|ies|ied|ying)|deliver(?:s|ed|ing)?|ship(?:s|ped)?|sell(?:s|ing)?|sold)\b"
-         r"(?:\s+\w+){0,3}?\s+(?:munitions|artillery|shells|rockets|missiles|weapons|arms|drones|ammunition)\b|"
-         r"\b(?:munitions|weapons|arms)\s+(?:and\s+\w+\s+)?to\b"),
+    _cue(
+        "troops",
+        r"\b(?:deploy(?:s|ed|ing|ment)?|send(?:s|ing)?|sent|dispatch(?:es|ed)?)\b(?:\s+of)?(?:\s+(?:\w+\s+)?(?:troops|soldiers|forces))?|"
+        r"\b(?:provision|infusion|introduction)\s+of\s+(?:\w+\s+)?(?:troops|soldiers)|\bfight(?:s|ing)?\s+alongside\b|"
+        r"\btroops?\s+deployment\b",
+        prep=True,
+    ),
+    _cue(
+        "munitions",
+        r"\b(?:provid(?:e|es|ed|ing)|suppl(?:y|ies|ied|ying)|deliver(?:s|ed|ing)?|ship(?:s|ped)?|sell(?:s|ing)?|sold)\b"
+        r"(?:\s+\w+){0,3}?\s+(?:munitions|artillery|shells|rockets|missiles|weapons|arms|drones|ammunition)\b|"
+        r"\b(?:munitions|weapons|arms)\s+(?:and\s+\w+\s+)?to\b",
+    ),
     _cue("payment", r"\b(?:pay|pays|paid|paying|payments?\s+to|fund(?:s|ed|ing)?|financ(?:e|es|ed|ing))\b"),
     _cue("technology", r"\b(?:access\s+to)\b(?=[^.]*?\btechnolog)", reverse=True),
-    _cue("technology", r"\b(?:transfer(?:s|red)?|shar(?:e|es|ed|ing)|provid(?:e|es|ed|ing))\s+(?:\w+\s+){0,2}technolog(?:y|ies)\b"),
-    _cue("agreement", r"\b(?:sign(?:s|ed|ing)?|conclud(?:e|es|ed)|agree(?:s|d)?\s+on)\b(?:\s+[\w-]+){0,4}?\s+"
-         r"(?:agreement|treaty|partnership|pact|deal|accord)\b|\bits\s+agreement\s+to\b", symmetric=True),
+    _cue(
+        "technology",
+        r"\b(?:transfer(?:s|red)?|shar(?:e|es|ed|ing)|provid(?:e|es|ed|ing))\s+(?:\w+\s+){0,2}technolog(?:y|ies)\b",
+    ),
+    _cue(
+        "agreement",
+        r"\b(?:sign(?:s|ed|ing)?|conclud(?:e|es|ed)|agree(?:s|d)?\s+on)\b(?:\s+[\w-]+){0,4}?\s+"
+        r"(?:agreement|treaty|partnership|pact|deal|accord)\b|\bits\s+agreement\s+to\b",
+        symmetric=True,
+    ),
     _cue("agreement", r"\bagreement\s+to\s+fight\b"),
     _cue("intelligence", r"\b(?:shar(?:e|es|ed|ing)|provid(?:e|es|ed|ing))\s+intelligence\b"),
-    _cue("aid", r"\b(?:military|economic|financial|humanitarian)\s+(?:support|aid|assistance)\s+(?:to|for)\b|\baid\s+to\b"),
+    _cue(
+        "aid",
+        r"\b(?:military|economic|financial|humanitarian)\s+(?:support|aid|assistance)\s+(?:to|for)\b|\baid\s+to\b",
+    ),
     _cue("liaison", r"\bliaison\s+office\b"),
     _cue("alignment", r"\baligned\s+with\b|\balignment\s+with\b"),
     _cue("stance", r"\bacquiescen(?:ce|t)\b|\bacquiesc(?:e|es|ed|ing)\b"),
@@ -57,17 +74,26 @@ CUES: tuple[Cue, ...] = (
     _cue("sanctions", r"\b(?:sanction(?:s|ed|ing)?|impos(?:e|es|ed|ing)\s+costs\s+on|embargo(?:es|ed)?)\b"),
     _cue("targeting", r"\btargets?\s+for\b", reverse=True),
     _cue("targeting", r"\blegitimate\s+(?:military\s+)?targets\b", predicate=True),
-    _cue("combat", r"\b(?:invasion\s+of|invad(?:e|es|ed|ing)|war\s+(?:on|against)|used\s+against|fight(?:s|ing)?\s+against|"
-         r"attack(?:s|ed|ing)?|strik(?:e|es|ing)|struck)\b"),
-    _cue("hostility", r"\b(?:warn(?:s|ed|ing)?|threat(?:en|ens|ened)?|condemn(?:s|ed)?|outrage\s+at|conflict\s+with)\b"),
+    _cue(
+        "combat",
+        r"\b(?:invasion\s+of|invad(?:e|es|ed|ing)|war\s+(?:on|against)|used\s+against|fight(?:s|ing)?\s+against|"
+        r"attack(?:s|ed|ing)?|strik(?:e|es|ing)|struck)\b",
+    ),
+    _cue(
+        "hostility", r"\b(?:warn(?:s|ed|ing)?|threat(?:en|ens|ened)?|condemn(?:s|ed)?|outrage\s+at|conflict\s+with)\b"
+    ),
     _cue("casualties", r"\b(?:killed|casualties|losses)\b"),
 )
 
 _BOUNDARY = re.compile(r"\b(?:should|if|unless|while|whereas|although|but|because)\b|[;:]")
-_HEDGE = re.compile(r"\b(?:could|might|may|would|consider(?:s|ing)?|options?|opportunity|possible|possibly|rather\s+than|"
-                    r"unwilling(?:ness)?|refus\w*|not|no|never|fail(?:s|ed)?\s+to|if|should|unless)\b", re.I)
+_HEDGE = re.compile(
+    r"\b(?:could|might|may|would|consider(?:s|ing)?|options?|opportunity|possible|possibly|rather\s+than|"
+    r"unwilling(?:ness)?|refus\w*|not|no|never|fail(?:s|ed)?\s+to|if|should|unless)\b",
+    re.I,
+)
 _PLAN = re.compile(r"\b(?:plans?\s+to|planned|will|pledge[sd]?|promis\w+|expect\w*)\b", re.I)
 _PREP = re.compile(r"^\s*(?:of\s+(?:\w+\s+)?(?:troops|soldiers|forces)\s+)?(?:to|into|in|for|alongside)\b", re.I)
+_PRONOUN = re.compile(r"^\s+(?:\w+\s+){0,2}?(?:them|him|her)\b", re.I)
 _ENDS_PREP = re.compile(r"\b(?:to|into|in|for|alongside|with|on|against|over)$", re.I)
 _SAME = re.compile(r"^(?:'s|’s)?\s+(?:[\w-]+\s+){0,3}$")
 
@@ -137,9 +163,7 @@ def _collapse(text: str, mentions: list[Mention]) -> list[Mention]:
     return out
 
 
-def find_relations(
-    sentence: str, mentions: list[Mention], topic: str | None, hedged: bool = False
-) -> list[Relation]:
+def find_relations(sentence: str, mentions: list[Mention], topic: str | None, hedged: bool = False) -> list[Relation]:
     """Every tie the sentence states between the actors it names.
 
     ``topic`` is the paragraph's first actor, taken as the origin of a cue that opens the
@@ -161,6 +185,18 @@ def find_relations(
                 continue
             left = _side(mentions, sentence, m.start(), True, 10)
             right = _side(mentions, sentence, m.end(), False, 6)
+            if right and {x.code for x in right} <= {x.code for x in left}:
+                right = []  # the origin named again ("Iran ... and Tehran"), not an object
+            if not right and not cue.predicate:
+                # an object inside the cue ("supplied the Houthis with drones") or a pronoun after it
+                verb_end = m.start() + len(m.group(0).split()[0])
+                inside = [x for x in mentions if verb_end <= x.start and x.end <= m.end()]
+                pm = _PRONOUN.match(sentence[m.end() :])
+                if inside:
+                    right = inside[:1]
+                elif pm and left:
+                    earlier = [x for x in mentions if x.end <= left[-1].start and x.code not in {y.code for y in left}]
+                    right = earlier[-1:] if earlier else []
             gap = sentence[m.end() : right[0].start] if right else ""
             if cue.prep and right and not (_PREP.match(gap) or (not gap.strip() and _ENDS_PREP.search(m.group(0)))):
                 right = []
@@ -179,13 +215,20 @@ def find_relations(
                 srcs, dsts = (right, left) if cue.reverse else (left, right)
                 opening = len(re.findall(r"\w+", sentence[: m.start()])) <= 2
                 first = mentions[0] if mentions and mentions[0].end <= m.start() else None
-                if not srcs and not cue.reverse and first is not None and not _BOUNDARY.search(sentence[first.end : m.start()]):
+                if (
+                    not srcs
+                    and not cue.reverse
+                    and first is not None
+                    and not _BOUNDARY.search(sentence[first.end : m.start()])
+                ):
                     srcs, inferred = [first], "origin: the sentence's first actor"
                 elif not srcs and not cue.reverse and opening:
                     fm = re.search(r"\bopportunity\s+for\s+", sentence)
-                    after_for = [x for x in mentions if fm and x.start >= fm.end() and _gap_ok(sentence, fm.end(), x.start, 1)]
+                    after_for = [
+                        x for x in mentions if fm and x.start >= fm.end() and _gap_ok(sentence, fm.end(), x.start, 1)
+                    ]
                     if after_for:
-                        srcs, inferred = after_for[:1], f"origin from “{sentence[fm.start():after_for[0].end]}”"
+                        srcs, inferred = after_for[:1], f"origin from “{sentence[fm.start() : after_for[0].end]}”"
                     elif topic:
                         srcs, inferred = [Mention(topic, -1, -1, topic, "topic")], "origin: the paragraph's first actor"
                 if not srcs or not dsts:
