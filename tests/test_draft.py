@@ -180,6 +180,28 @@ def test_cli_draft_validate_analyze(tmp_path):
     assert "<h2>Ties (status: draft)" in (tmp_path / "r.html").read_text(encoding="utf-8")
 
 
+@pytest.mark.parametrize("path", TEXTS, ids=lambda p: p.name)
+def test_a_draft_beside_its_text_passes_the_source_checks(tmp_path, path):
+    """With the text beside the model, the draft's source points at it and loading checks every
+    citation against it (section, paragraph in range, quote found): the drafter's numbering and
+    the source checker's agree."""
+    if not path.exists():
+        pytest.skip("the seed commentary lies beside the repository (../shared)")
+    text = tmp_path / path.name
+    text.write_bytes(path.read_bytes())
+    r = _cli("draft", text.name, "-o", "d.yaml", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert f'path: "{text.name}"' in (tmp_path / "d.yaml").read_text(encoding="utf-8")
+    v = _cli("validate", "d.yaml", cwd=tmp_path)
+    assert v.returncode == 0, v.stderr
+    from upheaval.model import load_system
+    from upheaval.model._sources import cited_paragraph, normalise
+
+    system = load_system(tmp_path / "d.yaml")
+    cites = [c for t in system.ties for c in t.cites]
+    assert cites and all(normalise(c.quote) in normalise(cited_paragraph(system, c)) for c in cites)
+
+
 @pytest.mark.parametrize(
     ("content", "message"),
     [

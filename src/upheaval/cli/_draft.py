@@ -58,7 +58,14 @@ def draft(
     if report is not None and report.suffix.lower() not in (".md", ".html", ".htm"):
         raise fail(f"cannot write {report}: unknown report format", EXIT_INVALID, "use a .md or .html file name")
     d = make_draft(text, as_of=as_of, system_id=system_id)
-    yaml_text = draft_yaml(d)
+    source_path = None
+    if output is not None:
+        # a text beside (or below) the model is pointed at, so citations are checked against it
+        try:
+            source_path = text.resolve().relative_to(output.resolve().parent).as_posix()
+        except ValueError:
+            source_path = None
+    yaml_text = draft_yaml(d, source_path)
     parse_yaml(yaml_text, output or "draft.yaml")  # the draft must validate as it is
     if output is None:
         typer.echo(yaml_text, nl=False)

@@ -420,8 +420,12 @@ def _cites_yaml(source_id: str, cites: list[Cite], indent: str, limit: int = 3) 
     return lines
 
 
-def draft_yaml(d: Draft) -> str:
-    """The draft as a commented model file (YAML) that validates as it is."""
+def draft_yaml(d: Draft, source_path: str | None = None) -> str:
+    """The draft as a commented model file (YAML) that validates as it is.
+
+    ``source_path`` (the text's path relative to the model file) points the source at its text,
+    so that loading the draft checks every citation against it.
+    """
     doc = d.document
     src = "source"
     L: list[str] = [
@@ -436,6 +440,8 @@ def draft_yaml(d: Draft) -> str:
         L.append("# as_of: the text gives no date; this is the month of drafting: set the date the text speaks from.")
     L.append(f"as_of: {_q(d.as_of)}")
     L += ["sources:", f"  - id: {src}", f"    title: {_q(doc.title)}"]
+    if source_path:
+        L.append(f"    path: {_q(source_path)}  # citations are checked against this text")
     if doc.author:
         L.append(f"    author: {_q(doc.author)}")
     if doc.publisher:
