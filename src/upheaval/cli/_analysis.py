@@ -152,7 +152,7 @@ def robustness(
     """Monte Carlo over the judgements' uncertainty: how often each scenario stays consistent.
 
     Every cell of a judgement section moves by a random integer within the section's
-    `uncertainty` (clipped to -3..3); each scenario's share of consistent samples comes
+    `uncertainty` (clipped to the model's scale, -3..3 unless it declares another); each scenario's share of consistent samples comes
     with a 95% Wilson interval.
     """
     from upheaval import analysis, cib

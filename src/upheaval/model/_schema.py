@@ -227,7 +227,7 @@ class Impact(_Part):
     rationale: str = ""
     cites: Cites
     rows: dict[str, ImpactRow] = Field(default_factory=dict)
-    uncertainty: int = Field(default=0, ge=0, le=3)
+    uncertainty: int = Field(default=0, ge=0, le=99)
     diagonal: bool = False
 
     def reason(self, variant: str) -> tuple[str, list[Citation]]:
