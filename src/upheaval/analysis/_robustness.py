@@ -13,17 +13,26 @@ from upheaval.analysis._basins import wilson_interval
 from upheaval.analysis._parallel import run_chunks, spawn_seeds
 from upheaval.errors import EngineError
 
-__all__ = ["Robustness", "robustness", "sample_matrix", "uncertainty_matrix"]
+__all__ = ["DEFAULT_UNCERTAINTY", "Robustness", "robustness", "sample_matrix", "uncertainty_matrix"]
+
+DEFAULT_UNCERTAINTY = 1
+"""The uncertainty of a judgement section that states none, wherever robustness is sampled
+(``upheaval robustness``, ``check --audit``, the report; ``--default-uncertainty`` changes it).
+
+One step of the scale: the usual disagreement between experts judging one cell, and the
+change CIB's sensitivity checks apply to a judgement (Weimer-Jehle 2006). 0 would treat
+every unstated judgement as exact and report every consistent scenario as 100 % robust."""
 
 _CHUNK = 250  # sampled matrices per chunk
 
 
-def uncertainty_matrix(system, cim=None, default: int | None = None) -> np.ndarray:
+def uncertainty_matrix(system, cim=None, default: int = DEFAULT_UNCERTAINTY) -> np.ndarray:
     """Per-cell uncertainty ``U`` (same shape as the matrix) from a system's judgement sections.
 
     Every cell of a section's block (the variants of ``from`` by those of ``to``) gets the
-    section's ``uncertainty``; when ``default`` is given it replaces the uncertainty of
-    sections that state none (0). Blocks no section judges stay 0 (not perturbed).
+    section's ``uncertainty``; ``default`` (:data:`DEFAULT_UNCERTAINTY` unless given; 0 for
+    none) is the uncertainty of sections that state none. Blocks no section judges stay 0
+    (not perturbed).
 
     Examples
     --------
@@ -36,13 +45,13 @@ def uncertainty_matrix(system, cim=None, default: int | None = None) -> np.ndarr
     from upheaval.cib import compile_system
 
     cim = cim if cim is not None else compile_system(system)
-    if default is not None and not 0 <= default <= cim.scale:
+    if not 0 <= default <= cim.scale:
         raise EngineError(f"default uncertainty must be 0..{cim.scale} (the model's scale); got {default}")
     u = np.zeros_like(cim.values)
     pos = {d: k for k, d in enumerate(cim.descriptor_ids)}
     for imp in system.impacts:
         i, j = pos[imp.source], pos[imp.target]
-        val = imp.uncertainty if imp.uncertainty or default is None else default
+        val = imp.uncertainty or default
         ri = slice(int(cim.offsets[i]), int(cim.offsets[i]) + cim.sizes[i])
         cj = slice(int(cim.offsets[j]), int(cim.offsets[j]) + cim.sizes[j])
         u[ri, cj] = np.maximum(u[ri, cj], val)

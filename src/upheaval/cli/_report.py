@@ -12,6 +12,7 @@ from rich.table import Table
 from upheaval.cli import app
 from upheaval.cli._common import (
     EXIT_INVALID,
+    DefaultUncertaintyOpt,
     ModelArg,
     console,
     emit_json,
@@ -171,6 +172,7 @@ def report(
     max_scenarios: Annotated[
         int, typer.Option("--max-scenarios", min=1, help="At most this many scenarios get a section of their own.")
     ] = 12,
+    default_uncertainty: DefaultUncertaintyOpt = None,
 ) -> None:
     """Write the report: one self-contained HTML file (and optionally a PDF) that opens offline.
 
@@ -184,7 +186,13 @@ def report(
     if pdf:
         engine_for(pdf_engine.value)  # fail early, before the HTML is built, if the engine cannot run
     path = write_report(
-        system, output, pdf=pdf, pdf_engine=pdf_engine.value, tolerance=tolerance, max_scenarios=max_scenarios
+        system,
+        output,
+        pdf=pdf,
+        pdf_engine=pdf_engine.value,
+        tolerance=tolerance,
+        max_scenarios=max_scenarios,
+        default_uncertainty=default_uncertainty,
     )
     console.print(f"wrote {path}")
     if pdf:
