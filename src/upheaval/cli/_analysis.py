@@ -15,7 +15,7 @@ from upheaval.cli._common import (
     emit_json,
     fail,
     handle_errors,
-    parse_assignments,
+    parse_start,
     search_progress,
 )
 from upheaval.errors import EngineError
@@ -362,7 +362,12 @@ def pathways(
     model: ModelArg = None,
     start: Annotated[
         list[str] | None,
-        typer.Option("--start", "-s", help="Start scenario as D=V,... (default: the model's `present`)."),
+        typer.Option(
+            "--start",
+            "-s",
+            help="Start scenario: `present`, D=V,... pairs, or both; descriptors not given are as in the present "
+            "(default: the present).",
+        ),
     ] = None,
     tolerance: TolOpt = 0,
     max_nodes: Annotated[int, typer.Option("--max-nodes", min=2, help="Stop branching beyond this many nodes.")] = 200,
@@ -384,8 +389,8 @@ def pathways(
             "add `periods: {labels: [2025, 2026], inertia: {descriptor: 1}}` to the model",
         )
     cim = cib.compile_system(system)
-    names = parse_assignments(start, "--start")
-    if not names:
+    names = parse_start(system, start)
+    if names is None:
         if system.present is None:
             raise fail("give the start scenario with --start D=V,... (the model has no `present`)", EXIT_INVALID)
         names = dict(system.present.scenario)

@@ -19,6 +19,7 @@ from upheaval.cli._common import (
     fail,
     handle_errors,
     parse_assignments,
+    parse_start,
     search_progress,
 )
 from upheaval.errors import EngineError
@@ -196,7 +197,13 @@ def check(model: ModelArg = None, json: JsonOpt = False) -> None:
 def succession(
     model: ModelArg = None,
     start: Annotated[
-        list[str] | None, typer.Option("--start", "-s", help="Start scenario as D=V,... (every descriptor).")
+        list[str] | None,
+        typer.Option(
+            "--start",
+            "-s",
+            help="Start scenario: `present` (the model's), D=V,... pairs, or both; descriptors not given are as in "
+            "the present.",
+        ),
     ] = None,
     local: Annotated[bool, typer.Option("--local", help="Local succession: one descriptor at a time.")] = False,
     json: JsonOpt = False,
@@ -207,12 +214,13 @@ def succession(
 
     system = load_system(model)
     cim = cib.compile_system(system)
-    names = parse_assignments(start, "--start")
-    if not names:
+    names = parse_start(system, start)
+    if names is None:
+        d = system.descriptors[0]
         raise fail(
-            "give the start scenario with --start D=V,...",
+            "give the start scenario with --start",
             EXIT_INVALID,
-            "e.g. --start " + ",".join(f"{d.id}={d.variants[0].id}" for d in system.descriptors[:2]) + ",...",
+            f"e.g. --start present, or --start present,{d.id}={d.variants[-1].id}",
         )
     try:
         z = cim.scenario_indices(names)
