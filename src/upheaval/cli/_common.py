@@ -132,7 +132,8 @@ def parse_start(system: Any, items: list[str] | None, option: str = "--start") -
         )
     if missing and "present" not in tokens:
         err.print(f"{option}: {len(missing)} of {len(system.descriptors)} descriptors as in the present "
-                  f"(as of {system.as_of})", markup=False, highlight=False)  # fmt: skip
+                  f"({'as of ' + system.as_of if system.as_of else 'no date stated'})", markup=False,
+                  highlight=False)  # fmt: skip
     return {**(present or {}), **given}
 
 
