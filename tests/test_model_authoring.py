@@ -319,3 +319,12 @@ def test_network_figure_legend_shows_a_declared_kind(tmp_path: Path) -> None:
     fig = network_figure(_load(tmp_path, text))
     labels = [t.get_text() for legend in fig.legends for t in legend.get_texts()]
     assert "Piracy at sea" in labels and "other" not in labels
+
+
+def test_report_shows_the_cited_paragraphs(tmp_path: Path) -> None:
+    from upheaval.report import render_report
+
+    cite = "{source: brief, section: Attacks, paragraph: 2}"
+    system = _load(tmp_path, _model(SOURCE, cite), {"brief.md": BRIEF_MD})
+    html = render_report(system)
+    assert 'id="passages"' in html and "brief §Attacks ¶2" in html and "Insurers raised premiums" in html

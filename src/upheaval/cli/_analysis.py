@@ -109,6 +109,7 @@ def basins(
                 "exact": res.exact,
                 "n_starts": res.n_starts,
                 "unresolved": res.unresolved,
+                "complete": res.complete,
                 "attractors": [
                     {
                         "label": labels.label(res.ends[k]) if res.kind[k] == 0 else f"cycle {k + 1}",
@@ -153,6 +154,10 @@ def basins(
         console.print(f"cycle {k + 1}: {steps} (the other descriptors fixed)", markup=False, highlight=False)
     if res.unresolved:
         console.print(f"[yellow]{res.unresolved:,} starts reached neither an end nor a cycle within the step limit[/]")
+    if not res.complete:
+        console.print(
+            "[yellow]the exact search for the consistent scenarios ran out of time: only those reached are listed[/]"
+        )
 
 
 @app.command()
