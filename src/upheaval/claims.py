@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from upheaval import cib
+from upheaval._text import counted, of_consistent
 from upheaval.model import Claim, System
 
 __all__ = ["ClaimResult", "check_claims", "matches"]
@@ -82,13 +83,15 @@ def _evaluate(cim: cib.CrossImpactMatrix, claim: Claim) -> tuple[bool, str, list
         if len(bad):
             return (
                 False,
-                f"{len(bad)} of {len(sel)} consistent scenarios{given}{having} do not have {_describe(chk.then)}",
+                f"{len(bad)} of {counted(len(sel), 'consistent scenario')}{given}{having} "
+                f"{'does' if len(bad) == 1 else 'do'} not have {_describe(chk.then)}",
                 _names(cim, bad),
             )
-        return True, f"all {len(sel)} consistent scenarios{given}{having} have {_describe(chk.then)}", _names(cim, sel)
+        verb = "has" if len(sel) == 1 else "have"
+        return True, f"{of_consistent(len(sel))}{given}{having} {verb} {_describe(chk.then)}", _names(cim, sel)
     if chk.kind in ("exists", "never"):
         hit = idx[matches(cim, idx, chk.match)]
-        what = f"{len(hit)} of {len(idx)} consistent scenarios{given} match {_describe(chk.match)}"
+        what = f"{len(hit)} of {counted(len(idx), 'consistent scenario')}{given} match {_describe(chk.match)}"
         return (len(hit) > 0) == (chk.kind == "exists"), what, _names(cim, hit)
     # lowers
     base = cib.find_consistent(cim, chk.tolerance, fix=chk.baseline or None).indices
@@ -100,7 +103,7 @@ def _evaluate(cim: cib.CrossImpactMatrix, claim: Claim) -> tuple[bool, str, list
     ok = share0 > 0 and share <= chk.at_most * share0
     baseline = _describe(chk.baseline) if chk.baseline else "no intervention"
     detail = (
-        f"share with {_describe(chk.outcome)}: {share:.0%} of {len(idx)} scenarios{given}, "
+        f"share with {_describe(chk.outcome)}: {share:.0%} of {counted(len(idx), 'scenario')}{given}, "
         f"against {share0:.0%} of {len(base)} under {baseline} (required ratio <= {chk.at_most:g})"
     )
     return bool(ok), detail, _names(cim, idx[matches(cim, idx, chk.outcome)])
