@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import shutil
-import statistics
 import socket
+import statistics
 import threading
 import time
 from pathlib import Path
