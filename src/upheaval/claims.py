@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from upheaval import cib
+from upheaval._text import counted, of_consistent
 from upheaval.model import ClaimCheck, System
 
 __all__ = ["ClaimResult", "Outcome", "check_claims", "evaluate", "matches"]
@@ -92,19 +93,21 @@ def _names(cim: cib.CrossImpactMatrix, rows: np.ndarray, limit: int = 5) -> list
 Search = Callable[[cib.CrossImpactMatrix, int, Mapping[str, str | Sequence[str]] | None], np.ndarray]
 
 
-def _search(cim: cib.CrossImpactMatrix, tolerance: int, fix) -> np.ndarray:
-    return cib.find_consistent(cim, tolerance, fix=fix or None).indices
-
-
-def evaluate(cim: cib.CrossImpactMatrix, check: ClaimCheck, search: Search | None = None) -> Outcome:
+def evaluate(
+    cim: cib.CrossImpactMatrix, check: ClaimCheck, search: Search | None = None, n_jobs: int | None = None
+) -> Outcome:
     """Evaluate one claim check against the matrix ``cim``.
 
     ``given`` and ``baseline`` are interventions (:func:`upheaval.cib.find_consistent`'s
     ``fix``), ``if`` a filter over the consistent scenarios. A side of the comparison with
     no consistent scenario makes the claim fail as vacuous. ``search(cim, tolerance,
-    fix)`` may replace the exact search (e.g. with a cache).
+    fix)`` may replace the exact search (e.g. with a cache); ``n_jobs`` goes to the exact search.
     """
-    search = search or _search
+    if search is None:
+
+        def search(cim, tolerance, fix):
+            return cib.find_consistent(cim, tolerance, fix=fix or None, n_jobs=n_jobs).indices
+
     chk = check
     if chk.kind == "consistent":
         scenario = cim.scenario_indices(chk.scenario)
@@ -123,13 +126,15 @@ def evaluate(cim: cib.CrossImpactMatrix, check: ClaimCheck, search: Search | Non
         if len(bad):
             return Outcome(
                 False,
-                f"{len(bad)} of {len(sel)} consistent scenarios{given}{having} do not have {_describe(chk.then)}",
+                f"{len(bad)} of {counted(len(sel), 'consistent scenario')}{given}{having} "
+                f"{'does' if len(bad) == 1 else 'do'} not have {_describe(chk.then)}",
                 _names(cim, bad),
                 support=support,
             )
+        verb = "has" if len(sel) == 1 else "have"
         return Outcome(
             True,
-            f"all {len(sel)} consistent scenarios{given}{having} have {_describe(chk.then)}",
+            f"{of_consistent(len(sel))}{given}{having} {verb} {_describe(chk.then)}",
             _names(cim, sel),
             support=support,
         )
@@ -138,7 +143,7 @@ def evaluate(cim: cib.CrossImpactMatrix, check: ClaimCheck, search: Search | Non
         if len(idx) == 0:
             return Outcome(False, f"vacuous: no consistent scenario{given}", [], True, support)
         hit = idx[matches(cim, idx, chk.match)]
-        what = f"{len(hit)} of {len(idx)} consistent scenarios{given} match {_describe(chk.match)}"
+        what = f"{len(hit)} of {counted(len(idx), 'consistent scenario')}{given} match {_describe(chk.match)}"
         return Outcome((len(hit) > 0) == (chk.kind == "exists"), what, _names(cim, hit), support=support)
     # lowers
     base = search(cim, chk.tolerance, chk.baseline)
@@ -152,13 +157,15 @@ def evaluate(cim: cib.CrossImpactMatrix, check: ClaimCheck, search: Search | Non
     at_most = chk.at_most if chk.at_most is not None else 1.0
     ok = share0 > 0 and share <= at_most * share0
     detail = (
-        f"share with {_describe(chk.outcome)}: {share:.0%} of {len(idx)} scenarios{given}, "
+        f"share with {_describe(chk.outcome)}: {share:.0%} of {counted(len(idx), 'scenario')}{given}, "
         f"against {share0:.0%} of {len(base)} under {baseline} (required ratio <= {at_most:g})"
     )
     return Outcome(bool(ok), detail, _names(cim, idx[matches(cim, idx, chk.outcome)]), support=support)
 
 
-def check_claims(system: System, cim: cib.CrossImpactMatrix | None = None) -> list[ClaimResult]:
+def check_claims(
+    system: System, cim: cib.CrossImpactMatrix | None = None, n_jobs: int | None = None
+) -> list[ClaimResult]:
     """Evaluate every claim of ``system`` against its consistent scenarios.
 
     Parameters
@@ -167,11 +174,13 @@ def check_claims(system: System, cim: cib.CrossImpactMatrix | None = None) -> li
         A validated system.
     cim : CrossImpactMatrix, optional
         Its compiled matrix (compiled here when not given).
+    n_jobs : int, optional
+        Worker threads of each search (see :func:`upheaval.cib.find_consistent`).
     """
     cim = cim if cim is not None else cib.compile_system(system)
     out = []
     for claim in system.claims:
-        res = evaluate(cim, claim.check)
+        res = evaluate(cim, claim.check, n_jobs=n_jobs)
         out.append(
             ClaimResult(
                 id=claim.id,

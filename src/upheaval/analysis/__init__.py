@@ -3,6 +3,7 @@
 from upheaval.analysis._audit import ClaimAudit, SectionTest, audit_claims, change_sections, claim_sections
 from upheaval.analysis._basins import Basins, succession_basins, wilson_interval
 from upheaval.analysis._ensemble import Ensemble, check_same_structure, ensemble
+from upheaval.analysis._labels import ScenarioLabels, scenario_labels
 from upheaval.analysis._landscape import Landscape, classical_mds, landscape, scenario_distances
 from upheaval.analysis._parallel import check_n_jobs, run_chunks, spawn_seeds
 from upheaval.analysis._pathways import PathNode, Pathways, Transition, pathways
@@ -26,6 +27,7 @@ __all__ = [
     "PathNode",
     "Pathways",
     "Robustness",
+    "ScenarioLabels",
     "SectionTest",
     "Transition",
     "audit_claims",
@@ -41,6 +43,7 @@ __all__ = [
     "run_chunks",
     "sample_matrix",
     "scenario_distances",
+    "scenario_labels",
     "sensitivity",
     "spawn_seeds",
     "split_search",
