@@ -74,7 +74,7 @@ def test_scw_round_trip_keeps_the_scale(tmp_path: Path):
 
 def test_web_editor_offers_and_accepts_the_whole_scale(tmp_path: Path):
     system, _ = _global()
-    save_system(system, tmp_path / "global.yaml")
+    save_system(system.model_copy(update={"as_of": "2018"}), tmp_path / "global.yaml")  # YAML needs a date
     client = TestClient(create_app(["global.yaml"], root=tmp_path, trusted_hosts=("testserver",)))
     page = client.get("/matrix/cell", params={"source": "WECO", "sv": "RpdGr", "target": "WTRD", "tv": "Ntl"}).text
     assert 'value="-6"' in page and 'value="6"' in page and 'value="-7"' not in page
