@@ -316,7 +316,7 @@ class System(_Part):
 
     id: Id
     title: str = Field(min_length=1)
-    as_of: str
+    as_of: str | None  # the date the model describes; None when its source states none (a ScenarioWizard file)
     description: str = ""
     scale: int = Field(default=3, ge=1, le=99)
     tie_kinds: list[TieKindSpec] = Field(default_factory=list)
