@@ -404,17 +404,19 @@ def test_interrupt_stops_every_thread(monkeypatch):
     cim = CrossImpactMatrix(v, (4,) * 22)
     real = search_mod._Plan.call
     calls = []
+    failed = []
 
     def failing(self, part, subtree, *args):
         calls.append(subtree)
         if len(calls) == 6:
+            failed.append(len(calls))
             raise KeyboardInterrupt
         return real(self, part, subtree, *args)
 
     monkeypatch.setattr(search_mod._Plan, "call", failing)
     with pytest.raises(KeyboardInterrupt):
         find_consistent(cim, _node_budget=2_000, n_jobs=2)
-    assert len(calls) < 12  # the other thread stopped after at most a step or two
+    assert len(calls) - failed[0] <= 1  # the other thread finished the kernel step under way, then stopped
 
 
 def test_n_jobs_is_checked():

@@ -50,8 +50,17 @@ def map_threads(
         return out
     from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 
+    def guarded(item: Any) -> Any:
+        if stop.is_set():  # an item failed or the caller was interrupted: start nothing new
+            raise KeyboardInterrupt
+        try:
+            return func(item, stop)
+        except BaseException:
+            stop.set()  # the other running items stop at their next step
+            raise
+
     pool = ThreadPoolExecutor(max_workers=workers)
-    futures = {pool.submit(func, item, stop): k for k, item in enumerate(items)}
+    futures = {pool.submit(guarded, item): k for k, item in enumerate(items)}
     pending = set(futures)
     try:
         while pending:
