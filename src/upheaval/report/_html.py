@@ -315,6 +315,7 @@ def build_context(
     figures: bool = True,
     robustness_samples: int = 200,
     default_uncertainty: int | None = None,
+    tracking: Any = None,
 ) -> dict[str, Any]:
     """Everything the report shows, computed once: the HTML template and the PDF both read it.
 
@@ -322,7 +323,9 @@ def build_context(
     ``figures=False`` leaves the figures out (fast, for previews and tests of the text);
     ``robustness_samples`` sets the Monte Carlo samples of the robustness section and the
     claims' audit (0: none); ``default_uncertainty`` is the uncertainty of judgement sections
-    that state none (:data:`upheaval.analysis.DEFAULT_UNCERTAINTY` unless given).
+    that state none (:data:`upheaval.analysis.DEFAULT_UNCERTAINTY` unless given);
+    ``tracking`` (a result of :func:`upheaval.events.track`) adds the probabilities over time
+    to the signposts section.
     """
     from upheaval.analysis import DEFAULT_UNCERTAINTY
     from upheaval.claims import check_claims
@@ -434,10 +437,25 @@ def build_context(
         "claims_passed": sum(c.passed for c in claims),
         "robustness": _robustness(system, result, robustness_samples, default_u),
         "audit": _audit(system, cim, robustness_samples, default_u),
+        "tracking": _tracking_section(system, cim, tracking, figures),
         "figures": figs,
         "n_scenarios": system.n_scenarios,
         "seconds": time.perf_counter() - t0,
     }
+
+
+def _tracking_section(system: System, cim, tracking: Any, figures: bool) -> dict[str, Any] | None:
+    """The signposts (over the unfixed consistent set) and, given a tracking, the probabilities over time."""
+    if not system.indicators:
+        return None
+    from upheaval.report._tracking import tracking_context
+
+    consistent = tracking.consistent if tracking is not None else cib.find_consistent(cim, 0)
+    ctx = tracking_context(system, consistent, tracking, figures=figures)
+    for key, alt in (("signpost_figure", "Signpost matrix"), ("probability_figure", "Probability of each future")):
+        if ctx.get(key) is not None:
+            ctx[key] = _img(ctx[key], alt)
+    return ctx
 
 
 def render_report(system: System, **options: Any) -> str:

@@ -346,10 +346,18 @@ def figure(
 
 @router.get("/tracking", summary="Track the model through the event database")
 def tracking(request: Request) -> dict[str, Any]:
-    """Per period: indicator values, observed variants, the consistent scenarios still compatible, conflicts."""
+    """Per period: every consistent scenario's probability and the evidence behind it; the hard-filter reading."""
     from upheaval.web._tracking import tracking_data
 
     return tracking_data(_ws(request), request.app.state.events)
+
+
+@router.get("/tracking/figure/{kind}", summary="A tracking figure as SVG", response_class=Response)
+def tracking_figure(request: Request, kind: Literal["probabilities", "signposts"]) -> Response:
+    """The probability of each future over time with the evidence marked, or the signpost matrix."""
+    from upheaval.web._tracking import tracking_figure_svg
+
+    return Response(tracking_figure_svg(_ws(request), request.app.state.events, kind), media_type="image/svg+xml")
 
 
 @router.post("/edit/impact", summary="Set one judgement (a matrix cell)")
