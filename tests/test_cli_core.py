@@ -159,3 +159,12 @@ def test_scw_with_wide_scale_converts_to_a_valid_yaml_model(tmp_path: Path, data
     a = json.loads(run("scenarios", str(scw), "--json").stdout)["scenarios"]
     b = json.loads(run("scenarios", str(out), "--json").stdout)["scenarios"]
     assert len(a) == 20 and [s["indices"] for s in a] == [s["indices"] for s in b]
+
+
+def test_n_jobs_gives_the_same_scenarios_and_claims():
+    one = json.loads(run("scenarios", "--json").stdout)
+    two = json.loads(run("scenarios", "--json", "--n-jobs", "2").stdout)
+    assert one["scenarios"] == two["scenarios"]
+    assert run("check", "-j", "-1").exit_code == run("check").exit_code
+    bad = run("scenarios", "--n-jobs", "0")
+    assert bad.exit_code == 2 and "--n-jobs" in bad.output

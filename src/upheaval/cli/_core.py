@@ -56,6 +56,18 @@ WhereOpt = Annotated[
     ),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON object on stdout instead of tables.")]
+JobsOpt = Annotated[
+    int, typer.Option("--n-jobs", "-j", help="Worker threads for a large search (-1: all cores); same result.")
+]
+
+
+def _jobs(n_jobs: int) -> int:
+    """``--n-jobs`` checked (a positive count or -1), exit 2 otherwise."""
+    if n_jobs == 0 or n_jobs < -1:
+        raise fail(f"--n-jobs must be a positive number of threads or -1 (all cores); got {n_jobs}", EXIT_INVALID)
+    return n_jobs
+
+
 CsvOpt = Annotated[
     Path | None,
     typer.Option("--csv", help="Also write every row to this CSV file.", dir_okay=False, show_default=False),
@@ -63,7 +75,13 @@ CsvOpt = Annotated[
 
 
 def _search(
-    system: System, tolerance: int, fix: list[str] | None, where: list[str] | None, *, quiet: bool = False
+    system: System,
+    tolerance: int,
+    fix: list[str] | None,
+    where: list[str] | None,
+    *,
+    quiet: bool = False,
+    n_jobs: int = 1,
 ) -> cib.ScenarioSet:
     """The consistent scenarios under the ``--fix`` intervention and the ``--where`` restriction."""
     from upheaval import cib
@@ -78,7 +96,9 @@ def _search(
             raise fail(f"{option}: {exc}", EXIT_INVALID) from None
         conditions[option] = cond or None
     with search_progress(f"searching {cim.n_scenarios:,} scenarios", enabled=not quiet) as progress:
-        return cib.find_consistent(cim, tolerance, conditions["--fix"], conditions["--where"], progress=progress)
+        return cib.find_consistent(
+            cim, tolerance, conditions["--fix"], conditions["--where"], progress=progress, n_jobs=_jobs(n_jobs)
+        )
 
 
 def _conditions_text(result: cib.ScenarioSet) -> str:
@@ -169,6 +189,7 @@ def analyze(
     report: Annotated[
         Path | None, typer.Option("--report", help="Also write the HTML report to this file.", dir_okay=False)
     ] = None,
+    n_jobs: JobsOpt = 1,
 ) -> None:
     """Analyse a model: the system, its consistent scenarios as a tableau, each scenario's storyline, and the claims.
 
@@ -180,7 +201,7 @@ def analyze(
     from upheaval.report import storyline
 
     system = load_system(model)
-    result = _search(system, tolerance, fix, where)
+    result = _search(system, tolerance, fix, where, n_jobs=n_jobs)
     console.print(_summary(system))
     print_coverage(system, limit=8)
     if _conditions_text(result):
@@ -196,7 +217,7 @@ def analyze(
             console.rule(f"[bold]{labels.label(row)}[/]", characters="─")
             for step in story.steps:
                 console.print(f"• {step.sentence()}", markup=False, highlight=False)
-    claims = check_claims(system, result.cim) if system.claims else []
+    claims = check_claims(system, result.cim, n_jobs) if system.claims else []
     if claims:
         console.print(claims_table(claims))
         passed = sum(r.passed for r in claims)
@@ -216,6 +237,7 @@ def scenarios(
     fix: FixOpt = None,
     where: WhereOpt = None,
     json: JsonOpt = False,
+    n_jobs: JobsOpt = 1,
     csv: CsvOpt = None,
 ) -> None:
     """List every consistent scenario (complete search), optionally under an intervention (--fix), a restriction
@@ -230,7 +252,7 @@ def scenarios(
     from upheaval.model import load_system
 
     system = load_system(model)
-    result = _search(system, tolerance, fix, where, quiet=json)
+    result = _search(system, tolerance, fix, where, quiet=json, n_jobs=n_jobs)
     if json:
         emit_json(scenario_set_json(result, system))
         return
@@ -251,13 +273,13 @@ def scenarios(
 
 @app.command()
 @handle_errors
-def check(model: ModelArg = None, json: JsonOpt = False) -> None:
+def check(model: ModelArg = None, json: JsonOpt = False, n_jobs: JobsOpt = 1) -> None:
     """Evaluate the model's claims; exit 1 if any fails."""
     from upheaval.claims import check_claims
     from upheaval.model import load_system
 
     system = load_system(model)
-    results = check_claims(system)
+    results = check_claims(system, n_jobs=_jobs(n_jobs))
     if json:
         emit_json({"model": system.id, "claims": [r.to_json() for r in results]})
     else:

@@ -283,13 +283,21 @@ def cited_passages(system: System) -> list[dict[str, str]]:
 
 
 def build_context(
-    system: System, *, tolerance: int = 0, max_scenarios: int = 12, figures: bool = True, robustness_samples: int = 200
+    system: System,
+    *,
+    tolerance: int = 0,
+    max_scenarios: int = 12,
+    figures: bool = True,
+    robustness_samples: int = 200,
+    tracking: Any = None,
 ) -> dict[str, Any]:
     """Everything the report shows, computed once: the HTML template and the PDF both read it.
 
     ``max_scenarios`` bounds the per-scenario sections (the tableau shows as many);
     ``figures=False`` leaves the figures out (fast, for previews and tests of the text);
-    ``robustness_samples`` sets the Monte Carlo samples of the robustness section (0: none).
+    ``robustness_samples`` sets the Monte Carlo samples of the robustness section (0: none);
+    ``tracking`` (a result of :func:`upheaval.events.track`) adds the probabilities over time
+    to the signposts section.
     """
     from upheaval.claims import check_claims
     from upheaval.network import blocs, brokers, derived_flows, network_difference
@@ -398,10 +406,25 @@ def build_context(
         "claims": claims,
         "claims_passed": sum(c.passed for c in claims),
         "robustness": _robustness(system, result, robustness_samples),
+        "tracking": _tracking_section(system, cim, tracking, figures),
         "figures": figs,
         "n_scenarios": system.n_scenarios,
         "seconds": time.perf_counter() - t0,
     }
+
+
+def _tracking_section(system: System, cim, tracking: Any, figures: bool) -> dict[str, Any] | None:
+    """The signposts (over the unfixed consistent set) and, given a tracking, the probabilities over time."""
+    if not system.indicators:
+        return None
+    from upheaval.report._tracking import tracking_context
+
+    consistent = tracking.consistent if tracking is not None else cib.find_consistent(cim, 0)
+    ctx = tracking_context(system, consistent, tracking, figures=figures)
+    for key, alt in (("signpost_figure", "Signpost matrix"), ("probability_figure", "Probability of each future")):
+        if ctx.get(key) is not None:
+            ctx[key] = _img(ctx[key], alt)
+    return ctx
 
 
 def render_report(system: System, **options: Any) -> str:
