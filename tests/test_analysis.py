@@ -20,6 +20,7 @@ from upheaval.cib import (
     succession,
 )
 from upheaval.errors import EngineError
+from upheaval.formats import read_sl
 from upheaval.model import PeriodPlan, ScheduledChange
 
 ORACLES = Path("/work/shared/oracles/scenariowizard")
@@ -44,16 +45,6 @@ def _random_cim(seed: int, sizes=(2, 3, 2, 3, 2), density=0.7) -> CrossImpactMat
     return CrossImpactMatrix(values, tuple(sizes))
 
 
-def _read_sl(path: Path) -> list[tuple[list[int], float]]:
-    out = []
-    for line in path.read_text(encoding="latin-1").splitlines()[4:]:
-        if line.startswith('"'):
-            q = line.index('"', 1)
-            idx = [int(x) - 1 for x in line[1:q].split()]
-            out.append((idx, float(line[q + 2 :].split(",")[0])))
-    return out
-
-
 # --- basins -----------------------------------------------------------------------------
 
 
@@ -61,10 +52,10 @@ def test_basins_match_scenariowizard_weights_cib_global():
     cim = compile_system(load_system(_scw("CIB_global.scw")))
     b = analysis.succession_basins(cim)
     assert b.exact and b.n_starts == 36 and b.unresolved == 0
-    expected = _read_sl(_scw("CIB_global.sl"))
+    expected = read_sl(_scw("CIB_global.sl"))
     assert len(expected) == int((b.kind == 0).sum())
-    for idx, weight in expected:
-        assert b.count_of(idx) == weight
+    for rec in expected:
+        assert b.count_of(list(rec.indices)) == rec.weight
     assert b.counts.sum() == 36  # the rest (17) run into a cycle
 
 

@@ -123,7 +123,7 @@ def robustness(
     candidate_tolerance: int = 2,
     candidates=None,
     confidence: float = 0.95,
-    random_state: int | np.random.Generator | None = None,
+    random_state: int | np.random.Generator | None = 0,
     n_jobs: int | None = None,
     scheduler=None,
     progress: Callable[[float], None] | None = None,
@@ -152,7 +152,7 @@ def robustness(
     candidates : array (k, N), optional
         Track these scenarios instead.
     confidence : float
-    random_state : int, numpy.random.Generator or None
+    random_state : int, numpy.random.Generator or None, default 0
     n_jobs : int, optional
     scheduler : str or distributed.Client, optional
     progress : callable, optional

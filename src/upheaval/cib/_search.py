@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -335,26 +335,43 @@ def _submatrix(cim: CrossImpactMatrix, comp: list[int]) -> CrossImpactMatrix:
     )
 
 
+def split_fixings(
+    allowed: Sequence[Sequence[int]], order: Sequence[int], n_subtrees: int
+) -> list[dict[int, tuple[int, ...]]]:
+    """Split a search into subtrees that partition it: each fixes a prefix of descriptors to one variant.
+
+    ``allowed[i]`` are the variants descriptor ``i`` may take. Descriptors are taken in
+    ``order``, skipping those with a single allowed variant, until the product of their
+    allowed counts reaches ``n_subtrees``; each combination of their variants is one subtree
+    (``{descriptor: (variant,)}``). Every scenario lies in exactly one subtree.
+
+    >>> split_fixings([[0, 1], [0], [0, 1, 2]], [0, 1, 2], 4)
+    [{0: (0,), 2: (0,)}, {0: (0,), 2: (1,)}, {0: (0,), 2: (2,)}, {0: (1,), 2: (0,)}, {0: (1,), 2: (1,)}, {0: (1,), 2: (2,)}]
+    """
+    chosen: list[int] = []
+    count = 1
+    for i in order:
+        if count >= n_subtrees:
+            break
+        if len(allowed[i]) <= 1:
+            continue
+        chosen.append(int(i))
+        count *= len(allowed[i])
+    return [
+        {i: (int(v),) for i, v in zip(chosen, combo, strict=True)}
+        for combo in itertools.product(*[allowed[i] for i in chosen])
+    ]
+
+
 def _split(sub: CrossImpactMatrix, sizes: np.ndarray, allowed: np.ndarray, prio: np.ndarray) -> list[np.ndarray]:
     """Subtrees as allowed-masks: fix the most influencing descriptors until there are ~32 of them."""
     if sub.n_scenarios < _SPLIT_MIN:
         return [allowed]
-    order = np.argsort(-prio, kind="mergesort")
-    chosen: list[int] = []
-    count = 1
-    for i in order:
-        k = int(allowed[sub.offsets[i] : sub.offsets[i] + sizes[i]].sum())
-        if k <= 1:
-            continue
-        chosen.append(int(i))
-        count *= k
-        if count >= 32:
-            break
-    choices = [[v for v in range(sizes[i]) if allowed[sub.offsets[i] + v]] for i in chosen]
+    variants = [[v for v in range(sizes[i]) if allowed[sub.offsets[i] + v]] for i in range(len(sizes))]
     out = []
-    for combo in itertools.product(*choices):
+    for fixing in split_fixings(variants, np.argsort(-prio, kind="mergesort"), 32):
         mask = allowed.copy()
-        for i, v in zip(chosen, combo, strict=True):
+        for i, (v,) in fixing.items():
             off = int(sub.offsets[i])
             mask[off : off + sizes[i]] = False
             mask[off + v] = True
@@ -457,7 +474,7 @@ def estimate_search(
         The intervention and the restriction, as for :func:`find_consistent`.
     sample_seconds : float
         Time to spend on the sample.
-    random_state : int, numpy.random.Generator or None
+    random_state : int, numpy.random.Generator or None, default 0
         Which subtrees are sampled.
 
     Returns
@@ -701,7 +718,7 @@ def heuristic_search(
     fix: Condition = None,
     where: Condition = None,
     n_starts: int = 1000,
-    random_state: int | np.random.Generator | None = None,
+    random_state: int | np.random.Generator | None = 0,
 ) -> ScenarioSet:
     """Consistent scenarios reachable by global succession from random starts (incomplete).
 
@@ -718,7 +735,7 @@ def heuristic_search(
     fix, where : mapping, optional
         The intervention and the restriction, as for :func:`find_consistent`.
     n_starts : int
-    random_state : int, numpy.random.Generator or None
+    random_state : int, numpy.random.Generator or None, default 0
         Pass an int for reproducible results across calls.
 
     Returns

@@ -226,7 +226,7 @@ def network(
     scenario: ScenarioOpt = None,
     fix: FixOpt = None,
     json: Annotated[
-        bool, typer.Option("--json", help="Print blocs, brokers and derived flows as one JSON object.")
+        bool, typer.Option("--json", help="Print camps, brokers and derived flows as one JSON object.")
     ] = False,
 ) -> None:
     """Show the actor network: camps, brokers and derived flows; or export it with -o.
@@ -308,7 +308,7 @@ def network(
                       str(b.cooperative_across), str(b.hostile_within))  # fmt: skip
     console.print(table)
     console.print(
-        "betweenness on the cooperative graph; counts are actor pairs; ◆ stands between the blocs: "
+        "betweenness on the cooperative graph; counts are actor pairs; ◆ stands between the camps: "
         "cooperates across camps or is at odds with its own",
         style="dim",
     )

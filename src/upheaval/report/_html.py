@@ -514,7 +514,7 @@ def network_html(G, *, figure: bool = True) -> str:
     return (
         f"<div><strong>{html.escape(title)}</strong>: {G.number_of_nodes()} actors, {G.number_of_edges()} ties"
         + (str(_img(_network_figure(G), "Actor network", dpi=70)) if figure and G.number_of_nodes() else "")
-        + _table(["code", "name", "kind", "bloc"], actors)
+        + _table(["code", "name", "kind", "declared camp"], actors)
         + _table(["tie", "from", "to", "kind", "label", "quantity", "status"], ties)
         + "</div>"
     )
@@ -527,7 +527,7 @@ def _network_figure(G):
 
 
 def blocs_html(part) -> str:
-    """A bloc partition as HTML: each camp's members, the frustration and the frustrated pairs."""
+    """A camp partition as HTML: each camp's members, the frustration and the frustrated pairs."""
     rows = [[camp, ", ".join(members)] for camp, members in part.camps.items()]
     frustrated = ", ".join(f"{a}–{b} ({'cooperative' if s > 0 else 'hostile'})" for a, b, s in part.frustrated)
     return _table(["camp", "actors"], rows, f"frustration {part.frustration} of {part.signed_pairs} signed pairs") + (
@@ -552,7 +552,7 @@ def system_html(system: System, *, figure: bool = True) -> str:
     ]
     if system.actors:
         parts.append(
-            _table(["code", "name", "kind", "bloc"], [[a.code, a.name, a.kind, a.bloc or ""] for a in system.actors])
+            _table(["code", "name", "kind", "declared camp"], [[a.code, a.name, a.kind, a.bloc or ""] for a in system.actors])
         )
     parts.append(
         _table(

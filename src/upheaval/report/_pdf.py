@@ -127,7 +127,7 @@ def _matplotlib_pdf(system: System, context: dict[str, Any] | None) -> bytes:
         lines.append("")
         lines.append("Brokers (betweenness on the cooperative graph)")
         for b in ctx["brokers"][:8]:
-            lines.append(f"  {b.name}: {b.betweenness:.3f}{'  (between the blocs)' if b.between_blocs else ''}")
+            lines.append(f"  {b.name}: {b.betweenness:.3f}{'  (between the camps)' if b.between_blocs else ''}")
     pages += _text_pages(system.title, lines)
     if system.actors:
         pages.append(F.network_figure(system))

@@ -317,7 +317,7 @@ def network(
         str | None, Query(max_length=4000, description="Variant ids in descriptor order, comma-separated")
     ] = None,
 ) -> dict[str, Any]:
-    """Actors, ties (classed by polarity and status), declared blocs, camps and derived flows; under a scenario if given."""
+    """Actors, ties (classed by polarity and status), declared camps, camps by structural balance and derived flows; under a scenario if given."""
     system = _ws(request).doc().system
     choice = parse_scenario(system, scenario) if scenario else None
     return cytoscape_elements(system, choice)
