@@ -552,7 +552,10 @@ def system_html(system: System, *, figure: bool = True) -> str:
     ]
     if system.actors:
         parts.append(
-            _table(["code", "name", "kind", "declared camp"], [[a.code, a.name, a.kind, a.bloc or ""] for a in system.actors])
+            _table(
+                ["code", "name", "kind", "declared camp"],
+                [[a.code, a.name, a.kind, a.bloc or ""] for a in system.actors],
+            )
         )
     parts.append(
         _table(
