@@ -50,7 +50,12 @@ def test_short_repr_and_frame():
     assert frame["D1"].tolist() == ["v1", "v2"] and frame["total_impact_score"].tolist() == [5, 2]
     assert list(frame["D1"].cat.categories) == ["v1", "v2"]
     empty = uh.find_consistent(uh.CrossImpactMatrix(MATRIX, (2, 2)), where={0: [0], 1: [1]})
-    assert len(empty.to_frame()) == 0 and "0 consistent scenarios" in repr(empty)
+    assert len(empty.to_frame()) == 0
+    assert repr(empty) == (
+        "<ScenarioSet: 0 consistent scenarios of 4, 2 descriptors, tolerance 0, where D1=v1 D2=v2, complete>"
+    )
+    fixed = uh.find_consistent(uh.CrossImpactMatrix(MATRIX, (2, 2)), fix={"D1": ["v1", "v2"]})
+    assert ", fix D1=v1|v2, " in repr(fixed)
 
 
 def test_notebook_display_is_attached_from_the_view_side(tiny_path):

@@ -77,10 +77,16 @@ class ScenarioSet:
         return int(self.indices.shape[0])
 
     def __repr__(self) -> str:
-        n = len(self)
+        n, cim = len(self), self.cim
+
+        def condition(word: str, cond: dict[int, tuple[int, ...]]) -> str:
+            pairs = (f"{cim.descriptor_ids[i]}={'|'.join(cim.variant_ids[i][v] for v in vs)}" for i, vs in cond.items())
+            return f", {word} {' '.join(pairs)}" if cond else ""
+
         return (
-            f"<ScenarioSet: {n} consistent scenario{'' if n == 1 else 's'} of {self.cim.n_scenarios:,}, "
-            f"{self.cim.n_descriptors} descriptors, tolerance {self.tolerance}, "
+            f"<ScenarioSet: {n} consistent scenario{'' if n == 1 else 's'} of {cim.n_scenarios:,}, "
+            f"{cim.n_descriptors} descriptors, tolerance {self.tolerance}"
+            f"{condition('fix', self.fix)}{condition('where', self.where)}, "
             f"{'complete' if self.complete else 'incomplete'}>"
         )
 
