@@ -67,3 +67,12 @@ def test_notebook_display_is_attached_from_the_view_side(tiny_path):
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.split("\n")[:2] == ["False False", "True True"]
+
+
+def test_under_ipython_import_upheaval_attaches_the_display():
+    code = (
+        "import sys, types; sys.modules['IPython'] = types.ModuleType('IPython'); "
+        "import upheaval; from upheaval.model import System; print(hasattr(System, '_repr_html_'))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "True"
