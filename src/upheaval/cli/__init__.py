@@ -33,7 +33,7 @@ app = typer.Typer(
 
 # Each module registers its commands on ``app`` when imported.
 try:
-    from upheaval.cli import _core, _authoring, _analysis, _report, _events, _forecast, _web  # noqa: F401, I001 (the order of --help)
+    from upheaval.cli import _core, _authoring, _analysis, _report, _events, _forecast, _web, _draft  # noqa: F401, I001 (the order of --help)
 except KeyboardInterrupt:
     _interrupted()
 
