@@ -49,7 +49,7 @@ def sensitivity(
     *,
     tolerance: int = 0,
     max_change: int = 1,
-    bounds: tuple[int, int] = (-3, 3),
+    bounds: tuple[int, int] | None = None,
     uncertainty=None,
 ) -> list[list[CellChange]]:
     """Single-cell changes that make or break each scenario ("what would have to be true").
@@ -71,8 +71,8 @@ def sensitivity(
     tolerance : int
     max_change : int
         Largest change of one cell considered (1: "moved by +-1"; 6: to the range's ends).
-    bounds : (int, int)
-        The range a cell must stay in.
+    bounds : (int, int), optional
+        The range a cell must stay in; by default the matrix's scale, ``(-cim.scale, cim.scale)``.
     uncertainty : array, optional
         Per-cell limit on the change (e.g. :func:`uncertainty_matrix`).
 
@@ -100,7 +100,7 @@ def sensitivity(
         raise EngineError(f"scenarios need {cim.n_descriptors} variant indices each; got {idx.shape[1]}")
     if max_change < 1:
         raise EngineError(f"max_change must be >= 1; got {max_change}")
-    lo_b, hi_b = bounds
+    lo_b, hi_b = bounds if bounds is not None else (-cim.scale, cim.scale)
     values = cim.values
     out: list[list[CellChange]] = []
     for s, z in enumerate(idx):

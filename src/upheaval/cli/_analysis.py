@@ -12,6 +12,7 @@ from upheaval._text import counted
 from upheaval.cli import app
 from upheaval.cli._common import (
     EXIT_INVALID,
+    DefaultUncertaintyOpt,
     ModelArg,
     console,
     emit_json,
@@ -160,21 +161,24 @@ def basins(
         )
 
 
+def _uncertainty_note(system, default: int, perturbed: int) -> str:
+    """Which uncertainty the samples use, in words (the same rule as the report and the audit)."""
+    stated = sum(1 for imp in system.impacts if imp.uncertainty)
+    rest = len(system.impacts) - stated
+    if not perturbed:
+        return "every judgement is taken as exact (uncertainty 0): each sample equals the nominal matrix"
+    return (
+        f"uncertainty: {stated} judgement sections state their own; the other {rest} are taken as "
+        f"±{default} (--default-uncertainty {default})"
+    )
+
+
 @app.command()
 @handle_errors
 def robustness(
     model: ModelArg = None,
     samples: Annotated[int, typer.Option("--samples", min=1, help="Sampled matrices.")] = 1000,
-    uncertainty: Annotated[
-        int | None,
-        typer.Option(
-            "--uncertainty",
-            "-u",
-            min=0,
-            max=6,
-            help="Uncertainty for sections that state none (default: as in the model).",
-        ),
-    ] = None,
+    default_uncertainty: DefaultUncertaintyOpt = None,
     tolerance: TolOpt = 0,
     candidates: Annotated[
         int,
@@ -189,7 +193,8 @@ def robustness(
     """Monte Carlo over the judgements' uncertainty: how often each scenario stays consistent.
 
     Every cell of a judgement section moves by a random integer within the section's
-    `uncertainty` (clipped to -3..3); each scenario's share of consistent samples comes
+    `uncertainty`, or --default-uncertainty (1) where the model states none, clipped to the
+    model's scale (-3..3 unless it declares another); each scenario's share of consistent samples comes
     with a 95% Wilson interval.
     """
     from upheaval import analysis, cib
@@ -197,13 +202,10 @@ def robustness(
 
     system = load_system(model)
     cim = cib.compile_system(system)
-    u = analysis.uncertainty_matrix(system, cim, default=uncertainty)
-    if not u.any():
-        console.print(
-            "[yellow]note[/]: the model states no uncertainty; every sample equals the nominal matrix "
-            "(set `uncertainty:` on impacts or pass --uncertainty)",
-            style="dim",
-        ) if not json else None
+    default = analysis.DEFAULT_UNCERTAINTY if default_uncertainty is None else default_uncertainty
+    u = analysis.uncertainty_matrix(system, cim, default=default)
+    if not json:
+        console.print(_uncertainty_note(system, default, int(u.any())), style="dim")
     with search_progress(f"sampling {samples:,} matrices", enabled=not json) as progress:
         res = analysis.robustness(
             cim,
@@ -231,6 +233,7 @@ def robustness(
             {
                 "model": system.id,
                 "n_samples": res.n_samples,
+                "default_uncertainty": default,
                 "tolerance": res.tolerance,
                 "scenarios": [
                     {
