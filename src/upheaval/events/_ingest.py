@@ -651,7 +651,15 @@ def ingest(
     (dataset, original id) are already in the table are not added again, so ingesting
     the same data twice adds nothing. (Within one GDELT file event ids are unique by
     construction and are not checked again; headed layouts keep the first row of an id.) Malformed rows are listed by file and line in the
-    report (and in the ``malformed_rows`` table); the other rows are ingested.
+    report (and in the ``malformed_rows`` table); the other rows are ingested. A value
+    written as ``NA`` (ICEWS, POLECAT) or left empty, in any column, is missing, not malformed.
+
+    The readers are tested on real published rows where they can be had offline: ICEWS on
+    1,854 events of June 2018 (ICEWS Coded Event Data, Harvard Dataverse, doi:10.7910/DVN/28075,
+    via the sample of the ``icews`` R package); GDELT 1.0 and 2.0 events and 2.0 mentions on
+    the rows the ``gdelt`` package (PyPI) ships, written back in GDELT's tab layout. ACLED and
+    POLECAT are tested on hand-written rows in their published layouts (ACLED Codebook 2023;
+    POLECAT/PLOVER codebook), for lack of real rows that install without an account.
 
     Parameters
     ----------
