@@ -140,7 +140,8 @@ class Tie(_Part):
     """A directed, typed relation between two actors, with an optional quantity.
 
     ``amount`` ``unit`` per ``rate``: e.g. 2000 ``USD/soldier`` per ``month``.
-    ``status`` distinguishes what is reported as fact from options and plans.
+    ``status`` distinguishes what is reported as fact from options and plans; ``draft`` marks a
+    tie written by ``upheaval draft`` that the analyst has not yet checked.
     """
 
     id: Id
