@@ -240,3 +240,19 @@ def test_basins_under_intervention_count_the_allowed_starts(case):
         r = succession(cim, start, fix=fix)
         if r.end_kind == "consistent":
             assert b.count_of(r.scenario) > 0
+
+
+def test_web_clicks_are_interventions(tmp_path):
+    import shutil
+    from pathlib import Path
+
+    from fastapi.testclient import TestClient
+
+    from upheaval.web import create_app
+
+    shutil.copy(Path(__file__).parent / "data" / "follow.yaml", tmp_path / "follow.yaml")
+    client = TestClient(create_app(["follow.yaml"], root=tmp_path, trusted_hosts=("testserver",)))
+    got = client.get("/api/scenarios", params={"fix": "a.a2"}).json()
+    assert [s["variants"] for s in got["scenarios"]] == [["a2", "b2"]]
+    page = client.get("/scenarios", params={"fix": "a.a2"}).text
+    assert "exempt from the consistency test" in page
