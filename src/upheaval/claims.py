@@ -11,7 +11,7 @@ from upheaval import cib
 from upheaval._text import counted, of_consistent
 from upheaval.model import ClaimCheck, System
 
-__all__ = ["ClaimResult", "Outcome", "check_claims", "evaluate", "matches"]
+__all__ = ["ClaimResult", "Outcome", "check_claims", "evaluate", "matches", "matrix_search"]
 
 
 @dataclass(frozen=True)
@@ -91,6 +91,24 @@ def _names(cim: cib.CrossImpactMatrix, rows: np.ndarray, limit: int = 5) -> list
 
 
 Search = Callable[[cib.CrossImpactMatrix, int, Mapping[str, str | Sequence[str]] | None], np.ndarray]
+
+
+def matrix_search() -> Search:
+    """An exact search for one matrix, cached per (tolerance, intervention): claims that share a
+    premise share its search. Make one per matrix (the cache does not look at the matrix).
+
+    It runs the compiled kernels, whose loading pays off over the many searches of an audit
+    or a sensitivity analysis.
+    """
+    cache: dict = {}
+
+    def search(cim, tolerance, fix):
+        key = (int(tolerance), tuple(sorted((d, str(v)) for d, v in (fix or {}).items())))
+        if key not in cache:
+            cache[key] = cib.find_consistent(cim, tolerance, fix=fix or None, _kernel="forward").indices
+        return cache[key]
+
+    return search
 
 
 def evaluate(

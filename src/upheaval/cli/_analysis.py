@@ -296,18 +296,22 @@ def sensitivity(
     json: JsonOpt = False,
     csv: CsvOpt = None,
 ) -> None:
-    """Which single judgements, moved by at most --max-change, make or break each scenario.
+    """Which single judgements, moved by at most --max-change, make or break scenarios and claims.
 
     Exact, from the impact balance margins: "what would have to be true" for a consistent
-    scenario to fail, or for a near-consistent one to hold.
+    scenario to fail, or for a near-consistent one to hold. Each change is then applied and
+    the claims checked again; changes are ranked by effect, those that move claims first.
+    Only cells the model format allows are proposed (no diagonal block without
+    `diagonal: true`); a descriptor nothing acts on is named once.
     """
     from upheaval import analysis, cib
     from upheaval.model import load_system
 
     system = load_system(model)
     cim = cib.compile_system(system)
-    found = cib.find_consistent(cim, max(tolerance, near))
-    res = analysis.sensitivity(cim, found.indices, tolerance=tolerance, max_change=max_change)
+    with search_progress("checking judgement changes", enabled=not json) as _:
+        res = analysis.judgement_effects(system, cim, tolerance=tolerance, near=near, max_change=max_change)
+    found = res.scenarios
     labels = analysis.scenario_labels(system, cim, max(tolerance, near), found)
     if csv is not None:
         from upheaval.cli._tables import write_csv
@@ -317,7 +321,7 @@ def sensitivity(
             [labels.key(found.indices[k]), labels.name(found.indices[k]), int(found.inconsistency[k]),
              *(getattr(c, f) for f in fields)]
             for k in range(len(found))
-            for c in res[k]
+            for c in res.per_scenario[k]
         ]  # fmt: skip
         write_csv(csv, ["label", "future", "inconsistency", *fields], rows)
         _wrote(csv, len(rows), "judgement change")
@@ -327,6 +331,8 @@ def sensitivity(
                 "model": system.id,
                 "tolerance": tolerance,
                 "max_change": max_change,
+                "inert": res.inert,
+                "changes": [e.to_json() for e in res.effects],
                 "scenarios": [
                     {
                         "label": labels.label(found.indices[k]),
@@ -343,7 +349,7 @@ def sensitivity(
                                 "margin": c.margin,
                                 "margin_after": c.margin_after,
                             }
-                            for c in res[k]
+                            for c in res.per_scenario[k]
                         ],
                     }
                     for k in range(len(found))
@@ -351,20 +357,28 @@ def sensitivity(
             }
         )
         return
-    for k in range(len(found)):
-        status = "consistent" if found.inconsistency[k] <= tolerance else f"inconsistency {found.inconsistency[k]}"
-        table = Table(title=f"{labels.label(found.indices[k])} ({status})", header_style="bold", title_justify="left")
-        table.add_column("judgement (row -> column)", style="cyan")
-        table.add_column("now", justify="right")
-        table.add_column("if", justify="right")
-        table.add_column("effect")
-        for c in res[k][:20]:
-            table.add_row(f"{c.row} -> {c.column}", str(c.old), str(c.new), f"{c.effect} {c.descriptor}")
-        if not res[k]:
-            table.add_row("(no single judgement within reach flips it)", "", "", "")
-        elif len(res[k]) > 20:
-            table.add_row(f"... {len(res[k]) - 20} more (see --csv or --json)", "", "", "")
-        console.print(table)
+    for note in res.inert_notes():
+        console.print(f"[yellow]note[/]: {note}")
+    if not res.effects:
+        console.print(f"No single judgement moved by at most {max_change} makes or breaks a scenario or a claim.")
+        return
+    shown = 20
+    table = Table(
+        title=f"Judgements that move scenarios or claims (changes of at most {max_change})",
+        header_style="bold",
+        title_justify="left",
+    )
+    table.add_column("judgement change and what it moves")
+    for e in res.effects[:shown]:
+        table.add_row(e.text)
+    if len(res.effects) > shown:
+        table.add_row(f"[dim]... {len(res.effects) - shown} more (see --csv or --json)[/]")
+    console.print(table)
+    moving = sum(1 for e in res.effects if e.claims_broken or e.claims_made)
+    console.print(
+        f"[dim]{len(res.effects)} changes; {moving} move a claim. Scenarios: S-labels of the consistent set "
+        f"at tolerance {max(tolerance, near)} (see `upheaval scenarios`); claims by id (see `upheaval check`).[/]"
+    )
 
 
 @app.command()
