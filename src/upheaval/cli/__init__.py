@@ -3,10 +3,21 @@
 from __future__ import annotations
 
 import inspect
-
-import typer
+import sys
 
 __all__ = ["app", "main"]
+
+
+def _interrupted() -> None:
+    """Ctrl-C outside a command (while the command line starts): say so and exit 130, no traceback."""
+    sys.stderr.write("interrupted\n")
+    raise SystemExit(130)
+
+
+try:
+    import typer
+except KeyboardInterrupt:
+    _interrupted()
 
 app = typer.Typer(
     name="upheaval",
@@ -21,7 +32,10 @@ app = typer.Typer(
 )
 
 # Each module registers its commands on ``app`` when imported.
-from upheaval.cli import _core, _authoring, _analysis, _report, _events, _forecast, _web  # noqa: E402, F401, I001 (the order of --help)
+try:
+    from upheaval.cli import _core, _authoring, _analysis, _report, _events, _forecast, _web, _draft  # noqa: F401, I001 (the order of --help)
+except KeyboardInterrupt:
+    _interrupted()
 
 
 def _reflow(doc: str) -> str:
@@ -43,4 +57,13 @@ _reflow_help(app)
 
 def main() -> None:
     """Entry point of the console script."""
-    app()
+    try:
+        app()
+    except KeyboardInterrupt:
+        _interrupted()
+    except SystemExit as exc:
+        # Ctrl-C while typer parses the command line: it exits 130 silently; say why
+        cause = getattr(exc.__context__, "__cause__", None)
+        if exc.code == 130 and isinstance(cause, KeyboardInterrupt):
+            sys.stderr.write("interrupted\n")
+        raise

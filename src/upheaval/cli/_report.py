@@ -12,6 +12,7 @@ from rich.table import Table
 from upheaval.cli import app
 from upheaval.cli._common import (
     EXIT_INVALID,
+    DefaultUncertaintyOpt,
     ModelArg,
     console,
     emit_json,
@@ -171,6 +172,7 @@ def report(
     max_scenarios: Annotated[
         int, typer.Option("--max-scenarios", min=1, help="At most this many scenarios get a section of their own.")
     ] = 12,
+    default_uncertainty: DefaultUncertaintyOpt = None,
     events: Annotated[
         Path | None,
         typer.Option("--events", help="An event database: adds the probabilities over time (see `upheaval track`)."),
@@ -200,6 +202,7 @@ def report(
         pdf_engine=pdf_engine.value,
         tolerance=tolerance,
         max_scenarios=max_scenarios,
+        default_uncertainty=default_uncertainty,
         tracking=tracking,
     )
     console.print(f"wrote {path}")

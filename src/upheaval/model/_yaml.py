@@ -24,6 +24,7 @@ from upheaval.model._limits import MAX_FILE_BYTES, check_file_size, check_printa
 from upheaval.model._schema import (
     Actor,
     Claim,
+    ClaimFieldError,
     Descriptor,
     Future,
     Impact,
@@ -133,6 +134,10 @@ def _pydantic_problems(err: ValidationError, prefix: tuple[Any, ...], at: _Locat
         msg = e["msg"]
         if kind == "value_error":
             msg = msg.removeprefix("Value error, ")
+            cause = (e.get("ctx") or {}).get("error")
+            if isinstance(cause, ClaimFieldError):  # point at the claim's field, not at the whole check
+                loc = (*loc, cause.field)
+                kind = "claim_check"
         if kind == "extra_forbidden":
             msg = f"unknown field `{loc[-1]}`"
         elif kind == "missing":

@@ -362,7 +362,8 @@ def tracking_figure(request: Request, kind: Literal["probabilities", "signposts"
 
 @router.post("/edit/impact", summary="Set one judgement (a matrix cell)")
 def edit_impact(request: Request, body: ImpactEdit) -> JSONResponse:
-    """Set the impact of one variant on another (-3..+3); scenarios and claims follow at once."""
+    """Set the impact of one variant on another (within the model's scale, -3..+3 by default); scenarios and
+    claims follow at once."""
     ws = _ws(request)
     doc = ws.set_impact(body.source, body.source_variant, body.target, body.target_variant, body.value)
     return _changed(ws, doc)

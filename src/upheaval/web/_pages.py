@@ -137,7 +137,7 @@ def matrix_cell(
         "sections": sections,
         "self": source == target,
     }
-    return render(request, "_cell.html", cell=cell, sources=system.sources)
+    return render(request, "_cell.html", cell=cell, sources=system.sources, scale=system.scale)
 
 
 def _scenario_context(request: Request, t: int, fix: list[str]) -> dict[str, Any]:
