@@ -33,7 +33,7 @@ def _search_in_slices(cim, kernel):
         count //= cim.sizes[k]
         k += 1
     parts = [
-        find_consistent(cim, fixed={i: [v] for i, v in enumerate(combo)}, _kernel="numpy")
+        find_consistent(cim, where={i: [v] for i, v in enumerate(combo)}, _kernel="numpy")
         for combo in itertools.product(*(range(s) for s in cim.sizes[:k]))
     ]
     return ScenarioSet.from_indices(

@@ -84,7 +84,7 @@ def test_standardized_sparse_systems_equal_brute_force(cim, tolerance, kernel, b
     for i, s in enumerate(cim.sizes):
         if data.draw(st.booleans()):
             fixed[i] = sorted(data.draw(st.sets(st.integers(0, s - 1), min_size=1, max_size=s)))
-    res = find_consistent(cim, tolerance, fixed, _kernel=kernel, _node_budget=budget)
+    res = find_consistent(cim, tolerance, where=fixed, _kernel=kernel, _node_budget=budget)
     assert found_map(res) == brute(cim, tolerance, fixed)
 
 
@@ -120,9 +120,9 @@ def test_search_with_fixed_variants(cim, tolerance, data, kernel):
     for i, s in enumerate(cim.sizes):
         if data.draw(st.booleans()):
             fixed[i] = sorted(data.draw(st.sets(st.integers(0, s - 1), min_size=1, max_size=s)))
-    res = find_consistent(cim, tolerance, fixed, _kernel=kernel)
+    res = find_consistent(cim, tolerance, where=fixed, _kernel=kernel)
     assert found_map(res) == brute(cim, tolerance, fixed)
-    assert res.fixed == {i: tuple(v) for i, v in fixed.items()}
+    assert res.where == {i: tuple(v) for i, v in fixed.items()}
 
 
 @settings(max_examples=80, deadline=None)
@@ -139,7 +139,7 @@ def test_search_resumed_in_small_steps_equals_brute_force(cim, tolerance, kernel
     for i, s in enumerate(cim.sizes):
         if data.draw(st.booleans()):
             fixed[i] = sorted(data.draw(st.sets(st.integers(0, s - 1), min_size=1, max_size=s)))
-    res = find_consistent(cim, tolerance, fixed, _kernel=kernel, _node_budget=budget)
+    res = find_consistent(cim, tolerance, where=fixed, _kernel=kernel, _node_budget=budget)
     assert len(res) == len({tuple(r) for r in res.indices.tolist()})
     assert found_map(res) == brute(cim, tolerance, fixed)
 
@@ -217,8 +217,8 @@ def test_two_descriptor_example_and_names():
     assert res.indices.tolist() == [[0, 0], [1, 1]]
     assert res.names(0) == {"x": "lo", "y": "lo"}
     assert res.signatures().tolist() == [0, 3]
-    assert find_consistent(cim, fixed={"x": "hi"}).indices.tolist() == [[1, 1]]
-    assert find_consistent(cim, fixed={"x": ["hi", "lo"]}).indices.tolist() == [[0, 0], [1, 1]]
+    assert find_consistent(cim, where={"x": "hi"}).indices.tolist() == [[1, 1]]
+    assert find_consistent(cim, where={"x": ["hi", "lo"]}).indices.tolist() == [[0, 0], [1, 1]]
     assert len(find_consistent(cim, tolerance=10)) == 4
 
 
@@ -242,9 +242,9 @@ def test_bad_arguments_raise_engine_errors():
     with pytest.raises(EngineError, match="tolerance"):
         find_consistent(cim, -1)
     with pytest.raises(EngineError, match="out of range"):
-        find_consistent(cim, fixed={0: [5]})
+        find_consistent(cim, where={0: [5]})
     with pytest.raises(EngineError, match="unknown descriptor"):
-        find_consistent(cim, fixed={"nope": "v1"})
+        find_consistent(cim, where={"nope": "v1"})
     with pytest.raises(EngineError, match="one variant index per descriptor"):
         inconsistency(cim, [0])
     with pytest.raises(EngineError, match="random_state"):
@@ -327,7 +327,7 @@ def test_heuristic_finds_a_subset_and_is_reproducible():
     assert not h1.complete
     assert set(found_map(h1)) <= set(exact)
     assert h1.indices.tolist() == h2.indices.tolist()
-    hf = heuristic_search(cim, fixed={0: [1]}, n_starts=300, random_state=np.random.default_rng(1))
+    hf = heuristic_search(cim, where={0: [1]}, n_starts=300, random_state=np.random.default_rng(1))
     assert all(row[0] == 1 for row in hf.indices)
 
 

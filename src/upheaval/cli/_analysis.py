@@ -85,6 +85,7 @@ def basins(
                 "exact": res.exact,
                 "n_starts": res.n_starts,
                 "unresolved": res.unresolved,
+                "complete": res.complete,
                 "attractors": [
                     {
                         "kind": "consistent" if res.kind[k] == 0 else "cycle",
@@ -122,6 +123,10 @@ def basins(
     console.print(table)
     if res.unresolved:
         console.print(f"[yellow]{res.unresolved:,} starts reached neither an end nor a cycle within the step limit[/]")
+    if not res.complete:
+        console.print(
+            "[yellow]the exact search for the consistent scenarios ran out of time: only those reached are listed[/]"
+        )
 
 
 @app.command()

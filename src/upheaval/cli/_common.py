@@ -28,6 +28,7 @@ __all__ = [
     "fail",
     "handle_errors",
     "parse_assignments",
+    "parse_condition",
     "search_progress",
 ]
 
@@ -104,6 +105,38 @@ def parse_assignments(items: list[str] | None, option: str) -> dict[str, str]:
                     f"{option} expects DESCRIPTOR=VARIANT, got {part!r}", EXIT_INVALID, "e.g. front=destabilises"
                 )
             out[d.strip()] = v.strip()
+    return out
+
+
+def parse_condition(items: list[str] | None, option: str) -> dict[str, list[str]]:
+    """Parse ``--fix``/``--where`` items into ``{descriptor: [variants]}``.
+
+    Each item is ``D=V``, ``D=V1,V2`` (a set of variants) or several ``D=V`` joined by
+    commas; a part without ``=`` adds a variant to the descriptor before it, and a
+    descriptor given twice takes the union.
+    """
+    out: dict[str, list[str]] = {}
+    for item in items or []:
+        current = None
+        for part in item.split(","):
+            part = part.strip()
+            if not part:
+                continue
+            d, sep, v = part.partition("=")
+            if sep:
+                current = d.strip()
+                v = v.strip()
+            elif current is not None:
+                v = part
+            if not current or not v:
+                raise fail(
+                    f"{option} expects DESCRIPTOR=VARIANT or DESCRIPTOR=V1,V2, got {part!r}",
+                    EXIT_INVALID,
+                    "e.g. front=destabilises, or front=holds,destabilises for a set",
+                )
+            vs = out.setdefault(current, [])
+            if v not in vs:
+                vs.append(v)
     return out
 
 

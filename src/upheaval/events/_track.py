@@ -17,10 +17,12 @@ from upheaval.events._indicators import IndicatorValue, Period, evaluate_indicat
 __all__ = ["PeriodTrack", "Tracking", "data_range", "track", "tracking_json"]
 
 
-def _find_consistent(cim: Any, fixed: dict[str, str] | None = None) -> Any:
+def _find_consistent(cim: Any, observed: dict[str, str] | None = None) -> Any:
+    """The consistent scenarios that have the observed variants (a restriction: observations
+    are facts about the world, not interventions, so each keeps its own consistency test)."""
     from upheaval.cib._search import find_consistent
 
-    return find_consistent(cim, 0, fixed or None)
+    return find_consistent(cim, 0, where=observed or None)
 
 
 @dataclass

@@ -26,6 +26,12 @@ def _suggest(name: str, choices: Iterable[str]) -> str:
     return f"known: {shown}{' ...' if len(choices) > 8 else ''}" if choices else ""
 
 
+def _items(doc: Any, key: str) -> list[Any]:
+    """The raw list under ``key`` (empty when absent or not a list: that is reported elsewhere)."""
+    value = doc.get(key) if isinstance(doc, dict) else None
+    return value if isinstance(value, list) else []
+
+
 def _kind_help(kind: str, known: Iterable[str]) -> str:
     close = difflib.get_close_matches(str(kind), sorted(known), n=1, cutoff=0.6)
     declare = "declare it under `tie_kinds:` (id, label, sign: cooperative or hostile)"
@@ -37,7 +43,7 @@ def _kind_help(kind: str, known: Iterable[str]) -> str:
 def _raw_ids(doc: Any, key: str, field: str) -> set[str]:
     """Ids present in the raw document, valid items or not (to avoid cascades of errors)."""
     out = set()
-    for item in doc.get(key) or []:
+    for item in _items(doc, key):
         if isinstance(item, dict) and isinstance(item.get(field), str):
             out.add(item[field])
     return out
@@ -57,12 +63,12 @@ class _Checker:
         self.tie_kinds = set(TIE_KINDS) | _raw_ids(doc, "tie_kinds", "id")
         self.actors = _raw_ids(doc, "actors", "code")
         self.ties = _raw_ids(doc, "ties", "id")
-        scale = doc.get("scale", 3)
+        scale = doc.get("scale", 3) if isinstance(doc, dict) else 3
         self.scale = scale if isinstance(scale, int) and scale >= 1 else 3
         self.variants: dict[str, list[str]] = {}
-        for item in doc.get("descriptors") or []:
+        for item in _items(doc, "descriptors"):
             if isinstance(item, dict) and isinstance(item.get("id"), str):
-                vs = item.get("variants") or []
+                vs = _items(item, "variants")
                 self.variants[item["id"]] = [
                     v["id"] for v in vs if isinstance(v, dict) and isinstance(v.get("id"), str)
                 ]
@@ -72,7 +78,7 @@ class _Checker:
 
     def duplicates(self, key: str, field: str) -> None:
         seen: dict[str, int] = {}
-        for i, item in enumerate(self.doc.get(key) or []):
+        for i, item in enumerate(_items(self.doc, key)):
             if not isinstance(item, dict) or not isinstance(item.get(field), str):
                 continue
             value = item[field]

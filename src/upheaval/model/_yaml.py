@@ -19,6 +19,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from upheaval.errors import ModelError, Problem
 from upheaval.model._check import cross_check
 from upheaval.model._common import Id, _check_partial_date, _Part
+from upheaval.model._limits import MAX_FILE_BYTES, check_file_size, check_printable, decode_text, scan_yaml
 from upheaval.model._schema import (
     Actor,
     Claim,
@@ -213,7 +214,7 @@ def _fast_parse(text: str, folder: Path | None = None) -> System | None:
     """A valid model parsed on the fast path (C loader), or None: then the located path explains why."""
     try:
         data = yaml.load(text, Loader=_Core12Loader)
-    except yaml.YAMLError:
+    except (yaml.YAMLError, ValueError, TypeError):  # e.g. a date such as 2024-13-45
         return None
     if not isinstance(data, dict) or set(data) - (set(_SCALARS) | set(_LIST_PARTS) | set(_OBJECT_PARTS)):
         return None
@@ -240,9 +241,18 @@ def parse_yaml(text: str, path: str | Path | None = None, *, folder: str | Path 
     with line and column marks. Each top-level list item is validated on its own, so one bad
     item does not hide the problems of the others; cross-references are then checked over
     the valid items.
+
+    Before either parse, the text is checked against the limits of ``model/_limits.py``
+    (size, control characters, nesting, aliases, counts, integer size) without building it.
     """
+    if len(text) > MAX_FILE_BYTES:
+        raise ModelError(
+            str(path) if path else None,
+            [Problem("too-large", f"the text has {len(text):,} characters; models are limited to {MAX_FILE_BYTES:,}")],
+        )
+    check_printable(text, path)
     folder = Path(folder) if folder is not None else None
-    fast = _fast_parse(text, folder)
+    fast = _fast_parse(text, folder) if scan_yaml(text, path) else None
     if fast is not None:
         return fast
     at = _Locator(None, text)
@@ -334,14 +344,13 @@ def read_yaml(path: str | Path) -> System:
     """Load and validate a YAML model file."""
     p = Path(path)
     try:
-        text = p.read_text(encoding="utf-8")
+        check_file_size(p)
+        raw = p.read_bytes()
     except FileNotFoundError:
         raise ModelError(str(p), [Problem("not-found", "no such file", help="check the path")]) from None
-    except UnicodeDecodeError as exc:
-        raise ModelError(
-            str(p), [Problem("encoding", f"not UTF-8 text ({exc.reason})", help="save as UTF-8")]
-        ) from None
-    return parse_yaml(text, p, folder=p.parent)
+    except IsADirectoryError:
+        raise ModelError(str(p), [Problem("not-a-file", "this is a folder", help="name a model file")]) from None
+    return parse_yaml(decode_text(raw, p), p, folder=p.parent)
 
 
 def _merge(doc: Any, new: Any) -> Any:

@@ -476,7 +476,7 @@ def impact_figure(
 # --------------------------------------------------------------------------- landscape
 
 
-def landscape_figure(system: System, tolerance: int = 2, fixed=None, cim=None, *, title: str | None = None) -> Figure:
+def landscape_figure(system: System, tolerance: int = 2, fix=None, cim=None, *, title: str | None = None) -> Figure:
     """Consistent and near-consistent scenarios on a 2-D map (classical MDS of their Hamming distances).
 
     Close points differ in few descriptors. Colour and marker give the inconsistency (0 is
@@ -485,7 +485,7 @@ def landscape_figure(system: System, tolerance: int = 2, fixed=None, cim=None, *
     """
     from upheaval.report._data import landscape_points
 
-    found, xy, shown = landscape_points(system, tolerance, fixed, cim)
+    found, xy, shown = landscape_points(system, tolerance, fix, cim)
     fig = Figure(figsize=(10, 8.5))
     ax = fig.add_axes((0.08, 0.16, 0.86, 0.74))
     if shown == 0:
