@@ -113,7 +113,9 @@ def edit_part(
                 if len(items) >= MAX_ITEMS:
                     raise EditRefused(f"the workbench edits at most {MAX_ITEMS} {section}")
                 if any(x.get(field) == new_item.get(field) for x in items):
-                    raise EditRefused(f"there is already a {noun} {new_item.get(field)!r}; give the new one its own {field}")
+                    raise EditRefused(
+                        f"there is already a {noun} {new_item.get(field)!r}; give the new one its own {field}"
+                    )
                 items.append(new_item)
                 what = f"add {noun} {new_item.get(field)}"
             else:

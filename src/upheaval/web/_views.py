@@ -52,7 +52,7 @@ def fix_pairs(fixed: Mapping[str, Sequence[str]]) -> list[str]:
 def tableau_view(system: System, result: cib.ScenarioSet, fixed: Mapping[str, Sequence[str]]) -> dict[str, Any]:
     """Rows (one per descriptor) and columns (one per scenario) of a scenario tableau.
 
-    Each cell carries the descriptor, the variant id and label, and whether it is fixed.
+    Each cell carries the variant id, label and index (``k``, which colours it) and whether it is fixed.
     """
     shown = min(len(result), MAX_SHOWN)
     cim = result.cim
@@ -72,8 +72,9 @@ def tableau_view(system: System, result: cib.ScenarioSet, fixed: Mapping[str, Se
         fixed_here = set(fixed.get(d.id, []))
         cells = []
         for n in range(shown):
-            v = d.variants[int(result.indices[n][i])]
-            cells.append({"variant": v.id, "label": v.label, "fixed": v.id in fixed_here})
+            k = int(result.indices[n][i])
+            v = d.variants[k]
+            cells.append({"variant": v.id, "label": v.label, "fixed": v.id in fixed_here, "k": k})
         counts = {v.id: 0 for v in d.variants}
         for n in range(len(result)):
             counts[d.variants[int(result.indices[n][i])].id] += 1

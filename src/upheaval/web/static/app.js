@@ -131,7 +131,7 @@
     { selector: "edge.removed", style: { "line-color": "#b9c0c7", "target-arrow-color": "#b9c0c7", "line-style": "dotted", "opacity": 0.6 } },
     { selector: ":selected", style: { "overlay-color": "#f2b705", "overlay-opacity": 0.35 } },
   ];
-  function el(tag, text, cls) {
+  function mk(tag, text, cls) {
     var e = document.createElement(tag);
     if (text !== undefined) e.textContent = text;
     if (cls) e.className = cls;
@@ -141,26 +141,26 @@
     detail.textContent = "";
     lines.forEach(function (pair) {
       if (pair[1] === undefined || pair[1] === null || pair[1] === "") return;
-      var p = el("p");
-      p.appendChild(el("b", pair[0]));
+      var p = mk("p");
+      p.appendChild(mk("b", pair[0]));
       if (pair[1] instanceof Node) { p.appendChild(document.createTextNode(" ")); p.appendChild(pair[1]); }
       else p.appendChild(document.createTextNode(" " + pair[1]));
       detail.appendChild(p);
     });
   }
   function citationList(citations) {
-    var ul = el("ul", undefined, "cites");
+    var ul = mk("ul", undefined, "cites");
     (citations || []).forEach(function (c) {
-      var li = el("li", c.label + (c.quote ? " — “" + c.quote + "”" : ""));
-      if (c.passage) li.appendChild(el("blockquote", c.passage, "passage"));
+      var li = mk("li", c.label + (c.quote ? " — “" + c.quote + "”" : ""));
+      if (c.passage) li.appendChild(mk("blockquote", c.passage, "passage"));
       ul.appendChild(li);
     });
-    if (!ul.childNodes.length) ul.appendChild(el("li", "none", "dim"));
+    if (!ul.childNodes.length) ul.appendChild(mk("li", "none", "dim"));
     return ul;
   }
   function editButton(section, key) {
     if (!document.getElementById("editor")) return "";
-    var b = el("button", "edit " + (section === "actors" ? "this actor" : "this tie"), "link");
+    var b = mk("button", "edit " + (section === "actors" ? "this actor" : "this tie"), "link");
     b.type = "button";
     b.addEventListener("click", function () {
       htmx.ajax("GET", "/ui/editor?section=" + section + "&key=" + encodeURIComponent(key), { target: "#editor", swap: "innerHTML" });
@@ -189,14 +189,14 @@
       });
       cy.on("tap", "node.actor", function (evt) {
         var d = evt.target.data();
-        var ties = el("ul", undefined, "ties");
+        var ties = mk("ul", undefined, "ties");
         evt.target.connectedEdges().forEach(function (e) {
           var t = e.data();
-          var li = el("li", t.source + " → " + t.target + ": " + (t.kind_label || t.kind) + (t.label ? " — " + t.label : ""));
-          if ((t.cites || []).length) li.appendChild(el("span", " [" + t.cites.join("; ") + "]", "cite"));
+          var li = mk("li", t.source + " → " + t.target + ": " + (t.kind_label || t.kind) + (t.label ? " — " + t.label : ""));
+          if ((t.cites || []).length) li.appendChild(mk("span", " [" + t.cites.join("; ") + "]", "cite"));
           ties.appendChild(li);
         });
-        if (!ties.childNodes.length) ties.appendChild(el("li", "none", "dim"));
+        if (!ties.childNodes.length) ties.appendChild(mk("li", "none", "dim"));
         show(detail, [["actor", d.label + " (" + d.id + ")"], ["kind", d.kind], ["bloc", d.bloc],
           ["CAMEO", d.cameo], ["also known as", (d.aliases || []).join(", ")], ["camp (structural balance)", d.camp || "-"],
           ["ties, with their citations", ties], ["", editButton("actors", d.id)]]);
@@ -240,7 +240,11 @@
         }
       }
     });
-    document.body.addEventListener("htmx:afterSettle", function (evt) { initAll(evt.detail.elt); });
+    document.body.addEventListener("htmx:afterSettle", function (evt) {
+      initAll(evt.detail.elt);
+      var target = evt.detail.target;
+      if (target && target.id === "editor" && target.querySelector("form")) target.scrollIntoView({ block: "nearest" });
+    });
     document.body.addEventListener("modelChanged", refreshNetworks);
     // matrix cells: one delegated listener instead of thousands of htmx-processed buttons
     document.body.addEventListener("click", function (evt) {
