@@ -458,12 +458,12 @@ def test_edit_tie_with_figure_and_citations_checked_against_the_text(page, serve
     expect(page.locator('#coverage li[data-code="draft-tie"]')).to_contain_text("a-pressures-b")
     # click the tie in the network: its details, citations and the cited paragraph
     page.wait_for_selector("#cy[data-loaded]")
-    page.evaluate("document.getElementById('cy').cy.edges()[0].emit('tap')")
+    page.evaluate("() => { document.getElementById('cy').cy.edges()[0].emit('tap'); }")  # returns nothing to serialise
     detail = page.locator("#cy-detail")
     expect(detail).to_contain_text("30 percent tariff")
     expect(detail).to_contain_text("brief §Analysis ¶3 — “press their government”")
     expect(detail.locator("blockquote.passage").nth(1)).to_contain_text("Tariffs hurt Country B's exporters")
-    page.evaluate("document.getElementById('cy').cy.nodes('.actor')[0].emit('tap')")
+    page.evaluate("() => { document.getElementById('cy').cy.nodes('.actor')[0].emit('tap'); }")
     expect(detail).to_contain_text("ties, with their citations")
     page.screenshot(path=str(SHOTS / "upheaval-edit-tie.png"), full_page=True)
     page.click("#save")
