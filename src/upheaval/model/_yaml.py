@@ -19,10 +19,12 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from upheaval.errors import ModelError, Problem
 from upheaval.model._check import cross_check
 from upheaval.model._common import Id, _check_partial_date, _Part
+from upheaval.model._indicator import TrackingSettings
 from upheaval.model._limits import MAX_FILE_BYTES, check_file_size, check_printable, decode_text, scan_yaml
 from upheaval.model._schema import (
     Actor,
     Claim,
+    ClaimFieldError,
     Descriptor,
     Future,
     Impact,
@@ -48,7 +50,7 @@ _LIST_PARTS: dict[str, type[BaseModel]] = {
     "claims": Claim,
     "indicators": Indicator,
 }
-_OBJECT_PARTS: dict[str, type[BaseModel]] = {"present": Present, "periods": PeriodPlan}
+_OBJECT_PARTS: dict[str, type[BaseModel]] = {"present": Present, "periods": PeriodPlan, "tracking": TrackingSettings}
 _SCALARS = ("id", "title", "as_of", "description", "scale")
 
 
@@ -132,6 +134,10 @@ def _pydantic_problems(err: ValidationError, prefix: tuple[Any, ...], at: _Locat
         msg = e["msg"]
         if kind == "value_error":
             msg = msg.removeprefix("Value error, ")
+            cause = (e.get("ctx") or {}).get("error")
+            if isinstance(cause, ClaimFieldError):  # point at the claim's field, not at the whole check
+                loc = (*loc, cause.field)
+                kind = "claim_check"
         if kind == "extra_forbidden":
             msg = f"unknown field `{loc[-1]}`"
         elif kind == "missing":

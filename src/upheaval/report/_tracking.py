@@ -13,7 +13,14 @@ import numpy as np
 from upheaval.events._summary import QUADS
 from upheaval.events._track import Tracking
 
-__all__ = ["dyad_figure", "tracking_figure", "tracking_html"]
+__all__ = [
+    "dyad_figure",
+    "probability_figure",
+    "signpost_figure",
+    "tracking_context",
+    "tracking_figure",
+    "tracking_html",
+]
 
 
 def tracking_figure(result: Tracking, path: str | Path | None = None) -> Any:
@@ -57,6 +64,130 @@ def tracking_figure(result: Tracking, path: str | Path | None = None) -> Any:
     if path is not None:
         fig.savefig(path, dpi=120)
     return fig
+
+
+_PALETTE = (
+    "#1f4e79", "#c0392b", "#2e8b57", "#d68910", "#7d3c98", "#17a589", "#a04000", "#5d6d7e",
+    "#b03a2e", "#1abc9c", "#f4d03f", "#34495e",
+)  # fmt: skip
+
+
+def _future_label(label: str, name: str | None) -> str:
+    return f"{label} · {name}" if name else label
+
+
+def probability_figure(result: Tracking, path: str | Path | None = None, *, top: int = 8) -> Any:
+    """The probability of each future over time (stacked areas), with the evidence marked below.
+
+    The ``top`` futures most probable in some period get their own colour, the rest are summed
+    as "other futures". The lower panel marks each indicator per period: a filled triangle where
+    its rule holds (up if the update raised its variant's odds, down if it lowered them), a dot
+    where it was measured and did not hold, nothing where the data do not cover the window.
+    Saved to ``path`` (PNG or SVG by its suffix) when given; the matplotlib Figure is returned.
+    """
+    import matplotlib
+
+    matplotlib.use("Agg", force=False)
+    import matplotlib.pyplot as plt
+
+    periods = result.periods
+    probs = np.array([p.belief.probabilities for p in periods]) if periods else np.zeros((0, 0))
+    n = probs.shape[1] if probs.size else 0
+    order = list(np.argsort(-probs.max(axis=0))) if n else []
+    shown = order[:top]
+    rest = order[top:]
+    ids = [i.id for i in result.system.indicators]
+    fig, (ax, ax2) = plt.subplots(
+        2,
+        1,
+        figsize=(9.5, 3.6 + 0.22 * len(ids)),
+        sharex=True,
+        gridspec_kw={"height_ratios": [2.2, max(1.0, len(ids) / 6)]},
+    )
+    x = np.arange(len(periods))
+    layers = [probs[:, k] for k in shown]
+    labels = [_future_label(*result.labels[k]) for k in shown]
+    colours = [_PALETTE[j % len(_PALETTE)] for j in range(len(shown))]
+    if rest:
+        layers.append(probs[:, rest].sum(axis=1))
+        labels.append(f"{len(rest)} other futures")
+        colours.append("#d5d8dc")
+    if layers:
+        ax.stackplot(x, np.array(layers), labels=labels, colors=colours, alpha=0.9, step=None)
+    ax.set_ylim(0, 1)
+    ax.set_xlim(-0.5 if len(x) < 2 else 0, max(len(x) - 1, 0) + (0.5 if len(x) < 2 else 0))
+    ax.set_ylabel("probability")
+    ax.set_title(
+        f"{result.system.id}: probability of each future (prior {result.prior_kind}, floor {result.floor:g})",
+        fontsize=10,
+    )
+    handles, names = ax.get_legend_handles_labels()  # listed top to bottom, as stacked
+    ax.legend(handles[::-1], names[::-1], loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=7, frameon=False)
+    for k, p in enumerate(periods):
+        if p.alerts:
+            ax.axvline(k, color="#c0392b", lw=0.8, ls=":")
+            ax.text(k, 1.01, "alert", color="#c0392b", fontsize=6, ha="center", va="bottom")
+    for r, ind in enumerate(ids):
+        for k, p in enumerate(periods):
+            u = next((u for u in p.belief.updates if u.indicator == ind), None)
+            if u is None:
+                continue
+            if u.holds:
+                up = u.ratio is None or u.ratio >= 1
+                ax2.scatter(k, r, marker="^" if up else "v", color="#2e8b57" if up else "#c0392b", s=30, zorder=3)
+            else:
+                ax2.scatter(k, r, marker="o", color="#bfc9ca", s=8, zorder=2)
+    ax2.set_yticks(range(len(ids)), ids, fontsize=7)
+    ax2.set_ylim(len(ids) - 0.5, -0.5)
+    ax2.grid(axis="y", color="#f2f3f4", lw=0.6)
+    step = max(1, len(periods) // 12)
+    ax2.set_xticks(
+        x[::step], [p.period.start.isoformat() for p in periods][::step], rotation=45, ha="right", fontsize=7
+    )
+    ax2.set_xlabel("period start   ▲ rule holds (raises its variant)   · measured, does not hold", fontsize=8)
+    fig.tight_layout()
+    if path is not None:
+        fig.savefig(path, dpi=120)
+    return fig
+
+
+def signpost_figure(result: Any, path: str | Path | None = None) -> Any:
+    """The signpost matrix: indicators (rows, ranked by diagnosticity) × futures (columns), each cell
+    P(the indicator's rule holds | the future); the bits of each indicator on the right."""
+    import matplotlib
+
+    matplotlib.use("Agg", force=False)
+    import matplotlib.pyplot as plt
+
+    m = result.matrix
+    rows = [s.indicator for s in result.ranked]
+    cols = [_future_label(*lab) for lab in result.labels]
+    fig, ax = plt.subplots(figsize=(2.8 + 0.55 * max(len(cols), 3), 1.4 + 0.3 * max(len(rows), 2)))
+    im = ax.imshow(m, aspect="auto", cmap="RdYlGn", vmin=0, vmax=1, interpolation="nearest")
+    for i in range(m.shape[0]):
+        for j in range(m.shape[1]):
+            ax.text(j, i, f"{m[i, j]:.2f}", ha="center", va="center", fontsize=6, color="black")
+    ax.set_yticks(
+        range(len(rows)),
+        [f"{r}  ({s.diagnosticity:.2f} bits)" for r, s in zip(rows, result.ranked, strict=True)],
+        fontsize=7,
+    )
+    ax.set_xticks(range(len(cols)), cols, rotation=45, ha="right", fontsize=7)
+    ax.set_title(f"{result.system.id}: signposts (P(rule holds | future))", fontsize=9)
+    fig.colorbar(im, ax=ax, fraction=0.04, pad=0.02)
+    fig.tight_layout()
+    if path is not None:
+        fig.savefig(path, dpi=120)
+    return fig
+
+
+def _png(fig: Any, dpi: int = 110) -> str:
+    import matplotlib.pyplot as plt
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi)
+    plt.close(fig)
+    return base64.b64encode(buf.getvalue()).decode()
 
 
 def tracking_html(result: Tracking, *, figure: bool = True) -> str:
@@ -135,3 +266,80 @@ def dyad_figure(series: list[dict[str, Any]], title: str, path: str | Path | Non
     if path is not None:
         fig.savefig(path, dpi=120)
     return fig
+
+
+def tracking_context(system: Any, consistent: Any, tracking: Tracking | None = None, *, figures: bool = True) -> dict:
+    """What the report's "Signposts and tracking" section shows: the signposts of ``system``'s
+    indicators over ``consistent`` (ranked, with the pairs no indicator separates and the matrix
+    figure) and, given a ``tracking`` result, each period's most probable futures, the latest
+    probabilities, the latest evidence and the probability figure. Figures are matplotlib
+    Figures (the caller embeds them)."""
+    from upheaval.events._probability import variant_probabilities
+    from upheaval.events._signposts import signposts
+
+    sign = signposts(system, consistent)
+    n_pairs = len(consistent) * (len(consistent) - 1) // 2
+    out: dict[str, Any] = {
+        "signposts": [
+            {
+                "indicator": s.indicator,
+                "signals": s.signals,
+                "bits": f"{s.diagnosticity:.3f}",
+                "spread": f"{s.spread:.2f}",
+                "pairs": f"{len(s.separates)}/{n_pairs}",
+            }
+            for s in sign.ranked
+        ],
+        "unseparated": [
+            f"{_future_label(a, dict(sign.labels)[a])} and {_future_label(b, dict(sign.labels)[b])}"
+            for a, b in sign.unseparated
+        ],
+        "prior": system.tracking.prior if isinstance(system.tracking.prior, str) else "weights",
+        "floor": sign.floor,
+        "signpost_figure": signpost_figure(sign) if figures and len(consistent) and system.indicators else None,
+        "periods": [],
+    }
+    if tracking is None or not tracking.periods:
+        return out
+    rows = []
+    for p in tracking.periods:
+        probs = p.belief.probabilities
+        order = np.argsort(-probs)[:3]
+        rows.append(
+            {
+                "start": p.period.start.isoformat(),
+                "end": p.period.end.isoformat(),
+                "top": ", ".join(f"{_future_label(*tracking.labels[k])} {probs[k]:.2f}" for k in order),
+                "holding": ", ".join(u.indicator for u in p.belief.updates if u.holds) or "none",
+                "alerts": "; ".join(a["alert"] for a in p.alerts),
+                "filter": len(p.scenarios),
+            }
+        )
+    last = tracking.periods[-1]
+    out["periods"] = rows
+    out["latest"] = [
+        {"label": _future_label(*lab), "prior": f"{p0:.3f}", "now": f"{p1:.3f}"}
+        for lab, p0, p1 in sorted(
+            zip(tracking.labels, tracking.prior, last.belief.probabilities, strict=True), key=lambda r: -r[2]
+        )
+    ]
+    out["latest_variants"] = {
+        d: ", ".join(f"{v} {x:.2f}" for v, x in vs.items())
+        for d, vs in variant_probabilities(tracking.consistent, last.belief.probabilities).items()
+    }
+    out["evidence"] = [
+        {
+            "indicator": u.indicator,
+            "value": "" if u.value is None else f"{u.value:g}",
+            "holds": "holds" if u.holds else "does not hold",
+            "ratio": "" if u.ratio is None else f"{u.ratio:.3g}",
+            "events": ", ".join(f"{e['dataset']}:{e['id']} ({e['date']})" for e in u.events[:5])
+            + (f" … {u.n_events} in all" if u.n_events > 5 else ""),
+        }
+        for u in last.belief.updates
+    ]
+    out["latest_period"] = f"{last.period.start} – {last.period.end}"
+    out["n_consistent"] = tracking.n_consistent
+    out["prior"] = tracking.prior_kind
+    out["probability_figure"] = probability_figure(tracking) if figures else None
+    return out
