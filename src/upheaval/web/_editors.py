@@ -9,13 +9,13 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from pydantic import BaseModel, Field
 
 from upheaval.model._schema import HOSTILE_KINDS, TIE_KINDS, TIE_STATUSES
-from upheaval.web._api import _changed
+from upheaval.web._api import _changed, _StrictJSONRoute
 from upheaval.web._parts import PART_KEYS, edit_part, part_item
 from upheaval.web._state import EditRefused, Workspace
 
 __all__ = ["api", "pages"]
 
-api = APIRouter(prefix="/api", tags=["api"])
+api = APIRouter(prefix="/api", tags=["api"], route_class=_StrictJSONRoute)
 pages = APIRouter(include_in_schema=False)
 
 Section = Literal["actors", "ties", "sources", "claims", "indicators"]
