@@ -19,6 +19,7 @@ from upheaval.cli._common import (
     err,
     fail,
     handle_errors,
+    parse_condition,
     parse_start,
     search_progress,
 )
@@ -66,6 +67,15 @@ def basins(
     scheduler: SchedOpt = None,
     json: JsonOpt = False,
     csv: CsvOpt = None,
+    fix: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--fix",
+            "-f",
+            help="Intervention: DESCRIPTOR takes VARIANT (D=V1,V2: moves only among them) and is exempt from the "
+            "consistency test; the starts are the scenarios it allows; repeatable.",
+        ),
+    ] = None,
 ) -> None:
     """How many start scenarios lead to each consistent scenario and cycle under succession.
 
@@ -79,6 +89,11 @@ def basins(
     system = load_system(model)
     cim = cib.compile_system(system)
     mode = "local" if local else "global"
+    intervention = parse_condition(fix, "--fix")
+    try:
+        cim.condition_indices(intervention)
+    except EngineError as exc:
+        raise fail(f"--fix: {exc}", EXIT_INVALID) from None
     with search_progress(f"{mode} succession from {cim.n_scenarios:,} starts", enabled=not json) as progress:
         res = analysis.succession_basins(
             cim,
@@ -89,6 +104,7 @@ def basins(
             n_jobs=n_jobs,
             scheduler=scheduler,
             progress=progress,
+            fix=intervention or None,
         )
     labels = analysis.scenario_labels(system, cim, 0)
     if csv is not None:
