@@ -19,6 +19,7 @@ from upheaval.cli._common import (
     err,
     fail,
     handle_errors,
+    parse_condition,
     parse_start,
     search_progress,
 )
@@ -78,6 +79,15 @@ def basins(
     scheduler: SchedOpt = None,
     json: JsonOpt = False,
     csv: CsvOpt = None,
+    fix: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--fix",
+            "-f",
+            help="Intervention: DESCRIPTOR takes VARIANT (D=V1,V2: moves only among them) and is exempt from the "
+            "consistency test; the starts are the scenarios it allows; repeatable.",
+        ),
+    ] = None,
 ) -> None:
     """How many start scenarios lead to each consistent scenario and cycle under succession.
 
@@ -92,6 +102,11 @@ def basins(
     cim = cib.compile_system(system)
     mode = "local" if local else "global"
     _warm_basins(cib, analysis, mode, sample=cim.n_scenarios > max_exact)
+    intervention = parse_condition(fix, "--fix")
+    try:
+        cim.condition_indices(intervention)
+    except EngineError as exc:
+        raise fail(f"--fix: {exc}", EXIT_INVALID) from None
     with search_progress(f"{mode} succession from {cim.n_scenarios:,} starts", enabled=not json) as progress:
         res = analysis.succession_basins(
             cim,
@@ -102,6 +117,7 @@ def basins(
             n_jobs=n_jobs,
             scheduler=scheduler,
             progress=progress,
+            fix=intervention or None,
         )
     labels = analysis.scenario_labels(system, cim, 0)
     if csv is not None:
@@ -161,6 +177,8 @@ def basins(
         table.add_row(*row)
     console.print(table)
     console.print("[dim]S-labels as in `upheaval scenarios`; --csv or --json for every attractor's variants[/]")
+    if labels.outside_used:
+        console.print("[dim]X-labelled attractors are not consistent without the intervention[/]")
     for k in cycles:
         members = [_names(cim, r) for r in res.cycles[k]]
         moving = [d for d in members[0] if len({m[d] for m in members}) > 1]
