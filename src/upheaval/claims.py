@@ -11,7 +11,7 @@ from upheaval import cib
 from upheaval._text import counted, of_consistent
 from upheaval.model import ClaimCheck, System
 
-__all__ = ["ClaimResult", "Outcome", "check_claims", "evaluate", "matches"]
+__all__ = ["ClaimResult", "Outcome", "check_claims", "evaluate", "matches", "matrix_search"]
 
 
 @dataclass(frozen=True)
@@ -93,6 +93,24 @@ def _names(cim: cib.CrossImpactMatrix, rows: np.ndarray, limit: int = 5) -> list
 Search = Callable[[cib.CrossImpactMatrix, int, Mapping[str, str | Sequence[str]] | None], np.ndarray]
 
 
+def matrix_search() -> Search:
+    """An exact search for one matrix, cached per (tolerance, intervention): claims that share a
+    premise share its search. Make one per matrix (the cache does not look at the matrix).
+
+    It runs the compiled kernels, whose loading pays off over the many searches of an audit
+    or a sensitivity analysis.
+    """
+    cache: dict = {}
+
+    def search(cim, tolerance, fix):
+        key = (int(tolerance), tuple(sorted((d, str(v)) for d, v in (fix or {}).items())))
+        if key not in cache:
+            cache[key] = cib.find_consistent(cim, tolerance, fix=fix or None, _kernel="forward").indices
+        return cache[key]
+
+    return search
+
+
 def evaluate(
     cim: cib.CrossImpactMatrix, check: ClaimCheck, search: Search | None = None, n_jobs: int | None = None
 ) -> Outcome:
@@ -164,7 +182,7 @@ def evaluate(
 
 
 def check_claims(
-    system: System, cim: cib.CrossImpactMatrix | None = None, n_jobs: int | None = None
+    system: System, cim: cib.CrossImpactMatrix | None = None, n_jobs: int | None = None, search: Search | None = None
 ) -> list[ClaimResult]:
     """Evaluate every claim of ``system`` against its consistent scenarios.
 
@@ -176,11 +194,14 @@ def check_claims(
         Its compiled matrix (compiled here when not given).
     n_jobs : int, optional
         Worker threads of each search (see :func:`upheaval.cib.find_consistent`).
+    search : callable, optional
+        Replaces the exact search, as for :func:`evaluate` (e.g. :func:`matrix_search` in a
+        long-running process, where the compiled kernels pay off).
     """
     cim = cim if cim is not None else cib.compile_system(system)
     out = []
     for claim in system.claims:
-        res = evaluate(cim, claim.check, n_jobs=n_jobs)
+        res = evaluate(cim, claim.check, search, n_jobs=n_jobs)
         out.append(
             ClaimResult(
                 id=claim.id,

@@ -14,7 +14,15 @@ from upheaval.analysis._robustness import (
     sample_matrix,
     uncertainty_matrix,
 )
-from upheaval.analysis._sensitivity import CellChange, sensitivity
+from upheaval.analysis._sensitivity import (
+    CellChange,
+    JudgementEffect,
+    Sensitivity,
+    editable_cells,
+    inert_descriptors,
+    judgement_effects,
+    sensitivity,
+)
 from upheaval.analysis._split import split_search
 
 __all__ = [
@@ -23,12 +31,14 @@ __all__ = [
     "CellChange",
     "ClaimAudit",
     "Ensemble",
+    "JudgementEffect",
     "Landscape",
     "PathNode",
     "Pathways",
     "Robustness",
     "ScenarioLabels",
     "SectionTest",
+    "Sensitivity",
     "Transition",
     "audit_claims",
     "change_sections",
@@ -36,7 +46,10 @@ __all__ = [
     "check_same_structure",
     "claim_sections",
     "classical_mds",
+    "editable_cells",
     "ensemble",
+    "inert_descriptors",
+    "judgement_effects",
     "landscape",
     "pathways",
     "robustness",

@@ -157,23 +157,6 @@ def change_sections(cim, sections: list[tuple[int, int]], how: str):
     return cim.with_values(values)
 
 
-def _one_matrix_search():
-    """An exact search cached per (tolerance, intervention): use one per matrix, so claims sharing a
-    premise share its search."""
-    from upheaval.cib import find_consistent
-
-    cache: dict = {}
-
-    def search(cim, tolerance, fix):
-        key = (int(tolerance), tuple(sorted((d, str(v)) for d, v in (fix or {}).items())))
-        if key not in cache:
-            # the compiled kernels: the audit runs many searches, so their load time pays off
-            cache[key] = find_consistent(cim, tolerance, fix=fix or None, _kernel="forward").indices
-        return cache[key]
-
-    return search
-
-
 def audit_claims(
     system,
     cim=None,
@@ -211,7 +194,7 @@ def audit_claims(
     []
     """
     from upheaval.cib import compile_system
-    from upheaval.claims import evaluate
+    from upheaval.claims import evaluate, matrix_search
 
     cim = cim if cim is not None else compile_system(system)
     u = uncertainty_matrix(system, cim, default=default_uncertainty)
@@ -220,18 +203,18 @@ def audit_claims(
         rng = np.random.default_rng(spawn_seeds(random_state, 1)[0])
         for _ in range(int(n_samples)):
             sampled = cim.with_values(sample_matrix(cim.values, u, rng, cim.scale))
-            sample_search = _one_matrix_search()
+            sample_search = matrix_search()
             for k, claim in enumerate(system.claims):
                 hits[k] += evaluate(sampled, claim.check, sample_search).passed
     low, high = wilson_interval(hits, max(int(n_samples), 1), confidence)
     out = []
     for k, claim in enumerate(system.claims):
-        nominal = evaluate(cim, claim.check, _one_matrix_search())
+        nominal = evaluate(cim, claim.check, matrix_search())
         sections, basis = claim_sections(cim, claim.check)
         tests = []
         for sec in sections:
-            rev = evaluate(change_sections(cim, [sec], "reverse"), claim.check, _one_matrix_search())
-            rem = evaluate(change_sections(cim, [sec], "remove"), claim.check, _one_matrix_search())
+            rev = evaluate(change_sections(cim, [sec], "reverse"), claim.check, matrix_search())
+            rem = evaluate(change_sections(cim, [sec], "remove"), claim.check, matrix_search())
             tests.append(
                 SectionTest(
                     cim.descriptor_ids[sec[0]],
@@ -244,8 +227,8 @@ def audit_claims(
             )
         all_rev = all_rem = None
         if sections:
-            all_rev = evaluate(change_sections(cim, sections, "reverse"), claim.check, _one_matrix_search()).passed
-            all_rem = evaluate(change_sections(cim, sections, "remove"), claim.check, _one_matrix_search()).passed
+            all_rev = evaluate(change_sections(cim, sections, "reverse"), claim.check, matrix_search()).passed
+            all_rem = evaluate(change_sections(cim, sections, "remove"), claim.check, matrix_search()).passed
         tested = (not nominal.passed) or (bool(sections) and not all_rev)
         n = int(n_samples)
         out.append(

@@ -3,15 +3,25 @@
 from __future__ import annotations
 
 import inspect
-
-import typer
+import sys
 
 __all__ = ["app", "main"]
 
-from upheaval.cli._app import app  # noqa: I001
 
-# Each module registers its commands on ``app`` when imported.
-from upheaval.cli import _core, _authoring, _analysis, _report, _events, _forecast, _web, _draft  # noqa: F401 (the order of --help)
+def _interrupted() -> None:
+    """Ctrl-C outside a command (while the command line starts): say so and exit 130, no traceback."""
+    sys.stderr.write("interrupted\n")
+    raise SystemExit(130)
+
+
+try:
+    import typer
+
+    # Each module registers its commands on ``app`` when imported.
+    from upheaval.cli import _analysis, _authoring, _core, _draft, _events, _forecast, _report, _web  # noqa: F401 (the order of --help)
+    from upheaval.cli._app import app
+except KeyboardInterrupt:
+    _interrupted()
 
 
 def _reflow(doc: str) -> str:
@@ -33,4 +43,13 @@ _reflow_help(app)
 
 def main() -> None:
     """Entry point of the console script."""
-    app()
+    try:
+        app()
+    except KeyboardInterrupt:
+        _interrupted()
+    except SystemExit as exc:
+        # Ctrl-C while typer parses the command line: it exits 130 silently; say why
+        cause = getattr(exc.__context__, "__cause__", None)
+        if exc.code == 130 and isinstance(cause, KeyboardInterrupt):
+            sys.stderr.write("interrupted\n")
+        raise

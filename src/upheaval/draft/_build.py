@@ -461,6 +461,8 @@ def draft_yaml(d: Draft, source_path: str | None = None) -> str:
             parts.append(f"cameo: {e.cameo}")
         if aliases:
             parts.append(f"aliases: [{', '.join(_q(a) for a in aliases)}]")
+        if e.kind != "state" and not e.cameo and e.code_source.startswith("short name"):
+            parts.append("own_code: true")
         c = cites[0]
         L.append(
             f"  # first named {c.label()}: “{c.quote}”; {len(cites)} mention{'s' if len(cites) != 1 else ''}; code: {e.code_source}"

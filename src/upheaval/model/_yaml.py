@@ -205,8 +205,9 @@ _Core12Loader.add_constructor(
 class _LazyDocument:
     """The round-trip document of a model, parsed from its text only when a save needs it."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, data: Any = None) -> None:
         self.text = text
+        self.data = data  # the plain data the text held when loaded
         self._doc: Any = None
 
     def load(self) -> Any:
@@ -223,15 +224,16 @@ def _fast_parse(text: str, folder: Path | None = None) -> System | None:
         return None
     if not isinstance(data, dict) or set(data) - (set(_SCALARS) | set(_LIST_PARTS) | set(_OBJECT_PARTS)):
         return None
+    plain = _plain(data)
     try:
-        system = System.model_validate(_plain(data))
+        system = System.model_validate(plain)
     except ValidationError:
         return None
     parts: dict[str, Any] = {key: list(enumerate(getattr(system, key))) for key in _LIST_PARTS}
     parts |= {key: getattr(system, key) for key in _OBJECT_PARTS}
     if cross_check(parts, data, lambda *args: Problem(*args[:2]), folder):
         return None
-    system._document = _LazyDocument(text)
+    system._document = _LazyDocument(text, plain)
     system._folder = folder
     return system
 
@@ -387,9 +389,11 @@ def _plain_system(system: System) -> dict[str, Any]:
 def dump_yaml(system: System) -> str:
     """The system as YAML text; a system loaded from YAML keeps its comments and key order."""
     doc = getattr(system, "_document", None)
-    if isinstance(doc, _LazyDocument):
-        doc = doc.load()
     new = _plain_system(system)
+    if isinstance(doc, _LazyDocument):
+        if doc.data is not None and _plain_system(System.model_validate(doc.data)) == new:
+            return doc.text  # unchanged since it was read: its own text, comments and all
+        doc = doc.load()  # the round-trip parse (slow on big files) only when there are edits to merge
     if doc is None:
         doc = CommentedMap()
     doc = _merge(doc, new)
