@@ -109,10 +109,10 @@ class OpenRequest(BaseModel):
 
 
 class CitationIn(BaseModel):
-    """A citation: source id, section and paragraph (1-based), optionally a short quote."""
+    """A citation: source id, section (left out for a source without sections) and paragraph (1-based), optionally a short quote."""
 
     source: IdStr
-    section: Annotated[str, Field(min_length=1, max_length=400)]
+    section: Annotated[str | None, Field(min_length=1, max_length=400)] = None
     paragraph: Annotated[int, Field(ge=1, le=100_000)]
     quote: Annotated[str | None, Field(max_length=160)] = None
 

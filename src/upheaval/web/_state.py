@@ -125,6 +125,7 @@ def _rebuild(old: System, data: dict[str, Any]) -> System:
         where = ".".join(str(k) for k in first["loc"])
         raise EditRefused(f"{where}: {first['msg']}") from None
     new._document = getattr(old, "_document", None)
+    new._folder = getattr(old, "_folder", None)
     return new
 
 
@@ -240,12 +241,13 @@ class Workspace:
 
     def claims(self, doc: Document | None = None) -> list:
         """The claims of a document, checked against its current judgements."""
-        from upheaval.claims import check_claims
+        from upheaval.claims import check_claims, matrix_search
 
         doc = doc or self.doc()
         cim = self.matrix(doc)
         system = doc.system
-        return self._cached(("claims", doc.key, doc.version), lambda: check_claims(system, cim))
+        # a long-running server: the compiled kernels answer the claims' searches in milliseconds
+        return self._cached(("claims", doc.key, doc.version), lambda: check_claims(system, cim, search=matrix_search()))
 
     # ---- edits ---------------------------------------------------------------------------
 
@@ -437,7 +439,7 @@ class Workspace:
                     raise PathNotAllowed(f"{as_name} exists already; choose another name")
                 target.parent.mkdir(parents=True, exist_ok=True)
             text = dump_yaml(doc.system)
-            parse_yaml(text, target.name)  # never write a file the loader would refuse
+            parse_yaml(text, target.name, folder=target.parent)  # never write a file the loader would refuse
             write_text_atomic(target, text)
             rel = str(target.relative_to(self.root))
             new_key = f"file:{rel}"
