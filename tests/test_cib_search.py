@@ -23,7 +23,7 @@ from upheaval.cib import (
 )
 from upheaval.errors import EngineError, SearchBudgetExceeded
 
-KERNELS = [None, "forward", "propagate", "gac", "plain"]
+KERNELS = [None, "numpy", "kernels", "forward", "propagate", "gac", "plain"]  # None: numpy for small spaces
 
 
 @st.composite
@@ -74,7 +74,7 @@ def standardized_sparse(draw, max_desc=6):
 @given(
     cim=standardized_sparse(),
     tolerance=st.integers(0, 2),
-    kernel=st.sampled_from(["gac", "propagate", None]),
+    kernel=st.sampled_from(["gac", "propagate", "numpy", None]),
     budget=st.sampled_from([0, 1, 7]),
     data=st.data(),
 )
@@ -84,7 +84,7 @@ def test_standardized_sparse_systems_equal_brute_force(cim, tolerance, kernel, b
     for i, s in enumerate(cim.sizes):
         if data.draw(st.booleans()):
             fixed[i] = sorted(data.draw(st.sets(st.integers(0, s - 1), min_size=1, max_size=s)))
-    res = find_consistent(cim, tolerance, fixed, _kernel=kernel, _node_budget=budget)
+    res = find_consistent(cim, tolerance, where=fixed, _kernel=kernel, _node_budget=budget)
     assert found_map(res) == brute(cim, tolerance, fixed)
 
 
@@ -120,9 +120,9 @@ def test_search_with_fixed_variants(cim, tolerance, data, kernel):
     for i, s in enumerate(cim.sizes):
         if data.draw(st.booleans()):
             fixed[i] = sorted(data.draw(st.sets(st.integers(0, s - 1), min_size=1, max_size=s)))
-    res = find_consistent(cim, tolerance, fixed, _kernel=kernel)
+    res = find_consistent(cim, tolerance, where=fixed, _kernel=kernel)
     assert found_map(res) == brute(cim, tolerance, fixed)
-    assert res.fixed == {i: tuple(v) for i, v in fixed.items()}
+    assert res.where == {i: tuple(v) for i, v in fixed.items()}
 
 
 @settings(max_examples=80, deadline=None)
@@ -139,7 +139,7 @@ def test_search_resumed_in_small_steps_equals_brute_force(cim, tolerance, kernel
     for i, s in enumerate(cim.sizes):
         if data.draw(st.booleans()):
             fixed[i] = sorted(data.draw(st.sets(st.integers(0, s - 1), min_size=1, max_size=s)))
-    res = find_consistent(cim, tolerance, fixed, _kernel=kernel, _node_budget=budget)
+    res = find_consistent(cim, tolerance, where=fixed, _kernel=kernel, _node_budget=budget)
     assert len(res) == len({tuple(r) for r in res.indices.tolist()})
     assert found_map(res) == brute(cim, tolerance, fixed)
 
@@ -156,6 +156,43 @@ def test_measures_agree_with_scalar_functions(cim, tolerance):
         assert is_consistent(cim, z, tolerance)
         b = impact_balances(cim, z)
         assert res.total_impact_score[k] == sum(b[o + zi] for o, zi in zip(cim.offsets, z, strict=True))
+
+
+@settings(max_examples=60, deadline=None)
+@given(cim=matrices(max_desc=5), data=st.data())
+def test_numpy_measures_equal_the_kernel(cim, data):
+    """The numpy measures (used for up to 100,000 scenarios) equal the compiled kernel's on any scenarios,
+    consistent or not, including descriptors with a single variant."""
+    from upheaval.cib._kernel_measures import measures_kernel
+    from upheaval.cib._small import measures_numpy
+
+    rng = np.random.default_rng(data.draw(st.integers(0, 2**32 - 1)))
+    rows = np.column_stack([rng.integers(0, s, size=50) for s in cim.sizes]).astype(np.int64)
+    want = measures_kernel(cim.values, np.asarray(cim.sizes, dtype=np.int64), cim.offsets, rows)
+    for got, exp in zip(measures_numpy(cim, rows), want, strict=True):
+        assert got.tolist() == exp.tolist()
+    single = CrossImpactMatrix(np.zeros((3, 3), dtype=np.int64), (1, 2))
+    rows = np.array([[0, 0], [0, 1]])
+    for got, exp in zip(
+        measures_numpy(single, rows),
+        measures_kernel(single.values, np.array([1, 2]), single.offsets, rows),
+        strict=True,
+    ):
+        assert got.tolist() == exp.tolist()
+
+
+def test_small_spaces_never_load_the_kernels():
+    """A search of a small space (and its measures) runs with numpy alone: numba is not even imported."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from upheaval.cib import compile_system, find_consistent; from upheaval.model import load_system;"
+        "r = find_consistent(compile_system(load_system(None)), 1); assert len(r) > 0;"
+        "print('numba' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
 
 
 @settings(max_examples=40, deadline=None)
@@ -180,8 +217,8 @@ def test_two_descriptor_example_and_names():
     assert res.indices.tolist() == [[0, 0], [1, 1]]
     assert res.names(0) == {"x": "lo", "y": "lo"}
     assert res.signatures().tolist() == [0, 3]
-    assert find_consistent(cim, fixed={"x": "hi"}).indices.tolist() == [[1, 1]]
-    assert find_consistent(cim, fixed={"x": ["hi", "lo"]}).indices.tolist() == [[0, 0], [1, 1]]
+    assert find_consistent(cim, where={"x": "hi"}).indices.tolist() == [[1, 1]]
+    assert find_consistent(cim, where={"x": ["hi", "lo"]}).indices.tolist() == [[0, 0], [1, 1]]
     assert len(find_consistent(cim, tolerance=10)) == 4
 
 
@@ -205,9 +242,9 @@ def test_bad_arguments_raise_engine_errors():
     with pytest.raises(EngineError, match="tolerance"):
         find_consistent(cim, -1)
     with pytest.raises(EngineError, match="out of range"):
-        find_consistent(cim, fixed={0: [5]})
+        find_consistent(cim, where={0: [5]})
     with pytest.raises(EngineError, match="unknown descriptor"):
-        find_consistent(cim, fixed={"nope": "v1"})
+        find_consistent(cim, where={"nope": "v1"})
     with pytest.raises(EngineError, match="one variant index per descriptor"):
         inconsistency(cim, [0])
     with pytest.raises(EngineError, match="random_state"):
@@ -290,7 +327,7 @@ def test_heuristic_finds_a_subset_and_is_reproducible():
     assert not h1.complete
     assert set(found_map(h1)) <= set(exact)
     assert h1.indices.tolist() == h2.indices.tolist()
-    hf = heuristic_search(cim, fixed={0: [1]}, n_starts=300, random_state=np.random.default_rng(1))
+    hf = heuristic_search(cim, where={0: [1]}, n_starts=300, random_state=np.random.default_rng(1))
     assert all(row[0] == 1 for row in hf.indices)
 
 
@@ -306,3 +343,28 @@ def test_interrupt_wrapped_by_numba_is_raised_as_keyboard_interrupt():
         with pytest.raises(KeyboardInterrupt):
             _reraise_interrupt(exc)
     _reraise_interrupt(SystemError("unrelated"))  # nothing to re-raise
+
+
+def test_kernel_load_runs_under_the_notice_and_outside_the_clock(monkeypatch):
+    """Loading or compiling the kernels happens before the search's clock starts, under the registered notice."""
+    import contextlib
+    import time
+
+    from upheaval import _notice
+    from upheaval.cib import _warm
+
+    monkeypatch.setattr(_warm, "_warm", set())
+    calls = []
+
+    @contextlib.contextmanager
+    def notice(what):
+        calls.append(what)
+        time.sleep(0.3)  # stands for a compile
+        yield
+
+    monkeypatch.setattr(_notice, "compile_notice", notice)
+    cim = CrossImpactMatrix(np.array([[0, 0, 2, -2], [0, 0, -1, 1], [3, -3, 0, 0], [-1, 1, 0, 0]]), (2, 2))
+    res = find_consistent(cim, _kernel="kernels")
+    assert calls == ["search kernels"]
+    assert res.seconds < 0.3
+    assert find_consistent(cim, _kernel="kernels").seconds < 0.3 and calls == ["search kernels"]  # once

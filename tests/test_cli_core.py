@@ -12,6 +12,7 @@ from upheaval.cli import app
 from upheaval.model import load_system
 
 runner = CliRunner()
+DATA = Path(__file__).parent / "data"
 
 
 def run(*args: str):
@@ -33,7 +34,7 @@ def test_scenarios_json_shape() -> None:
     result = run("scenarios", "--json")
     assert result.exit_code == 0
     data = json.loads(result.stdout)
-    assert set(data) == {"model", "descriptors", "scenarios", "complete", "seconds"}
+    assert set(data) == {"model", "descriptors", "scenarios", "fix", "where", "complete", "seconds"}
     assert data["model"] == "dprk-ukraine-2024" and data["complete"] is True
     ids = [d["id"] for d in data["descriptors"]]
     assert data["scenarios"], "the built-in model has consistent scenarios"
@@ -45,11 +46,21 @@ def test_scenarios_json_shape() -> None:
         assert sc["inconsistency"] == 0
 
 
-def test_fix_restricts_the_search() -> None:
+def test_fix_is_an_intervention_and_where_a_restriction() -> None:
     fixed = json.loads(run("scenarios", "--json", "--fix", "front=destabilises").stdout)
     front = [d["id"] for d in fixed["descriptors"]].index("front")
     assert fixed["scenarios"]
+    assert fixed["fix"] == {"front": ["destabilises"]} and fixed["where"] == {}
     assert all(sc["variants"][front] == "destabilises" for sc in fixed["scenarios"])
+    follow = str(DATA / "follow.yaml")
+    out = json.loads(run("scenarios", follow, "--json", "--fix", "a=a2").stdout)
+    assert [sc["variants"] for sc in out["scenarios"]] == [["a2", "b2"]]
+    assert "No consistent scenario" in run("scenarios", follow, "--where", "a=a2").output
+    both = json.loads(run("scenarios", follow, "--json", "--fix", "a=a1,a2").stdout)
+    assert both["fix"] == {"a": ["a1", "a2"]}
+    assert [sc["variants"] for sc in both["scenarios"]] == [["a1", "b1"]]
+    text = run("scenarios", follow, "--fix", "a=a2").output
+    assert "intervention a=a2" in text
 
 
 def test_bad_fix_is_a_usage_error() -> None:

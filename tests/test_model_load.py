@@ -148,7 +148,7 @@ def test_rendered_error_points_at_the_spot() -> None:
         ),
         ("id: a\ntitle: [unclosed\n", "yaml-syntax", 3),
         ("- just\n- a list\n", "not-a-mapping", 1),
-        ("id: a\x07b\n", "yaml-syntax", 0),
+        ("id: a\x07b\n", "control-character", 1),
         ("id: a\ntitle: t\nas_of: 2024\n", "missing", 0),
         (
             "id: a\ntitle: t\nas_of: 2024\ndescriptors:\n  - id: x\n    label: X\n    variants: [{id: a, label: A}]\n",

@@ -14,8 +14,9 @@ from upheaval.cli import app
 from upheaval.errors import EventDataError
 from upheaval.events import connect, demo_events_path, ingest
 from upheaval.events._indicators import _holds, evaluate_indicators, make_periods, parse_span
-from upheaval.events._track import track, tracking_figure, tracking_html, tracking_json
+from upheaval.events._track import track, tracking_json
 from upheaval.model import Indicator, IndicatorRule, load_system
+from upheaval.report._tracking import tracking_figure, tracking_html
 
 runner = CliRunner()
 

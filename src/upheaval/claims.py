@@ -48,7 +48,7 @@ def matches(
     A condition maps descriptors to a variant or a list of acceptable variants.
     """
     mask = np.ones(len(indices), dtype=bool)
-    for d, allowed in cim.fixed_indices(condition).items():
+    for d, allowed in cim.condition_indices(condition).items():
         mask &= np.isin(indices[:, d], allowed)
     return mask
 
@@ -71,7 +71,7 @@ def _evaluate(cim: cib.CrossImpactMatrix, claim: Claim) -> tuple[bool, str, list
         inc = cib.inconsistency(cim, scenario)
         ok = inc <= chk.tolerance
         return ok, f"inconsistency {inc} (tolerance {chk.tolerance})", [chk.scenario]
-    idx = cib.find_consistent(cim, chk.tolerance, chk.given or None).indices
+    idx = cib.find_consistent(cim, chk.tolerance, fix=chk.given or None).indices
     given = f" given {_describe(chk.given)}" if chk.given else ""
     if chk.kind == "implies":
         sel = idx[matches(cim, idx, chk.if_)]
@@ -91,7 +91,7 @@ def _evaluate(cim: cib.CrossImpactMatrix, claim: Claim) -> tuple[bool, str, list
         what = f"{len(hit)} of {len(idx)} consistent scenarios{given} match {_describe(chk.match)}"
         return (len(hit) > 0) == (chk.kind == "exists"), what, _names(cim, hit)
     # lowers
-    base = cib.find_consistent(cim, chk.tolerance, chk.baseline or None).indices
+    base = cib.find_consistent(cim, chk.tolerance, fix=chk.baseline or None).indices
     if len(idx) == 0 or len(base) == 0:
         which = "intervention" if len(idx) == 0 else "baseline"
         return False, f"no consistent scenario under the {which}: nothing to compare", []

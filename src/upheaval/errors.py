@@ -58,9 +58,14 @@ class Problem:
             num = str(self.line)
             pad = " " * len(num)
             caret_at = max(self.column - 1, 0)
+            shown = self.source_line
+            if len(shown) > 100:  # a window around the column, so a long line stays readable
+                start = max(caret_at - 50, 0)
+                shown = ("…" if start else "") + shown[start : start + 100] + ("…" if start + 100 < len(shown) else "")
+                caret_at -= start - (1 if start else 0)
             lines += [
                 f"{pad} |",
-                f"{num} | {self.source_line}",
+                f"{num} | {shown}",
                 f"{pad} | {' ' * caret_at}^",
             ]
         if self.help:

@@ -11,7 +11,6 @@ from statistics import NormalDist
 
 import numpy as np
 
-from upheaval.analysis._kernels import successions_from_rows, sweep_range
 from upheaval.analysis._parallel import run_chunks, spawn_seeds
 from upheaval.errors import EngineError
 
@@ -25,10 +24,10 @@ References
    https://doi.org/10.1016/j.techfore.2005.06.005
 """
 
-_CHUNK = 2_000_000  # starts per exact-sweep chunk
-_CACHE = 1 << 21  # slots of the sweep's scenario -> end cache
+_CHUNK = 4_000_000  # scenarios per chunk of the successor table
+_BLOCK = 256  # most combinations of the last descriptors tabulated at once by the table kernel
+_MAX_TABLE = 2**31 - 2  # a table of int32 linear indices
 _SAMPLE_CHUNK = 20_000  # random starts per sampling chunk
-_OUT_OF_STEPS = -(2**62)
 
 
 def wilson_interval(k, n, confidence: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
@@ -81,7 +80,10 @@ class Basins:
     how many start scenarios (exact) or sampled starts lead there, ``share`` the fraction
     of all starts, ``low``/``high`` its confidence interval (equal to ``share`` when
     ``exact``). ``n_starts`` is the number of starts swept or sampled, ``unresolved`` how
-    many ran out of ``max_steps``.
+    many ran out of ``max_steps``. When sampled, every consistent scenario (each is an
+    attractor) is listed, those no start reached with a count of 0 and an upper bound
+    above 0; ``complete`` is False when the exact search for them ran out of time, so
+    only the consistent scenarios the sample reached are listed.
     """
 
     cim: object
@@ -97,6 +99,7 @@ class Basins:
     exact: bool
     unresolved: int
     seconds: float
+    complete: bool = True
 
     def __len__(self) -> int:
         return int(self.ends.shape[0])
@@ -116,11 +119,90 @@ def _arrays(cim):
     return cim.values, np.asarray(cim.sizes, dtype=np.int64), np.asarray(cim.offsets, dtype=np.int64)
 
 
-def _sweep_chunk(values, sizes, offsets, lo, hi, local, max_steps):
-    return sweep_range(values, sizes, offsets, lo, hi, local, max_steps, _CACHE)
+def _table_fits(cim) -> bool:
+    """Do the linear indices and the balances fit the table kernel's int32 lanes?"""
+    widest = int(np.abs(cim.values).sum(axis=0).max()) if cim.values.size else 0
+    return cim.n_scenarios <= _MAX_TABLE and widest < 2**30
+
+
+def _suffix(sizes) -> int:
+    """How many of the last descriptors the table kernel tabulates (their product at most ``_BLOCK``)."""
+    m, prod = 1, int(sizes[-1])
+    while m < len(sizes) and prod * int(sizes[-1 - m]) <= _BLOCK:
+        prod *= int(sizes[-1 - m])
+        m += 1
+    return m
+
+
+def _fill_chunk(values, sizes, offsets, n_suffix, p_lo, p_hi, local, succ, hit):
+    from upheaval.analysis._kernels import successor_table
+
+    successor_table(values, sizes, offsets, n_suffix, p_lo, p_hi, local, succ, hit)
+
+
+def _fill_remote(values, sizes, offsets, n_suffix, p_lo, p_hi, local):
+    """The table rows of prefixes ``[p_lo, p_hi)``, computed where the chunk runs (a cluster worker)."""
+    from upheaval.analysis._kernels import successor_table
+
+    block = int(np.prod(sizes[len(sizes) - n_suffix :]))
+    succ = np.empty((p_hi - p_lo) * block, dtype=values.dtype)
+    successor_table(values, sizes, offsets, n_suffix, p_lo, p_hi, local, succ, np.zeros(0, np.uint8))
+    return succ
+
+
+def _count_chunk(succ, lo, hi, n_attr):
+    from upheaval.analysis._kernels import count_basins
+
+    return count_basins(succ, lo, hi, n_attr)
+
+
+def _exact(cim, local: bool, n_jobs, scheduler, progress):
+    """Attractor keys and basin counts of every start, from the succession table.
+
+    One table entry (int32) per scenario holds its successor, filled in parallel chunks;
+    the image of succession (one byte per scenario) is then resolved to attractors with
+    path compression and every scenario counted by its successor's attractor, also in
+    parallel: 5 bytes of memory per scenario.
+    """
+    from upheaval.analysis._kernels import resolve_table
+
+    values = cim.values.astype(np.int32)
+    sizes = np.asarray(cim.sizes, dtype=np.int64)
+    offsets = np.asarray(cim.offsets, dtype=np.int64)
+    total = cim.n_scenarios
+    n_suffix = _suffix(sizes)
+    block = int(np.prod(sizes[len(sizes) - n_suffix :]))
+    n_prefix = total // block
+    step = max(1, _CHUNK // block)
+    bounds = [*range(0, n_prefix, step), n_prefix]
+    report = (lambda f: progress(0.8 * f)) if progress is not None else None
+    succ = np.empty(total, dtype=np.int32)
+    if scheduler is None:
+        hit = np.zeros(total, dtype=np.uint8)
+        chunks = [
+            (values, sizes, offsets, n_suffix, lo, hi, local, succ[lo * block : hi * block], hit)
+            for lo, hi in itertools.pairwise(bounds)
+        ]
+        run_chunks(_fill_chunk, chunks, n_jobs=n_jobs, progress=report)
+    else:
+        chunks = [(values, sizes, offsets, n_suffix, lo, hi, local) for lo, hi in itertools.pairwise(bounds)]
+        parts = run_chunks(_fill_remote, chunks, scheduler=scheduler, progress=report)
+        for (lo, hi), part in zip(itertools.pairwise(bounds), parts, strict=True):
+            succ[lo * block : hi * block] = part
+        hit = np.zeros(total, dtype=np.uint8)
+        hit[succ] = 1
+    keys = resolve_table(succ, hit)
+    del hit
+    spans = [*range(0, total, _CHUNK), total]
+    parts = run_chunks(_count_chunk, [(succ, lo, hi, len(keys)) for lo, hi in itertools.pairwise(spans)], n_jobs=n_jobs)
+    if progress is not None:
+        progress(1.0)
+    return keys, np.sum(parts, axis=0, dtype=np.int64)
 
 
 def _sample_chunk(values, sizes, offsets, seed, n, local, max_steps):
+    from upheaval.analysis._kernels import successions_from_rows
+
     rng = np.random.default_rng(seed)
     starts = np.empty((n, sizes.shape[0]), dtype=np.int64)
     for i, s in enumerate(sizes):
@@ -130,8 +212,21 @@ def _sample_chunk(values, sizes, offsets, seed, n, local, max_steps):
     return rows, counts
 
 
+def _consistent_attractors(cim, seconds: float) -> tuple[np.ndarray, bool]:
+    """Every consistent scenario (each is an attractor of both successions), and whether the search finished."""
+    from upheaval.cib import find_consistent
+    from upheaval.errors import SearchBudgetExceeded
+
+    try:
+        return find_consistent(cim, budget_seconds=seconds).indices, True
+    except SearchBudgetExceeded:
+        return np.empty((0, cim.n_descriptors), dtype=np.int64), False
+
+
 def _cycle_members(cim, start: np.ndarray, local: bool, max_steps: int) -> np.ndarray:
     """The members of the cycle that succession from ``start`` (a cycle member) runs around."""
+    from upheaval.analysis._kernels import successions_from_rows
+
     values, sizes, offsets = _arrays(cim)
     z = start.copy()
     members = [z.copy()]
@@ -156,15 +251,24 @@ def succession_basins(
     n_jobs: int | None = None,
     scheduler=None,
     progress: Callable[[float], None] | None = None,
+    search_seconds: float = 60.0,
 ) -> Basins:
     """The basin of every consistent scenario and every cycle under succession.
 
-    When the space holds at most ``max_exact`` scenarios, succession is run from every
-    one of them (a compiled sweep with incrementally updated balances) and the counts are
-    exact; ScenarioWizard lists these counts as the "weight" of each solution [1]_.
+    When the space holds at most ``max_exact`` scenarios (fewer than 2**31, balances
+    within 32 bits), the
+    successor of every scenario is tabulated (one int32 each: a mixed-radix odometer
+    updates the balances by one row per step, vectorised over blocks of the last
+    descriptors, in parallel chunks), the scenarios that are some scenario's successor are
+    resolved to their attractor with path compression, and every start is counted by its
+    successor's attractor: exact counts, every path followed to its end (``max_steps``
+    plays no part). ScenarioWizard lists these counts as the "weight" of each solution [1]_.
     Otherwise ``n_samples`` uniformly random starts are drawn (seeded; per-chunk seeds
     from :func:`numpy.random.SeedSequence.spawn`, so the result is the same for any
-    ``n_jobs`` or cluster) and each share carries a Wilson confidence interval.
+    ``n_jobs`` or cluster) and each share carries a Wilson confidence interval; the
+    consistent scenarios come from the exact search (:func:`upheaval.cib.find_consistent`,
+    within ``search_seconds``), so one that no sampled start reached is listed with a
+    count of 0 and an upper bound above 0, not left out.
 
     Global succession moves every descriptor at once to its first max-balance variant,
     keeping the current one when it is among the maxima; local succession moves only the
@@ -181,7 +285,7 @@ def succession_basins(
     confidence : float
         Level of the confidence intervals (sampling only).
     max_steps : int
-        Succession steps before a start counts as unresolved.
+        Succession steps before a sampled start counts as unresolved.
     random_state : int, numpy.random.Generator or None
         Pass an int for reproducible sampling.
     n_jobs : int, optional
@@ -190,6 +294,8 @@ def succession_basins(
         Run the chunks on this dask.distributed cluster instead.
     progress : callable, optional
         Called with the fraction done.
+    search_seconds : float
+        Time budget of the exact search for the consistent scenarios (sampling only).
 
     Returns
     -------
@@ -215,18 +321,13 @@ def succession_basins(
     t0 = time.perf_counter()
     values, sizes, offsets = _arrays(cim)
     total = cim.n_scenarios
-    exact = total <= max_exact
+    exact = total <= max_exact and _table_fits(cim)
+    searched = True
     if exact:
-        bounds = list(range(0, total, _CHUNK)) + [total]
-        chunks = [(values, sizes, offsets, lo, hi, local, max_steps) for lo, hi in itertools.pairwise(bounds)]
-        parts = run_chunks(_sweep_chunk, chunks, n_jobs=n_jobs, scheduler=scheduler, progress=progress)
-        agg: dict[int, int] = {}
-        for keys, counts in parts:
-            for key, c in zip(keys.tolist(), counts.tolist(), strict=False):
-                agg[key] = agg.get(key, 0) + c
-        unresolved = agg.pop(_OUT_OF_STEPS, 0)
+        keys, counts_of = _exact(cim, local, n_jobs, scheduler, progress)
+        unresolved = 0
         rows, kinds, counts = [], [], []
-        for key, c in agg.items():
+        for key, c in zip(keys.tolist(), counts_of.tolist(), strict=True):
             lin = key if key >= 0 else -key - 1
             rows.append(np.array(np.unravel_index(lin, cim.sizes), dtype=np.int64))
             kinds.append(0 if key >= 0 else 1)
@@ -247,6 +348,13 @@ def succession_basins(
         kinds = [r[0] for r in agg2 if r[0] != 2]
         counts = [c for r, c in agg2.items() if r[0] != 2]
         n_starts = int(n_samples)
+        known, searched = _consistent_attractors(cim, search_seconds)
+        seen = {tuple(r.tolist()) for r, k in zip(rows, kinds, strict=True) if k == 0}
+        for z in known:
+            if tuple(z.tolist()) not in seen:  # never hit: a share of 0 with an upper bound above 0
+                rows.append(z)
+                kinds.append(0)
+                counts.append(0)
     ends = np.array(rows, dtype=np.int64).reshape(-1, cim.n_descriptors)
     kind = np.array(kinds, dtype=np.int64)
     cnt = np.array(counts, dtype=np.int64)
@@ -276,6 +384,7 @@ def succession_basins(
         exact,
         int(unresolved),
         time.perf_counter() - t0,
+        searched,
     )
 
 

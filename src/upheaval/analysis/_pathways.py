@@ -41,7 +41,7 @@ class PathNode:
     parents: list[int] = field(default_factory=list)
     children: list[int] = field(default_factory=list)
     changes: dict[int, list[Transition]] = field(default_factory=dict)
-    fixed: dict[str, str] = field(default_factory=dict)
+    fix: dict[str, str] = field(default_factory=dict)
     dead_end: bool = False
 
 
@@ -114,14 +114,13 @@ def _plan_arrays(cim, plan) -> tuple[np.ndarray, dict[int, int], list[dict[int, 
 
 def _carry(cim, prev: np.ndarray, inertia: np.ndarray):
     """The matrix of a period: the inertia bonus on each previous variant, as a diagonal-block column."""
-    from upheaval.cib import CrossImpactMatrix
 
     values = cim.values.copy()
     for i, w in enumerate(inertia):
         if w:
             off = int(cim.offsets[i])
             values[off : off + cim.sizes[i], off + int(prev[i])] += w
-    return CrossImpactMatrix(values, cim.sizes, cim.descriptor_ids, cim.variant_ids)
+    return cim.with_values(values)
 
 
 def _explain(cim, period_cim, prev: np.ndarray, z: np.ndarray) -> list[Transition]:
@@ -165,8 +164,9 @@ def pathways(
     adds ``plan.inertia[d]`` to the impact balance of the variant descriptor ``d`` held
     before (a constant bonus, written into ``d``'s diagonal block, which every scenario's
     balance counts); irreversible variants already reached and the period's scheduled
-    fixes are fixed; the consistent scenarios (within ``tolerance``, exact search) are
-    that period's branches [1]_. Identical scenarios within a period are merged.
+    fixes are interventions (each such descriptor takes its variant and is exempt from the
+    consistency test, as in CIB intervention analysis); the consistent scenarios (within
+    ``tolerance``, exact search) are that period's branches [1]_. Identical scenarios within a period are merged.
 
     Parameters
     ----------
@@ -220,19 +220,19 @@ def pathways(
         nxt: list[int] = []
         for k in frontier:
             prev = nodes[k].scenario
-            fixed: dict[int, list[int]] = {}
+            fix: dict[int, list[int]] = {}
             for i, vs in irreversible.items():
                 if int(prev[i]) in vs:
-                    fixed[i] = [int(prev[i])]
+                    fix[i] = [int(prev[i])]
             for i, v in scheduled[p].items():
-                if i in fixed and fixed[i] != [v]:
+                if i in fix and fix[i] != [v]:
                     raise EngineError(
                         f"period {label!r} schedules {cim.descriptor_ids[i]}.{cim.variant_ids[i][v]}, but the "
-                        f"irreversible {cim.descriptor_ids[i]}.{cim.variant_ids[i][fixed[i][0]]} was already reached"
+                        f"irreversible {cim.descriptor_ids[i]}.{cim.variant_ids[i][fix[i][0]]} was already reached"
                     )
-                fixed[i] = [v]
+                fix[i] = [v]
             period_cim = _carry(cim, prev, inertia)
-            found = find_consistent(period_cim, tolerance, fixed or None)
+            found = find_consistent(period_cim, tolerance, fix or None)
             if len(found) == 0:
                 nodes[k].dead_end = True
                 continue
@@ -243,8 +243,8 @@ def pathways(
                         truncated = True
                         continue
                     seen[key] = len(nodes)
-                    names = {cim.descriptor_ids[i]: cim.variant_ids[i][vs[0]] for i, vs in fixed.items()}
-                    nodes.append(PathNode(len(nodes), p, label, z.copy(), fixed=names))
+                    names = {cim.descriptor_ids[i]: cim.variant_ids[i][vs[0]] for i, vs in fix.items()}
+                    nodes.append(PathNode(len(nodes), p, label, z.copy(), fix=names))
                     nxt.append(seen[key])
                 child = nodes[seen[key]]
                 child.parents.append(k)

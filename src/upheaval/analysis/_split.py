@@ -14,17 +14,18 @@ from upheaval.errors import EngineError
 __all__ = ["split_search"]
 
 
-def _subtree(cim, tolerance, fixed):
+def _subtree(cim, tolerance, fix, where):
     from upheaval.cib import find_consistent
 
-    res = find_consistent(cim, tolerance, fixed)
+    res = find_consistent(cim, tolerance, fix, where)
     return res.indices, res.complete
 
 
 def split_search(
     cim,
     tolerance: int = 0,
-    fixed=None,
+    fix=None,
+    where=None,
     *,
     n_subtrees: int = 32,
     n_jobs: int | None = None,
@@ -33,18 +34,19 @@ def split_search(
 ):
     """:func:`upheaval.cib.find_consistent`, split into independent subtrees run in parallel.
 
-    The first descriptors not already fixed get each of their variants fixed in turn
-    until there are at least ``n_subtrees`` combinations; each combination is searched
-    exactly with ``find_consistent(cim, tolerance, fixed)`` (locally with ``n_jobs``
-    threads, or on a dask ``scheduler``) and the results are merged. The subtrees
-    partition the space, so the result equals the single search's.
+    The first descriptors not already restricted get each of their variants in turn as a
+    restriction (``where``) until there are at least ``n_subtrees`` combinations; each
+    combination is searched exactly with ``find_consistent(cim, tolerance, fix, where)``
+    (locally with ``n_jobs`` threads, or on a dask ``scheduler``) and the results are
+    merged. The subtrees partition the space, so the result equals the single search's,
+    under the same intervention ``fix``.
 
     Parameters
     ----------
     cim : CrossImpactMatrix
     tolerance : int
-    fixed : mapping, optional
-        As for :func:`upheaval.cib.find_consistent`.
+    fix, where : mapping, optional
+        The intervention and the restriction, as for :func:`upheaval.cib.find_consistent`.
     n_subtrees : int
         Least number of subtrees.
     n_jobs, scheduler, progress
@@ -63,12 +65,29 @@ def split_search(
     [[0, 0], [1, 1]]
     """
     from upheaval.cib import ScenarioSet
-    from upheaval.cib._search import normalize_fixed
+    from upheaval.cib._intervene import intervene, normalize_condition
 
     if n_subtrees < 1:
         raise EngineError(f"n_subtrees must be >= 1; got {n_subtrees}")
     t0 = time.perf_counter()
-    base = normalize_fixed(cim, fixed)
+    base = normalize_condition(cim, where, "where")
+    if fix:  # split the matrix under the intervention, then map the scenarios back
+        iv = intervene(cim, fix)
+        inner_where = iv.restrict(base)
+        if inner_where is None:
+            empty = np.zeros((0, cim.n_descriptors), np.int64)
+            inner = ScenarioSet.from_indices(iv.cim, empty, complete=True, seconds=0.0, tolerance=int(tolerance))
+        else:
+            inner = split_search(
+                iv.cim,
+                tolerance,
+                where=inner_where,
+                n_subtrees=n_subtrees,
+                n_jobs=n_jobs,
+                scheduler=scheduler,
+                progress=progress,
+            )
+        return inner._under(iv, base)
     chosen: list[int] = []
     count = 1
     for i in range(cim.n_descriptors):
@@ -82,7 +101,7 @@ def split_search(
     for combo in itertools.product(*[range(cim.sizes[i]) for i in chosen]):
         f = {k: list(v) for k, v in base.items()}
         f.update({i: [v] for i, v in zip(chosen, combo, strict=True)})
-        chunks.append((cim, tolerance, f))
+        chunks.append((cim, tolerance, None, f))
     parts = run_chunks(_subtree, chunks, n_jobs=n_jobs, scheduler=scheduler, progress=progress)
     rows = [p[0] for p in parts]
     indices = np.concatenate(rows, axis=0) if rows else np.zeros((0, cim.n_descriptors), np.int64)
@@ -92,5 +111,5 @@ def split_search(
         complete=all(p[1] for p in parts),
         seconds=time.perf_counter() - t0,
         tolerance=int(tolerance),
-        fixed=base,
+        where=base,
     )

@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 
 from upheaval.cib._compile import CrossImpactMatrix
+from upheaval.cib._intervene import Condition, intervene
 from upheaval.errors import EngineError
 
 __all__ = [
@@ -80,6 +81,15 @@ def impact_balances(cim: CrossImpactMatrix, scenario) -> np.ndarray:
     return cim.values[z + cim.offsets].sum(axis=0)
 
 
+def _under(cim: CrossImpactMatrix, scenario, fix: Condition) -> tuple[CrossImpactMatrix, np.ndarray]:
+    """The matrix under intervention ``fix`` and the scenario in its numbering."""
+    z = scenario_array(cim, scenario)
+    if not fix:
+        return cim, z
+    iv = intervene(cim, fix)
+    return iv.cim, iv.to_reduced(z)[0]
+
+
 def _gaps(cim: CrossImpactMatrix, z: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per descriptor: chosen balance, best balance, best rival balance (-inf-like if none)."""
     b = cim.values[z + cim.offsets].sum(axis=0)
@@ -94,10 +104,12 @@ def _gaps(cim: CrossImpactMatrix, z: np.ndarray) -> tuple[np.ndarray, np.ndarray
     return chosen, best, rival
 
 
-def inconsistency(cim: CrossImpactMatrix, scenario) -> int:
+def inconsistency(cim: CrossImpactMatrix, scenario, fix: Condition = None) -> int:
     """How far a scenario is from consistency: ``max_j (max_v b_j(v) - b_j(z_j))`` [1]_.
 
     0 means consistent; a scenario is consistent within tolerance ``k`` when this is ``<= k``.
+    Under an intervention ``fix`` (see :func:`upheaval.cib.find_consistent`) an intervened
+    descriptor's rivals are its other allowed variants only.
 
     Examples
     --------
@@ -107,14 +119,16 @@ def inconsistency(cim: CrossImpactMatrix, scenario) -> int:
     >>> inconsistency(cim, [0, 0]), inconsistency(cim, [0, 1])
     (0, 4)
     """
-    chosen, best, _ = _gaps(cim, scenario_array(cim, scenario))
+    chosen, best, _ = _gaps(*_under(cim, scenario, fix))
     return int((best - chosen).max())
 
 
-def consistency_value(cim: CrossImpactMatrix, scenario) -> int:
+def consistency_value(cim: CrossImpactMatrix, scenario, fix: Condition = None) -> int:
     """The smallest margin of a chosen variant over its best rival: ``min_j (b_j(z_j) - max_{v != z_j} b_j(v))`` [1]_.
 
     Non-negative for a consistent scenario (0 means a tie somewhere); negative otherwise.
+    Under an intervention ``fix`` an intervened descriptor's rivals are its other allowed
+    variants only, and a descriptor held to one variant takes no part.
 
     Examples
     --------
@@ -124,11 +138,11 @@ def consistency_value(cim: CrossImpactMatrix, scenario) -> int:
     >>> consistency_value(cim, [0, 0])
     4
     """
-    chosen, _, rival = _gaps(cim, scenario_array(cim, scenario))
+    chosen, _, rival = _gaps(*_under(cim, scenario, fix))
     return int((chosen - rival).min())
 
 
-def total_impact_score(cim: CrossImpactMatrix, scenario) -> int:
+def total_impact_score(cim: CrossImpactMatrix, scenario, fix: Condition = None) -> int:
     """The sum of the chosen variants' impact balances, ``sum_j b_j(z_j)`` [1]_.
 
     Examples
@@ -139,12 +153,16 @@ def total_impact_score(cim: CrossImpactMatrix, scenario) -> int:
     >>> total_impact_score(cim, [0, 0])
     5
     """
-    chosen, _, _ = _gaps(cim, scenario_array(cim, scenario))
+    chosen, _, _ = _gaps(*_under(cim, scenario, fix))
     return int(chosen.sum())
 
 
-def is_consistent(cim: CrossImpactMatrix, scenario, tolerance: int = 0) -> bool:
+def is_consistent(cim: CrossImpactMatrix, scenario, tolerance: int = 0, fix: Condition = None) -> bool:
     """True if the scenario's inconsistency is at most ``tolerance`` [1]_.
+
+    Under an intervention ``fix`` the scenario must take the intervention's variants, and
+    an intervened descriptor's balance is compared only with its other allowed variants
+    (see :func:`upheaval.cib.find_consistent`).
 
     Examples
     --------
@@ -156,14 +174,21 @@ def is_consistent(cim: CrossImpactMatrix, scenario, tolerance: int = 0) -> bool:
     """
     if tolerance < 0:
         raise EngineError(f"tolerance must be >= 0; got {tolerance}")
-    return inconsistency(cim, scenario) <= tolerance
+    return inconsistency(cim, scenario, fix) <= tolerance
 
 
 def batch_measures(cim: CrossImpactMatrix, indices: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Inconsistency, consistency value and total impact score of many scenarios (rows of ``indices``)."""
+    """Inconsistency, consistency value and total impact score of many scenarios (rows of ``indices``).
+
+    Up to 100,000 scenarios with numpy (nothing to compile), more with the compiled kernel.
+    """
+    idx = np.ascontiguousarray(indices, dtype=np.int64).reshape(-1, cim.n_descriptors)
+    if idx.shape[0] <= 100_000:
+        from upheaval.cib._small import measures_numpy
+
+        return measures_numpy(cim, idx)
     from upheaval.cib._kernel_measures import measures_kernel
 
-    idx = np.ascontiguousarray(indices, dtype=np.int64).reshape(-1, cim.n_descriptors)
     return measures_kernel(cim.values, np.asarray(cim.sizes, dtype=np.int64), cim.offsets, idx)
 
 

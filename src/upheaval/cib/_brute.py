@@ -15,12 +15,27 @@ def all_scenarios(cim: CrossImpactMatrix) -> np.ndarray:
     return np.stack([g.ravel() for g in grids], axis=1).astype(np.int64)
 
 
-def brute_force_consistent(cim: CrossImpactMatrix, tolerance: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def brute_force_consistent(
+    cim: CrossImpactMatrix, tolerance: int = 0, fix=None, where=None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """All scenarios with inconsistency <= ``tolerance``: (scenarios, inconsistency, total impact score).
 
-    Balances include the diagonal blocks, as in ScenarioWizard.
+    Balances include the diagonal blocks, as in ScenarioWizard. The definitions are applied
+    literally on the full matrix: a scenario must take the variants of ``fix`` and
+    ``where``; an intervened descriptor (``fix``) is compared only with its other allowed
+    variants (Weimer-Jehle 2006, intervention analysis), every other descriptor with all
+    of its variants.
     """
+    from upheaval.cib._intervene import normalize_condition
+
+    fix_n = normalize_condition(cim, fix, "fix")
+    where_n = normalize_condition(cim, where, "where")
     sc = all_scenarios(cim)
+    ok = np.ones(len(sc), dtype=bool)
+    for cond in (fix_n, where_n):
+        for i, vs in cond.items():
+            ok &= np.isin(sc[:, i], vs)
+    sc = sc[ok]
     rows = sc + cim.offsets[None, :]
     balance = cim.values[rows].sum(axis=1)  # (n_scen, V): balance of every variant
     inc = np.zeros(len(sc), dtype=np.int64)
@@ -28,7 +43,9 @@ def brute_force_consistent(cim: CrossImpactMatrix, tolerance: int = 0) -> tuple[
     for i, (off, size) in enumerate(zip(cim.offsets, cim.sizes, strict=True)):
         block = balance[:, off : off + size]
         chosen = block[np.arange(len(sc)), sc[:, i]]
-        inc = np.maximum(inc, block.max(axis=1) - chosen)
+        rivals = block[:, list(fix_n[i])] if i in fix_n else block
+        if rivals.shape[1]:
+            inc = np.maximum(inc, rivals.max(axis=1) - chosen)
         tis += chosen
     keep = inc <= tolerance
     return sc[keep], inc[keep], tis[keep]

@@ -19,13 +19,16 @@ class CrossImpactMatrix:
     Variants are numbered descriptor by descriptor; ``sizes[i]`` is descriptor ``i``'s
     number of variants and ``offsets[i]`` the index of its first variant. Diagonal
     blocks (a descriptor acting on itself) are kept and counted in impact balances,
-    as ScenarioWizard does.
+    as ScenarioWizard does. ``scale`` is the bound of a judgement (cells run from
+    ``-scale`` to ``+scale``): 3 by default, the system's ``scale`` when compiled from one
+    (ScenarioWizard files may use a wider one, e.g. 6).
     """
 
     values: np.ndarray
     sizes: tuple[int, ...]
     descriptor_ids: tuple[str, ...] = ()
     variant_ids: tuple[tuple[str, ...], ...] = ()
+    scale: int = 3
     offsets: np.ndarray = field(init=False)
 
     def __post_init__(self) -> None:
@@ -37,12 +40,19 @@ class CrossImpactMatrix:
             )
         if any(s < 1 for s in self.sizes):
             raise EngineError("every descriptor needs at least one variant")
+        if int(self.scale) != self.scale or self.scale < 1:
+            raise EngineError(f"scale must be a positive integer; got {self.scale!r}")
+        object.__setattr__(self, "scale", int(self.scale))
         object.__setattr__(self, "values", values)
         object.__setattr__(self, "offsets", np.concatenate([[0], np.cumsum(self.sizes)[:-1]]).astype(np.int64))
         if not self.descriptor_ids:
             object.__setattr__(self, "descriptor_ids", tuple(f"D{i + 1}" for i in range(len(self.sizes))))
         if not self.variant_ids:
             object.__setattr__(self, "variant_ids", tuple(tuple(f"v{j + 1}" for j in range(n)) for n in self.sizes))
+
+    def with_values(self, values: np.ndarray) -> CrossImpactMatrix:
+        """The same descriptors, variants and scale with other cell values."""
+        return CrossImpactMatrix(values, self.sizes, self.descriptor_ids, self.variant_ids, self.scale)
 
     @property
     def n_descriptors(self) -> int:
@@ -72,10 +82,10 @@ class CrossImpactMatrix:
                 f"descriptor {descriptor!r} has no variant {variant!r}; it has {', '.join(self.variant_ids[i])}"
             ) from None
 
-    def fixed_indices(self, fixed: Mapping[str, str | Sequence[str]] | None) -> dict[int, list[int]]:
+    def condition_indices(self, condition: Mapping[str, str | Sequence[str]] | None) -> dict[int, list[int]]:
         """Turn ``{descriptor: variant or [variants]}`` into ``{descriptor index: [variant indices]}``."""
         out: dict[int, list[int]] = {}
-        for d, vs in (fixed or {}).items():
+        for d, vs in (condition or {}).items():
             for v in [vs] if isinstance(vs, str) else vs:
                 i, j = self.index_of(d, v)
                 out.setdefault(i, []).append(j)
@@ -99,6 +109,7 @@ def compile_system(system) -> CrossImpactMatrix:
     """Compile a :class:`upheaval.model.System` into a :class:`CrossImpactMatrix`.
 
     Cells not judged are 0; several judgement sections on one descriptor pair add up.
+    The matrix carries the system's ``scale``.
     """
     d_ids = [d.id for d in system.descriptors]
     v_ids = [[v.id for v in d.variants] for d in system.descriptors]
@@ -112,4 +123,6 @@ def compile_system(system) -> CrossImpactMatrix:
             r = offsets[i] + v_ids[i].index(a)
             for b, score in row.items():
                 values[r, offsets[j] + v_ids[j].index(b)] += score
-    return CrossImpactMatrix(values, tuple(sizes), tuple(d_ids), tuple(tuple(v) for v in v_ids))
+    return CrossImpactMatrix(
+        values, tuple(sizes), tuple(d_ids), tuple(tuple(v) for v in v_ids), int(getattr(system, "scale", 3))
+    )

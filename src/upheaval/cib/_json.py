@@ -7,8 +7,14 @@ from typing import Any
 __all__ = ["scenario_set_json"]
 
 
+def _condition(cim: Any, cond: dict[int, tuple[int, ...]]) -> dict[str, list[str]]:
+    return {cim.descriptor_ids[i]: [cim.variant_ids[i][v] for v in vs] for i, vs in cond.items()}
+
+
 def scenario_set_json(result: Any, system: Any) -> dict[str, Any]:
-    """``{"model", "descriptors", "scenarios", "complete", "seconds"}`` for a ScenarioSet of ``system``.
+    """``{"model", "descriptors", "scenarios", "fix", "where", "complete", "seconds"}`` for a ScenarioSet.
+
+    ``fix`` is the intervention and ``where`` the restriction the set was found under.
 
     Each scenario carries its variant ids in descriptor order, their 0-based indices,
     total impact score, inconsistency and consistency value.
@@ -29,6 +35,8 @@ def scenario_set_json(result: Any, system: Any) -> dict[str, Any]:
             }
             for n, row in enumerate(result.indices)
         ],
+        "fix": _condition(cim, result.fix),
+        "where": _condition(cim, result.where),
         "complete": bool(result.complete),
         "seconds": round(float(result.seconds), 6),
     }

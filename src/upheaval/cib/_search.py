@@ -5,13 +5,15 @@ from __future__ import annotations
 import itertools
 import math
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from upheaval.cib._balance import batch_measures
 from upheaval.cib._compile import CrossImpactMatrix
+from upheaval.cib._intervene import Condition, intervene, normalize_condition
+from upheaval.cib._small import SMALL_LIMIT, search_numpy, space_size
 from upheaval.errors import EngineError, SearchBudgetExceeded
 
 __all__ = [
@@ -21,10 +23,7 @@ __all__ = [
     "estimate_search",
     "find_consistent",
     "heuristic_search",
-    "normalize_fixed",
 ]
-
-Fixed = Mapping[int, Sequence[int]] | Mapping[str, str | Sequence[str]] | None
 
 
 def check_random_state(random_state: int | np.random.Generator | None) -> np.random.Generator:
@@ -48,41 +47,15 @@ def check_random_state(random_state: int | np.random.Generator | None) -> np.ran
     raise EngineError(f"random_state must be an int, a numpy Generator or None; got {random_state!r}")
 
 
-def normalize_fixed(cim: CrossImpactMatrix, fixed: Fixed) -> dict[int, tuple[int, ...]]:
-    """``fixed`` as ``{descriptor index: sorted allowed variant indices}``.
-
-    Accepts ``{descriptor index: [variant indices]}`` or ``{descriptor id: variant id | [ids]}``.
-    Raises :class:`upheaval.errors.EngineError` for unknown names or out-of-range indices.
-    """
-    if not fixed:
-        return {}
-    out: dict[int, set[int]] = {}
-    for key, val in fixed.items():
-        if isinstance(key, int | np.integer):
-            i = int(key)
-            if not 0 <= i < cim.n_descriptors:
-                raise EngineError(f"fixed: descriptor index {i} out of range 0..{cim.n_descriptors - 1}")
-            vals = [val] if isinstance(val, int | np.integer) else list(val)
-            for v in vals:
-                if not 0 <= int(v) < cim.sizes[i]:
-                    raise EngineError(
-                        f"fixed: variant index {v} out of range for descriptor {cim.descriptor_ids[i]!r} "
-                        f"(0..{cim.sizes[i] - 1})"
-                    )
-                out.setdefault(i, set()).add(int(v))
-        else:
-            for i, vs in cim.fixed_indices({key: val}).items():
-                out.setdefault(i, set()).update(vs)
-    return {i: tuple(sorted(v)) for i, v in sorted(out.items())}
-
-
 @dataclass(frozen=True, eq=False)
 class ScenarioSet:
     """Scenarios found by a search, with their measures.
 
     Sorted by inconsistency (ascending), then total impact score (descending), then the
     variant indices (lexicographic). ``complete`` is True only when an exact search
-    covered every scenario allowed by ``fixed``.
+    covered every scenario allowed. ``fix`` is the intervention and ``where`` the
+    restriction the set was found under (``{descriptor index: variant indices}``, see
+    :func:`find_consistent`); the measures follow the intervention's definition.
     """
 
     cim: CrossImpactMatrix
@@ -93,7 +66,8 @@ class ScenarioSet:
     complete: bool
     seconds: float
     tolerance: int = 0
-    fixed: dict[int, tuple[int, ...]] = field(default_factory=dict)
+    fix: dict[int, tuple[int, ...]] = field(default_factory=dict)
+    where: dict[int, tuple[int, ...]] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return int(self.indices.shape[0])
@@ -119,10 +93,13 @@ class ScenarioSet:
         complete: bool,
         seconds: float,
         tolerance: int = 0,
-        fixed: dict[int, tuple[int, ...]] | None = None,
+        where: dict[int, tuple[int, ...]] | None = None,
         unique: bool = True,
     ) -> ScenarioSet:
-        """Measure and sort scenarios given as index rows (duplicates removed unless ``unique=False``)."""
+        """Measure and sort scenarios given as index rows (duplicates removed unless ``unique=False``).
+
+        The measures are those of ``cim`` as it is (no intervention: see :func:`find_consistent`).
+        """
         idx = np.asarray(indices, dtype=np.int64).reshape(-1, cim.n_descriptors)
         if unique and idx.shape[0] > 1:
             idx = np.unique(idx, axis=0)
@@ -138,7 +115,23 @@ class ScenarioSet:
             complete,
             seconds,
             tolerance,
-            dict(fixed or {}),
+            {},
+            dict(where or {}),
+        )
+
+    def _under(self, iv, where: dict[int, tuple[int, ...]]) -> ScenarioSet:
+        """This set, found on the reduced matrix of intervention ``iv``, in the full matrix's terms."""
+        return ScenarioSet(
+            iv.full,
+            iv.to_full(self.indices),
+            self.inconsistency,
+            self.consistency_value,
+            self.total_impact_score,
+            self.complete,
+            self.seconds,
+            self.tolerance,
+            dict(iv.fix),
+            dict(where),
         )
 
 
@@ -162,7 +155,7 @@ class _Plan:
     """A search split into components and, within each, subtrees (prefix assignments)."""
 
     def __init__(
-        self, cim: CrossImpactMatrix, tolerance: int, fixed: dict[int, tuple[int, ...]], kernel: str | None = None
+        self, cim: CrossImpactMatrix, tolerance: int, where: dict[int, tuple[int, ...]], kernel: str | None = None
     ):
         from upheaval.cib._kernel_forward import prepare_bounds
         from upheaval.cib._kernel_propagate import prepare_entries
@@ -172,7 +165,7 @@ class _Plan:
         self.tolerance = int(tolerance)
         self.full = full
         allowed = np.ones(cim.values.shape[0], dtype=np.bool_)
-        for i, vs in fixed.items():
+        for i, vs in where.items():
             off = int(cim.offsets[i])
             allowed[off : off + cim.sizes[i]] = False
             allowed[[off + v for v in vs]] = True
@@ -294,6 +287,7 @@ def _submatrix(cim: CrossImpactMatrix, comp: list[int]) -> CrossImpactMatrix:
         tuple(cim.sizes[i] for i in comp),
         tuple(cim.descriptor_ids[i] for i in comp),
         tuple(cim.variant_ids[i] for i in comp),
+        cim.scale,
     )
 
 
@@ -391,7 +385,8 @@ def _sample_timing(plan: _Plan, rng: np.random.Generator, max_seconds: float) ->
 def estimate_search(
     cim: CrossImpactMatrix,
     tolerance: int = 0,
-    fixed: Fixed = None,
+    fix: Condition = None,
+    where: Condition = None,
     *,
     sample_seconds: float = 0.5,
     random_state: int | np.random.Generator | None = 0,
@@ -412,8 +407,8 @@ def estimate_search(
     cim : CrossImpactMatrix
     tolerance : int
         Maximum inconsistency accepted (0: strictly consistent).
-    fixed : mapping, optional
-        Allowed variants per descriptor, as for :func:`find_consistent`.
+    fix, where : mapping, optional
+        The intervention and the restriction, as for :func:`find_consistent`.
     sample_seconds : float
         Time to spend on the sample.
     random_state : int, numpy.random.Generator or None
@@ -429,7 +424,17 @@ def estimate_search(
        cross-impact analysis. Technological Forecasting & Social Change 73:334--361, 2006.
     """
     tolerance = _check_tolerance(tolerance)
-    plan = _Plan(cim, tolerance, normalize_fixed(cim, fixed), _kernel)
+    iv = intervene(cim, fix)
+    cim = iv.cim
+    where_n = iv.restrict(normalize_condition(iv.full, where, "where"))
+    if where_n is None:
+        return SearchEstimate(cim.n_scenarios, 0, 0, 0.0, 0)
+    if _uses_numpy(cim, where_n, _kernel):
+        t0 = time.perf_counter()
+        search_numpy(cim, tolerance, where_n)
+        return SearchEstimate(cim.n_scenarios, 1, 1, time.perf_counter() - t0, 1)
+    _kernel = _warm_kernels(cim, where_n, _kernel)
+    plan = _Plan(cim, tolerance, where_n, _kernel)
     est, _, n_timed = _sample_timing(plan, check_random_state(random_state), sample_seconds)
     return SearchEstimate(cim.n_scenarios, plan.n_subtrees, n_timed, est, len(plan.components))
 
@@ -437,7 +442,8 @@ def estimate_search(
 def find_consistent(
     cim: CrossImpactMatrix,
     tolerance: int = 0,
-    fixed: Fixed = None,
+    fix: Condition = None,
+    where: Condition = None,
     *,
     budget_seconds: float | None = None,
     progress: Callable[[float], None] | None = None,
@@ -461,9 +467,14 @@ def find_consistent(
     cim : CrossImpactMatrix
     tolerance : int, default 0
         Maximum inconsistency accepted.
-    fixed : mapping, optional
-        ``{descriptor index: [variant indices]}`` or ``{descriptor id: variant id | [variant ids]}``:
-        only these variants are allowed for these descriptors.
+    fix : mapping, optional
+        An intervention, ``{descriptor: variant | [variants]}`` (ids, or 0-based indices
+        keyed by descriptor index): each such descriptor takes one of these variants and is
+        exempt from the consistency test; with several variants it must be best among them
+        only (CIB intervention analysis [1]_ [2]_; see :mod:`upheaval.cib._intervene`).
+    where : mapping, optional
+        A restriction, same form: only scenarios with these variants are kept, and these
+        descriptors keep their own consistency test against all their variants.
     budget_seconds : float, optional
         If set, the search is first estimated (:func:`estimate_search`) and
         :class:`upheaval.errors.SearchBudgetExceeded` raised when the estimate exceeds it.
@@ -489,26 +500,57 @@ def find_consistent(
     >>> found = find_consistent(cim)
     >>> found.indices.tolist(), found.total_impact_score.tolist()
     ([[0, 0], [1, 1]], [5, 2])
+    >>> find_consistent(cim, where={0: 1}).indices.tolist()  # restriction: a filter
+    [[1, 1]]
 
     References
     ----------
     .. [1] W. Weimer-Jehle: Cross-impact balances: A system-theoretical approach to
        cross-impact analysis. Technological Forecasting & Social Change 73:334--361, 2006.
        https://doi.org/10.1016/j.techfore.2005.06.005
+    .. [2] W. Weimer-Jehle: ScenarioWizard 4.4 Manual, "intervention analysis". ZIRIUS,
+       University of Stuttgart, 2022.
     """
     tolerance = _check_tolerance(tolerance)
-    fixed_n = normalize_fixed(cim, fixed)
+    where_n = normalize_condition(cim, where, "where")
+    if fix:
+        iv = intervene(cim, fix)
+        t0 = time.perf_counter()
+        inner_where = iv.restrict(where_n)
+        if inner_where is None:  # the restriction asks for variants the intervention excludes
+            empty = np.empty((0, cim.n_descriptors), dtype=np.int64)
+            inner = ScenarioSet.from_indices(iv.cim, empty, complete=True, seconds=0.0, tolerance=tolerance)
+        else:
+            inner = find_consistent(
+                iv.cim,
+                tolerance,
+                where=inner_where,
+                budget_seconds=budget_seconds,
+                progress=progress,
+                _kernel=_kernel,
+                _node_budget=_node_budget,
+            )
+        out = inner._under(iv, where_n)
+        object.__setattr__(out, "seconds", time.perf_counter() - t0)
+        return out
+    if _uses_numpy(cim, where_n, _kernel):
+        t0 = time.perf_counter()
+        indices = search_numpy(cim, tolerance, where_n, progress)
+        return ScenarioSet.from_indices(
+            cim, indices, complete=True, seconds=time.perf_counter() - t0, tolerance=tolerance, where=where_n
+        )
+    _kernel = _warm_kernels(cim, where_n, _kernel)  # a compile happens here, before the clock starts
     t0 = time.perf_counter()
-    plan = _Plan(cim, tolerance, fixed_n, _kernel)
+    plan = _Plan(cim, tolerance, where_n, _kernel)
     done: dict[tuple[int, int], np.ndarray] = {}
     if budget_seconds is not None:
         est, done, _ = _sample_timing(plan, np.random.default_rng(0), min(0.5, budget_seconds / 4))
         if est > budget_seconds:
             raise SearchBudgetExceeded(
                 f"a complete search of {cim.n_scenarios:,} scenarios is estimated to take {est:,.1f} s, "
-                f"more than the budget of {budget_seconds:g} s; raise the budget, fix some descriptors, "
+                f"more than the budget of {budget_seconds:g} s; raise the budget, restrict some descriptors, "
                 "or run the incomplete heuristic instead: "
-                "upheaval.cib.heuristic_search(cim, tolerance, fixed, n_starts=10_000, random_state=0)"
+                "upheaval.cib.heuristic_search(cim, tolerance, fix, where, n_starts=10_000, random_state=0)"
             )
     results: list[np.ndarray] = []
     total = plan.n_subtrees
@@ -526,8 +568,34 @@ def find_consistent(
         results.append(np.concatenate(comp_sols, axis=0) if comp_sols else np.empty((0, len(part[0])), np.int64))
     indices = _product(cim, plan.components, results)
     return ScenarioSet.from_indices(
-        cim, indices, complete=True, seconds=time.perf_counter() - t0, tolerance=tolerance, fixed=fixed_n, unique=False
+        cim, indices, complete=True, seconds=time.perf_counter() - t0, tolerance=tolerance, where=where_n, unique=False
     )
+
+
+def _uses_numpy(cim: CrossImpactMatrix, where_n: dict[int, tuple[int, ...]], kernel: str | None) -> bool:
+    """Whether the search runs as numpy enumeration: forced with ``"numpy"``, chosen for small spaces by default."""
+    if kernel == "numpy":
+        return True
+    return kernel is None and space_size(cim, where_n) <= SMALL_LIMIT
+
+
+def _warm_kernels(cim: CrossImpactMatrix, where_n: dict[int, tuple[int, ...]], kernel: str | None) -> str | None:
+    """Load (or compile, once) the kernels the search will run; return the plan's kernel choice.
+
+    ``"kernels"`` means the compiled search with its automatic choice of kernel.
+    """
+    from upheaval.cib._warm import warm_search_kernels
+
+    kernel = None if kernel == "kernels" else kernel
+    if kernel is None:
+        n = cim.n_descriptors
+        blocks = np.add.reduceat(np.add.reduceat(cim.values != 0, cim.offsets, axis=0), cim.offsets, axis=1) > 0
+        np.fill_diagonal(blocks, False)
+        propagate = n > 1 and int(blocks.sum()) / (n * (n - 1)) < 0.5
+    else:
+        propagate = kernel in ("propagate", "gac")
+    warm_search_kernels(propagate)
+    return kernel
 
 
 def _product(cim: CrossImpactMatrix, comps: list[list[int]], parts: list[np.ndarray]) -> np.ndarray:
@@ -557,22 +625,25 @@ def _product(cim: CrossImpactMatrix, comps: list[list[int]], parts: list[np.ndar
 def heuristic_search(
     cim: CrossImpactMatrix,
     tolerance: int = 0,
-    fixed: Fixed = None,
+    fix: Condition = None,
+    where: Condition = None,
     n_starts: int = 1000,
     random_state: int | np.random.Generator | None = None,
 ) -> ScenarioSet:
     """Consistent scenarios reachable by global succession from random starts (incomplete).
 
-    Draws ``n_starts`` random scenarios (respecting ``fixed``), runs global succession
-    from each [1]_ and keeps the ends whose inconsistency is at most ``tolerance`` and that
-    respect ``fixed``. Fast on any size, but it may miss consistent scenarios, so the
+    Draws ``n_starts`` random scenarios (within ``fix`` and ``where``), runs global
+    succession from each [1]_ (under the intervention ``fix``, whose descriptors stay within
+    their variants) and keeps the ends whose inconsistency is at most ``tolerance`` and
+    that satisfy ``where``. Fast on any size, but it may miss consistent scenarios, so the
     result has ``complete=False``. Use it when :func:`find_consistent` is too slow.
 
     Parameters
     ----------
     cim : CrossImpactMatrix
     tolerance : int
-    fixed : mapping, optional
+    fix, where : mapping, optional
+        The intervention and the restriction, as for :func:`find_consistent`.
     n_starts : int
     random_state : int, numpy.random.Generator or None
         Pass an int for reproducible results across calls.
@@ -589,20 +660,29 @@ def heuristic_search(
     from upheaval.cib._kernel_succession import succession_kernel
 
     tolerance = _check_tolerance(tolerance)
-    fixed_n = normalize_fixed(cim, fixed)
+    where_n = normalize_condition(cim, where, "where")
+    if fix:
+        iv = intervene(cim, fix)
+        inner_where = iv.restrict(where_n)
+        if inner_where is None:
+            empty = np.empty((0, cim.n_descriptors), dtype=np.int64)
+            inner = ScenarioSet.from_indices(iv.cim, empty, complete=False, seconds=0.0, tolerance=tolerance)
+        else:
+            inner = heuristic_search(iv.cim, tolerance, where=inner_where, n_starts=n_starts, random_state=random_state)
+        return inner._under(iv, where_n)
     rng = check_random_state(random_state)
     t0 = time.perf_counter()
     starts = np.empty((int(n_starts), cim.n_descriptors), dtype=np.int64)
     for i, size in enumerate(cim.sizes):
-        choices = np.asarray(fixed_n.get(i, range(size)), dtype=np.int64)
+        choices = np.asarray(where_n.get(i, range(size)), dtype=np.int64)
         starts[:, i] = rng.choice(choices, size=int(n_starts))
     ends, _ = succession_kernel(cim.values, np.asarray(cim.sizes, np.int64), cim.offsets, starts, False, 1000)
     if ends.shape[0]:
         ends = np.unique(ends, axis=0)
     inc, _, _ = batch_measures(cim, ends)
     keep = inc <= tolerance
-    for i, vs in fixed_n.items():
+    for i, vs in where_n.items():
         keep &= np.isin(ends[:, i], vs)
     return ScenarioSet.from_indices(
-        cim, ends[keep], complete=False, seconds=time.perf_counter() - t0, tolerance=tolerance, fixed=fixed_n
+        cim, ends[keep], complete=False, seconds=time.perf_counter() - t0, tolerance=tolerance, where=where_n
     )

@@ -9,6 +9,7 @@ import numpy as np
 
 from upheaval.cib._balance import scenario_array
 from upheaval.cib._compile import CrossImpactMatrix
+from upheaval.cib._intervene import Condition, intervene
 from upheaval.errors import EngineError
 
 __all__ = ["SuccessionResult", "succession", "succession_weights"]
@@ -52,7 +53,11 @@ def _step(cim: CrossImpactMatrix, z: np.ndarray, local: bool) -> np.ndarray | No
 
 
 def succession(
-    cim: CrossImpactMatrix, start, mode: Literal["global", "local"] = "global", max_steps: int = 1000
+    cim: CrossImpactMatrix,
+    start,
+    mode: Literal["global", "local"] = "global",
+    max_steps: int = 1000,
+    fix: Condition = None,
 ) -> SuccessionResult:
     """Run a succession from ``start`` until it reaches a consistent scenario or a cycle.
 
@@ -60,6 +65,11 @@ def succession(
     balance (keeping its variant if that is among the maxima, otherwise taking the first
     maximum); in ``"local"`` mode only the most inconsistent descriptor (ties: the lowest
     index) moves to its best variant [1]_.
+
+    Under an intervention ``fix`` (see :func:`upheaval.cib.find_consistent`) an intervened
+    descriptor only ever moves among its allowed variants, to the best of them; held to
+    one variant, it never moves. The start takes the intervention's variant where it
+    allows one only; a start outside an intervention of several variants is an error.
 
     Parameters
     ----------
@@ -69,6 +79,8 @@ def succession(
     mode : {"global", "local"}
     max_steps : int
         Give up (raise :class:`upheaval.errors.EngineError`) after this many steps.
+    fix : mapping, optional
+        An intervention, ``{descriptor: variant | [variants]}``.
 
     Returns
     -------
@@ -95,6 +107,18 @@ def succession(
     if mode not in ("global", "local"):
         raise EngineError(f"mode must be 'global' or 'local'; got {mode!r}")
     z = scenario_array(cim, start).copy()
+    if fix:
+        iv = intervene(cim, fix)
+        for i, vs in iv.fix.items():
+            if len(vs) == 1:
+                z[i] = vs[0]
+        r = succession(iv.cim, iv.to_reduced(z)[0], mode, max_steps)
+        return SuccessionResult(
+            iv.to_full(r.path),
+            r.end_kind,
+            None if r.scenario is None else iv.to_full(r.scenario)[0],
+            None if r.cycle is None else iv.to_full(r.cycle),
+        )
     path = [z]
     seen = {z.tobytes(): 0}
     for _ in range(max_steps):

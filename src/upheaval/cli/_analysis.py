@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-import numpy as np
 import typer
 from rich.table import Table
 
-from upheaval import analysis, cib
 from upheaval.cli import app
 from upheaval.cli._common import (
     EXIT_INVALID,
@@ -21,7 +19,6 @@ from upheaval.cli._common import (
     search_progress,
 )
 from upheaval.errors import EngineError
-from upheaval.model import load_system
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON object on stdout instead of tables.")]
 SeedOpt = Annotated[int | None, typer.Option("--seed", help="Random seed; the same seed gives the same result.")]
@@ -63,6 +60,9 @@ def basins(
     --samples seeded random starts with 95% Wilson intervals. These counts are the
     "weights" ScenarioWizard lists with its solutions.
     """
+    from upheaval import analysis, cib
+    from upheaval.model import load_system
+
     system = load_system(model)
     cim = cib.compile_system(system)
     mode = "local" if local else "global"
@@ -85,6 +85,7 @@ def basins(
                 "exact": res.exact,
                 "n_starts": res.n_starts,
                 "unresolved": res.unresolved,
+                "complete": res.complete,
                 "attractors": [
                     {
                         "kind": "consistent" if res.kind[k] == 0 else "cycle",
@@ -122,6 +123,10 @@ def basins(
     console.print(table)
     if res.unresolved:
         console.print(f"[yellow]{res.unresolved:,} starts reached neither an end nor a cycle within the step limit[/]")
+    if not res.complete:
+        console.print(
+            "[yellow]the exact search for the consistent scenarios ran out of time: only those reached are listed[/]"
+        )
 
 
 @app.command()
@@ -155,6 +160,9 @@ def robustness(
     `uncertainty` (clipped to -3..3); each scenario's share of consistent samples comes
     with a 95% Wilson interval.
     """
+    from upheaval import analysis, cib
+    from upheaval.model import load_system
+
     system = load_system(model)
     cim = cib.compile_system(system)
     u = analysis.uncertainty_matrix(system, cim, default=uncertainty)
@@ -238,6 +246,9 @@ def sensitivity(
     Exact, from the impact balance margins: "what would have to be true" for a consistent
     scenario to fail, or for a near-consistent one to hold.
     """
+    from upheaval import analysis, cib
+    from upheaval.model import load_system
+
     system = load_system(model)
     cim = cib.compile_system(system)
     found = cib.find_consistent(cim, max(tolerance, near))
@@ -302,6 +313,9 @@ def ensemble(
     json: JsonOpt = False,
 ) -> None:
     """Each scenario's support across several matrices, and the combined matrix's scenarios."""
+    from upheaval import analysis, cib
+    from upheaval.model import load_system
+
     systems = [load_system(m) for m in models]
     cims = [cib.compile_system(s) for s in systems]
     with search_progress(f"searching {len(cims)} matrices", enabled=not json) as progress:
@@ -364,6 +378,9 @@ def pathways(
     Uses the model's `periods` plan: inertia favours the variant held in the previous
     period, irreversible variants stay once reached, scheduled fixes apply in their period.
     """
+    from upheaval import analysis, cib
+    from upheaval.model import load_system
+
     system = load_system(model)
     if system.periods is None:
         raise fail(
@@ -437,5 +454,5 @@ def pathways(
                 console.print(f"    from #{p}: unchanged")
     if res.truncated:
         console.print(f"[yellow]partial: stopped at {max_nodes} nodes (raise --max-nodes)[/]")
-    if len(np.atleast_1d(res.splits())) == 0:
+    if len(res.splits()) == 0:
         console.print("[dim]no splits: a single pathway[/]")

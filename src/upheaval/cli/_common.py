@@ -12,20 +12,23 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
+from upheaval._notice import set_compile_notice
 from upheaval.errors import ModelError, UpheavalError
 
 __all__ = [
     "EXIT_FAILED",
     "EXIT_INVALID",
     "ModelArg",
+    "compile_notice",
     "console",
     "emit_json",
     "err",
     "fail",
     "handle_errors",
     "parse_assignments",
+    "parse_condition",
     "search_progress",
 ]
 
@@ -59,6 +62,7 @@ def handle_errors(func: F) -> F:
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        set_compile_notice(compile_notice)
         try:
             return func(*args, **kwargs)
         except ModelError as exc:
@@ -104,6 +108,38 @@ def parse_assignments(items: list[str] | None, option: str) -> dict[str, str]:
     return out
 
 
+def parse_condition(items: list[str] | None, option: str) -> dict[str, list[str]]:
+    """Parse ``--fix``/``--where`` items into ``{descriptor: [variants]}``.
+
+    Each item is ``D=V``, ``D=V1,V2`` (a set of variants) or several ``D=V`` joined by
+    commas; a part without ``=`` adds a variant to the descriptor before it, and a
+    descriptor given twice takes the union.
+    """
+    out: dict[str, list[str]] = {}
+    for item in items or []:
+        current = None
+        for part in item.split(","):
+            part = part.strip()
+            if not part:
+                continue
+            d, sep, v = part.partition("=")
+            if sep:
+                current = d.strip()
+                v = v.strip()
+            elif current is not None:
+                v = part
+            if not current or not v:
+                raise fail(
+                    f"{option} expects DESCRIPTOR=VARIANT or DESCRIPTOR=V1,V2, got {part!r}",
+                    EXIT_INVALID,
+                    "e.g. front=destabilises, or front=holds,destabilises for a set",
+                )
+            vs = out.setdefault(current, [])
+            if v not in vs:
+                vs.append(v)
+    return out
+
+
 @contextmanager
 def search_progress(description: str, *, after: float = 1.0, enabled: bool = True) -> Iterator[Callable[[float], None]]:
     """Yield a ``progress(fraction)`` callback that shows a bar once work has run ``after`` seconds.
@@ -137,3 +173,48 @@ def search_progress(description: str, *, after: float = 1.0, enabled: bool = Tru
     finally:
         if state["bar"] is not None:
             state["bar"].stop()
+
+
+@contextmanager
+def compile_notice(what: str, *, after: float = 1.0) -> Iterator[None]:
+    """While the engine loads its compiled kernels: if that takes longer than ``after`` seconds (a compile,
+    not a cache load), say so on stderr and show a line with the time elapsed, then how long it took."""
+    import threading
+
+    start = time.perf_counter()
+    state: dict[str, Any] = {"bar": None}
+    lock = threading.Lock()
+
+    def show() -> None:
+        with lock:
+            if state.get("done"):
+                return
+            err.print(f"compiling the {what} (once)...", markup=False, highlight=False)
+            bar = Progress(
+                SpinnerColumn(),
+                TextColumn("compiling"),
+                TimeElapsedColumn(),
+                console=err,
+                transient=True,
+                disable=not err.is_terminal,
+            )
+            bar.add_task("compiling", total=None)
+            bar.start()
+            state["bar"] = bar
+
+    timer = threading.Timer(after, show)
+    timer.daemon = True
+    timer.start()
+    try:
+        yield
+    finally:
+        timer.cancel()
+        with lock:
+            state["done"] = True
+            if state["bar"] is not None:
+                state["bar"].stop()
+                err.print(
+                    f"compiled the {what} in {time.perf_counter() - start:.1f} s (cached for later runs)",
+                    markup=False,
+                    highlight=False,
+                )

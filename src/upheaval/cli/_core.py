@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.panel import Panel
 from rich.table import Table
 
-from upheaval import cib
-from upheaval.cib._json import scenario_set_json
-from upheaval.claims import ClaimResult, check_claims
 from upheaval.cli import app
 from upheaval.cli._common import (
     EXIT_FAILED,
@@ -22,11 +19,15 @@ from upheaval.cli._common import (
     fail,
     handle_errors,
     parse_assignments,
+    parse_condition,
     search_progress,
 )
 from upheaval.errors import EngineError
-from upheaval.model import System, builtin_models, load_system, save_system
-from upheaval.report import storyline
+
+if TYPE_CHECKING:  # the engine and the model load inside the commands that use them (fast start-up)
+    from upheaval import cib
+    from upheaval.claims import ClaimResult
+    from upheaval.model import System
 
 TolOpt = Annotated[
     int,
@@ -37,21 +38,58 @@ TolOpt = Annotated[
 FixOpt = Annotated[
     list[str] | None,
     typer.Option(
-        "--fix", "-f", help="Fix a variant before the search (intervention), as DESCRIPTOR=VARIANT; repeatable."
+        "--fix",
+        "-f",
+        help="Intervention: DESCRIPTOR takes VARIANT and is exempt from the consistency test "
+        "(D=V1,V2: it takes one of them, the best among them); repeatable.",
+    ),
+]
+WhereOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--where",
+        "-w",
+        help="Restriction: keep only the consistent scenarios with DESCRIPTOR=VARIANT (D=V1,V2: one of "
+        "them); the descriptor keeps its own consistency test; repeatable.",
     ),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON object on stdout instead of tables.")]
 
 
-def _search(system: System, tolerance: int, fixed: dict[str, str], *, quiet: bool = False) -> cib.ScenarioSet:
+def _search(
+    system: System, tolerance: int, fix: list[str] | None, where: list[str] | None, *, quiet: bool = False
+) -> cib.ScenarioSet:
+    """The consistent scenarios under the ``--fix`` intervention and the ``--where`` restriction."""
+    from upheaval import cib
+
     cim = cib.compile_system(system)
-    if fixed:
+    conditions = {}
+    for option, items in (("--fix", fix), ("--where", where)):
+        cond = parse_condition(items, option)
         try:
-            cim.fixed_indices(fixed)
+            cim.condition_indices(cond)
         except EngineError as exc:
-            raise fail(f"--fix: {exc}", EXIT_INVALID) from None
+            raise fail(f"{option}: {exc}", EXIT_INVALID) from None
+        conditions[option] = cond or None
     with search_progress(f"searching {cim.n_scenarios:,} scenarios", enabled=not quiet) as progress:
-        return cib.find_consistent(cim, tolerance, fixed or None, progress=progress)
+        return cib.find_consistent(cim, tolerance, conditions["--fix"], conditions["--where"], progress=progress)
+
+
+def _conditions_text(result: cib.ScenarioSet) -> str:
+    """What the set was found under, in words ("" for neither an intervention nor a restriction)."""
+    cim = result.cim
+
+    def pairs(cond: dict[int, tuple[int, ...]]) -> str:
+        return ", ".join(
+            f"{cim.descriptor_ids[i]}={','.join(cim.variant_ids[i][v] for v in vs)}" for i, vs in cond.items()
+        )
+
+    parts = []
+    if result.fix:
+        parts.append(f"intervention {pairs(result.fix)} (exempt from the consistency test)")
+    if result.where:
+        parts.append(f"restricted to {pairs(result.where)}")
+    return "; ".join(parts)
 
 
 def _variant_label(system: System, d: int, k: int) -> str:
@@ -108,6 +146,7 @@ def analyze(
     model: ModelArg = None,
     tolerance: TolOpt = 0,
     fix: FixOpt = None,
+    where: WhereOpt = None,
     report: Annotated[
         Path | None, typer.Option("--report", help="Also write the HTML report to this file.", dir_okay=False)
     ] = None,
@@ -116,9 +155,17 @@ def analyze(
 
     This is the main job; with no MODEL it analyses the built-in dprk-ukraine-2024.
     """
+    from upheaval.claims import check_claims
+    from upheaval.cli._authoring import print_coverage
+    from upheaval.model import load_system
+    from upheaval.report import storyline
+
     system = load_system(model)
-    result = _search(system, tolerance, parse_assignments(fix, "--fix"))
+    result = _search(system, tolerance, fix, where)
     console.print(_summary(system))
+    print_coverage(system, limit=8)
+    if _conditions_text(result):
+        console.print(_conditions_text(result))
     if len(result) == 0:
         console.print("[yellow]No consistent scenario[/] at this tolerance; try --tolerance 1.")
     else:
@@ -143,13 +190,22 @@ def analyze(
 
 @app.command()
 @handle_errors
-def scenarios(model: ModelArg = None, tolerance: TolOpt = 0, fix: FixOpt = None, json: JsonOpt = False) -> None:
-    """List every consistent scenario (complete search), optionally with fixed variants and a tolerance."""
+def scenarios(
+    model: ModelArg = None, tolerance: TolOpt = 0, fix: FixOpt = None, where: WhereOpt = None, json: JsonOpt = False
+) -> None:
+    """List every consistent scenario (complete search), optionally under an intervention (--fix), a restriction
+    (--where) and a tolerance."""
+    from upheaval.cib._json import scenario_set_json
+    from upheaval.model import load_system
+
     system = load_system(model)
-    result = _search(system, tolerance, parse_assignments(fix, "--fix"), quiet=json)
+    result = _search(system, tolerance, fix, where, quiet=json)
     if json:
         emit_json(scenario_set_json(result, system))
         return
+    under = _conditions_text(result)
+    if under:
+        console.print(under)
     if len(result) == 0:
         console.print("No consistent scenario.")
         return
@@ -163,6 +219,9 @@ def scenarios(model: ModelArg = None, tolerance: TolOpt = 0, fix: FixOpt = None,
 @handle_errors
 def check(model: ModelArg = None, json: JsonOpt = False) -> None:
     """Evaluate the model's claims; exit 1 if any fails."""
+    from upheaval.claims import check_claims
+    from upheaval.model import load_system
+
     system = load_system(model)
     results = check_claims(system)
     if json:
@@ -188,6 +247,9 @@ def succession(
     json: JsonOpt = False,
 ) -> None:
     """Run a succession from a start scenario until it reaches a consistent scenario or a cycle."""
+    from upheaval import cib
+    from upheaval.model import load_system
+
     system = load_system(model)
     cim = cib.compile_system(system)
     names = parse_assignments(start, "--start")
@@ -236,11 +298,15 @@ def succession(
 @handle_errors
 def validate(model: Annotated[str, typer.Argument(help="A model file (.yaml, .yml, .scw) or built-in name.")]) -> None:
     """Validate a model file; print every problem with file, line and column (exit 2 if any)."""
+    from upheaval.cli._authoring import print_coverage
+    from upheaval.model import load_system
+
     system = load_system(model)
     console.print(
         f"[green]ok[/]: {system.id}: {len(system.descriptors)} descriptors, {len(system.impacts)} judgement sections, "
         f"{len(system.actors)} actors, {len(system.ties)} ties, {len(system.claims)} claims"
     )
+    print_coverage(system)
 
 
 @app.command()
@@ -252,6 +318,8 @@ def convert(
     """Convert a model between YAML and ScenarioWizard .scw (written atomically)."""
     if target.suffix.lower() not in (".yaml", ".yml", ".scw"):
         raise fail(f"cannot write {target}: unknown format", EXIT_INVALID, "use a .yaml, .yml or .scw file name")
+    from upheaval.model import load_system, save_system
+
     system = load_system(source)
     save_system(system, target)
     console.print(f"wrote {target}")
@@ -261,6 +329,8 @@ def convert(
 @handle_errors
 def models(json: JsonOpt = False) -> None:
     """List the built-in models."""
+    from upheaval.model import builtin_models, load_system
+
     rows = []
     for name in builtin_models():
         s = load_system(name)

@@ -14,7 +14,6 @@ from rich.table import Table
 from upheaval.cli import app
 from upheaval.cli._common import EXIT_INVALID, ModelArg, console, emit_json, err, fail, handle_errors
 from upheaval.errors import EventDataError
-from upheaval.model import load_system
 
 events_app = typer.Typer(
     help="Event data (GDELT, ACLED, ICEWS, POLECAT): ingest files into one DuckDB event table and summarise it.",
@@ -160,7 +159,8 @@ def summary(
 ) -> None:
     """A dyad's series: events per period by quad class, and their mean intensity (Goldstein scale)."""
     from upheaval.events import connect
-    from upheaval.events._summary import QUADS, dyad_figure, dyad_series, parse_dyad
+    from upheaval.events._summary import QUADS, dyad_series, parse_dyad
+    from upheaval.report._tracking import dyad_figure
 
     _figure_path(figure)
     a, b = parse_dyad(dyad)
@@ -206,9 +206,12 @@ def track_cmd(
     the observed variants and the consistent scenarios still compatible with them (conflicts shown).
     """
     from upheaval.events import connect
-    from upheaval.events._track import track, tracking_figure, tracking_json
+    from upheaval.events._track import track, tracking_json
+    from upheaval.report._tracking import tracking_figure
 
     _figure_path(figure)
+    from upheaval.model import load_system
+
     system = load_system(model)
     first, last = _date(start, "--from"), _date(end, "--to")
     con = connect(events, read_only=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
@@ -17,10 +17,12 @@ from upheaval.cli._common import (
     emit_json,
     fail,
     handle_errors,
-    parse_assignments,
+    parse_condition,
 )
 from upheaval.errors import EngineError
-from upheaval.model import System, load_system
+
+if TYPE_CHECKING:
+    from upheaval.model import System
 
 
 class FigureKind(StrEnum):
@@ -53,32 +55,40 @@ FixOpt = Annotated[
     typer.Option(
         "--fix",
         "-f",
-        help="Fix a variant, as DESCRIPTOR=VARIANT; repeatable. For network figures and exports the fixed variants' "
-        "tie changes are applied as given; elsewhere the search keeps only scenarios with these variants.",
+        help="Intervention: DESCRIPTOR takes VARIANT and is exempt from the consistency test (D=V1,V2: one of "
+        "them, the best among them); repeatable. For network figures and exports the variants' tie changes are "
+        "applied as given.",
     ),
 ]
 
 
-def _scenario(system: System, number: int | None, fixed: dict[str, str]):
+def _scenario(system: System, number: int | None, fix: dict[str, list[str]]):
     """The scenario the options name, as variant indices, or None when they name none."""
     from upheaval.report._data import pick_scenario
 
-    if number is None and not fixed:
+    if number is None and not fix:
         return None
     try:
-        return pick_scenario(system, number, fixed)
+        return pick_scenario(system, number, _single(fix))
     except EngineError as exc:
         raise fail(str(exc), EXIT_INVALID) from None
 
 
-def _network_choice(system: System, number: int | None, fixed: dict[str, str]):
-    """For network views: a consistent scenario by number, or the fixed variants as a partial scenario."""
+def _single(fix: dict[str, list[str]]) -> dict[str, str | list[str]]:
+    """An intervention with one-variant sets written as plain variants."""
+    return {d: vs[0] if len(vs) == 1 else vs for d, vs in fix.items()}
+
+
+def _network_choice(system: System, number: int | None, fix: dict[str, list[str]]):
+    """For network views: a consistent scenario by number, or the intervention's variants as a partial scenario."""
     from upheaval.network import scenario_choice
 
+    if any(len(vs) > 1 for vs in fix.values()) and number is None:
+        raise fail("a network shows one variant per descriptor", EXIT_INVALID, "give --fix D=V with one variant")
     try:
         if number is not None:
-            return _scenario(system, number, fixed)
-        return scenario_choice(system, fixed) or None
+            return _scenario(system, number, fix)
+        return scenario_choice(system, _single(fix)) or None
     except EngineError as exc:
         raise fail(str(exc), EXIT_INVALID) from None
 
@@ -107,28 +117,32 @@ def figure(
 
     if output.suffix.lower() not in (".png", ".svg", ".pdf"):
         raise fail(f"cannot write a figure to {output.name}", EXIT_INVALID, "use a .png, .svg or .pdf file name")
+    from upheaval.model import load_system
+
     system = load_system(model)
-    fixed = parse_assignments(fix, "--fix")
+    intervention = parse_condition(fix, "--fix")
     from upheaval import cib
 
-    if fixed:
+    if intervention:
         try:
-            cib.compile_system(system).fixed_indices(fixed)
+            cib.compile_system(system).condition_indices(intervention)
         except EngineError as exc:
             raise fail(f"--fix: {exc}", EXIT_INVALID) from None
     if kind is FigureKind.network:
-        fig = F.network_figure(system, _network_choice(system, scenario, fixed))
+        fig = F.network_figure(system, _network_choice(system, scenario, intervention))
     elif kind is FigureKind.matrix:
         fig = F.matrix_figure(system)
     elif kind is FigureKind.tableau:
         from upheaval.report._data import consistent
 
-        fig = F.tableau_figure(system, consistent(system, 0, fixed))
+        fig = F.tableau_figure(system, consistent(system, 0, intervention or None))
     elif kind is FigureKind.impact:
-        z = _scenario(system, scenario or 1, fixed)
-        fig = F.impact_figure(system, z, title=f"Impact diagram of scenario {scenario or 1}" if not fixed else None)
+        z = _scenario(system, scenario or 1, intervention)
+        fig = F.impact_figure(
+            system, z, title=f"Impact diagram of scenario {scenario or 1}" if not intervention else None
+        )
     elif kind is FigureKind.landscape:
-        fig = F.landscape_figure(system, tolerance, fixed or None)
+        fig = F.landscape_figure(system, tolerance, intervention or None)
     else:
         fig = F.claims_figure(system)
     F.save_figure(fig, output)
@@ -162,6 +176,7 @@ def report(
 
     Sections: the system (sources, actors, network, derived flows, camps and brokers), the judgements (matrix, each section with its rationale and citations), the consistent scenarios (tableau, landscape), one section per scenario (storyline, impact diagram, network difference), the claims, and robustness where computed. The PDF comes from WeasyPrint when it is installed and works (it needs the Pango library), else from matplotlib, which needs nothing beyond pip.
     """
+    from upheaval.model import load_system
     from upheaval.report._html import write_report
     from upheaval.report._pdf import pdf_engine as engine_for
 
@@ -199,6 +214,7 @@ def network(
 
     With --scenario N or --fix D=V the network is that scenario's: every chosen variant's tie changes are applied, and the ties added and removed are listed.
     """
+    from upheaval.model import load_system
     from upheaval.network import (
         FORMATS,
         actor_network,
@@ -210,7 +226,7 @@ def network(
     )
 
     system = load_system(model)
-    choice = _network_choice(system, scenario, parse_assignments(fix, "--fix"))
+    choice = _network_choice(system, scenario, parse_condition(fix, "--fix"))
     G = actor_network(system, choice)
     if output is not None:
         if output.suffix.lower() not in FORMATS:

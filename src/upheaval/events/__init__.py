@@ -14,8 +14,8 @@ from upheaval.events._indicators import (
 from upheaval.events._ingest import FileReport, IngestProgress, IngestReport, expand_paths, ingest
 from upheaval.events._layouts import FORMATS, sniff_format
 from upheaval.events._store import DEFAULT_DB, EVENT_COLUMNS, connect
-from upheaval.events._summary import dyad_figure, dyad_series, parse_dyad
-from upheaval.events._track import PeriodTrack, Tracking, track, tracking_figure, tracking_html, tracking_json
+from upheaval.events._summary import dyad_series, parse_dyad
+from upheaval.events._track import PeriodTrack, Tracking, track, tracking_json
 
 __all__ = [
     "DEFAULT_DB",
@@ -30,7 +30,6 @@ __all__ = [
     "Tracking",
     "connect",
     "demo_events_path",
-    "dyad_figure",
     "dyad_series",
     "evaluate_indicators",
     "events_table",
@@ -44,8 +43,6 @@ __all__ = [
     "resolve_actor",
     "sniff_format",
     "track",
-    "tracking_figure",
-    "tracking_html",
     "tracking_json",
     "write_demo_events",
 ]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 from typing import Any
 
 from upheaval.errors import EventDataError
@@ -11,7 +10,7 @@ from upheaval.events._codes import resolve_actor
 from upheaval.events._indicators import make_periods
 from upheaval.events._track import data_range
 
-__all__ = ["dyad_figure", "dyad_series", "parse_dyad"]
+__all__ = ["QUADS", "dyad_series", "parse_dyad"]
 
 QUADS = ("verbal_cooperation", "material_cooperation", "verbal_conflict", "material_conflict")
 
@@ -66,36 +65,3 @@ def dyad_series(
         )
         del k
     return out
-
-
-def dyad_figure(series: list[dict[str, Any]], title: str, path: str | Path | None = None) -> Any:
-    """Stacked bars of events by quad class with the mean intensity as a line; saved to ``path`` if given."""
-    import matplotlib
-
-    matplotlib.use("Agg", force=False)
-    import matplotlib.pyplot as plt
-    import numpy as np
-
-    x = np.arange(len(series))
-    fig, ax = plt.subplots(figsize=(9, 3.6))
-    bottom = np.zeros(len(series))
-    colours = ("#7fb3d5", "#1f618d", "#f5b041", "#c0392b")
-    for q, c in zip(QUADS, colours, strict=True):
-        h = np.array([r[q] for r in series], dtype=float)
-        ax.bar(x, h, bottom=bottom, color=c, label=q.replace("_", " "))
-        bottom += h
-    ax.set_ylabel("events")
-    ax2 = ax.twinx()
-    mean = [np.nan if r["mean_intensity"] is None else r["mean_intensity"] for r in series]
-    ax2.plot(x, mean, color="black", marker="o", ms=3, lw=1, label="mean intensity")
-    ax2.set_ylim(-10.5, 10.5)
-    ax2.axhline(0, color="grey", lw=0.5)
-    ax2.set_ylabel("mean intensity (Goldstein)")
-    step = max(1, len(series) // 12)
-    ax.set_xticks(x[::step], [r["start"] for r in series][::step], rotation=45, ha="right", fontsize=7)
-    ax.set_title(title)
-    ax.legend(loc="upper left", fontsize=7)
-    fig.tight_layout()
-    if path is not None:
-        fig.savefig(path, dpi=120)
-    return fig

@@ -8,10 +8,20 @@ from pathlib import Path
 import numpy as np
 
 from upheaval.errors import ModelError, Problem
+from upheaval.model._limits import (
+    MAX_DESCRIPTORS,
+    MAX_STRING,
+    MAX_TOTAL_VARIANTS,
+    MAX_VARIANTS,
+    check_file_size,
+    check_printable,
+)
 
 __all__ = ["read_scw", "write_scw"]
 
 _ID_BAD = re.compile(r"[^A-Za-z0-9_\-]+")
+_CELL = re.compile(r"[ \t]*([-+]?[0-9]{1,6})[ \t]*")  # ASCII digits only: not `1_0`, not other scripts' digits
+MAX_CELL = 99  # the widest impact scale a model may declare
 _HELP_LAYOUT = (
     "a .scw file has the header lines `$ ScenarioWizard ...` and the file name, then sections each ended by a "
     "line starting with `#`: structure, short names, (empty), colours, (empty), the matrix, texts"
@@ -53,7 +63,7 @@ class _Lines:
             raise self.problem(
                 "missing-section",
                 f"the file ends before {what}",
-                len(self.lines),
+                max(len(self.lines), 1),
                 help=_HELP_LAYOUT,
             )
         line = self.lines[self.pos]
@@ -79,23 +89,21 @@ def _read_quoted(lines: _Lines) -> str:
     start = lines.lineno
     if not first.startswith('"'):
         raise lines.problem("bad-text", "expected a quoted text", start, help='texts are written as "..."')
-    buf = first[1:]
+    buf, pos = first, 1
     parts: list[str] = []
     while True:
-        i = 0
-        while i < len(buf):
-            if buf[i] == '"':
-                if i + 1 < len(buf) and buf[i + 1] == '"':
-                    parts.append('"')
-                    i += 2
-                    continue
-                return "".join(parts)
-            parts.append(buf[i])
-            i += 1
-        parts.append("\n")
-        if lines.pos >= len(lines.lines):
-            raise lines.problem("bad-text", "a quoted text is never closed", start, help='close the text with "')
-        buf = lines.next("the end of a quoted text")
+        i = buf.find('"', pos)
+        if i < 0:
+            parts += [buf[pos:], "\n"]
+            if lines.pos >= len(lines.lines):
+                raise lines.problem("bad-text", "a quoted text is never closed", start, help='close the text with "')
+            buf, pos = lines.next("the end of a quoted text"), 0
+        elif buf[i + 1 : i + 2] == '"':
+            parts.append(buf[pos : i + 1])
+            pos = i + 2
+        else:
+            parts.append(buf[pos:i])
+            return "".join(parts)
 
 
 def read_scw(path: str | Path):
@@ -121,7 +129,10 @@ def read_scw(path: str | Path):
        cross-impact analysis. Technological Forecasting & Social Change 73:334--361, 2006.
     """
     path = Path(path)
-    lines = _Lines(path, _decode(path.read_bytes()))
+    check_file_size(path)
+    text = _decode(path.read_bytes())
+    check_printable(text, path)
+    lines = _Lines(path, text)
     head = lines.next("the header")
     if not head.startswith("$"):
         raise lines.problem(
@@ -133,18 +144,44 @@ def read_scw(path: str | Path):
     lines.next("the file name line")
     # section 0: structure
     descriptors: list[tuple[str, list[str], int]] = []
+    n_total = 0
     while True:
         line = lines.next("the end of the structure section (a `#` line)")
         if line.startswith("#"):
             break
+        if len(line) > MAX_STRING:
+            raise lines.problem("too-long", f"a name of {len(line):,} characters", lines.lineno, help="shorten it")
         if line.startswith("&"):
             descriptors.append((line[1:].strip(), [], lines.lineno))
+            if len(descriptors) > MAX_DESCRIPTORS:
+                raise lines.problem(
+                    "too-many",
+                    f"more than {MAX_DESCRIPTORS:,} descriptors",
+                    lines.lineno,
+                    help="a model holds at most this many",
+                )
         elif line.startswith(" -") or line.startswith("-"):
             if not descriptors:
                 raise lines.problem(
                     "bad-structure", "a variant before any descriptor", lines.lineno, help="start with `&Descriptor`"
                 )
             descriptors[-1][1].append(line.split("-", 1)[1].strip())
+            n_var = len(descriptors[-1][1])
+            if n_var > MAX_VARIANTS:
+                raise lines.problem(
+                    "too-many",
+                    f"more than {MAX_VARIANTS} variants in one descriptor",
+                    lines.lineno,
+                    help="split the descriptor",
+                )
+            n_total += 1
+            if n_total > MAX_TOTAL_VARIANTS:
+                raise lines.problem(
+                    "too-many",
+                    f"more than {MAX_TOTAL_VARIANTS:,} variants in all",
+                    lines.lineno,
+                    help="the engine's matrix has one row and one column per variant; a model holds at most this many",
+                )
         elif line.strip():
             raise lines.problem(
                 "bad-structure",
@@ -188,16 +225,25 @@ def read_scw(path: str | Path):
             )
         col = 1
         for c, cell in enumerate(cells):
-            try:
-                values[r, c] = int(cell.strip())
-            except ValueError:
+            m = _CELL.fullmatch(cell)
+            if m is None:
                 raise lines.problem(
                     "bad-cell",
-                    f"matrix cell `{cell.strip()}` (row {r + 1}, column {c + 1}) is not an integer",
+                    f"matrix cell `{cell.strip()[:40]}` (row {r + 1}, column {c + 1}) is not an integer",
                     lines.lineno,
-                    help="cells are integers such as ` 0 ` or `-2 `",
+                    help="cells are integers such as ` 0 ` or `-2 `, written with the digits 0-9 only",
                     column=col,
-                ) from None
+                )
+            value = int(m.group(1))
+            if abs(value) > MAX_CELL:
+                raise lines.problem(
+                    "out-of-range",
+                    f"matrix cell {value} (row {r + 1}, column {c + 1}) is outside -{MAX_CELL}..+{MAX_CELL}",
+                    lines.lineno,
+                    help=f"impacts are integers from -{MAX_CELL} to +{MAX_CELL}",
+                    column=col,
+                )
+            values[r, c] = value
             col += len(cell) + 1
     end = lines.next("the `#` line after the matrix")
     if not end.startswith("#"):
@@ -316,11 +362,14 @@ def write_scw(system, path: str | Path) -> None:
     for d in system.descriptors:
         out.append("# " + _one_line(d.label))
         out.append(_vb_text(d.description))
+    rationales: dict[tuple[str, str], list[str]] = {}
+    for s in system.impacts:  # grouped once: a lookup per descriptor pair would be quadratic in the sections
+        if s.rationale:
+            rationales.setdefault((s.source, s.target), []).append(s.rationale)
     for a in system.descriptors:
         for b in system.descriptors:
             out.append(f"# {_one_line(a.label)} -> {_one_line(b.label)}")
-            texts = [s.rationale for s in system.impact_sections(a.id, b.id) if s.rationale]
-            out.append(_vb_text("\n".join(texts)))
+            out.append(_vb_text("\n".join(rationales.get((a.id, b.id), []))))
     out += ["#", "#"]
     write_text_atomic(path, ("\r\n".join(out) + "\r\n").encode("cp1252", errors="replace"))
 

@@ -1,5 +1,6 @@
 """A system and its parts; loading and saving model files (YAML, ScenarioWizard .scw)."""
 
+from upheaval.model._coverage import Finding, coverage
 from upheaval.model._indicator import EventPattern, Indicator, IndicatorRule
 from upheaval.model._load import BUILTIN_DEFAULT, builtin_models, load_system, save_system
 from upheaval.model._periods import PeriodPlan, ScheduledChange
@@ -17,8 +18,10 @@ from upheaval.model._schema import (
     System,
     Tie,
     TieChanges,
+    TieKindSpec,
     Variant,
 )
+from upheaval.model._sources import SourceText, cited_paragraph, parse_source_text, source_text
 from upheaval.model._yaml import dump_yaml, parse_yaml, write_text_atomic
 
 __all__ = [
@@ -29,6 +32,7 @@ __all__ = [
     "ClaimCheck",
     "Descriptor",
     "EventPattern",
+    "Finding",
     "Future",
     "Impact",
     "ImpactRow",
@@ -38,14 +42,20 @@ __all__ = [
     "Present",
     "ScheduledChange",
     "Source",
+    "SourceText",
     "System",
     "Tie",
     "TieChanges",
+    "TieKindSpec",
     "Variant",
     "builtin_models",
+    "cited_paragraph",
+    "coverage",
     "dump_yaml",
     "load_system",
+    "parse_source_text",
     "parse_yaml",
     "save_system",
+    "source_text",
     "write_text_atomic",
 ]

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import Any
 
 from upheaval.errors import Problem
+from upheaval.model._schema import TIE_KINDS
+from upheaval.model._sources import MAX_SOURCE_BYTES, SourceText, normalise, parse_source_text, resolve_source_path
 
 __all__ = ["cross_check"]
 
@@ -23,32 +26,49 @@ def _suggest(name: str, choices: Iterable[str]) -> str:
     return f"known: {shown}{' ...' if len(choices) > 8 else ''}" if choices else ""
 
 
+def _items(doc: Any, key: str) -> list[Any]:
+    """The raw list under ``key`` (empty when absent or not a list: that is reported elsewhere)."""
+    value = doc.get(key) if isinstance(doc, dict) else None
+    return value if isinstance(value, list) else []
+
+
+def _kind_help(kind: str, known: Iterable[str]) -> str:
+    close = difflib.get_close_matches(str(kind), sorted(known), n=1, cutoff=0.6)
+    declare = "declare it under `tie_kinds:` (id, label, sign: cooperative or hostile)"
+    if close:
+        return f"did you mean `{close[0]}`? or {declare}"
+    return f"use a built-in kind ({', '.join(TIE_KINDS)}), or {declare}"
+
+
 def _raw_ids(doc: Any, key: str, field: str) -> set[str]:
     """Ids present in the raw document, valid items or not (to avoid cascades of errors)."""
     out = set()
-    for item in doc.get(key) or []:
+    for item in _items(doc, key):
         if isinstance(item, dict) and isinstance(item.get(field), str):
             out.add(item[field])
     return out
 
 
 class _Checker:
-    def __init__(self, parts: dict[str, Any], doc: Any, problem: MakeProblem) -> None:
+    def __init__(self, parts: dict[str, Any], doc: Any, problem: MakeProblem, folder: Path | None = None) -> None:
         self.parts = parts
         self.doc = doc
         self.problem = problem
+        self.folder = folder
         self.out: list[Problem] = []
         self.sources = {k: None for k in _raw_ids(doc, "sources", "id")} | {
             s.id: s for _, s in parts.get("sources", [])
         }
+        self.texts: dict[str, SourceText] = {}
+        self.tie_kinds = set(TIE_KINDS) | _raw_ids(doc, "tie_kinds", "id")
         self.actors = _raw_ids(doc, "actors", "code")
         self.ties = _raw_ids(doc, "ties", "id")
-        scale = doc.get("scale", 3)
+        scale = doc.get("scale", 3) if isinstance(doc, dict) else 3
         self.scale = scale if isinstance(scale, int) and scale >= 1 else 3
         self.variants: dict[str, list[str]] = {}
-        for item in doc.get("descriptors") or []:
+        for item in _items(doc, "descriptors"):
             if isinstance(item, dict) and isinstance(item.get("id"), str):
-                vs = item.get("variants") or []
+                vs = _items(item, "variants")
                 self.variants[item["id"]] = [
                     v["id"] for v in vs if isinstance(v, dict) and isinstance(v.get("id"), str)
                 ]
@@ -58,7 +78,7 @@ class _Checker:
 
     def duplicates(self, key: str, field: str) -> None:
         seen: dict[str, int] = {}
-        for i, item in enumerate(self.doc.get(key) or []):
+        for i, item in enumerate(_items(self.doc, key)):
             if not isinstance(item, dict) or not isinstance(item.get(field), str):
                 continue
             value = item[field]
@@ -109,13 +129,98 @@ class _Checker:
                 )
                 continue
             src = self.sources[c.source]
-            if src is not None and src.sections and c.section not in src.sections:
+            here = loc + ("cites", j)
+            if src is not None and src.sections and c.section is None:
+                self.add(
+                    "missing-section",
+                    f"source `{c.source}` has sections; this citation names none",
+                    here,
+                    f"add `section:`, one of {', '.join(f'`{x}`' for x in src.sections[:6])}",
+                )
+            elif src is not None and src.sections and c.section not in src.sections:
                 self.add(
                     "unknown-section",
                     f"source `{c.source}` has no section `{c.section}`",
-                    loc + ("cites", j, "section"),
+                    here + ("section",),
                     _suggest(c.section, src.sections),
                 )
+            elif c.source in self.texts:
+                self.against_text(c, self.texts[c.source], here)
+
+    def against_text(self, c: Any, text: SourceText, loc: Loc) -> None:
+        """Check a citation against its source's text: section, paragraph number, quote."""
+        if c.section is None and text.headed and text.sections.get(None) is None:
+            self.add(
+                "missing-section",
+                f"the text of `{c.source}` has headings; this citation names no section",
+                loc,
+                f"add `section:`, one of {', '.join(f'`{h}`' for h in text.headings()[:6])}",
+            )
+            return
+        paragraphs = text.paragraphs(c.section)
+        if paragraphs is None:
+            self.add(
+                "unknown-section",
+                f"the text of `{c.source}` has no heading `{c.section}`",
+                loc + ("section",),
+                _suggest(c.section, text.headings()) or "check the source's headings",
+            )
+            return
+        where = f"section `{c.section}`" if c.section else "the text"
+        if c.paragraph > len(paragraphs):
+            n = len(paragraphs)
+            self.add(
+                "paragraph-out-of-range",
+                f"{where} of `{c.source}` has {n} paragraph{'s' if n != 1 else ''}; this citation names paragraph {c.paragraph}",
+                loc + ("paragraph",),
+                f"cite a paragraph from 1 to {n}" if n else "this section has no paragraphs",
+            )
+            return
+        if c.quote and normalise(c.quote).casefold() not in normalise(paragraphs[c.paragraph - 1]).casefold():
+            found = [
+                k + 1 for k, p in enumerate(paragraphs) if normalise(c.quote).casefold() in normalise(p).casefold()
+            ]
+            self.add(
+                "quote-not-found",
+                f"the quote is not in paragraph {c.paragraph} of {where} of `{c.source}`",
+                loc + ("quote",),
+                f"it appears in paragraph {', '.join(map(str, found))}" if found else "quote the text word for word",
+            )
+
+    def source_texts(self) -> None:
+        """Read the text of every source that points at one (``path``), inside the model's folder."""
+        for i, src in self.parts.get("sources", []):
+            if not src.path:
+                continue
+            loc = ("sources", i, "path")
+            if self.folder is None:
+                continue  # a model read from text alone (an upload): no folder to read from
+            try:
+                target = resolve_source_path(self.folder, src.path)
+            except ValueError as exc:
+                self.add("source-path", str(exc), loc)
+                continue
+            try:
+                if target.stat().st_size > MAX_SOURCE_BYTES:
+                    self.add("source-path", f"`{src.path}` is larger than {MAX_SOURCE_BYTES:,} bytes", loc)
+                    continue
+                raw = target.read_text(encoding="utf-8")
+            except FileNotFoundError:
+                self.add("source-path", f"no file `{src.path}` next to the model", loc, "check the path")
+                continue
+            except (OSError, UnicodeDecodeError) as exc:
+                self.add("source-path", f"cannot read `{src.path}` as UTF-8 text ({exc})", loc)
+                continue
+            text = parse_source_text(raw, target.suffix, src.sections)
+            for j, sec in enumerate(src.sections):
+                if text.section_key(sec) is None:
+                    self.add(
+                        "unknown-section",
+                        f"section `{sec}` is not a heading of `{src.path}`",
+                        ("sources", i, "sections", j),
+                        _suggest(sec, text.headings()) or "the text has no headings",
+                    )
+            self.texts[src.id] = text
 
     def condition(self, cond: dict[str, Any], loc: Loc) -> None:
         for did, vids in cond.items():
@@ -125,6 +230,13 @@ class _Checker:
                 self.variant(did, vid, loc + (did,))
 
     def tie(self, tie: Any, loc: Loc) -> None:
+        if tie.kind not in self.tie_kinds:
+            self.add(
+                "unknown-tie-kind",
+                f"unknown tie kind `{tie.kind}`",
+                loc + ("kind",),
+                _kind_help(tie.kind, self.tie_kinds),
+            )
         self.actor(tie.source, loc + ("from",))
         self.actor(tie.target, loc + ("to",))
         if tie.source == tie.target:
@@ -141,7 +253,17 @@ class _Checker:
         self.cites(tie.cites, loc)
 
     def run(self) -> list[Problem]:
+        self.source_texts()
+        for i, spec in self.parts.get("tie_kinds", []):
+            if spec.id in TIE_KINDS:
+                self.add(
+                    "duplicate-id",
+                    f"`{spec.id}` is a built-in tie kind",
+                    ("tie_kinds", i, "id"),
+                    "use the built-in kind as it is, or give yours another id",
+                )
         for key, field in [
+            ("tie_kinds", "id"),
             ("sources", "id"),
             ("actors", "code"),
             ("ties", "id"),
@@ -282,10 +404,12 @@ class _Checker:
                     cells[key] = i
 
 
-def cross_check(parts: dict[str, Any], doc: Any, problem: MakeProblem) -> list[Problem]:
+def cross_check(parts: dict[str, Any], doc: Any, problem: MakeProblem, folder: Path | None = None) -> list[Problem]:
     """Every cross-reference problem in the parsed parts of a model.
 
     ``parts`` maps each list field to ``(index, item)`` pairs of the items that validated
-    on their own; ``doc`` is the raw document (for ids of items that did not).
+    on their own; ``doc`` is the raw document (for ids of items that did not). ``folder`` is
+    the model file's folder: sources' ``path`` are read there and citations checked
+    against their text.
     """
-    return _Checker(parts, doc, problem).run()
+    return _Checker(parts, doc, problem, folder).run()

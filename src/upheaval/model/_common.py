@@ -33,16 +33,22 @@ class _Part(BaseModel):
 
 
 class Citation(_Part):
-    """A place in a source: its section and paragraph (1-based), optionally a short quote."""
+    """A place in a source: its section and paragraph (1-based), optionally a short quote.
+
+    A source without sections is cited by paragraph alone (``section`` left out). When the
+    source points at its text (``path``), the section, the paragraph and the quote are
+    checked against that text.
+    """
 
     source: Id
-    section: str = Field(min_length=1)
+    section: str | None = Field(default=None, min_length=1)
     paragraph: int = Field(ge=1)
     quote: str | None = Field(default=None, max_length=160)
 
     def label(self) -> str:
-        """``source §section ¶n`` as shown to readers."""
-        return f"{self.source} §{self.section} ¶{self.paragraph}"
+        """``source §section ¶n`` (or ``source ¶n``) as shown to readers."""
+        where = f" §{self.section}" if self.section else ""
+        return f"{self.source}{where} ¶{self.paragraph}"
 
 
 Cites = Annotated[list[Citation], Field(default_factory=list)]

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, PrivateAttr, field_validator
+from pydantic import Field, PrivateAttr, WithJsonSchema, field_validator, model_validator
 
-from upheaval.model._common import Citation, Cites, Id, _check_partial_date, _Part
+from upheaval.model._common import ID_PATTERN, Citation, Cites, Id, _check_partial_date, _Part
 from upheaval.model._indicator import Indicator
 from upheaval.model._periods import PeriodPlan
 
@@ -14,6 +14,7 @@ __all__ = [
     "COOPERATIVE_KINDS",
     "HOSTILE_KINDS",
     "TIE_KINDS",
+    "TIE_STATUSES",
     "Actor",
     "Citation",
     "Claim",
@@ -27,6 +28,7 @@ __all__ = [
     "System",
     "Tie",
     "TieChanges",
+    "TieKindSpec",
     "Variant",
 ]
 
@@ -40,6 +42,11 @@ class Source(_Part):
     publisher: str | None = None
     date: str | None = None
     url: str | None = None
+    path: str | None = Field(
+        default=None,
+        description="the source's text, a .txt, .md or .html file in the model's folder (relative to the "
+        "model file); citations are then checked against it",
+    )
     sections: list[str] = Field(default_factory=list)
 
     _date = field_validator("date", mode="before")(_check_partial_date)
@@ -49,12 +56,17 @@ ActorKind = Literal["state", "alliance", "organisation", "leader", "group"]
 
 
 class Actor(_Part):
-    """A state, alliance, organisation or leader with a stable code (ISO alpha-3 or CAMEO)."""
+    """A state, alliance, organisation, leader or group with a stable code (ISO alpha-3 or CAMEO).
+
+    A non-state actor without an ISO or CAMEO code gets a code of the model's own; say so
+    with ``own_code: true`` (event data cannot match such a code).
+    """
 
     code: str = Field(pattern=r"^[A-Z][A-Z0-9]{1,7}$")
     name: str = Field(min_length=1)
     kind: ActorKind = "state"
     cameo: str | None = Field(default=None, pattern=r"^[A-Z0-9]{3,}$")
+    own_code: bool = Field(default=False, description="the code is the model's own, not ISO alpha-3 or CAMEO")
     aliases: list[str] = Field(default_factory=list)
     bloc: str | None = None
 
@@ -64,18 +76,63 @@ COOPERATIVE_KINDS = (
     "munitions",
     "payment",
     "technology",
+    "training",
+    "recruitment",
+    "trade",
+    "finance",
     "agreement",
     "diplomatic_support",
     "intelligence",
     "aid",
     "liaison",
+    "mediation",
     "stance",
     "alignment",
 )
-HOSTILE_KINDS = ("hostility", "combat", "casualties", "targeting", "sanctions", "pressure")
+HOSTILE_KINDS = (
+    "hostility",
+    "combat",
+    "attack",
+    "casualties",
+    "targeting",
+    "blockade",
+    "interception",
+    "sanctions",
+    "coercion",
+    "pressure",
+    "threat",
+)
 TIE_KINDS = COOPERATIVE_KINDS + HOSTILE_KINDS
-TieKind = Literal[TIE_KINDS]  # the same names, as one type
+TIE_STATUSES = ("reported", "planned", "option", "stance", "draft")
 Rate = Literal["once", "day", "week", "month", "year"]
+TieKindName = Annotated[
+    str,
+    Field(pattern=ID_PATTERN, min_length=1, max_length=80),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"enum": list(TIE_KINDS)},
+                {"type": "string", "pattern": ID_PATTERN, "description": "a kind declared under `tie_kinds`"},
+            ],
+            "description": "what the tie is: one of the built-in kinds, or a kind the model declares under `tie_kinds`",
+        }
+    ),
+]
+
+
+class TieKindSpec(_Part):
+    """A tie kind the model declares beside the built-in ones.
+
+    ``sign`` says whether ties of this kind join actors (``cooperative``) or oppose them
+    (``hostile``), which decides the camps (structural balance); ``style`` is how figures draw
+    them.
+    """
+
+    id: Id
+    label: str = Field(min_length=1)
+    sign: Literal["cooperative", "hostile"]
+    style: Literal["solid", "dashed", "dotted"] = "solid"
+    description: str = ""
 
 
 class Tie(_Part):
@@ -88,22 +145,30 @@ class Tie(_Part):
     id: Id
     source: str = Field(alias="from")
     target: str = Field(alias="to")
-    kind: TieKind
+    kind: TieKindName
     label: str = ""
     amount: float | None = None
     unit: str | None = None
     rate: Rate | None = None
     since: str | None = None
     until: str | None = None
-    status: Literal["reported", "planned", "option", "stance"] = "reported"
+    status: Literal[TIE_STATUSES] = "reported"
     cites: Cites
 
+    _spec: TieKindSpec | None = PrivateAttr(default=None)  # set by the system for a kind it declares
     _dates = field_validator("since", "until", mode="before")(_check_partial_date)
 
     @property
     def polarity(self) -> int:
-        """+1 for a cooperative tie, -1 for a hostile one."""
+        """+1 for a cooperative tie, -1 for a hostile one (a declared kind's ``sign``)."""
+        if self._spec is not None:
+            return -1 if self._spec.sign == "hostile" else 1
         return -1 if self.kind in HOSTILE_KINDS else 1
+
+    @property
+    def kind_spec(self) -> TieKindSpec | None:
+        """The declaration of this tie's kind, when the model declares it (None for a built-in kind)."""
+        return self._spec
 
 
 class TieChanges(_Part):
@@ -254,6 +319,7 @@ class System(_Part):
     as_of: str
     description: str = ""
     scale: int = Field(default=3, ge=1, le=99)
+    tie_kinds: list[TieKindSpec] = Field(default_factory=list)
     sources: list[Source] = Field(default_factory=list)
     actors: list[Actor] = Field(default_factory=list)
     ties: list[Tie] = Field(default_factory=list)
@@ -266,8 +332,30 @@ class System(_Part):
     periods: PeriodPlan | None = None
 
     _document: Any = PrivateAttr(default=None)
+    _folder: Any = PrivateAttr(default=None)  # the model file's folder (for sources' ``path``)
 
     _as_of = field_validator("as_of", mode="before")(_check_partial_date)
+
+    @model_validator(mode="after")
+    def _declared_signs(self) -> System:
+        specs = {k.id: k for k in self.tie_kinds}
+        if specs:
+            for tie in self.all_ties():
+                tie._spec = specs.get(tie.kind)
+        return self
+
+    def all_ties(self) -> list[Tie]:
+        """The ties of the network and the ties variants add."""
+        out = list(self.ties)
+        for d in self.descriptors:
+            for v in d.variants:
+                if v.ties:
+                    out += v.ties.add
+        return out
+
+    def tie_kind(self, kind: str) -> TieKindSpec | None:
+        """The declaration of a kind this model declares (None for a built-in kind)."""
+        return next((k for k in self.tie_kinds if k.id == kind), None)
 
     def descriptor(self, descriptor_id: str) -> Descriptor:
         """The descriptor with this id (KeyError if none)."""

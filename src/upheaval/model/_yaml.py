@@ -19,6 +19,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from upheaval.errors import ModelError, Problem
 from upheaval.model._check import cross_check
 from upheaval.model._common import Id, _check_partial_date, _Part
+from upheaval.model._limits import MAX_FILE_BYTES, check_file_size, check_printable, decode_text, scan_yaml
 from upheaval.model._schema import (
     Actor,
     Claim,
@@ -31,11 +32,13 @@ from upheaval.model._schema import (
     Source,
     System,
     Tie,
+    TieKindSpec,
 )
 
 __all__ = ["dump_yaml", "parse_yaml", "read_yaml", "write_text_atomic", "write_yaml"]
 
 _LIST_PARTS: dict[str, type[BaseModel]] = {
+    "tie_kinds": TieKindSpec,
     "sources": Source,
     "actors": Actor,
     "ties": Tie,
@@ -61,7 +64,7 @@ class _Header(_Part):
 
 _HELP = {
     "missing": "add this field",
-    "extra_forbidden": "remove it, or check its spelling against the model format in the README",
+    "extra_forbidden": "remove it, or check its spelling against docs/model-format.md",
     "string_pattern_mismatch": "ids start with a letter and use letters, digits, '_' and '-'",
     "too_short": "a descriptor needs at least two variants",
 }
@@ -207,11 +210,11 @@ class _LazyDocument:
         return self._doc
 
 
-def _fast_parse(text: str) -> System | None:
+def _fast_parse(text: str, folder: Path | None = None) -> System | None:
     """A valid model parsed on the fast path (C loader), or None: then the located path explains why."""
     try:
         data = yaml.load(text, Loader=_Core12Loader)
-    except yaml.YAMLError:
+    except (yaml.YAMLError, ValueError, TypeError):  # e.g. a date such as 2024-13-45
         return None
     if not isinstance(data, dict) or set(data) - (set(_SCALARS) | set(_LIST_PARTS) | set(_OBJECT_PARTS)):
         return None
@@ -221,21 +224,35 @@ def _fast_parse(text: str) -> System | None:
         return None
     parts: dict[str, Any] = {key: list(enumerate(getattr(system, key))) for key in _LIST_PARTS}
     parts |= {key: getattr(system, key) for key in _OBJECT_PARTS}
-    if cross_check(parts, data, lambda *args: Problem(*args[:2])):
+    if cross_check(parts, data, lambda *args: Problem(*args[:2]), folder):
         return None
     system._document = _LazyDocument(text)
+    system._folder = folder
     return system
 
 
-def parse_yaml(text: str, path: str | Path | None = None) -> System:
+def parse_yaml(text: str, path: str | Path | None = None, *, folder: str | Path | None = None) -> System:
     """Validate YAML text as a system; raise ModelError with every problem found.
+
+    ``path`` names the text in messages; ``folder`` is where sources' ``path`` are read
+    (left out, their text is not read and citations are checked against the model alone).
 
     A valid file takes a fast path (a C YAML parser); a file with problems is parsed again
     with line and column marks. Each top-level list item is validated on its own, so one bad
     item does not hide the problems of the others; cross-references are then checked over
     the valid items.
+
+    Before either parse, the text is checked against the limits of ``model/_limits.py``
+    (size, control characters, nesting, aliases, counts, integer size) without building it.
     """
-    fast = _fast_parse(text)
+    if len(text) > MAX_FILE_BYTES:
+        raise ModelError(
+            str(path) if path else None,
+            [Problem("too-large", f"the text has {len(text):,} characters; models are limited to {MAX_FILE_BYTES:,}")],
+        )
+    check_printable(text, path)
+    folder = Path(folder) if folder is not None else None
+    fast = _fast_parse(text, folder) if scan_yaml(text, path) else None
     if fast is not None:
         return fast
     at = _Locator(None, text)
@@ -313,12 +330,13 @@ def parse_yaml(text: str, path: str | Path | None = None) -> System:
                 "add `descriptors:` with variants",
             )
         )
-    problems += cross_check(parts, doc, at.problem)
+    problems += cross_check(parts, doc, at.problem, folder)
     if problems:
         problems.sort(key=lambda p: (p.line or 10**9, p.column))
         raise ModelError(str(path) if path else None, problems)
     system = System.model_validate(_plain(doc))
     system._document = doc
+    system._folder = folder
     return system
 
 
@@ -326,14 +344,13 @@ def read_yaml(path: str | Path) -> System:
     """Load and validate a YAML model file."""
     p = Path(path)
     try:
-        text = p.read_text(encoding="utf-8")
+        check_file_size(p)
+        raw = p.read_bytes()
     except FileNotFoundError:
         raise ModelError(str(p), [Problem("not-found", "no such file", help="check the path")]) from None
-    except UnicodeDecodeError as exc:
-        raise ModelError(
-            str(p), [Problem("encoding", f"not UTF-8 text ({exc.reason})", help="save as UTF-8")]
-        ) from None
-    return parse_yaml(text, p)
+    except IsADirectoryError:
+        raise ModelError(str(p), [Problem("not-a-file", "this is a folder", help="name a model file")]) from None
+    return parse_yaml(decode_text(raw, p), p, folder=p.parent)
 
 
 def _merge(doc: Any, new: Any) -> Any:

@@ -86,7 +86,10 @@ def scenario_ties(system: System, scenario: Scenario = None) -> list[Tie]:
 
 
 def tie_attributes(tie: Tie) -> dict[str, Any]:
-    """A tie's fields as edge attributes (citations as ``source §section ¶n`` labels)."""
+    """A tie's fields as edge attributes (citations as ``source §section ¶n`` labels).
+
+    A tie of a kind the model declares also carries ``kind_label`` and ``kind_style``.
+    """
     return {
         "id": tie.id,
         "kind": tie.kind,
@@ -99,7 +102,7 @@ def tie_attributes(tie: Tie) -> dict[str, Any]:
         "status": tie.status,
         "polarity": tie.polarity,
         "cites": [c.label() for c in tie.cites],
-    }
+    } | ({"kind_label": tie.kind_spec.label, "kind_style": tie.kind_spec.style} if tie.kind_spec else {})
 
 
 def actor_network(system: System, scenario: Scenario = None) -> ActorNetwork:

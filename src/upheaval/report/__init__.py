@@ -23,6 +23,9 @@ _LAZY = {
     "scenario_set_html": "_html",
     "system_html": "_html",
     "write_report": "_html",
+    "dyad_figure": "_tracking",
+    "tracking_figure": "_tracking",
+    "tracking_html": "_tracking",
     "PDF_ENGINES": "_pdf",
     "write_pdf": "_pdf",
 }

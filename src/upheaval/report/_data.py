@@ -16,30 +16,35 @@ LANDSCAPE_LIMIT = 1200  # scenarios drawn on a landscape, the most consistent fi
 
 
 def consistent(
-    system: System, tolerance: int = 0, fixed: Mapping[str, str | Sequence[str]] | None = None, cim=None
+    system: System,
+    tolerance: int = 0,
+    fix: Mapping[str, str | Sequence[str]] | None = None,
+    cim=None,
+    where: Mapping[str, str | Sequence[str]] | None = None,
 ) -> cib.ScenarioSet:
-    """The scenarios of ``system`` whose inconsistency is at most ``tolerance`` (complete search)."""
+    """The scenarios of ``system`` whose inconsistency is at most ``tolerance`` (complete search),
+    under the intervention ``fix`` and the restriction ``where`` (see :func:`upheaval.cib.find_consistent`)."""
     cim = cim if cim is not None else cib.compile_system(system)
-    return cib.find_consistent(cim, tolerance, fixed or None)
+    return cib.find_consistent(cim, tolerance, fix or None, where or None)
 
 
 def pick_scenario(
-    system: System, number: int | None = None, fixed: Mapping[str, str] | None = None, cim=None
+    system: System, number: int | None = None, fix: Mapping[str, str] | None = None, cim=None
 ) -> np.ndarray:
-    """One full scenario as variant indices: consistent scenario ``number`` (1-based) or one matching ``fixed``.
+    """One full scenario as variant indices: consistent scenario ``number`` (1-based), under the intervention ``fix``.
 
-    If ``fixed`` names every descriptor it is the scenario itself; otherwise the
-    ``number``-th (default first) consistent scenario among those matching ``fixed``.
+    If ``fix`` names every descriptor it is the scenario itself; otherwise the
+    ``number``-th (default first) consistent scenario under the intervention ``fix``.
     Raises :class:`upheaval.errors.EngineError` if there is none.
     """
     cim = cim if cim is not None else cib.compile_system(system)
-    fixed = dict(fixed or {})
-    if fixed and set(fixed) >= set(cim.descriptor_ids):
-        return cim.scenario_indices(fixed)
-    found = consistent(system, 0, fixed, cim)
+    fix = dict(fix or {})
+    if fix and set(fix) >= set(cim.descriptor_ids) and all(isinstance(v, str) for v in fix.values()):
+        return cim.scenario_indices(fix)
+    found = consistent(system, 0, fix, cim)
     k = (number or 1) - 1
     if not 0 <= k < len(found):
-        where = f" with {', '.join(f'{d}={v}' for d, v in fixed.items())}" if fixed else ""
+        where = f" with {', '.join(f'{d}={v}' for d, v in fix.items())}" if fix else ""
         raise EngineError(
             f"there is no consistent scenario number {k + 1}{where}: the model has {len(found)}; "
             "pick another number, or fix every descriptor with --fix"
@@ -106,13 +111,13 @@ def _mds(distances: np.ndarray) -> np.ndarray:
     return classical_mds(distances, 2)
 
 
-def landscape_points(system: System, tolerance: int = 2, fixed=None, cim=None, limit: int = LANDSCAPE_LIMIT):
+def landscape_points(system: System, tolerance: int = 2, fix=None, cim=None, limit: int = LANDSCAPE_LIMIT):
     """Scenarios within ``tolerance`` and their 2-D coordinates by classical MDS of the Hamming distance.
 
     Returns ``(scenario set, coordinates (n, 2), shown)`` where ``shown`` is how many of the
     scenarios (the most consistent first, at most ``limit``) the coordinates cover.
     """
-    found = consistent(system, tolerance, fixed, cim)
+    found = consistent(system, tolerance, fix, cim)
     shown = min(len(found), limit)
     idx = found.indices[:shown]
     coords = _mds(hamming_matrix(idx)) if shown else np.zeros((0, 2))

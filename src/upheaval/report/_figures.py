@@ -46,28 +46,42 @@ OKABE_ITO = {
 PROMOTE = OKABE_ITO["blue"]
 HINDER = OKABE_ITO["vermillion"]
 CAMP_COLOURS = [OKABE_ITO["yellow"], OKABE_ITO["sky"], OKABE_ITO["orange"], OKABE_ITO["purple"]]
-# Tie kinds grouped into five styles: colour, line style, width.
+# Tie kinds grouped into five styles: colour, line style, width. Every built-in kind is in one
+# group (tests check it); a kind a model declares is drawn in a group of its own.
 TIE_GROUPS = {
-    "military support": (("troops", "munitions", "technology"), OKABE_ITO["blue"], "-", 2.2),
-    "money and aid": (("payment", "aid"), OKABE_ITO["green"], "-", 2.2),
+    "military support": (("troops", "munitions", "technology", "training", "recruitment"), OKABE_ITO["blue"], "-", 2.2),
+    "money and aid": (("payment", "aid", "trade", "finance"), OKABE_ITO["green"], "-", 2.2),
     "political ties": (
-        ("agreement", "diplomatic_support", "alignment", "stance", "liaison", "intelligence"),
+        ("agreement", "diplomatic_support", "alignment", "stance", "liaison", "intelligence", "mediation"),
         "#555555",
         "-",
         1.3,
     ),
-    "hostility and war": (("hostility", "combat", "casualties", "targeting"), OKABE_ITO["vermillion"], "-", 1.8),
-    "coercion": (("sanctions", "pressure"), OKABE_ITO["purple"], (0, (5, 2)), 1.8),
+    "hostility and war": (
+        ("hostility", "combat", "attack", "casualties", "targeting", "blockade", "interception"),
+        OKABE_ITO["vermillion"],
+        "-",
+        1.8,
+    ),
+    "coercion": (("sanctions", "coercion", "pressure", "threat"), OKABE_ITO["purple"], (0, (5, 2)), 1.8),
 }
 # Light tints for the variants of a descriptor in a tableau (index 0, 1, 2, ...).
 VARIANT_TINTS = ["#CFE8F7", "#FBE3B3", "#BFE6D8", "#F2CDE2", "#FAF6B5", "#E0E0E0"]
 BASE_FONT = 10
 
 
-def _tie_style(kind: str) -> tuple[str, str, object, float]:
+_LINE_STYLES = {"solid": "-", "dashed": (0, (5, 2)), "dotted": (0, (1.2, 1.8))}
+
+
+def _tie_style(kind: str, declared: Mapping[str, Mapping[str, str]] | None = None) -> tuple[str, str, object, float]:
+    """Legend group, colour, line style and width of a tie kind (a declared kind is its own group)."""
     for name, (kinds, colour, style, width) in TIE_GROUPS.items():
         if kind in kinds:
             return name, colour, style, width
+    spec = (declared or {}).get(kind)
+    if spec is not None:
+        colour = OKABE_ITO["vermillion"] if spec["sign"] == "hostile" else OKABE_ITO["sky"]
+        return spec["label"], colour, _LINE_STYLES.get(spec["style"], "-"), 1.8
     return "other", OKABE_ITO["grey"], "-", 1.2
 
 
@@ -153,6 +167,15 @@ def network_figure(system: System | nx.MultiDiGraph, scenario=None, *, title: st
 
     G = system if isinstance(system, nx.Graph) else actor_network(system, scenario)
     part = blocs(G)
+    declared = {
+        d["kind"]: {
+            "label": d["kind_label"],
+            "style": d.get("kind_style", "solid"),
+            "sign": "hostile" if d.get("polarity", 1) < 0 else "cooperative",
+        }
+        for _, _, d in G.edges(data=True)
+        if d.get("kind_label")
+    }
     camps = [c for c in part.camps if c != "unaligned"] + (["unaligned"] if "unaligned" in part.camps else [])
     colour = {c: CAMP_COLOURS[k % len(CAMP_COLOURS)] for k, c in enumerate(c for c in camps if c != "unaligned")}
     colour["unaligned"] = "#DDDDDD"
@@ -174,7 +197,7 @@ def network_figure(system: System | nx.MultiDiGraph, scenario=None, *, title: st
         for i, (u, v, _k, d) in enumerate(edges):
             off = (i - (m - 1) / 2) * min(0.2, 1.1 / max(m, 1))
             rad = off if u == a else -off
-            _group, col, style, width = _tie_style(d["kind"])
+            _group, col, style, width = _tie_style(d["kind"], declared)
             if d.get("status") in ("option", "planned"):
                 style, alpha = (0, (1.2, 1.8)), 0.75
             else:
@@ -230,12 +253,16 @@ def network_figure(system: System | nx.MultiDiGraph, scenario=None, *, title: st
     ys = np.array([p[1] for p in pos.values()])
     ax.set_xlim(xs.min() - 2.0, xs.max() + 2.0)
     ax.set_ylim(ys.min() - 0.7, ys.max() + 0.7)
-    used = {_tie_style(d["kind"])[0] for _, _, d in G.edges(data=True)}
+    used = {_tie_style(d["kind"], declared)[0] for _, _, d in G.edges(data=True)}
     handles = [
         Line2D([0], [0], color=col, linestyle=style, linewidth=w, label=name)
         for name, (_kinds, col, style, w) in TIE_GROUPS.items()
         if name in used
     ]
+    for kind in declared:
+        name, col, style, w = _tie_style(kind, declared)
+        if name in used:
+            handles.append(Line2D([0], [0], color=col, linestyle=style, linewidth=w, label=name))
     handles.append(Line2D([0], [0], color="#555555", linestyle=(0, (1.2, 1.8)), linewidth=1.6, label="option or plan"))
     handles += [Patch(facecolor=colour[c], edgecolor="black", label=f"camp: {c}") for c in camps]
     fig.legend(
@@ -449,7 +476,7 @@ def impact_figure(
 # --------------------------------------------------------------------------- landscape
 
 
-def landscape_figure(system: System, tolerance: int = 2, fixed=None, cim=None, *, title: str | None = None) -> Figure:
+def landscape_figure(system: System, tolerance: int = 2, fix=None, cim=None, *, title: str | None = None) -> Figure:
     """Consistent and near-consistent scenarios on a 2-D map (classical MDS of their Hamming distances).
 
     Close points differ in few descriptors. Colour and marker give the inconsistency (0 is
@@ -458,7 +485,7 @@ def landscape_figure(system: System, tolerance: int = 2, fixed=None, cim=None, *
     """
     from upheaval.report._data import landscape_points
 
-    found, xy, shown = landscape_points(system, tolerance, fixed, cim)
+    found, xy, shown = landscape_points(system, tolerance, fix, cim)
     fig = Figure(figsize=(10, 8.5))
     ax = fig.add_axes((0.08, 0.16, 0.86, 0.74))
     if shown == 0:

@@ -261,6 +261,27 @@ def _robustness(system: System, result, n_samples: int) -> dict[str, Any] | None
     }
 
 
+def cited_passages(system: System) -> list[dict[str, str]]:
+    """Every distinct citation whose source has its text (``path``), with the paragraph it points at."""
+    from upheaval.model import cited_paragraph
+
+    cites = [c for t in system.all_ties() for c in t.cites]
+    for imp in system.impacts:
+        cites += list(imp.cites) + [c for row in imp.rows.values() for c in row.cites]
+    for part in (*system.claims, *system.indicators, *([system.present] if system.present else [])):
+        cites += part.cites
+    out, seen = [], set()
+    for c in cites:
+        key = (c.source, c.section, c.paragraph)
+        if key in seen:
+            continue
+        seen.add(key)
+        text = cited_paragraph(system, c)
+        if text is not None:
+            out.append({"label": c.label(), "text": text})
+    return out
+
+
 def build_context(
     system: System, *, tolerance: int = 0, max_scenarios: int = 12, figures: bool = True, robustness_samples: int = 200
 ) -> dict[str, Any]:
@@ -339,6 +360,7 @@ def build_context(
         )
     return {
         "system": system,
+        "passages": cited_passages(system),
         "sources": [
             {
                 "id": s.id,

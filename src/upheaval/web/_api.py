@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 from upheaval import cib
 from upheaval.cib._json import scenario_set_json
 from upheaval.errors import ModelError, Problem
-from upheaval.web._state import Document, Workspace, fixed_from_pairs
+from upheaval.web._state import Document, Workspace, fix_from_pairs
 from upheaval.web._views import claims_json, cytoscape_elements, parse_scenario
 
 __all__ = ["router"]
@@ -193,10 +193,10 @@ def scenarios(request: Request, tolerance: TolQuery = 0, fix: FixQuery = []) -> 
     """Every scenario whose inconsistency is at most ``tolerance``, with ``fix`` variants fixed (intervention)."""
     ws = _ws(request)
     doc = ws.doc()
-    result = ws.scenarios(tolerance, fixed_from_pairs(fix), doc)
+    result = ws.scenarios(tolerance, fix_from_pairs(fix), doc)
     out = scenario_set_json(result, doc.system)
     out["tolerance"] = tolerance
-    out["fixed"] = fix
+    out["fix"] = fix
     out["version"] = doc.version
     return out
 
@@ -259,7 +259,7 @@ def figure(
 
     ws = _ws(request)
     doc = ws.doc()
-    fixed = fixed_from_pairs(fix)
+    fixed = fix_from_pairs(fix)
     svg = render_figure(ws, doc, kind, scenario, tolerance, fixed)
     return Response(svg, media_type="image/svg+xml")
 

@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from upheaval.errors import ModelError, UpheavalError
 from upheaval.web._api import model_summary, read_upload
 from upheaval.web._figures import figures_available
-from upheaval.web._state import Conflict, Workspace, fixed_from_pairs
+from upheaval.web._state import Conflict, Workspace, fix_from_pairs
 from upheaval.web._views import fix_pairs, matrix_view, parse_scenario, tableau_view
 
 __all__ = ["router"]
@@ -143,7 +143,7 @@ def matrix_cell(
 def _scenario_context(request: Request, t: int, fix: list[str]) -> dict[str, Any]:
     ws = _ws(request)
     doc = ws.doc()
-    fixed = fixed_from_pairs(fix)
+    fixed = fix_from_pairs(fix)
     result = ws.scenarios(t, fixed, doc)
     base = ws.scenarios(t, None, doc) if fixed else result
     view = tableau_view(doc.system, result, fixed)

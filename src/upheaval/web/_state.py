@@ -225,13 +225,14 @@ class Workspace:
         return self._cached(("cim", doc.key, doc.version), lambda: cib.compile_system(system))
 
     def scenarios(
-        self, tolerance: int = 0, fixed: Mapping[str, Sequence[str]] | None = None, doc: Document | None = None
+        self, tolerance: int = 0, fix: Mapping[str, Sequence[str]] | None = None, doc: Document | None = None
     ) -> cib.ScenarioSet:
-        """The consistent scenarios at ``tolerance`` with ``fixed`` variants (an intervention)."""
+        """The consistent scenarios at ``tolerance`` under the intervention ``fix`` (the page's clicks):
+        each clicked descriptor takes the variant and is exempt from the consistency test."""
         doc = doc or self.doc()
         cim = self.matrix(doc)
-        norm = tuple(sorted((d, tuple(sorted(set(vs)))) for d, vs in (fixed or {}).items() if vs))
-        cim.fixed_indices(dict(norm))  # raises EngineError on unknown names
+        norm = tuple(sorted((d, tuple(sorted(set(vs)))) for d, vs in (fix or {}).items() if vs))
+        cim.condition_indices(dict(norm))  # raises EngineError on unknown names
         return self._cached(
             ("scenarios", doc.key, doc.version, int(tolerance), norm),
             lambda: cib.find_consistent(cim, int(tolerance), dict(norm) or None, budget_seconds=SEARCH_BUDGET_SECONDS),
@@ -490,7 +491,7 @@ class Workspace:
             return True
 
 
-def fixed_from_pairs(pairs: Sequence[str]) -> dict[str, list[str]]:
+def fix_from_pairs(pairs: Sequence[str]) -> dict[str, list[str]]:
     """``["front.destabilises", ...]`` as ``{"front": ["destabilises"], ...}`` (EngineError if malformed)."""
     out: dict[str, list[str]] = {}
     for p in pairs:

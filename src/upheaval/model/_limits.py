@@ -1,0 +1,315 @@
+"""Limits on what a model file may hold, checked before anything is built from it.
+
+A YAML parser builds whatever a file describes: an alias bomb ("billion laughs": nine
+anchors of nine aliases each, a few hundred bytes) expands to 9^9 strings, a file of
+100,000 nested brackets exhausts the interpreter's stack, and 10^5 variants ask the
+engine for a matrix of terabytes. So the text is checked first (UTF-8, no control
+characters), then streamed once through the parser's events (no objects built) and
+refused at the first event past a limit, with its line and column and the limit named.
+The limits sit far above any real model (the built-in model: 10 descriptors, depth 8).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from upheaval.errors import ModelError, Problem
+
+__all__ = [
+    "MAX_ALIAS_NODES",
+    "MAX_DEPTH",
+    "MAX_DESCRIPTORS",
+    "MAX_FILE_BYTES",
+    "MAX_INT_DIGITS",
+    "MAX_NODES",
+    "MAX_SECTIONS",
+    "MAX_STRING",
+    "MAX_TOTAL_VARIANTS",
+    "MAX_VARIANTS",
+    "check_file_size",
+    "check_printable",
+    "decode_text",
+    "scan_yaml",
+]
+
+MAX_FILE_BYTES = 32 * 2**20  # a model file (YAML or .scw)
+MAX_DEPTH = 40  # nested mappings and lists
+MAX_NODES = 4_000_000  # values in the file, aliases counted expanded
+MAX_ALIAS_NODES = 1_000  # values that aliases repeat, in all
+MAX_STRING = 100_000  # characters in one text
+MAX_INT_DIGITS = 18  # digits in one integer (impacts need one or two)
+MAX_DESCRIPTORS = 1_000
+MAX_VARIANTS = 50  # per descriptor
+MAX_TOTAL_VARIANTS = 3_000  # the engine's matrix is this squared
+MAX_SECTIONS = 250_000  # judgement sections (`impacts:` items)
+
+# YAML 1.2's printable characters (c-printable), which a YAML reader accepts.
+_NOT_PRINTABLE = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_INT_LIKE = re.compile(r"[-+]?(?:[0-9][0-9_]*|0x[0-9a-fA-F_]+|0o[0-7_]+)")
+_DATE_LIKE = re.compile(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?:$|[Tt ])")
+
+
+def _real_date(value: str) -> bool:
+    """Whether a scalar that YAML reads as a timestamp names a real day (else the parser fails on it)."""
+    import datetime as dt
+
+    y, m, d = (int(g) for g in _DATE_LIKE.match(value).groups())
+    try:
+        dt.date(y, m, d)
+    except ValueError:
+        return False
+    return True
+
+
+def _error(path: str | Path | None, problem: Problem) -> ModelError:
+    return ModelError(str(path) if path else None, [problem])
+
+
+def _source_line(text: str, line: int) -> str:
+    lines = text.splitlines()
+    return lines[line - 1] if 0 < line <= len(lines) else ""
+
+
+def check_file_size(path: Path) -> None:
+    """Refuse a file larger than :data:`MAX_FILE_BYTES` before reading it."""
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise _error(
+            path,
+            Problem(
+                "too-large",
+                f"the file has {size:,} bytes; model files are limited to {MAX_FILE_BYTES:,} bytes",
+                help="split the model, or check that this is the file you meant",
+            ),
+        )
+
+
+def check_printable(text: str, path: str | Path | None) -> None:
+    """Refuse a control character (other than tab, newline, carriage return), located by line and column."""
+    bad = _NOT_PRINTABLE.search(text)
+    if bad is None:
+        return
+    start = bad.start()
+    line = text.count("\n", 0, start) + 1
+    column = start - (text.rfind("\n", 0, start) + 1) + 1
+    raise _error(
+        path,
+        Problem(
+            "control-character",
+            f"control character U+{ord(bad.group()):04X} is not allowed in a model file",
+            "",
+            line,
+            column,
+            "remove it; inside a double-quoted text, write it as an escape such as \\t",
+            _source_line(text, line).replace(bad.group(), " "),
+        ),
+    )
+
+
+def decode_text(raw: bytes, path: str | Path | None) -> str:
+    """The file's bytes as UTF-8 text (a leading byte-order mark dropped).
+
+    An undecodable byte is reported with its byte offset, line and column.
+    """
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        start = exc.start
+        line_start = raw.rfind(b"\n", 0, start) + 1
+        line = raw.count(b"\n", 0, start) + 1
+        column = len(raw[line_start:start].decode("utf-8", errors="replace")) + 1
+        end = raw.find(b"\n", start)
+        src = raw[line_start : end if end >= 0 else len(raw)].decode("utf-8", errors="replace")
+        raise _error(
+            path,
+            Problem(
+                "encoding",
+                f"byte 0x{raw[start]:02X} at byte offset {start} is not UTF-8 text ({exc.reason})",
+                "",
+                line,
+                column,
+                "save the file as UTF-8",
+                src,
+            ),
+        ) from None
+    return text.removeprefix("\ufeff")
+
+
+class _Scan:
+    """One pass over a YAML event stream, raising at the first event past a limit."""
+
+    def __init__(self, text: str, path: str | Path | None) -> None:
+        self.text = text
+        self.path = path
+        self.nodes = 0
+        self.aliased = 0
+        self.variants = 0
+        self.sizes: dict[str, int] = {}  # anchor -> values it stands for, expanded
+        # open collections: [kind, path, anchor, nodes at start, items or expecting-a-key, current key]
+        self.stack: list[list[Any]] = []
+
+    def fail(self, event: Any, code: str, message: str, help: str) -> ModelError:
+        mark = event.start_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark is not None else (0, 0)
+        return _error(self.path, Problem(code, message, "", line, column, help, _source_line(self.text, line)))
+
+    def place(self, event: Any) -> tuple[Any, ...] | None:
+        """The path of a node that starts here (None for a mapping key), after checking item counts."""
+        if not self.stack:
+            return ()
+        top = self.stack[-1]
+        if top[0] == "map":
+            if top[4]:  # a key
+                top[4] = False
+                top[5] = event.value if type(event).__name__ == "ScalarEvent" else None
+                return None
+            top[4] = True
+            return (*top[1], top[5])
+        top[4] += 1
+        where = top[1]
+        if where == ("descriptors",) and top[4] > MAX_DESCRIPTORS:
+            raise self.fail(
+                event, "too-many", f"more than {MAX_DESCRIPTORS:,} descriptors", "a model holds at most this many"
+            )
+        if where == ("impacts",) and top[4] > MAX_SECTIONS:
+            raise self.fail(
+                event, "too-many", f"more than {MAX_SECTIONS:,} judgement sections", "a model holds at most this many"
+            )
+        if len(where) == 3 and where[0] == "descriptors" and where[2] == "variants":
+            self.variants += 1
+            if top[4] > MAX_VARIANTS:
+                raise self.fail(
+                    event, "too-many", f"more than {MAX_VARIANTS} variants in one descriptor", "split the descriptor"
+                )
+            if self.variants > MAX_TOTAL_VARIANTS:
+                raise self.fail(
+                    event,
+                    "too-many",
+                    f"more than {MAX_TOTAL_VARIANTS:,} variants in all",
+                    "the engine's matrix has one row and one column per variant; a model holds at most this many",
+                )
+        return (*where, "*")
+
+    def count(self, event: Any, n: int) -> None:
+        self.nodes += n
+        if self.nodes > MAX_NODES:
+            raise self.fail(
+                event, "too-large", f"more than {MAX_NODES:,} values in the file", "split the model into smaller ones"
+            )
+
+    def run(self, events: Iterable[Any]) -> None:
+        for event in events:
+            kind = type(event).__name__
+            if getattr(event, "tag", None) not in (None, "!") and kind != "DocumentStartEvent":
+                raise self.fail(
+                    event,
+                    "yaml-tag",
+                    f"the YAML tag `{event.tag}` is not used in model files",
+                    "remove the tag; quote the value if it is meant as text",
+                )
+            if kind == "ScalarEvent":
+                self.place(event)
+                self.count(event, 1)
+                value = event.value
+                if len(value) > MAX_STRING:
+                    raise self.fail(
+                        event,
+                        "too-long",
+                        f"a text of {len(value):,} characters; texts are limited to {MAX_STRING:,}",
+                        "shorten it, or keep long documents in a source file and cite them",
+                    )
+                plain = not event.style
+                if plain and len(value) > MAX_INT_DIGITS + 1 and _INT_LIKE.fullmatch(value):
+                    raise self.fail(
+                        event,
+                        "too-large",
+                        f"an integer of {len(value.lstrip('+-'))} digits; integers are limited to {MAX_INT_DIGITS}",
+                        "impacts are small integers such as -2 or 3; quote it if it is meant as text",
+                    )
+                if plain and _DATE_LIKE.match(value) and not _real_date(value):
+                    raise self.fail(
+                        event,
+                        "bad-date",
+                        f"`{value}` is not a date",
+                        "write YYYY, YYYY-MM or YYYY-MM-DD with a real month and day, e.g. 2024-10-31",
+                    )
+                if event.anchor:
+                    self.sizes[event.anchor] = 1
+            elif kind in ("MappingStartEvent", "SequenceStartEvent"):
+                where = self.place(event)
+                self.count(event, 1)
+                if len(self.stack) >= MAX_DEPTH:
+                    raise self.fail(
+                        event,
+                        "too-deep",
+                        f"more than {MAX_DEPTH} levels of nested mappings and lists",
+                        "a model nests a few levels deep; check the brackets and indentation here",
+                    )
+                is_map = kind == "MappingStartEvent"
+                self.stack.append(["map" if is_map else "seq", where or (), event.anchor, self.nodes - 1, is_map, None])
+            elif kind in ("MappingEndEvent", "SequenceEndEvent"):
+                _, _, anchor, start, _, _ = self.stack.pop()
+                if anchor:
+                    self.sizes[anchor] = self.nodes - start
+            elif kind == "AliasEvent":
+                self.place(event)
+                size = self.sizes.get(event.anchor)
+                if size is None:
+                    raise self.fail(
+                        event,
+                        "bad-alias",
+                        f"alias `*{event.anchor}` names no complete anchor (undefined, or used inside itself)",
+                        f"define `&{event.anchor}` before this line, outside the value that uses it",
+                    )
+                self.aliased += size
+                if self.aliased > MAX_ALIAS_NODES:
+                    raise self.fail(
+                        event,
+                        "alias-limit",
+                        f"aliases repeat more than {MAX_ALIAS_NODES:,} values in all",
+                        "write the values out instead of `*alias` references; model files use aliases sparingly",
+                    )
+                self.count(event, size)
+
+
+def scan_yaml(text: str, path: str | Path | None) -> bool:
+    """Check YAML text against the limits without building it; raise ModelError at the first excess.
+
+    The fast C parser is used; if it refuses the text, the round-trip parser's events are
+    scanned instead (it accepts a little more of YAML 1.2) and its syntax error, if any, is
+    raised as a located ``yaml-syntax`` problem. Returns whether the C parser accepted the text.
+    """
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        _Scan(text, path).run(yaml.parse(text, Loader=loader))
+        return True
+    except yaml.YAMLError:
+        pass
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+    try:
+        _Scan(text, path).run(YAML(typ="rt").parse(text))
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
+        raise _error(
+            path,
+            Problem(
+                "yaml-syntax",
+                str(exc.problem or exc),
+                "",
+                line,
+                col,
+                "fix the YAML syntax here",
+                _source_line(text, line),
+            ),
+        ) from None
+    except YAMLError as exc:
+        raise _error(path, Problem("yaml-syntax", str(exc).splitlines()[0], help="fix the YAML syntax")) from None
+    return False
