@@ -367,12 +367,12 @@ def _own_sections(system, claim) -> list[int]:
     """The judgement sections a claim's reasoning runs through (as `check --audit` takes them).
 
     Those from its premise descriptors (`given`, `if`, `baseline`) into its conclusion
-    descriptors (`then`, `match`, `outcome`); where there are none, every section into the
-    conclusion descriptors.
+    descriptors (`then`, `match`, `outcome`, a `consistent` claim's whole scenario); where
+    there are none, every section into the conclusion descriptors.
     """
     c = claim.check
     premise = set(c.given) | set(c.if_) | set(c.baseline)
-    conclusion = set(c.then) | set(c.match) | set(c.outcome)
+    conclusion = set(c.then) | set(c.match) | set(c.outcome) | set(c.scenario)
     direct = [k for k, imp in enumerate(system.impacts) if imp.source in premise and imp.target in conclusion]
     return direct or [k for k, imp in enumerate(system.impacts) if imp.target in conclusion]
 
@@ -385,7 +385,7 @@ def _reversed(system, sections: list[int]):
     return out
 
 
-@pytest.mark.parametrize("claim_id", ["C1", "C2", "C3", "C4", "C4b", "C5", "C6", "C7", "C8", "C9"])
+@pytest.mark.parametrize("claim_id", ["C1", "C2", "C3", "C4", "C4b", "C5", "C6", "C7", "C8", "C9", "C10"])
 def test_claim_fails_when_its_own_judgements_are_reversed(system, claim_id):
     claim = next(c for c in system.claims if c.id == claim_id)
     sections = _own_sections(system, claim)

@@ -222,6 +222,87 @@ def _diff_view(system: System, diff) -> dict[str, Any]:
     }
 
 
+INFERENCE_MARK = "Modelling judgement:"
+
+
+def _paragraphs(system: System, cites) -> str:
+    """Citations as ``section ¶n, ¶m; section ¶k`` in the order of the source's sections."""
+    by_section: dict[str, set[int]] = {}
+    for c in cites:
+        by_section.setdefault(c.section, set()).add(c.paragraph)
+    order = [sec for src in system.sources for sec in src.sections]
+    keys = sorted(by_section, key=lambda sec: (order.index(sec) if sec in order else len(order), sec))
+    return "; ".join(f"{sec} " + ", ".join(f"¶{n}" for n in sorted(by_section[sec])) for sec in keys)
+
+
+def _reading_of(text: str) -> str:
+    """How a rationale reads its source: ``read`` from the text, ``inferred`` (it opens with the
+    inference mark), or ``read, with an inference`` (the mark comes later in it)."""
+    text = text.strip()
+    if text.startswith(INFERENCE_MARK):
+        return "inferred"
+    return "read, with an inference" if INFERENCE_MARK in text or "(Modelling judgement" in text else "read"
+
+
+def _reading(system: System, cim) -> dict[str, Any]:
+    """How the model reads its sources: the paragraphs behind each descriptor, whether each acting
+    row of each judgement section is read from the text or inferred ("Modelling judgement:"),
+    and, where :func:`upheaval.analysis.audit_claims` is available, the sections each claim
+    rests on and whether reversing them makes it fail."""
+    descriptors = []
+    for d in system.descriptors:
+        cites = [c for v in d.variants if v.ties for t in v.ties.add for c in t.cites]
+        for imp in system.impacts:
+            if d.id in (imp.source, imp.target):
+                cites += imp.cites + [c for r in imp.rows.values() for c in r.cites]
+        descriptors.append({"label": d.label, "id": d.id, "paragraphs": _paragraphs(system, cites)})
+    sections, counts = [], {"read": 0, "read, with an inference": 0, "inferred": 0}
+    reading_of_pair: dict[tuple[str, str], str] = {}
+    for imp in system.impacts:
+        src = system.descriptor(imp.source)
+        rows = []
+        for v in src.variants:
+            if not any(imp.values.get(v.id, {}).values()):
+                continue
+            text, cites = imp.reason(v.id)
+            how = _reading_of(text)
+            counts[how] += 1
+            rows.append({"variant": v.label, "reading": how, "cites": _paragraphs(system, cites)})
+        kinds = {r["reading"] for r in rows}
+        reading_of_pair[(imp.source, imp.target)] = (
+            kinds.pop() if len(kinds) == 1 else "partly inferred" if kinds else "no acting row"
+        )
+        sections.append(
+            {"source": src.label, "target": system.descriptor(imp.target).label, "rows": rows,
+             "reading": reading_of_pair[(imp.source, imp.target)]}
+        )  # fmt: skip
+    claims: list[dict[str, Any]] = []
+    note = ""
+    try:
+        from upheaval.analysis import audit_claims
+    except ImportError:
+        note = "The claims' audit appears here when upheaval.analysis provides it (upheaval check --audit)."
+    else:
+        try:
+            audits = audit_claims(system, cim, n_samples=0)
+        except Exception as exc:  # an optional part must not sink the report
+            note = f"The claims' audit could not be computed: {type(exc).__name__}: {exc}"
+            audits = []
+        for a in audits:
+            claims.append(
+                {
+                    "id": a.id,
+                    "verdict": a.verdict,
+                    "tested": a.tested and a.passed,
+                    "sections": [
+                        f"{s.source} → {s.target} ({reading_of_pair.get((s.source, s.target), 'read')})"
+                        for s in a.sections
+                    ],
+                }
+            )
+    return {"descriptors": descriptors, "sections": sections, "counts": counts, "claims": claims, "note": note}
+
+
 def _robustness(system: System, result, n_samples: int) -> dict[str, Any] | None:
     """Robustness of the consistent scenarios, when ``upheaval.analysis`` provides it (else None).
 
@@ -398,6 +479,7 @@ def build_context(
         "claims": claims,
         "claims_passed": sum(c.passed for c in claims),
         "robustness": _robustness(system, result, robustness_samples),
+        "reading": _reading(system, cim),
         "figures": figs,
         "n_scenarios": system.n_scenarios,
         "seconds": time.perf_counter() - t0,
