@@ -368,3 +368,58 @@ def test_kernel_load_runs_under_the_notice_and_outside_the_clock(monkeypatch):
     assert calls == ["search kernels"]
     assert res.seconds < 0.3
     assert find_consistent(cim, _kernel="kernels").seconds < 0.3 and calls == ["search kernels"]  # once
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+)
+@given(cim=matrices(), tolerance=st.integers(0, 2), kernel=st.sampled_from(["forward", "propagate", "gac"]))
+def test_threads_over_subtrees_give_the_same_result(cim, tolerance, kernel, monkeypatch_split):
+    """Every space split into subtrees, searched on two threads: the same set as brute force, in the same order."""
+    one = find_consistent(cim, tolerance, _kernel=kernel)
+    two = find_consistent(cim, tolerance, _kernel=kernel, n_jobs=2)
+    np.testing.assert_array_equal(one.indices, two.indices)
+    assert one.n_nodes == two.n_nodes
+    expected = {tuple(r) for r in brute_force_consistent(cim, tolerance)[0].tolist()}
+    assert {tuple(r) for r in two.indices.tolist()} == expected
+
+
+@pytest.fixture
+def monkeypatch_split():
+    import upheaval.cib._search as search_mod
+
+    old = search_mod._SPLIT_MIN
+    search_mod._SPLIT_MIN = 0
+    yield
+    search_mod._SPLIT_MIN = old
+
+
+def test_interrupt_stops_every_thread(monkeypatch):
+    """An interrupt in one subtree sets the others' stop event; they stop at their next kernel step."""
+    import upheaval.cib._search as search_mod
+
+    rng = np.random.default_rng(3)
+    v = rng.integers(-3, 4, size=(88, 88))
+    v[rng.random(v.shape) < 0.5] = 0
+    cim = CrossImpactMatrix(v, (4,) * 22)
+    real = search_mod._Plan.call
+    calls = []
+    failed = []
+
+    def failing(self, part, subtree, *args):
+        calls.append(subtree)
+        if len(calls) == 6:
+            failed.append(len(calls))
+            raise KeyboardInterrupt
+        return real(self, part, subtree, *args)
+
+    monkeypatch.setattr(search_mod._Plan, "call", failing)
+    with pytest.raises(KeyboardInterrupt):
+        find_consistent(cim, _node_budget=2_000, n_jobs=2)
+    assert len(calls) - failed[0] <= 1  # the other thread finished the kernel step under way, then stopped
+
+
+def test_n_jobs_is_checked():
+    cim = CrossImpactMatrix(np.array([[0, 0, 2, -2], [0, 0, -1, 1], [3, -3, 0, 0], [-1, 1, 0, 0]]), (2, 2))
+    with pytest.raises(EngineError, match="n_jobs"):
+        find_consistent(cim, n_jobs=0)

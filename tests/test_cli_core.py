@@ -88,7 +88,7 @@ def test_check_fails_with_exit_1(tmp_path: Path, tiny_path: Path) -> None:
     result = run("check", str(bad), "--json")
     assert result.exit_code == 1
     c1 = json.loads(result.stdout)["claims"][0]
-    assert c1["passed"] is False and "do not have y=hi" in c1["detail"]
+    assert c1["passed"] is False and "not have y=hi" in c1["detail"]
 
 
 def test_validate_reports_every_problem_with_exit_2(tmp_path: Path, tiny_path: Path) -> None:
@@ -115,7 +115,9 @@ def test_convert_round_trip_through_scw(tmp_path: Path) -> None:
     scw = tmp_path / "model.scw"
     back = tmp_path / "back.yaml"
     assert run("convert", "dprk-ukraine-2024", str(scw)).exit_code == 0
-    assert run("convert", str(scw), str(back)).exit_code == 0
+    assert run("convert", str(scw), str(back)).exit_code == 2  # a .scw file holds no date: none is invented
+    assert run("convert", str(scw), str(back), "--as-of", "2024-11").exit_code == 0
+    assert "as_of: 2024-11" in back.read_text(encoding="utf-8")
     a = json.loads(run("scenarios", "--json").stdout)["scenarios"]
     b = json.loads(run("scenarios", str(back), "--json").stdout)["scenarios"]
     assert [s["indices"] for s in a] == [s["indices"] for s in b]
@@ -130,7 +132,11 @@ def test_succession_reaches_an_end() -> None:
     data = json.loads(result.stdout)
     assert data["end"] in ("consistent", "cycle")
     assert data["path"][0] == dict(item.split("=") for item in start.split(","))
-    assert run("succession", "--start", "front=holds").exit_code == 2
+    partial = json.loads(run("succession", "--start", "front=destabilises", "--json").stdout)["path"][0]
+    assert partial == {**system.present.scenario, "front": "destabilises"}  # the rest as in the present
+    assert json.loads(run("succession", "--start", "present", "--json").stdout)["path"][0] == system.present.scenario
+    assert run("succession", "--start", "front=nowhere").exit_code == 2
+    assert run("succession").exit_code == 2
 
 
 def test_models_lists_builtin() -> None:
@@ -148,8 +154,17 @@ def test_scw_is_a_model(name: str, data_dir: Path) -> None:
 def test_scw_with_wide_scale_converts_to_a_valid_yaml_model(tmp_path: Path, data_dir: Path) -> None:
     scw = data_dir / "scenariowizard" / "CIB_nested.scw"
     out = tmp_path / "nested.yaml"
-    assert run("convert", str(scw), str(out)).exit_code == 0
+    assert run("convert", str(scw), str(out), "--as-of", "2018").exit_code == 0
     assert "scale: 6" in out.read_text()  # ScenarioWizard judgements reach beyond -3..+3
     a = json.loads(run("scenarios", str(scw), "--json").stdout)["scenarios"]
     b = json.loads(run("scenarios", str(out), "--json").stdout)["scenarios"]
     assert len(a) == 20 and [s["indices"] for s in a] == [s["indices"] for s in b]
+
+
+def test_n_jobs_gives_the_same_scenarios_and_claims():
+    one = json.loads(run("scenarios", "--json").stdout)
+    two = json.loads(run("scenarios", "--json", "--n-jobs", "2").stdout)
+    assert one["scenarios"] == two["scenarios"]
+    assert run("check", "-j", "-1").exit_code == run("check").exit_code
+    bad = run("scenarios", "--n-jobs", "0")
+    assert bad.exit_code == 2 and "--n-jobs" in bad.output

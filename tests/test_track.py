@@ -56,7 +56,18 @@ def test_tracking_json_shape(tracked):
     out = json.loads(json.dumps(tracking_json(tracked)))
     assert set(out) >= {"periods"}
     p = out["periods"][-1]
-    assert set(p) == {"start", "end", "indicators", "observed", "scenarios", "conflicts"}
+    assert set(p) == {
+        "start",
+        "end",
+        "indicators",
+        "observed",
+        "scenarios",
+        "conflicts",
+        "probabilities",
+        "variant_probabilities",
+        "evidence",
+        "alerts",
+    }
     assert (p["start"], p["end"]) == ("2024-11-01", "2024-12-01")
     assert {i["id"] for i in p["indicators"]} == {i.id for i in load_system().indicators}
     assert all(set(i) == {"id", "value", "signals"} for i in p["indicators"])
@@ -207,7 +218,7 @@ def test_cli_ingest_and_summary(tmp_path):
     res = runner.invoke(
         app, ["events", "ingest", str(data / "icews.events.2024.tab"), "--db", str(tmp_path / "f.duckdb")]
     )
-    assert res.exit_code == 0 and "icews.events.2024.tab:7: 3 fields where 20" in res.output
+    assert res.exit_code == 0 and "icews.events.2024.tab:7: 3 fields where 20" in " ".join(res.output.split())
     res = runner.invoke(
         app, ["events", "summary", "--dyad", "USA-PRK", "--db", str(db), "--json", "--figure", str(tmp_path / "d.svg")]
     )

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from upheaval import cib
+from upheaval._text import counted, of_consistent
 from upheaval.model import Claim, System
 
 __all__ = ["ClaimResult", "check_claims", "matches"]
@@ -64,14 +65,16 @@ def _names(cim: cib.CrossImpactMatrix, rows: np.ndarray, limit: int = 5) -> list
     return [cim.scenario_names(r) for r in rows[:limit]]
 
 
-def _evaluate(cim: cib.CrossImpactMatrix, claim: Claim) -> tuple[bool, str, list[dict[str, str]]]:
+def _evaluate(
+    cim: cib.CrossImpactMatrix, claim: Claim, n_jobs: int | None = None
+) -> tuple[bool, str, list[dict[str, str]]]:
     chk = claim.check
     if chk.kind == "consistent":
         scenario = cim.scenario_indices(chk.scenario)
         inc = cib.inconsistency(cim, scenario)
         ok = inc <= chk.tolerance
         return ok, f"inconsistency {inc} (tolerance {chk.tolerance})", [chk.scenario]
-    idx = cib.find_consistent(cim, chk.tolerance, fix=chk.given or None).indices
+    idx = cib.find_consistent(cim, chk.tolerance, fix=chk.given or None, n_jobs=n_jobs).indices
     given = f" given {_describe(chk.given)}" if chk.given else ""
     if chk.kind == "implies":
         sel = idx[matches(cim, idx, chk.if_)]
@@ -82,16 +85,18 @@ def _evaluate(cim: cib.CrossImpactMatrix, claim: Claim) -> tuple[bool, str, list
         if len(bad):
             return (
                 False,
-                f"{len(bad)} of {len(sel)} consistent scenarios{given}{having} do not have {_describe(chk.then)}",
+                f"{len(bad)} of {counted(len(sel), 'consistent scenario')}{given}{having} "
+                f"{'does' if len(bad) == 1 else 'do'} not have {_describe(chk.then)}",
                 _names(cim, bad),
             )
-        return True, f"all {len(sel)} consistent scenarios{given}{having} have {_describe(chk.then)}", _names(cim, sel)
+        verb = "has" if len(sel) == 1 else "have"
+        return True, f"{of_consistent(len(sel))}{given}{having} {verb} {_describe(chk.then)}", _names(cim, sel)
     if chk.kind in ("exists", "never"):
         hit = idx[matches(cim, idx, chk.match)]
-        what = f"{len(hit)} of {len(idx)} consistent scenarios{given} match {_describe(chk.match)}"
+        what = f"{len(hit)} of {counted(len(idx), 'consistent scenario')}{given} match {_describe(chk.match)}"
         return (len(hit) > 0) == (chk.kind == "exists"), what, _names(cim, hit)
     # lowers
-    base = cib.find_consistent(cim, chk.tolerance, fix=chk.baseline or None).indices
+    base = cib.find_consistent(cim, chk.tolerance, fix=chk.baseline or None, n_jobs=n_jobs).indices
     if len(idx) == 0 or len(base) == 0:
         which = "intervention" if len(idx) == 0 else "baseline"
         return False, f"no consistent scenario under the {which}: nothing to compare", []
@@ -100,13 +105,15 @@ def _evaluate(cim: cib.CrossImpactMatrix, claim: Claim) -> tuple[bool, str, list
     ok = share0 > 0 and share <= chk.at_most * share0
     baseline = _describe(chk.baseline) if chk.baseline else "no intervention"
     detail = (
-        f"share with {_describe(chk.outcome)}: {share:.0%} of {len(idx)} scenarios{given}, "
+        f"share with {_describe(chk.outcome)}: {share:.0%} of {counted(len(idx), 'scenario')}{given}, "
         f"against {share0:.0%} of {len(base)} under {baseline} (required ratio <= {chk.at_most:g})"
     )
     return bool(ok), detail, _names(cim, idx[matches(cim, idx, chk.outcome)])
 
 
-def check_claims(system: System, cim: cib.CrossImpactMatrix | None = None) -> list[ClaimResult]:
+def check_claims(
+    system: System, cim: cib.CrossImpactMatrix | None = None, n_jobs: int | None = None
+) -> list[ClaimResult]:
     """Evaluate every claim of ``system`` against its consistent scenarios.
 
     Parameters
@@ -115,11 +122,13 @@ def check_claims(system: System, cim: cib.CrossImpactMatrix | None = None) -> li
         A validated system.
     cim : CrossImpactMatrix, optional
         Its compiled matrix (compiled here when not given).
+    n_jobs : int, optional
+        Worker threads of each search (see :func:`upheaval.cib.find_consistent`).
     """
     cim = cim if cim is not None else cib.compile_system(system)
     out = []
     for claim in system.claims:
-        passed, detail, scenarios = _evaluate(cim, claim)
+        passed, detail, scenarios = _evaluate(cim, claim, n_jobs)
         out.append(
             ClaimResult(
                 id=claim.id,

@@ -2,6 +2,7 @@
 
 from upheaval.analysis._basins import Basins, succession_basins, wilson_interval
 from upheaval.analysis._ensemble import Ensemble, check_same_structure, ensemble
+from upheaval.analysis._labels import ScenarioLabels, scenario_labels
 from upheaval.analysis._landscape import Landscape, classical_mds, landscape, scenario_distances
 from upheaval.analysis._parallel import check_n_jobs, run_chunks, spawn_seeds
 from upheaval.analysis._pathways import PathNode, Pathways, Transition, pathways
@@ -17,6 +18,7 @@ __all__ = [
     "PathNode",
     "Pathways",
     "Robustness",
+    "ScenarioLabels",
     "Transition",
     "check_n_jobs",
     "check_same_structure",
@@ -28,6 +30,7 @@ __all__ = [
     "run_chunks",
     "sample_matrix",
     "scenario_distances",
+    "scenario_labels",
     "sensitivity",
     "spawn_seeds",
     "split_search",

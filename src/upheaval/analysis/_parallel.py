@@ -2,30 +2,15 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
 
+from upheaval.cib._parallel import check_n_jobs
 from upheaval.errors import EngineError
 
 __all__ = ["check_n_jobs", "run_chunks", "spawn_seeds"]
-
-
-def check_n_jobs(n_jobs: int | None) -> int:
-    """Turn ``n_jobs`` into a worker count: None -> 1, -1 -> all cores, k >= 1 -> k.
-
-    Examples
-    --------
-    >>> check_n_jobs(None), check_n_jobs(2)
-    (1, 2)
-    """
-    if n_jobs is None:
-        return 1
-    if int(n_jobs) != n_jobs or n_jobs == 0 or n_jobs < -1:
-        raise EngineError(f"n_jobs must be a positive integer or -1 (all cores); got {n_jobs!r}")
-    return os.cpu_count() or 1 if n_jobs == -1 else int(n_jobs)
 
 
 def spawn_seeds(random_state: int | np.random.Generator | None, n: int) -> list[np.random.SeedSequence]:

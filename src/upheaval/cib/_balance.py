@@ -180,10 +180,12 @@ def is_consistent(cim: CrossImpactMatrix, scenario, tolerance: int = 0, fix: Con
 def batch_measures(cim: CrossImpactMatrix, indices: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Inconsistency, consistency value and total impact score of many scenarios (rows of ``indices``).
 
-    Up to 100,000 scenarios with numpy (nothing to compile), more with the compiled kernel.
+    Small batches with numpy (nothing to compile: up to 20 million cells of balances, scenarios
+    x descriptors x variants), larger ones with the compiled kernel, which costs each
+    scenario only its rows' nonzero cells.
     """
     idx = np.ascontiguousarray(indices, dtype=np.int64).reshape(-1, cim.n_descriptors)
-    if idx.shape[0] <= 100_000:
+    if idx.shape[0] * cim.n_descriptors * cim.values.shape[0] <= 20_000_000:
         from upheaval.cib._small import measures_numpy
 
         return measures_numpy(cim, idx)

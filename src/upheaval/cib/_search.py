@@ -13,6 +13,7 @@ import numpy as np
 from upheaval.cib._balance import batch_measures
 from upheaval.cib._compile import CrossImpactMatrix
 from upheaval.cib._intervene import Condition, intervene, normalize_condition
+from upheaval.cib._parallel import check_n_jobs, map_threads
 from upheaval.cib._small import SMALL_LIMIT, search_numpy, space_size
 from upheaval.errors import EngineError, SearchBudgetExceeded
 
@@ -56,6 +57,8 @@ class ScenarioSet:
     covered every scenario allowed. ``fix`` is the intervention and ``where`` the
     restriction the set was found under (``{descriptor index: variant indices}``, see
     :func:`find_consistent`); the measures follow the intervention's definition.
+    ``n_nodes`` counts the search tree's nodes the compiled kernels visited (0 for the
+    numpy enumeration of small spaces).
     """
 
     cim: CrossImpactMatrix
@@ -68,6 +71,7 @@ class ScenarioSet:
     tolerance: int = 0
     fix: dict[int, tuple[int, ...]] = field(default_factory=dict)
     where: dict[int, tuple[int, ...]] = field(default_factory=dict)
+    n_nodes: int = 0
 
     def __len__(self) -> int:
         return int(self.indices.shape[0])
@@ -132,6 +136,7 @@ class ScenarioSet:
             self.tolerance,
             dict(iv.fix),
             dict(where),
+            self.n_nodes,
         )
 
 
@@ -224,21 +229,26 @@ class _Plan:
             _reraise_interrupt(exc)
             raise
 
-    def run(self, part: int, subtree: int, node_budget: int = 0) -> np.ndarray:
-        """Solutions of one subtree of one component (rows in the component's descriptor order).
+    def run(self, part: int, subtree: int, node_budget: int = 0, stop=None) -> tuple[np.ndarray, int]:
+        """Solutions of one subtree of one component (rows in the component's descriptor order), and its nodes.
 
         The kernel is called with at most ``node_budget`` nodes at a time (default: about
-        0.1-0.3 s of work) and resumed, so Python can act on Ctrl-C between calls.
+        0.1-0.3 s of work) and resumed, so Python can act on Ctrl-C between calls; a set
+        ``stop`` event (another thread was interrupted) raises KeyboardInterrupt there.
         """
         budget = node_budget or (_NODE_BUDGET_PROPAGATE if self.propagate else _NODE_BUDGET)
         r_desc = r_start = _EMPTY
         chunks = []
+        nodes = 0
         while True:
-            sols, _, r_desc, r_start, _, _ = self.call(part, subtree, budget, r_desc, r_start)
+            sols, n_nodes, r_desc, r_start, _, _ = self.call(part, subtree, budget, r_desc, r_start)
             chunks.append(sols)
+            nodes += int(n_nodes)
             if r_desc.shape[0] == 0:
                 break
-        return chunks[0] if len(chunks) == 1 else np.concatenate(chunks, axis=0)
+            if stop is not None and stop.is_set():
+                raise KeyboardInterrupt
+        return (chunks[0] if len(chunks) == 1 else np.concatenate(chunks, axis=0)), nodes
 
 
 def _reraise_interrupt(exc: BaseException) -> None:
@@ -254,6 +264,7 @@ def _reraise_interrupt(exc: BaseException) -> None:
 _EMPTY = np.empty(0, dtype=np.int64)
 _NODE_BUDGET = 200_000  # nodes per kernel call: Ctrl-C is seen between calls
 _NODE_BUDGET_PROPAGATE = 20_000
+_SPLIT_MIN = 2_000_000  # spaces from this size on are split into subtrees (run in parallel with n_jobs)
 _GAC_LIMIT = 243  # largest scope (product of domain sizes) enumerated for generalized arc consistency
 
 
@@ -293,7 +304,7 @@ def _submatrix(cim: CrossImpactMatrix, comp: list[int]) -> CrossImpactMatrix:
 
 def _split(sub: CrossImpactMatrix, sizes: np.ndarray, allowed: np.ndarray, prio: np.ndarray) -> list[np.ndarray]:
     """Subtrees as allowed-masks: fix the most influencing descriptors until there are ~32 of them."""
-    if sub.n_scenarios < 2_000_000:
+    if sub.n_scenarios < _SPLIT_MIN:
         return [allowed]
     order = np.argsort(-prio, kind="mergesort")
     chosen: list[int] = []
@@ -347,7 +358,7 @@ def _sample_timing(plan: _Plan, rng: np.random.Generator, max_seconds: float) ->
     ``max_seconds`` even when a single subtree would take hours: a subtree stopped before
     its end is extrapolated from the share of it already searched (:func:`_done_fraction`).
     """
-    done: dict[tuple[int, int], np.ndarray] = {}
+    done: dict[tuple[int, int], tuple[np.ndarray, int]] = {}
     total_est = 0.0
     share = max_seconds / max(1, len(plan.parts))
     budget = 20_000
@@ -362,16 +373,18 @@ def _sample_timing(plan: _Plan, rng: np.random.Generator, max_seconds: float) ->
             t0 = time.perf_counter()
             r_desc = r_start = _EMPTY
             chunks = []
+            nodes = 0
             while True:
-                sols, _, r_desc, r_start, r_k, r_rank = plan.call(p, int(s), budget, r_desc, r_start)
+                sols, n_nodes, r_desc, r_start, r_k, r_rank = plan.call(p, int(s), budget, r_desc, r_start)
                 chunks.append(sols)
+                nodes += int(n_nodes)
                 if r_desc.shape[0] == 0 or time.perf_counter() - t0 + spent > share:
                     break
             took = time.perf_counter() - t0
             spent += took
             timed += 1
             if r_desc.shape[0] == 0:
-                done[(p, int(s))] = np.concatenate(chunks, axis=0)
+                done[(p, int(s))] = (np.concatenate(chunks, axis=0), nodes)
                 est_sum += took
             else:
                 est_sum += took / _done_fraction(r_k, r_rank)
@@ -447,6 +460,7 @@ def find_consistent(
     *,
     budget_seconds: float | None = None,
     progress: Callable[[float], None] | None = None,
+    n_jobs: int | None = None,
     _kernel: str | None = None,
     _node_budget: int = 0,
 ) -> ScenarioSet:
@@ -480,6 +494,9 @@ def find_consistent(
         :class:`upheaval.errors.SearchBudgetExceeded` raised when the estimate exceeds it.
     progress : callable, optional
         Called with the fraction done (0..1) after each subtree.
+    n_jobs : int, optional
+        Worker threads for the subtrees (None: 1; -1: all cores). The kernels release the
+        GIL, so a large search runs on every core; the result is the same for any value.
 
     Returns
     -------
@@ -512,6 +529,7 @@ def find_consistent(
        University of Stuttgart, 2022.
     """
     tolerance = _check_tolerance(tolerance)
+    check_n_jobs(n_jobs)
     where_n = normalize_condition(cim, where, "where")
     if fix:
         iv = intervene(cim, fix)
@@ -527,6 +545,7 @@ def find_consistent(
                 where=inner_where,
                 budget_seconds=budget_seconds,
                 progress=progress,
+                n_jobs=n_jobs,
                 _kernel=_kernel,
                 _node_budget=_node_budget,
             )
@@ -542,7 +561,7 @@ def find_consistent(
     _kernel = _warm_kernels(cim, where_n, _kernel)  # a compile happens here, before the clock starts
     t0 = time.perf_counter()
     plan = _Plan(cim, tolerance, where_n, _kernel)
-    done: dict[tuple[int, int], np.ndarray] = {}
+    done: dict[tuple[int, int], tuple[np.ndarray, int]] = {}
     if budget_seconds is not None:
         est, done, _ = _sample_timing(plan, np.random.default_rng(0), min(0.5, budget_seconds / 4))
         if est > budget_seconds:
@@ -552,24 +571,42 @@ def find_consistent(
                 "or run the incomplete heuristic instead: "
                 "upheaval.cib.heuristic_search(cim, tolerance, fix, where, n_starts=10_000, random_state=0)"
             )
-    results: list[np.ndarray] = []
-    total = plan.n_subtrees
-    k = 0
-    for p, part in enumerate(plan.parts):
-        comp_sols = []
-        for s in range(len(part[5])):
-            sols = done.pop((p, s), None)
-            if sols is None:
-                sols = plan.run(p, s, _node_budget)
-            comp_sols.append(sols)
-            k += 1
-            if progress is not None:
-                progress(k / total)
-        results.append(np.concatenate(comp_sols, axis=0) if comp_sols else np.empty((0, len(part[0])), np.int64))
+    tasks = [(p, s) for p, part in enumerate(plan.parts) for s in range(len(part[5]))]
+
+    def subtree(task: tuple[int, int], stop) -> tuple[np.ndarray, int]:
+        sampled = done.get(task)  # already searched while estimating
+        return sampled if sampled is not None else plan.run(*task, _node_budget, stop)
+
+    found = map_threads(
+        subtree,
+        tasks,
+        n_jobs,
+        None if progress is None else _counter(progress, len(tasks)),
+    )
+    by_part: list[list[np.ndarray]] = [[] for _ in plan.parts]
+    for (p, _), (sols, _) in zip(tasks, found, strict=True):
+        by_part[p].append(sols)
+    results = [
+        np.concatenate(sols, axis=0) if sols else np.empty((0, len(part[0])), np.int64)
+        for sols, part in zip(by_part, plan.parts, strict=True)
+    ]
     indices = _product(cim, plan.components, results)
-    return ScenarioSet.from_indices(
+    out = ScenarioSet.from_indices(
         cim, indices, complete=True, seconds=time.perf_counter() - t0, tolerance=tolerance, where=where_n, unique=False
     )
+    object.__setattr__(out, "n_nodes", sum(nodes for _, nodes in found))
+    return out
+
+
+def _counter(progress: Callable[[float], None], total: int) -> Callable[[int], None]:
+    """``progress`` fed with the share of ``total`` items finished, in whatever order they finish."""
+    finished = [0]
+
+    def done(_k: int) -> None:
+        finished[0] += 1
+        progress(finished[0] / total)
+
+    return done
 
 
 def _uses_numpy(cim: CrossImpactMatrix, where_n: dict[int, tuple[int, ...]], kernel: str | None) -> bool:

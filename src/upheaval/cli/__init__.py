@@ -19,7 +19,7 @@ app = typer.Typer(
 )
 
 # Each module registers its commands on ``app`` when imported.
-from upheaval.cli import _core, _authoring, _analysis, _report, _events, _web  # noqa: E402, F401, I001 (the order of --help)
+from upheaval.cli import _core, _authoring, _analysis, _report, _events, _forecast, _web  # noqa: E402, F401, I001 (the order of --help)
 
 
 def main() -> None:

@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.table import Table
 
+from upheaval._text import counted
 from upheaval.cli import app
 from upheaval.cli._common import (
     EXIT_INVALID,
     ModelArg,
     console,
     emit_json,
+    err,
     fail,
     handle_errors,
-    parse_assignments,
+    parse_start,
     search_progress,
 )
 from upheaval.errors import EngineError
@@ -28,6 +31,10 @@ SchedOpt = Annotated[
     typer.Option("--scheduler", help="Run on this dask.distributed scheduler (e.g. tcp://127.0.0.1:8786)."),
 ]
 TolOpt = Annotated[int, typer.Option("--tolerance", "-t", min=0, help="Inconsistency tolerance.")]
+CsvOpt = Annotated[
+    Path | None,
+    typer.Option("--csv", help="Also write every row to this CSV file.", dir_okay=False, show_default=False),
+]
 
 
 def _names(cim, row) -> dict[str, str]:
@@ -36,6 +43,10 @@ def _names(cim, row) -> dict[str, str]:
 
 def _short(cim, row) -> str:
     return " ".join(f"{d}={v}" for d, v in _names(cim, row).items())
+
+
+def _wrote(path: Path, n: int, noun: str) -> None:
+    err.print(f"wrote {path} ({counted(n, noun)})", markup=False, highlight=False)
 
 
 @app.command()
@@ -53,6 +64,7 @@ def basins(
     n_jobs: JobsOpt = 1,
     scheduler: SchedOpt = None,
     json: JsonOpt = False,
+    csv: CsvOpt = None,
 ) -> None:
     """How many start scenarios lead to each consistent scenario and cycle under succession.
 
@@ -77,6 +89,18 @@ def basins(
             scheduler=scheduler,
             progress=progress,
         )
+    labels = analysis.scenario_labels(system, cim, 0)
+    if csv is not None:
+        from upheaval.cli._tables import scenario_csv_rows, write_csv
+
+        header, rows = scenario_csv_rows(system, labels, res.ends)
+        for k, row in enumerate(rows):
+            if res.kind[k] != 0:
+                row[0], row[1] = f"cycle {k + 1}", ""
+            row += ["consistent" if res.kind[k] == 0 else f"cycle of {len(res.cycles[k])}", int(res.counts[k]),
+                    f"{res.share[k]:.6f}", f"{res.low[k]:.6f}", f"{res.high[k]:.6f}"]  # fmt: skip
+        write_csv(csv, [*header, "kind", "starts", "share", "low", "high"], rows)
+        _wrote(csv, len(rows), "attractor")
     if json:
         emit_json(
             {
@@ -88,6 +112,7 @@ def basins(
                 "complete": res.complete,
                 "attractors": [
                     {
+                        "label": labels.label(res.ends[k]) if res.kind[k] == 0 else f"cycle {k + 1}",
                         "kind": "consistent" if res.kind[k] == 0 else "cycle",
                         "scenario": _names(cim, res.ends[k]),
                         "cycle": [_names(cim, r) for r in res.cycles[k]],
@@ -104,23 +129,29 @@ def basins(
         return
     how = "exact, every start" if res.exact else f"estimated from {res.n_starts:,} random starts (95% CI)"
     table = Table(title=f"Basins of {mode} succession ({how})", header_style="bold")
-    table.add_column("#", justify="right")
     table.add_column("attractor", style="cyan")
     table.add_column("starts", justify="right", style="green")
     table.add_column("share", justify="right")
     if not res.exact:
         table.add_column("95% CI", justify="right")
+    cycles = []
     for k in range(len(res)):
-        what = (
-            _short(cim, res.ends[k])
-            if res.kind[k] == 0
-            else f"cycle of {len(res.cycles[k])} via {_short(cim, res.ends[k])}"
-        )
-        row = [str(k + 1), what, f"{int(res.counts[k]):,}", f"{res.share[k]:.2%}"]
+        if res.kind[k] == 0:
+            what = labels.label(res.ends[k])
+        else:
+            what = f"cycle {k + 1} ({counted(len(res.cycles[k]), 'scenario')})"
+            cycles.append(k)
+        row = [what, f"{int(res.counts[k]):,}", f"{res.share[k]:.2%}"]
         if not res.exact:
             row.append(f"{res.low[k]:.2%}..{res.high[k]:.2%}")
         table.add_row(*row)
     console.print(table)
+    console.print("[dim]S-labels as in `upheaval scenarios`; --csv or --json for every attractor's variants[/]")
+    for k in cycles:
+        members = [_names(cim, r) for r in res.cycles[k]]
+        moving = [d for d in members[0] if len({m[d] for m in members}) > 1]
+        steps = "; ".join(f"{d} {' -> '.join(m[d] for m in members)}" for d in moving)
+        console.print(f"cycle {k + 1}: {steps} (the other descriptors fixed)", markup=False, highlight=False)
     if res.unresolved:
         console.print(f"[yellow]{res.unresolved:,} starts reached neither an end nor a cycle within the step limit[/]")
     if not res.complete:
@@ -153,6 +184,7 @@ def robustness(
     n_jobs: JobsOpt = 1,
     scheduler: SchedOpt = None,
     json: JsonOpt = False,
+    csv: CsvOpt = None,
 ) -> None:
     """Monte Carlo over the judgements' uncertainty: how often each scenario stays consistent.
 
@@ -184,6 +216,16 @@ def robustness(
             scheduler=scheduler,
             progress=progress,
         )
+    labels = analysis.scenario_labels(system, cim, max(candidates, tolerance))
+    if csv is not None:
+        from upheaval.cli._tables import scenario_csv_rows, write_csv
+
+        header, rows = scenario_csv_rows(system, labels, res.indices)
+        for k, row in enumerate(rows):
+            row += [int(res.nominal_inconsistency[k]), int(res.hits[k]), f"{res.share[k]:.6f}", f"{res.low[k]:.6f}",
+                    f"{res.high[k]:.6f}"]  # fmt: skip
+        write_csv(csv, [*header, "nominal_inconsistency", "consistent_in", "share", "low", "high"], rows)
+        _wrote(csv, len(rows), "scenario")
     if json:
         emit_json(
             {
@@ -192,6 +234,7 @@ def robustness(
                 "tolerance": res.tolerance,
                 "scenarios": [
                     {
+                        "label": labels.label(res.indices[k]),
                         "scenario": _names(cim, res.indices[k]),
                         "nominal_inconsistency": int(res.nominal_inconsistency[k]),
                         "consistent_in": int(res.hits[k]),
@@ -210,16 +253,24 @@ def robustness(
     table.add_column("nominal inconsistency", justify="right")
     table.add_column("consistent in", justify="right", style="green")
     table.add_column("95% CI", justify="right")
+    never = 0
     for k in range(len(res.hits)):
         if res.hits[k] == 0 and res.nominal_inconsistency[k] > 0:
+            never += 1
             continue
         table.add_row(
-            _short(cim, res.indices[k]),
+            labels.label(res.indices[k]),
             str(int(res.nominal_inconsistency[k])),
             f"{res.share[k]:.1%}",
             f"{res.low[k]:.1%}..{res.high[k]:.1%}",
         )
     console.print(table)
+    if never:
+        console.print(
+            f"[dim]{counted(never, 'near-consistent candidate')} (nominal inconsistency 1..{candidates}) "
+            f"{'was' if never == 1 else 'were'} consistent in no sample (listed by --csv and --json)[/]"
+        )
+    console.print("[dim]S-labels as in `upheaval scenarios --tolerance N`; --csv for every scenario's variants[/]")
 
 
 @app.command()
@@ -240,6 +291,7 @@ def sensitivity(
         typer.Option("--max-change", min=1, max=6, help="Largest change of one judgement (6: to the range's ends)."),
     ] = 1,
     json: JsonOpt = False,
+    csv: CsvOpt = None,
 ) -> None:
     """Which single judgements, moved by at most --max-change, make or break each scenario.
 
@@ -253,6 +305,19 @@ def sensitivity(
     cim = cib.compile_system(system)
     found = cib.find_consistent(cim, max(tolerance, near))
     res = analysis.sensitivity(cim, found.indices, tolerance=tolerance, max_change=max_change)
+    labels = analysis.scenario_labels(system, cim, max(tolerance, near), found)
+    if csv is not None:
+        from upheaval.cli._tables import write_csv
+
+        fields = ("row", "column", "old", "new", "effect", "descriptor", "margin", "margin_after")
+        rows = [
+            [labels.key(found.indices[k]), labels.name(found.indices[k]), int(found.inconsistency[k]),
+             *(getattr(c, f) for f in fields)]
+            for k in range(len(found))
+            for c in res[k]
+        ]  # fmt: skip
+        write_csv(csv, ["label", "future", "inconsistency", *fields], rows)
+        _wrote(csv, len(rows), "judgement change")
     if json:
         emit_json(
             {
@@ -261,6 +326,7 @@ def sensitivity(
                 "max_change": max_change,
                 "scenarios": [
                     {
+                        "label": labels.label(found.indices[k]),
                         "scenario": _names(cim, found.indices[k]),
                         "inconsistency": int(found.inconsistency[k]),
                         "changes": [
@@ -284,9 +350,7 @@ def sensitivity(
         return
     for k in range(len(found)):
         status = "consistent" if found.inconsistency[k] <= tolerance else f"inconsistency {found.inconsistency[k]}"
-        table = Table(
-            title=f"S{k + 1} ({status}): {_short(cim, found.indices[k])}", header_style="bold", title_justify="left"
-        )
+        table = Table(title=f"{labels.label(found.indices[k])} ({status})", header_style="bold", title_justify="left")
         table.add_column("judgement (row -> column)", style="cyan")
         table.add_column("now", justify="right")
         table.add_column("if", justify="right")
@@ -296,7 +360,7 @@ def sensitivity(
         if not res[k]:
             table.add_row("(no single judgement within reach flips it)", "", "", "")
         elif len(res[k]) > 20:
-            table.add_row(f"... {len(res[k]) - 20} more (see --json)", "", "", "")
+            table.add_row(f"... {len(res[k]) - 20} more (see --csv or --json)", "", "", "")
         console.print(table)
 
 
@@ -367,7 +431,12 @@ def pathways(
     model: ModelArg = None,
     start: Annotated[
         list[str] | None,
-        typer.Option("--start", "-s", help="Start scenario as D=V,... (default: the model's `present`)."),
+        typer.Option(
+            "--start",
+            "-s",
+            help="Start scenario: `present`, D=V,... pairs, or both; descriptors not given are as in the present "
+            "(default: the present).",
+        ),
     ] = None,
     tolerance: TolOpt = 0,
     max_nodes: Annotated[int, typer.Option("--max-nodes", min=2, help="Stop branching beyond this many nodes.")] = 200,
@@ -389,8 +458,8 @@ def pathways(
             "add `periods: {labels: [2025, 2026], inertia: {descriptor: 1}}` to the model",
         )
     cim = cib.compile_system(system)
-    names = parse_assignments(start, "--start")
-    if not names:
+    names = parse_start(system, start)
+    if names is None:
         if system.present is None:
             raise fail("give the start scenario with --start D=V,... (the model has no `present`)", EXIT_INVALID)
         names = dict(system.present.scenario)

@@ -29,6 +29,7 @@ __all__ = [
     "handle_errors",
     "parse_assignments",
     "parse_condition",
+    "parse_start",
     "search_progress",
 ]
 
@@ -106,6 +107,35 @@ def parse_assignments(items: list[str] | None, option: str) -> dict[str, str]:
                 )
             out[d.strip()] = v.strip()
     return out
+
+
+def parse_start(system: Any, items: list[str] | None, option: str = "--start") -> dict[str, str] | None:
+    """A start scenario from ``--start`` items: ``present`` (the model's present), ``D=V`` pairs, or both.
+
+    Descriptors not given take their variant in the model's present; without a present every
+    descriptor must be given. None when nothing was given.
+    """
+    tokens = [t.strip() for item in items or [] for t in item.split(",") if t.strip()]
+    if not tokens:
+        return None
+    given = parse_assignments([t for t in tokens if t != "present"], option)
+    present = dict(system.present.scenario) if system.present is not None else None
+    missing = [d.id for d in system.descriptors if d.id not in given]
+    if "present" in tokens and present is None:
+        raise fail(f"{option} present: model `{system.id}` states no `present`", EXIT_INVALID,
+                   "give every descriptor as D=V, or add `present: {scenario: {...}}` to the model")  # fmt: skip
+    if missing and present is None:
+        raise fail(
+            f"{option} gives no variant for {', '.join(missing)} and model `{system.id}` states no `present` "
+            "to take them from",
+            EXIT_INVALID,
+            "give every descriptor as D=V",
+        )
+    if missing and "present" not in tokens:
+        err.print(f"{option}: {len(missing)} of {len(system.descriptors)} descriptors as in the present "
+                  f"({'as of ' + system.as_of if system.as_of else 'no date stated'})", markup=False,
+                  highlight=False)  # fmt: skip
+    return {**(present or {}), **given}
 
 
 def parse_condition(items: list[str] | None, option: str) -> dict[str, list[str]]:

@@ -9,6 +9,7 @@ import typer
 from rich.panel import Panel
 from rich.table import Table
 
+from upheaval._text import counted
 from upheaval.cli import app
 from upheaval.cli._common import (
     EXIT_FAILED,
@@ -16,10 +17,11 @@ from upheaval.cli._common import (
     ModelArg,
     console,
     emit_json,
+    err,
     fail,
     handle_errors,
-    parse_assignments,
     parse_condition,
+    parse_start,
     search_progress,
 )
 from upheaval.errors import EngineError
@@ -54,10 +56,32 @@ WhereOpt = Annotated[
     ),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON object on stdout instead of tables.")]
+JobsOpt = Annotated[
+    int, typer.Option("--n-jobs", "-j", help="Worker threads for a large search (-1: all cores); same result.")
+]
+
+
+def _jobs(n_jobs: int) -> int:
+    """``--n-jobs`` checked (a positive count or -1), exit 2 otherwise."""
+    if n_jobs == 0 or n_jobs < -1:
+        raise fail(f"--n-jobs must be a positive number of threads or -1 (all cores); got {n_jobs}", EXIT_INVALID)
+    return n_jobs
+
+
+CsvOpt = Annotated[
+    Path | None,
+    typer.Option("--csv", help="Also write every row to this CSV file.", dir_okay=False, show_default=False),
+]
 
 
 def _search(
-    system: System, tolerance: int, fix: list[str] | None, where: list[str] | None, *, quiet: bool = False
+    system: System,
+    tolerance: int,
+    fix: list[str] | None,
+    where: list[str] | None,
+    *,
+    quiet: bool = False,
+    n_jobs: int = 1,
 ) -> cib.ScenarioSet:
     """The consistent scenarios under the ``--fix`` intervention and the ``--where`` restriction."""
     from upheaval import cib
@@ -72,7 +96,9 @@ def _search(
             raise fail(f"{option}: {exc}", EXIT_INVALID) from None
         conditions[option] = cond or None
     with search_progress(f"searching {cim.n_scenarios:,} scenarios", enabled=not quiet) as progress:
-        return cib.find_consistent(cim, tolerance, conditions["--fix"], conditions["--where"], progress=progress)
+        return cib.find_consistent(
+            cim, tolerance, conditions["--fix"], conditions["--where"], progress=progress, n_jobs=_jobs(n_jobs)
+        )
 
 
 def _conditions_text(result: cib.ScenarioSet) -> str:
@@ -92,23 +118,36 @@ def _conditions_text(result: cib.ScenarioSet) -> str:
     return "; ".join(parts)
 
 
-def _variant_label(system: System, d: int, k: int) -> str:
-    return system.descriptors[d].variants[k].label
+def _labels(system: System, result: cib.ScenarioSet, tolerance: int):
+    """The labeller of the system's scenarios; the search result is its reference when nothing was fixed."""
+    from upheaval.analysis import scenario_labels
+
+    return scenario_labels(system, result.cim, tolerance, None if result.fix or result.where else result)
 
 
-def tableau(system: System, result: cib.ScenarioSet, title: str = "Consistent scenarios") -> Table:
-    """The scenario tableau: one column per scenario, one row per descriptor."""
-    table = Table(title=title, show_lines=False, header_style="bold")
-    table.add_column("descriptor", style="cyan", max_width=30, overflow="fold")
-    for n in range(len(result)):
-        table.add_column(f"S{n + 1}", min_width=8, overflow="fold")
-    for d, desc in enumerate(system.descriptors):
-        table.add_row(desc.label, *(_variant_label(system, d, int(row[d])) for row in result.indices))
-    table.add_section()
-    table.add_row("total impact score", *(str(int(x)) for x in result.total_impact_score), style="dim")
-    table.add_row("inconsistency", *(str(int(x)) for x in result.inconsistency), style="dim")
-    table.add_row("consistency value", *(str(int(x)) for x in result.consistency_value), style="dim")
-    return table
+def print_tableaus(system: System, result: cib.ScenarioSet, labels, title: str) -> None:
+    """The tableau of every scenario, in as many tables as the terminal's width needs; and the labels' legend."""
+    from upheaval.cli._tables import scenario_tableaus
+
+    for table in scenario_tableaus(system, result, labels, title, console.width):
+        console.print(table)
+    if labels.outside_used:
+        console.print(
+            "[dim]X-labelled scenarios are not consistent without the intervention (S-labels are places in the "
+            "model's consistent set)[/]"
+        )
+
+
+def _write_scenarios_csv(path: Path, system: System, result: cib.ScenarioSet, labels) -> None:
+    from upheaval.cli._tables import scenario_csv_rows, write_csv
+
+    header, rows = scenario_csv_rows(system, labels, result.indices)
+    for row, t, i, c in zip(
+        rows, result.total_impact_score, result.inconsistency, result.consistency_value, strict=True
+    ):
+        row += [int(t), int(i), int(c)]
+    write_csv(path, [*header, "total_impact_score", "inconsistency", "consistency_value"], rows)
+    err.print(f"wrote {path} ({counted(len(result), 'scenario')})", markup=False, highlight=False)
 
 
 def claims_table(results: list[ClaimResult]) -> Table:
@@ -130,7 +169,7 @@ def _summary(system: System) -> Panel:
         for s in system.sources
     )
     lines = [
-        f"[bold]{system.title}[/]  [dim]({system.id}, as of {system.as_of})[/]",
+        f"[bold]{system.title}[/]  [dim]({system.id}{', as of ' + system.as_of if system.as_of else ''})[/]",
         f"sources: {src}" if src else "",
         f"{len(system.actors)} actors, {len(system.ties)} ties, {len(system.descriptors)} descriptors, "
         f"{len(system.impacts)} judgement sections, {system.n_scenarios:,} scenarios, {len(system.claims)} claims",
@@ -150,6 +189,7 @@ def analyze(
     report: Annotated[
         Path | None, typer.Option("--report", help="Also write the HTML report to this file.", dir_okay=False)
     ] = None,
+    n_jobs: JobsOpt = 1,
 ) -> None:
     """Analyse a model: the system, its consistent scenarios as a tableau, each scenario's storyline, and the claims.
 
@@ -161,7 +201,7 @@ def analyze(
     from upheaval.report import storyline
 
     system = load_system(model)
-    result = _search(system, tolerance, fix, where)
+    result = _search(system, tolerance, fix, where, n_jobs=n_jobs)
     console.print(_summary(system))
     print_coverage(system, limit=8)
     if _conditions_text(result):
@@ -169,14 +209,15 @@ def analyze(
     if len(result) == 0:
         console.print("[yellow]No consistent scenario[/] at this tolerance; try --tolerance 1.")
     else:
-        console.print(tableau(system, result))
-        console.print(f"[dim]{len(result)} scenarios, complete search in {result.seconds:.3f} s[/]\n")
-        for n, row in enumerate(result.indices):
+        labels = _labels(system, result, tolerance)
+        print_tableaus(system, result, labels, "Consistent scenarios")
+        console.print(f"[dim]{counted(len(result), 'scenario')}, complete search in {result.seconds:.3f} s[/]\n")
+        for row in result.indices:
             story = storyline(system, row, result.cim)
-            console.rule(f"[bold]S{n + 1}[/]")
+            console.rule(f"[bold]{labels.label(row)}[/]", characters="─")
             for step in story.steps:
                 console.print(f"• {step.sentence()}", markup=False, highlight=False)
-    claims = check_claims(system, result.cim) if system.claims else []
+    claims = check_claims(system, result.cim, n_jobs) if system.claims else []
     if claims:
         console.print(claims_table(claims))
         passed = sum(r.passed for r in claims)
@@ -191,39 +232,54 @@ def analyze(
 @app.command()
 @handle_errors
 def scenarios(
-    model: ModelArg = None, tolerance: TolOpt = 0, fix: FixOpt = None, where: WhereOpt = None, json: JsonOpt = False
+    model: ModelArg = None,
+    tolerance: TolOpt = 0,
+    fix: FixOpt = None,
+    where: WhereOpt = None,
+    json: JsonOpt = False,
+    n_jobs: JobsOpt = 1,
+    csv: CsvOpt = None,
 ) -> None:
     """List every consistent scenario (complete search), optionally under an intervention (--fix), a restriction
-    (--where) and a tolerance."""
+    (--where) and a tolerance.
+
+    Scenarios are labelled by their place in the model's consistent set (S1, S2...; X1...
+    for a scenario outside it, found only under an intervention), and by the model's future
+    names where it declares `futures:`; the tables wrap at the terminal's width and never
+    leave a scenario out. --csv writes every scenario to a file.
+    """
     from upheaval.cib._json import scenario_set_json
     from upheaval.model import load_system
 
     system = load_system(model)
-    result = _search(system, tolerance, fix, where, quiet=json)
+    result = _search(system, tolerance, fix, where, quiet=json, n_jobs=n_jobs)
     if json:
         emit_json(scenario_set_json(result, system))
         return
+    labels = _labels(system, result, tolerance)
+    if csv is not None:
+        _write_scenarios_csv(csv, system, result, labels)
     under = _conditions_text(result)
     if under:
         console.print(under)
     if len(result) == 0:
         console.print("No consistent scenario.")
         return
-    console.print(tableau(system, result, f"Consistent scenarios of {system.id} (tolerance {tolerance})"))
+    print_tableaus(system, result, labels, f"Consistent scenarios of {system.id} (tolerance {tolerance})")
     console.print(
-        f"[dim]{len(result)} scenarios of {system.n_scenarios:,}, complete search in {result.seconds:.3f} s[/]"
+        f"[dim]{counted(len(result), 'scenario')} of {system.n_scenarios:,}, complete search in {result.seconds:.3f} s[/]"
     )
 
 
 @app.command()
 @handle_errors
-def check(model: ModelArg = None, json: JsonOpt = False) -> None:
+def check(model: ModelArg = None, json: JsonOpt = False, n_jobs: JobsOpt = 1) -> None:
     """Evaluate the model's claims; exit 1 if any fails."""
     from upheaval.claims import check_claims
     from upheaval.model import load_system
 
     system = load_system(model)
-    results = check_claims(system)
+    results = check_claims(system, n_jobs=_jobs(n_jobs))
     if json:
         emit_json({"model": system.id, "claims": [r.to_json() for r in results]})
     else:
@@ -241,7 +297,13 @@ def check(model: ModelArg = None, json: JsonOpt = False) -> None:
 def succession(
     model: ModelArg = None,
     start: Annotated[
-        list[str] | None, typer.Option("--start", "-s", help="Start scenario as D=V,... (every descriptor).")
+        list[str] | None,
+        typer.Option(
+            "--start",
+            "-s",
+            help="Start scenario: `present` (the model's), D=V,... pairs, or both; descriptors not given are as in "
+            "the present.",
+        ),
     ] = None,
     local: Annotated[bool, typer.Option("--local", help="Local succession: one descriptor at a time.")] = False,
     json: JsonOpt = False,
@@ -252,12 +314,13 @@ def succession(
 
     system = load_system(model)
     cim = cib.compile_system(system)
-    names = parse_assignments(start, "--start")
-    if not names:
+    names = parse_start(system, start)
+    if names is None:
+        d = system.descriptors[0]
         raise fail(
-            "give the start scenario with --start D=V,...",
+            "give the start scenario with --start",
             EXIT_INVALID,
-            "e.g. --start " + ",".join(f"{d.id}={d.variants[0].id}" for d in system.descriptors[:2]) + ",...",
+            f"e.g. --start present, or --start present,{d.id}={d.variants[-1].id}",
         )
     try:
         z = cim.scenario_indices(names)
@@ -289,7 +352,7 @@ def succession(
         table.add_row(d.label, *cells)
     console.print(table)
     if res.end_kind == "cycle":
-        console.print(f"ends in a cycle of {len(res.cycle)} scenarios")
+        console.print(f"ends in a cycle of {counted(len(res.cycle), 'scenario')}")
     else:
         console.print("ends in a consistent scenario")
 
@@ -314,14 +377,48 @@ def validate(model: Annotated[str, typer.Argument(help="A model file (.yaml, .ym
 def convert(
     source: Annotated[str, typer.Argument(help="Model to read (.yaml, .yml, .scw or a built-in name).")],
     target: Annotated[Path, typer.Argument(help="File to write; its suffix (.yaml, .yml, .scw) picks the format.")],
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of",
+            help="The date the model describes (YYYY, YYYY-MM or YYYY-MM-DD), for a .scw "
+            "source, whose format holds none.",
+        ),
+    ] = None,
 ) -> None:
-    """Convert a model between YAML and ScenarioWizard .scw (written atomically)."""
+    """Convert a model between YAML and ScenarioWizard .scw (written atomically).
+
+    A .scw file holds descriptors, variants, the matrix and texts: what else the model has
+    (actors, ties, sources, claims, citations...) is listed on stderr as dropped. A .scw
+    file holds no date, so converting one to YAML asks for --as-of.
+    """
     if target.suffix.lower() not in (".yaml", ".yml", ".scw"):
         raise fail(f"cannot write {target}: unknown format", EXIT_INVALID, "use a .yaml, .yml or .scw file name")
     from upheaval.model import load_system, save_system
 
     system = load_system(source)
-    save_system(system, target)
+    if as_of is not None:
+        from upheaval.model._common import _check_partial_date
+
+        try:
+            system.as_of = _check_partial_date(as_of)
+        except ValueError as exc:
+            raise fail(f"--as-of: {exc}", EXIT_INVALID) from None
+    if target.suffix.lower() == ".scw":
+        from upheaval.formats import scw_losses
+
+        lost = scw_losses(system)
+        save_system(system, target)
+        if lost:
+            err.print(f"dropped: {', '.join(lost)}; use YAML to keep them", markup=False, highlight=False)
+    else:
+        if system.as_of is None:
+            raise fail(
+                f"{source} states no date (a .scw file holds none), and a YAML model needs `as_of`",
+                EXIT_INVALID,
+                f"give the date the judgements describe: upheaval convert {source} {target} --as-of 2024-11",
+            )
+        save_system(system, target)
     console.print(f"wrote {target}")
 
 

@@ -1,4 +1,4 @@
-"""The event-data commands: ``events ingest``, ``events summary``, ``events demo-db`` and ``track``."""
+"""The event-data commands: ``events ingest``, ``events summary``, ``events demo-db``, ``track`` and ``indicators``."""
 
 from __future__ import annotations
 
@@ -187,69 +187,243 @@ def summary(
         console.print(f"[dim]figure written to {figure}[/]")
 
 
+PriorOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--prior", help="uniform, basins (succession basins), or model (default: the model's tracking.prior)."
+    ),
+]
+FloorOpt = Annotated[
+    float | None,
+    typer.Option("--floor", help="Keep every likelihood within [floor, 1-floor] (default: the model's, 0.05)."),
+]
+
+
+def _prior(text: str | None) -> str | None:
+    if text is None or text == "model":
+        return None
+    if text not in ("uniform", "basins"):
+        raise fail(f"--prior {text}: use uniform, basins or model", EXIT_INVALID)
+    return text
+
+
+def _label(label: str, name: str | None) -> str:
+    return f"{label} · {name}" if name else label
+
+
+def _track(model, events: Path, start, end, every, prior, floor, alerts=()):
+    from upheaval.events import connect
+    from upheaval.events._alerts import parse_alert
+    from upheaval.events._track import track
+    from upheaval.model import load_system
+
+    try:
+        rules = [parse_alert(a) for a in alerts]
+    except EventDataError as exc:
+        raise fail(str(exc), EXIT_INVALID) from None
+    if floor is not None and not 0 < floor < 0.5:
+        raise fail(f"--floor {floor}: use a number between 0 and 0.5, e.g. 0.05", EXIT_INVALID)
+    system = load_system(model)
+    first, last = _date(start, "--from"), _date(end, "--to")
+    if not Path(events).exists():
+        raise fail(f"{events}: no event database; create one with `upheaval events ingest FILE --db {events}`")
+    con = connect(events, read_only=True)
+    try:
+        return track(system, con, start=first, end=last, every=every, prior=_prior(prior), floor=floor, alerts=rules)
+    finally:
+        con.close()
+
+
+EventsOpt = Annotated[Path, typer.Option("--events", help="The event database (see `upheaval events ingest`).")]
+FromOpt = Annotated[str | None, typer.Option("--from", help="First day YYYY-MM-DD (default: the data's first month).")]
+ToOpt = Annotated[str | None, typer.Option("--to", help="End day, exclusive (default: after the last event).")]
+
+
 @app.command("track")
 @handle_errors
 def track_cmd(
     model: ModelArg = None,
-    events: Annotated[Path, typer.Option("--events", help="The event database (see `upheaval events ingest`).")] = Path(
-        "events.duckdb"
-    ),
-    start: Annotated[
-        str | None, typer.Option("--from", help="First day YYYY-MM-DD (default: the data's first month).")
-    ] = None,
-    end: Annotated[str | None, typer.Option("--to", help="End day, exclusive (default: after the last event).")] = None,
+    events: EventsOpt = Path("events.duckdb"),
+    start: FromOpt = None,
+    end: ToOpt = None,
     every: EveryOpt = "1m",
+    prior: PriorOpt = None,
+    floor: FloorOpt = None,
+    alert: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--alert",
+            help="Raise an alert when TARGET OP NUMBER holds: a variant's probability (china_support.expanded>=0.4), "
+            "a scenario's or future's (S2>0.5), or an indicator's value (dprk_troops_deployed>=10). Repeatable.",
+        ),
+    ] = None,
+    since: Annotated[str | None, typer.Option("--since", help="Report what changed since this day YYYY-MM-DD.")] = None,
     figure: FigureOpt = None,
     json: JsonOpt = False,
 ) -> None:
-    """Track MODEL against event data: per period, each indicator's value and the variant it signals,
-    the observed variants and the consistent scenarios still compatible with them (conflicts shown).
+    """Track MODEL against event data: per period, the probability of every consistent scenario.
+
+    Each period starts from the prior and is updated by Bayes' rule with every measured
+    indicator (how probable its value is under each variant it bears on), the indicators taken
+    as independent and every likelihood kept off 0 and 1 by the floor. The evidence lists each
+    update with its likelihood ratio and the events behind it. The hard-filter reading (the
+    consistent scenarios compatible with every signalled variant) is shown beside it.
     """
-    from upheaval.events import connect
-    from upheaval.events._track import track, tracking_json
-    from upheaval.report._tracking import tracking_figure
+    from upheaval.events._track import changes_since, tracking_json
 
     _figure_path(figure)
-    from upheaval.model import load_system
-
-    system = load_system(model)
-    first, last = _date(start, "--from"), _date(end, "--to")
-    con = connect(events, read_only=True)
-    try:
-        result = track(system, con, start=first, end=last, every=every)
-    finally:
-        con.close()
+    day = _date(since, "--since")
+    result = _track(model, events, start, end, every, prior, floor, alert or [])
     if figure is not None:
-        tracking_figure(result, figure)
+        from upheaval.report._tracking import probability_figure
+
+        probability_figure(result, figure)
+    changes = changes_since(result, day) if day is not None else None
     if json:
-        emit_json(tracking_json(result))
+        out = tracking_json(result)
+        if changes is not None:
+            out["changes"] = changes
+        emit_json(out)
         return
-    table = Table(title=f"Tracking {system.id} against {events}")
-    table.add_column("period", style="cyan", no_wrap=True)
-    table.add_column("signalled", style="green")
-    table.add_column("observed variants")
-    table.add_column("scenarios", justify="right")
-    table.add_column("conflicts", style="red")
-    for p in result.periods:
-        sig = ", ".join(v.id for v in p.indicators if v.signals)
-        obs = ", ".join(f"{d}={v}" for d, v in p.observed.items())
-        conf = "; ".join(
-            f"{c['descriptor']}: {'/'.join(c['variants'])}" if c["kind"] == "two-variants" else "no scenario fits all"
-            for c in p.conflicts
-        )
-        table.add_row(f"{p.period.start}", sig, obs, f"{len(p.scenarios)} of {result.n_consistent}", conf)
-    console.print(table)
-    if result.periods:
-        last_p = result.periods[-1]
-        if len(last_p.scenarios):
-            names = last_p.scenarios.names(0)
-            console.print(
-                "[bold]Latest period, first compatible scenario:[/] " + ", ".join(f"{d}={v}" for d, v in names.items())
-            )
+    _print_tracking(result, events)
+    if changes is not None:
+        _print_changes(changes)
     if figure is not None:
         console.print(f"[dim]figure written to {figure}[/]")
 
 
-__all__ = ["demo_db", "events_app", "ingest_cmd", "summary", "track_cmd"]
+def _print_tracking(result, events: Path) -> None:
+    import numpy as np
+
+    system = result.system
+    console.print(
+        f"[bold]Tracking {system.id}[/] against {events}: prior {result.prior_kind}, floor {result.floor:g}; "
+        "indicators taken as independent given the scenario."
+    )
+    table = Table(title="Most probable future per period", title_justify="left")
+    table.add_column("period", style="cyan", no_wrap=True)
+    table.add_column("most probable", no_wrap=True)
+    table.add_column("p", justify="right")
+    table.add_column("moved by (likelihood ratio)")
+    table.add_column("filter", justify="right")
+    for p in result.periods:
+        probs = p.belief.probabilities
+        k = int(np.argmax(probs)) if len(probs) else 0
+        moved = sorted(
+            (u for u in p.belief.updates if u.ratio is not None and u.holds),
+            key=lambda u: -abs(np.log(u.ratio)),
+        )
+        text = ", ".join(f"{u.indicator} ×{u.ratio:.3g}" for u in moved[:2]) or "no rule holds"
+        if p.alerts:
+            text += " [red]alert: " + "; ".join(a["alert"] for a in p.alerts) + "[/]"
+        label = _label(*result.labels[k]) if len(probs) else "-"
+        table.add_row(f"{p.period.start}", label, f"{probs[k]:.2f}" if len(probs) else "", text, f"{len(p.scenarios)}")
+    console.print(table)
+    if result.periods:
+        last = result.periods[-1]
+        latest = Table(title=f"Probabilities in the latest period ({last.period.start})", title_justify="left")
+        latest.add_column("future", no_wrap=True)
+        latest.add_column("prior", justify="right")
+        latest.add_column("now", justify="right")
+        for (label, name), p0, p1 in sorted(
+            zip(result.labels, result.prior, last.belief.probabilities, strict=True), key=lambda r: -r[2]
+        ):
+            latest.add_row(_label(label, name), f"{p0:.3f}", f"{p1:.3f}")
+        console.print(latest)
+        if len(last.belief.probabilities):
+            k = int(np.argmax(last.belief.probabilities))
+            names = result.consistent.names(k)
+            console.print(
+                f"[bold]Most probable now, {_label(*result.labels[k])}:[/] "
+                + ", ".join(f"{d}={v}" for d, v in names.items()),
+                soft_wrap=False,
+            )
+    console.print(
+        "[dim]filter: consistent scenarios compatible with every signalled variant "
+        f"(of {result.n_consistent}); --json gives the evidence with event ids.[/]"
+    )
+
+
+def _print_changes(ch: dict) -> None:
+    console.print(f"[bold]Since {ch['since']}[/] ({ch['from']} → {ch['to']}):")
+    for s in sorted(ch["scenarios"], key=lambda s: -abs(s["change"])):
+        if abs(s["change"]) >= 0.005:
+            console.print(f"  {_label(s['label'], s['name'])}: {s['before']:.3f} → {s['now']:.3f} ({s['change']:+.3f})")
+    for v in ch["variants"]:
+        console.print(f"  {v['variant']}: {v['before']:.3f} → {v['now']:.3f} ({v['change']:+.3f})")
+    for i in ch["indicators"]:
+        console.print(f"  {i['indicator']}: {'now holds' if i['now'] else 'no longer holds'}")
+    for a in ch["alerts"]:
+        console.print(f"  [red]alert[/] {a['period']}: {a['alert']} (value {a['value']:.3g})")
+    if not (ch["variants"] or ch["indicators"] or ch["alerts"]):
+        console.print("  nothing moved by 0.05 or more; no indicator changed; no alert")
+
+
+@app.command("indicators")
+@handle_errors
+def indicators_cmd(
+    model: ModelArg = None,
+    prior: PriorOpt = None,
+    floor: FloorOpt = None,
+    figure: FigureOpt = None,
+    json: JsonOpt = False,
+) -> None:
+    """Rank MODEL's indicators as signposts: which consistent scenarios each tells apart, how sharply.
+
+    Diagnosticity is the expected information (bits) an indicator's observation gives about the
+    scenario under the prior; spread is the range of its likelihoods over the scenarios. Pairs
+    of futures no indicator separates are named: the data cannot tell them apart.
+    """
+    from upheaval.cib import compile_system
+    from upheaval.cib._search import find_consistent
+    from upheaval.events._signposts import signposts, signposts_json
+    from upheaval.model import load_system
+
+    _figure_path(figure)
+    if floor is not None and not 0 < floor < 0.5:
+        raise fail(f"--floor {floor}: use a number between 0 and 0.5, e.g. 0.05", EXIT_INVALID)
+    system = load_system(model)
+    if not system.indicators:
+        raise fail(f"model {system.id} defines no indicators; add an `indicators:` section", EXIT_INVALID)
+    consistent = find_consistent(compile_system(system), 0)
+    result = signposts(system, consistent, prior=_prior(prior), floor=floor)
+    if figure is not None:
+        from upheaval.report._tracking import signpost_figure
+
+        signpost_figure(result, figure)
+    if json:
+        emit_json(signposts_json(result, consistent))
+        return
+    table = Table(title=f"Signposts of {system.id} over {len(consistent)} consistent scenarios", title_justify="left")
+    table.add_column("#", justify="right")
+    table.add_column("indicator", style="cyan")
+    table.add_column("signals")
+    table.add_column("bits", justify="right")
+    table.add_column("spread", justify="right")
+    table.add_column("pairs", justify="right")
+    n_pairs = len(consistent) * (len(consistent) - 1) // 2
+    for r, s in enumerate(result.ranked, 1):
+        table.add_row(
+            str(r), s.indicator, s.signals, f"{s.diagnosticity:.3f}", f"{s.spread:.2f}", f"{len(s.separates)}/{n_pairs}"
+        )
+    console.print(table)
+    if result.unseparated:
+        names = dict(result.labels)
+        console.print("[bold]No indicator separates[/] (add one that does, or accept they look alike in the data):")
+        for a, b in result.unseparated:
+            console.print(f"  {_label(a, names[a])} and {_label(b, names[b])}: " + _difference(consistent, a, b))
+    else:
+        console.print("Every pair of consistent scenarios is separated by at least one indicator.")
+    if figure is not None:
+        console.print(f"[dim]figure written to {figure}[/]")
+
+
+def _difference(consistent, a: str, b: str) -> str:
+    sa, sb = consistent.names(int(a[1:]) - 1), consistent.names(int(b[1:]) - 1)
+    diff = [f"{d} {sa[d]}/{sb[d]}" for d in sa if sa[d] != sb[d]]
+    return "differ in " + ", ".join(diff)
+
+
+__all__ = ["demo_db", "events_app", "indicators_cmd", "ingest_cmd", "summary", "track_cmd"]
 
 _ = EventDataError  # re-exported errors reach users through handle_errors

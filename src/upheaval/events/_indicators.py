@@ -20,6 +20,7 @@ __all__ = [
     "actor_codes",
     "evaluate_indicators",
     "events_table",
+    "indicator_events",
     "indicator_query",
     "indicators_query",
     "make_periods",
@@ -171,6 +172,51 @@ def indicator_query(events: ir.Table, indicator: Any, periods: Sequence[Period],
         mean_tone=joined.tone.mean(),
         mentions=joined.mentions.fill_null(1).sum(),
     )
+
+
+def indicator_events(
+    events: ir.Table | Any,
+    system: Any,
+    periods: Sequence[Period],
+    indicator_list: Sequence[Any] | None = None,
+    *,
+    limit: int = 10,
+) -> dict[tuple[int, int], list[dict[str, Any]]]:
+    """The events behind each indicator's measure: ``{(indicator index, period index): [event, ...]}``.
+
+    Each event is ``{"id", "dataset", "date"}`` (its id in its dataset), the first ``limit`` of
+    the window by date then id; one query for all indicators and periods.
+    """
+    table = events if isinstance(events, ir.Table) else events_table(events)
+    inds = list(system.indicators if indicator_list is None else indicator_list)
+    if not inds or not periods:
+        return {}
+    parts = []
+    for k, ind in enumerate(inds):
+        windows = _windows(periods, ind.window, None)
+        matched = table.filter(_pattern_filter(table, ind, system))
+        joined = windows.join(matched, [matched.date >= windows.lo, matched.date < windows.hi])
+        parts.append(
+            joined.select(
+                part=ibis.literal(k, "int64"),
+                period=joined.period,
+                id=joined.original_id.cast("string"),
+                dataset=joined.dataset,
+                date=joined.date,
+            )
+        )
+    union = ibis.union(*parts, distinct=False)
+    rank = ibis.row_number().over(group_by=[union.part, union.period], order_by=[union.date, union.id])
+    ranked = union.mutate(rank=rank)
+    frame = ranked.filter(ranked.rank < limit).order_by(["part", "period", "date", "id"]).execute()
+    out: dict[tuple[int, int], list[dict[str, Any]]] = {}
+    for rec in frame.to_dict("records"):
+        day = rec["date"]
+        day = day.date() if hasattr(day, "date") and callable(day.date) else day
+        out.setdefault((int(rec["part"]), int(rec["period"])), []).append(
+            {"id": str(rec["id"]), "dataset": str(rec["dataset"]), "date": day.isoformat()}
+        )
+    return out
 
 
 def window_totals_query(

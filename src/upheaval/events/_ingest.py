@@ -111,9 +111,19 @@ def _columns_sql(cols: Sequence[tuple[str, str]]) -> str:
 
 
 def _read_csv(
-    path: Path, cols: Sequence[tuple[str, str]], *, delim: str, header: bool, quote: bool, **opts: str
+    path: Path,
+    cols: Sequence[tuple[str, str]],
+    *,
+    delim: str,
+    header: bool,
+    quote: bool,
+    nulls: Sequence[str] = (),
+    **opts: str,
 ) -> str:
-    """A ``read_csv`` call with explicit column types that stores rejected rows instead of failing."""
+    """A ``read_csv`` call with explicit column types that stores rejected rows instead of failing.
+
+    ``nulls`` are the strings read as missing values in every column (besides the empty field).
+    """
     args = [
         _lit(str(path)),
         f"delim={_lit(delim)}",
@@ -129,6 +139,8 @@ def _read_csv(
         args += ["quote=''", "escape=''"]
     else:
         args += ["quote='\"'", "escape='\"'"]
+    if nulls:
+        args.append("nullstr=[" + ", ".join(_lit(n) for n in ("", *nulls)) + "]")
     args += [f"{k}={_lit(v)}" for k, v in opts.items()]
     return f"read_csv({', '.join(args)})"
 
@@ -309,6 +321,11 @@ def _date_format(sample: str) -> str:
     return "%Y-%m-%d"
 
 
+# Strings the headed layouts write for a missing value, in any column: ICEWS and POLECAT
+# write ``NA`` (R's missing value; e.g. Latitude, Longitude, Intensity, Source Sectors in the
+# ICEWS Coded Event Data), ACLED leaves the field empty.
+_MISSING = ("NA",)
+
 # For headed layouts: the column that holds the date, and numeric columns.
 _HEADED = {
     "acled": {"sep": ",", "date": "event_date", "numeric": {"latitude": "DOUBLE", "longitude": "DOUBLE"}},
@@ -386,7 +403,13 @@ def _insert_headed(
     sample = lines[1].split(spec["sep"])[header.index(date_col)] if len(lines) > 1 else ""
     types = [(c, "DATE" if c == date_col else spec["numeric"].get(c, "VARCHAR")) for c in names]
     source = _read_csv(
-        path, types, delim=spec["sep"], header=True, quote=fmt == "acled", dateformat=_date_format(sample)
+        path,
+        types,
+        delim=spec["sep"],
+        header=True,
+        quote=fmt == "acled",
+        nulls=_MISSING,
+        dateformat=_date_format(sample),
     )
     con.execute("DROP TABLE IF EXISTS upheaval_stage")
     con.execute(f"CREATE TEMP TABLE upheaval_stage AS SELECT * FROM {source}")

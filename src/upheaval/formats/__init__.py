@@ -1,7 +1,16 @@
 """File formats: ScenarioWizard projects (.scw) and solution lists (.sl), CSV matrices."""
 
 from upheaval.formats._csv import read_matrix_csv, write_matrix_csv
-from upheaval.formats._scw import read_scw, write_scw
+from upheaval.formats._scw import read_scw, scw_losses, write_scw
 from upheaval.formats._sl import SolutionRecord, read_sl, write_sl
 
-__all__ = ["SolutionRecord", "read_matrix_csv", "read_scw", "read_sl", "write_matrix_csv", "write_scw", "write_sl"]
+__all__ = [
+    "SolutionRecord",
+    "read_matrix_csv",
+    "read_scw",
+    "read_sl",
+    "scw_losses",
+    "write_matrix_csv",
+    "write_scw",
+    "write_sl",
+]

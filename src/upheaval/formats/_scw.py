@@ -114,7 +114,8 @@ def read_scw(path: str | Path):
     impact balance (Weimer-Jehle 2006). Descriptor and variant names become valid ids
     (the original name is kept as ``label``); descriptions and judgement texts become the
     descriptors' ``description`` and the impacts' ``rationale``. The system id is the file
-    stem; ``as_of`` is fixed to ``"2018"`` so reading is deterministic.
+    stem and its title the file name (the format holds neither); ``as_of`` is None (the
+    format holds no date, and none is invented); the project text becomes the description.
     Accepts LF and CRLF, UTF-8 and Windows-1252.
 
     Raises
@@ -256,10 +257,11 @@ def read_scw(path: str | Path):
     # section 6: texts (optional, tolerant)
     descriptions = [""] * len(descriptors)
     judgements: dict[tuple[int, int], str] = {}
+    project_text = ""
     try:
         if lines.pos < len(lines.lines) and lines.lines[lines.pos].startswith("# 0-0"):
             lines.next("texts")
-            _read_quoted(lines)
+            project_text = _read_quoted(lines)
             for i in range(len(descriptors)):
                 lines.next("a descriptor text header")
                 descriptions[i] = _read_quoted(lines)
@@ -270,10 +272,10 @@ def read_scw(path: str | Path):
                     judgements[(i, j)] = _read_quoted(lines)
     except ModelError:
         pass  # texts are optional extras; the structure and matrix are what matters
-    return _build_system(path, descriptors, sizes, values, descriptions, judgements)
+    return _build_system(path, descriptors, sizes, values, descriptions, judgements, project_text)
 
 
-def _build_system(path, descriptors, sizes, values, descriptions, judgements):
+def _build_system(path, descriptors, sizes, values, descriptions, judgements, project_text=""):
     from upheaval.model import Descriptor, Impact, System, Variant
 
     taken: set[str] = set()
@@ -310,15 +312,28 @@ def _build_system(path, descriptors, sizes, values, descriptions, judgements):
             impacts.append(Impact.model_validate(fields))
     stem = path.stem
     sys_id = _make_id(stem, set(), "scw")
-    return System(
+    system = System(
         id=sys_id,
         title=stem,
-        as_of="2018",
-        description=f"Imported from the ScenarioWizard file {path.name}.",
+        as_of=None,  # a .scw file states no date: none is invented
+        description=project_text or f"Imported from the ScenarioWizard file {path.name}.",
         scale=max(3, int(np.abs(values).max()) if values.size else 3),
         descriptors=descs,
         impacts=impacts,
     )
+    system._document = _import_notes(path)
+    return system
+
+
+def _import_notes(path: Path):
+    """The start of the YAML document of an imported system: comments saying what the file did not hold."""
+    from ruamel.yaml.comments import CommentedMap
+
+    doc = CommentedMap()
+    doc["id"] = None
+    doc["title"] = None
+    doc.yaml_add_eol_comment(f"{path.name} holds no title: this is its file name", "title")
+    return doc
 
 
 def _vb_int(v: int) -> str:
@@ -334,8 +349,9 @@ def write_scw(system, path: str | Path) -> None:
 
     Reproduces ScenarioWizard 4.0's layout (structure, short names, colours, matrix, texts)
     so that :func:`read_scw` reads back the same matrix and names. Descriptor and variant
-    labels are written as the names; descriptions and the first judgement section's
-    rationale per descriptor pair as the texts.
+    labels are written as the names; the system's description as the project text,
+    descriptors' descriptions and each descriptor pair's rationales as the texts. What the
+    format cannot hold is listed by :func:`scw_losses`.
     """
     from upheaval.cib import compile_system
     from upheaval.model import write_text_atomic
@@ -358,7 +374,7 @@ def write_scw(system, path: str | Path) -> None:
     out += [",".join(_vb_int(int(v)) for v in row) for row in cim.values]
     out.append("#")
     out.append("# 0-0")
-    out.append(_vb_text(system.description if False else ""))
+    out.append(_vb_text(system.description))
     for d in system.descriptors:
         out.append("# " + _one_line(d.label))
         out.append(_vb_text(d.description))
@@ -372,6 +388,43 @@ def write_scw(system, path: str | Path) -> None:
             out.append(_vb_text("\n".join(rationales.get((a.id, b.id), []))))
     out += ["#", "#"]
     write_text_atomic(path, ("\r\n".join(out) + "\r\n").encode("cp1252", errors="replace"))
+
+
+def scw_losses(system) -> list[str]:
+    """What a ``.scw`` file cannot hold of ``system``, as counted phrases (empty when nothing is lost).
+
+    ScenarioWizard's format holds descriptors, variants, the matrix, and texts (a project text,
+    one per descriptor and one per descriptor pair); everything else of a system is lost.
+    """
+
+    def n(k: int, word: str, plural: str | None = None) -> str:
+        return f"{k:,} {word if k == 1 else plural or word + 's'}"
+
+    cites = sum(len(getattr(part, "cites", []) or []) for group in (
+        system.ties, system.impacts, system.claims, system.indicators, system.futures) for part in group
+    ) + (len(system.present.cites) if system.present is not None else 0)  # fmt: skip
+    cites += sum(
+        len(getattr(r, "cites", []) or []) for i in system.impacts for r in (getattr(i, "rows", None) or {}).values()
+    )
+    variant_ties = sum(1 for d in system.descriptors for v in d.variants if v.ties is not None)
+    rows = sum(len(getattr(i, "rows", None) or {}) for i in system.impacts)
+    lost = [
+        (len(system.actors), n(len(system.actors), "actor")),
+        (len(system.ties), n(len(system.ties), "tie")),
+        (len(system.sources), n(len(system.sources), "source")),
+        (len(system.claims), n(len(system.claims), "claim")),
+        (len(system.indicators), n(len(system.indicators), "indicator")),
+        (len(system.futures), n(len(system.futures), "named future")),
+        (rows, n(rows, "row rationale")),
+        (variant_ties, n(variant_ties, "variant tie change")),
+        (cites, n(cites, "citation")),
+        (system.present is not None, "the present"),
+        (system.periods is not None, "the period plan"),
+        (system.as_of is not None, f"the date (as_of {system.as_of})"),
+        (True, f"the id `{system.id}` and title"),
+        (sum(1 for d in system.descriptors for v in d.variants if v.id != v.label), "variant ids (labels kept)"),
+    ]
+    return [text for count, text in lost if count]
 
 
 def _one_line(text: str) -> str:

@@ -1,7 +1,7 @@
 """A system and its parts; loading and saving model files (YAML, ScenarioWizard .scw)."""
 
 from upheaval.model._coverage import Finding, coverage
-from upheaval.model._indicator import EventPattern, Indicator, IndicatorRule
+from upheaval.model._indicator import Alert, EventPattern, Indicator, IndicatorRule, PriorWeight, TrackingSettings
 from upheaval.model._load import BUILTIN_DEFAULT, builtin_models, load_system, save_system
 from upheaval.model._periods import PeriodPlan, ScheduledChange
 from upheaval.model._schema import (
@@ -27,6 +27,7 @@ from upheaval.model._yaml import dump_yaml, parse_yaml, write_text_atomic
 __all__ = [
     "BUILTIN_DEFAULT",
     "Actor",
+    "Alert",
     "Citation",
     "Claim",
     "ClaimCheck",
@@ -40,6 +41,7 @@ __all__ = [
     "IndicatorRule",
     "PeriodPlan",
     "Present",
+    "PriorWeight",
     "ScheduledChange",
     "Source",
     "SourceText",
@@ -47,6 +49,7 @@ __all__ = [
     "Tie",
     "TieChanges",
     "TieKindSpec",
+    "TrackingSettings",
     "Variant",
     "builtin_models",
     "cited_paragraph",

@@ -321,7 +321,15 @@ class _Checker:
             for side in ("source", "target"):
                 for j, code in enumerate(getattr(ind.pattern, side)):
                     self.actor(code, loc + ("pattern", side, j))
+            did = ind.signals.partition(".")[0]
+            if ind.likelihood and did in self.variants:
+                for vid in ind.likelihood:
+                    self.variant(did, vid, loc + ("likelihood", vid))
             self.cites(ind.cites, loc)
+        tracking = self.parts.get("tracking")
+        if tracking is not None and not isinstance(tracking.prior, str):
+            for j, w in enumerate(tracking.prior):
+                self.condition(w.match, ("tracking", "prior", j, "match"))
         plan = self.parts.get("periods")
         if plan is not None:
             for did in plan.inertia:

@@ -8,7 +8,23 @@ from pydantic import Field
 
 from upheaval.model._common import Cites, _Part
 
-__all__ = ["EventPattern", "Indicator", "IndicatorRule"]
+__all__ = [
+    "DEFAULT_FALSE_ALARM",
+    "DEFAULT_HIT",
+    "Alert",
+    "EventPattern",
+    "Indicator",
+    "IndicatorRule",
+    "PriorWeight",
+    "TrackingSettings",
+]
+
+DEFAULT_HIT = 0.8
+"""P(rule holds | the signalled variant) when an indicator declares no ``likelihood`` for it."""
+DEFAULT_FALSE_ALARM = 0.2
+"""P(rule holds | any other variant of the descriptor) when the indicator declares none for it."""
+
+Probability = Annotated[float, Field(ge=0, le=1)]
 
 
 class EventPattern(_Part):
@@ -60,5 +76,50 @@ class Indicator(_Part):
     measure: Literal["count", "intensity_sum", "mean_intensity", "mean_tone", "mention_share"] = "count"
     window: str = Field(default="30d", pattern=r"^\d+[dwmy]$")
     rule: IndicatorRule = Field(default_factory=IndicatorRule)
+    likelihood: dict[str, Probability] = Field(
+        default_factory=dict,
+        description="P(the rule holds | variant), per variant of the signalled descriptor",
+    )
     rationale: str = ""
     cites: Cites
+
+    def holds_probability(self, variant: str) -> float:
+        """P(the rule holds | the descriptor takes ``variant``): the declared ``likelihood`` or the default
+        (:data:`DEFAULT_HIT` for the signalled variant, :data:`DEFAULT_FALSE_ALARM` for the others)."""
+        if variant in self.likelihood:
+            return float(self.likelihood[variant])
+        return DEFAULT_HIT if variant == self.signals.partition(".")[2] else DEFAULT_FALSE_ALARM
+
+
+class PriorWeight(_Part):
+    """An analyst's prior weight: the consistent scenarios matching ``match`` (a condition such as
+    ``{china_support: expanded}``) weigh ``weight``; a scenario takes its first matching entry's weight,
+    and 1 when none matches."""
+
+    match: dict[str, str | list[str]]
+    weight: float = Field(gt=0)
+
+
+class Alert(_Part):
+    """A threshold that raises an alert in a tracking period, written ``TARGET OP NUMBER``.
+
+    TARGET is a variant (``china_support.expanded``: its probability), a named future's id or a
+    scenario label (``S3``: its probability), or an indicator id (its measured value).
+    """
+
+    when: str = Field(pattern=r"^\s*[A-Za-z][A-Za-z0-9_\-.]*\s*(>=|<=|>|<)\s*-?[0-9.]+(e-?[0-9]+)?\s*$")
+    label: str = ""
+
+
+class TrackingSettings(_Part):
+    """How tracking turns indicators into scenario probabilities.
+
+    ``prior``: ``uniform`` over the consistent scenarios, ``basins`` (each scenario's share of
+    the starts that global succession leads to it), or a list of :class:`PriorWeight`.
+    ``floor``: every likelihood is kept within [floor, 1 - floor], so that one indicator changes
+    the odds between two futures by at most (1 - floor) / floor and no future is ruled out.
+    """
+
+    prior: Literal["uniform", "basins"] | list[PriorWeight] = "uniform"
+    floor: float = Field(default=0.05, gt=0, lt=0.5)
+    alerts: list[Alert] = Field(default_factory=list)

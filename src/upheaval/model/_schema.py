@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, PrivateAttr, WithJsonSchema, field_validator, model_validator
 
 from upheaval.model._common import ID_PATTERN, Citation, Cites, Id, _check_partial_date, _Part
-from upheaval.model._indicator import Indicator
+from upheaval.model._indicator import Indicator, TrackingSettings
 from upheaval.model._periods import PeriodPlan
 
 __all__ = [
@@ -316,7 +316,7 @@ class System(_Part):
 
     id: Id
     title: str = Field(min_length=1)
-    as_of: str
+    as_of: str | None  # the date the model describes; None when its source states none (a ScenarioWizard file)
     description: str = ""
     scale: int = Field(default=3, ge=1, le=99)
     tie_kinds: list[TieKindSpec] = Field(default_factory=list)
@@ -329,6 +329,7 @@ class System(_Part):
     futures: list[Future] = Field(default_factory=list)
     claims: list[Claim] = Field(default_factory=list)
     indicators: list[Indicator] = Field(default_factory=list)
+    tracking: TrackingSettings = Field(default_factory=TrackingSettings)
     periods: PeriodPlan | None = None
 
     _document: Any = PrivateAttr(default=None)

@@ -19,6 +19,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from upheaval.errors import ModelError, Problem
 from upheaval.model._check import cross_check
 from upheaval.model._common import Id, _check_partial_date, _Part
+from upheaval.model._indicator import TrackingSettings
 from upheaval.model._limits import MAX_FILE_BYTES, check_file_size, check_printable, decode_text, scan_yaml
 from upheaval.model._schema import (
     Actor,
@@ -48,7 +49,7 @@ _LIST_PARTS: dict[str, type[BaseModel]] = {
     "claims": Claim,
     "indicators": Indicator,
 }
-_OBJECT_PARTS: dict[str, type[BaseModel]] = {"present": Present, "periods": PeriodPlan}
+_OBJECT_PARTS: dict[str, type[BaseModel]] = {"present": Present, "periods": PeriodPlan, "tracking": TrackingSettings}
 _SCALARS = ("id", "title", "as_of", "description", "scale")
 
 

@@ -134,7 +134,7 @@ def actor_network(system: System, scenario: Scenario = None) -> ActorNetwork:
     G = ActorNetwork(
         system=system.id,
         title=system.title,
-        as_of=system.as_of,
+        as_of=system.as_of or "",
         scenario=", ".join(f"{d}={v}" for d, v in choice.items()),
     )
     for a in system.actors:

@@ -599,7 +599,7 @@ def diff_html(diff) -> str:
 def system_html(system: System, *, figure: bool = True) -> str:
     """A system as HTML for notebooks: summary, actors, descriptors and (optionally) the network figure inline."""
     parts = [
-        f"<div><h3>{html.escape(system.title)}</h3><p>{html.escape(system.id)}, as of {html.escape(system.as_of)}: "
+        f"<div><h3>{html.escape(system.title)}</h3><p>{html.escape(system.id)}{', as of ' + html.escape(system.as_of) if system.as_of else ''}: "
         f"{len(system.actors)} actors, {len(system.ties)} ties, {len(system.descriptors)} descriptors, "
         f"{len(system.impacts)} judgement sections, {system.n_scenarios:,} scenarios, {len(system.claims)} claims</p>"
     ]

@@ -109,7 +109,7 @@ def _matplotlib_pdf(system: System, context: dict[str, Any] | None) -> bytes:
     result = ctx["result"]
     cim = result.cim
     pages: list[Figure] = []
-    lines = _wrap(f"Model {system.id}, as of {system.as_of}. {system.description}")
+    lines = _wrap(f"Model {system.id}{', as of ' + system.as_of if system.as_of else ''}. {system.description}")
     lines.append("")
     for s in ctx["sources"]:
         lines += _wrap(f"Source {s['id']}: {s['title']}, {s['author']}, {s['publisher']} {s['date']}".strip())

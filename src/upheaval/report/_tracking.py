@@ -13,7 +13,7 @@ import numpy as np
 from upheaval.events._summary import QUADS
 from upheaval.events._track import Tracking
 
-__all__ = ["dyad_figure", "tracking_figure", "tracking_html"]
+__all__ = ["dyad_figure", "probability_figure", "signpost_figure", "tracking_figure", "tracking_html"]
 
 
 def tracking_figure(result: Tracking, path: str | Path | None = None) -> Any:
@@ -57,6 +57,129 @@ def tracking_figure(result: Tracking, path: str | Path | None = None) -> Any:
     if path is not None:
         fig.savefig(path, dpi=120)
     return fig
+
+
+_PALETTE = (
+    "#1f4e79", "#c0392b", "#2e8b57", "#d68910", "#7d3c98", "#17a589", "#a04000", "#5d6d7e",
+    "#b03a2e", "#1abc9c", "#f4d03f", "#34495e",
+)  # fmt: skip
+
+
+def _future_label(label: str, name: str | None) -> str:
+    return f"{label} · {name}" if name else label
+
+
+def probability_figure(result: Tracking, path: str | Path | None = None, *, top: int = 8) -> Any:
+    """The probability of each future over time (stacked areas), with the evidence marked below.
+
+    The ``top`` futures most probable in some period get their own colour, the rest are summed
+    as "other futures". The lower panel marks each indicator per period: a filled triangle where
+    its rule holds (up if the update raised its variant's odds, down if it lowered them), a dot
+    where it was measured and did not hold, nothing where the data do not cover the window.
+    Saved to ``path`` (PNG or SVG by its suffix) when given; the matplotlib Figure is returned.
+    """
+    import matplotlib
+
+    matplotlib.use("Agg", force=False)
+    import matplotlib.pyplot as plt
+
+    periods = result.periods
+    probs = np.array([p.belief.probabilities for p in periods]) if periods else np.zeros((0, 0))
+    n = probs.shape[1] if probs.size else 0
+    order = list(np.argsort(-probs.max(axis=0))) if n else []
+    shown = order[:top]
+    rest = order[top:]
+    ids = [i.id for i in result.system.indicators]
+    fig, (ax, ax2) = plt.subplots(
+        2,
+        1,
+        figsize=(9.5, 3.6 + 0.22 * len(ids)),
+        sharex=True,
+        gridspec_kw={"height_ratios": [2.2, max(1.0, len(ids) / 6)]},
+    )
+    x = np.arange(len(periods))
+    layers = [probs[:, k] for k in shown]
+    labels = [_future_label(*result.labels[k]) for k in shown]
+    colours = [_PALETTE[j % len(_PALETTE)] for j in range(len(shown))]
+    if rest:
+        layers.append(probs[:, rest].sum(axis=1))
+        labels.append(f"{len(rest)} other futures")
+        colours.append("#d5d8dc")
+    if layers:
+        ax.stackplot(x, np.array(layers), labels=labels, colors=colours, alpha=0.9, step=None)
+    ax.set_ylim(0, 1)
+    ax.set_xlim(-0.5 if len(x) < 2 else 0, max(len(x) - 1, 0) + (0.5 if len(x) < 2 else 0))
+    ax.set_ylabel("probability")
+    ax.set_title(
+        f"{result.system.id}: probability of each future (prior {result.prior_kind}, floor {result.floor:g})",
+        fontsize=10,
+    )
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=7, frameon=False)
+    for k, p in enumerate(periods):
+        if p.alerts:
+            ax.axvline(k, color="#c0392b", lw=0.8, ls=":")
+            ax.text(k, 1.01, "alert", color="#c0392b", fontsize=6, ha="center", va="bottom")
+    for r, ind in enumerate(ids):
+        for k, p in enumerate(periods):
+            u = next((u for u in p.belief.updates if u.indicator == ind), None)
+            if u is None:
+                continue
+            if u.holds:
+                up = u.ratio is None or u.ratio >= 1
+                ax2.scatter(k, r, marker="^" if up else "v", color="#2e8b57" if up else "#c0392b", s=30, zorder=3)
+            else:
+                ax2.scatter(k, r, marker="o", color="#bfc9ca", s=8, zorder=2)
+    ax2.set_yticks(range(len(ids)), ids, fontsize=7)
+    ax2.set_ylim(len(ids) - 0.5, -0.5)
+    ax2.grid(axis="y", color="#f2f3f4", lw=0.6)
+    step = max(1, len(periods) // 12)
+    ax2.set_xticks(
+        x[::step], [p.period.start.isoformat() for p in periods][::step], rotation=45, ha="right", fontsize=7
+    )
+    ax2.set_xlabel("period start   ▲ rule holds (raises its variant)   · measured, does not hold", fontsize=8)
+    fig.tight_layout()
+    if path is not None:
+        fig.savefig(path, dpi=120)
+    return fig
+
+
+def signpost_figure(result: Any, path: str | Path | None = None) -> Any:
+    """The signpost matrix: indicators (rows, ranked by diagnosticity) × futures (columns), each cell
+    P(the indicator's rule holds | the future); the bits of each indicator on the right."""
+    import matplotlib
+
+    matplotlib.use("Agg", force=False)
+    import matplotlib.pyplot as plt
+
+    m = result.matrix
+    rows = [s.indicator for s in result.ranked]
+    cols = [_future_label(*lab) for lab in result.labels]
+    fig, ax = plt.subplots(figsize=(2.8 + 0.55 * max(len(cols), 3), 1.4 + 0.3 * max(len(rows), 2)))
+    im = ax.imshow(m, aspect="auto", cmap="RdYlGn", vmin=0, vmax=1, interpolation="nearest")
+    for i in range(m.shape[0]):
+        for j in range(m.shape[1]):
+            ax.text(j, i, f"{m[i, j]:.2f}", ha="center", va="center", fontsize=6, color="black")
+    ax.set_yticks(
+        range(len(rows)),
+        [f"{r}  ({s.diagnosticity:.2f} bits)" for r, s in zip(rows, result.ranked, strict=True)],
+        fontsize=7,
+    )
+    ax.set_xticks(range(len(cols)), cols, rotation=45, ha="right", fontsize=7)
+    ax.set_title(f"{result.system.id}: signposts (P(rule holds | future))", fontsize=9)
+    fig.colorbar(im, ax=ax, fraction=0.04, pad=0.02)
+    fig.tight_layout()
+    if path is not None:
+        fig.savefig(path, dpi=120)
+    return fig
+
+
+def _png(fig: Any, dpi: int = 110) -> str:
+    import matplotlib.pyplot as plt
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi)
+    plt.close(fig)
+    return base64.b64encode(buf.getvalue()).decode()
 
 
 def tracking_html(result: Tracking, *, figure: bool = True) -> str:

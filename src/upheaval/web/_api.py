@@ -2,21 +2,97 @@
 
 from __future__ import annotations
 
+import json
+import math
+from collections.abc import Callable, Coroutine
+from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, File, HTTPException, Query, Request, UploadFile
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
+from fastapi.routing import APIRoute
 from pydantic import BaseModel, Field
 
 from upheaval import cib
 from upheaval.cib._json import scenario_set_json
-from upheaval.errors import ModelError, Problem
 from upheaval.web._state import Document, Workspace, fix_from_pairs
 from upheaval.web._views import claims_json, cytoscape_elements, parse_scenario
 
 __all__ = ["router"]
 
-router = APIRouter(prefix="/api", tags=["api"])
+_JSON_DEPTH = 32
+
+
+def _json_problem(raw: bytes) -> dict[str, Any] | None:
+    """Why a request body cannot be a JSON value any endpoint accepts, as a FastAPI-style error; None if it can.
+
+    Refused: text that is not JSON (or not UTF-8), nesting deeper than 32, numbers that are
+    not finite (``1e999`` parses as infinity; ``NaN`` and ``Infinity`` are not JSON) and
+    strings or keys holding a lone surrogate (``"\\ud800"``), which no text can store.
+    """
+
+    def refuse(loc: list[Any], msg: str, kind: str) -> dict[str, Any]:
+        return {"loc": ["body", *loc], "msg": msg, "type": kind}
+
+    def constant(name: str) -> Any:
+        raise ValueError(f"{name} is not a JSON number")
+
+    try:
+        data = json.loads(raw, parse_constant=constant)
+    except RecursionError:
+        return refuse([], f"JSON nested deeper than {_JSON_DEPTH} levels", "json_depth")
+    except ValueError as exc:
+        return refuse([], f"not valid JSON: {str(exc)[:200]}", "json_invalid")
+    stack: list[tuple[list[Any], Any]] = [([], data)]
+    while stack:
+        loc, value = stack.pop()
+        if len(loc) > _JSON_DEPTH:
+            return refuse(loc[:_JSON_DEPTH], f"JSON nested deeper than {_JSON_DEPTH} levels", "json_depth")
+        if isinstance(value, float) and not math.isfinite(value):
+            return refuse(loc, "a number too large to be finite", "finite_number")
+        if isinstance(value, str):
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                return refuse(
+                    loc, "text holding a lone surrogate (such as \\ud800), which is not a character", "string_unicode"
+                )
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                try:
+                    key.encode("utf-8")
+                except UnicodeEncodeError:
+                    return refuse(loc, "a key holding a lone surrogate (such as \\ud800)", "string_unicode")
+                stack.append(([*loc, key], item))
+        elif isinstance(value, list):
+            stack.extend(([*loc, i], item) for i, item in enumerate(value))
+    return None
+
+
+class _StrictJSONRoute(APIRoute):
+    """A route whose JSON body is checked by :func:`_json_problem` before FastAPI validates it.
+
+    FastAPI's own 422 answer echoes the input, and an input holding infinity or a lone
+    surrogate cannot be written back as JSON: the answer would be a 500.
+    """
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def strict(request: Request) -> Response:
+            kind = request.headers.get("content-type", "")
+            if request.method == "POST" and not kind.startswith(("multipart/", "application/x-www-form-urlencoded")):
+                raw = await request.body()
+                problem = _json_problem(raw) if raw else None
+                if problem is not None:
+                    return JSONResponse({"detail": [problem]}, status_code=422)
+            return await handler(request)
+
+        return strict
+
+
+router = APIRouter(prefix="/api", tags=["api"], route_class=_StrictJSONRoute)
 
 IdStr = Annotated[str, Field(min_length=1, max_length=80, pattern=r"^[A-Za-z][A-Za-z0-9_\-]*$")]
 Text = Annotated[str, Field(max_length=20_000)]
@@ -149,9 +225,14 @@ async def upload_model(
     request: Request, file: Annotated[UploadFile, File(description="A YAML model file")]
 ) -> JSONResponse:
     """Validate an uploaded YAML model (size-limited) and open it; problems come back with line numbers."""
+    from upheaval.web._bounded import check_upload
+
     ws = _ws(request)
     text = await read_upload(ws, file)
-    doc = ws.open_text(text, file.filename or "upload.yaml")
+    name = file.filename or "upload.yaml"
+    # read first in a child process with time and memory limits, off the event loop
+    await run_in_threadpool(check_upload, text, Path(name).name or "upload.yaml")
+    doc = await run_in_threadpool(ws.open_text, text, name)
     return _changed(ws, doc)
 
 
@@ -161,10 +242,9 @@ async def read_upload(ws: Workspace, file: UploadFile) -> str:
     data = await file.read(ws.max_upload + 1)
     if len(data) > ws.max_upload:
         raise HTTPException(413, f"upload too large: the limit is {ws.max_upload:,} bytes")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise ModelError(name, [Problem("encoding", f"not UTF-8 text ({exc.reason})", help="save as UTF-8")]) from None
+    from upheaval.model._limits import decode_text
+
+    return decode_text(data, name)  # an undecodable byte is a ModelError with its offset, line and column
 
 
 @router.get("/model", summary="The current model: summary")

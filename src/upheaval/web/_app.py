@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import hmac
 import ipaddress
+import re
 from importlib import resources
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
@@ -51,11 +52,37 @@ def toggle_fix(fix: list[str], pair: str) -> list[str]:
     return [f for f in fix if f.partition(".")[0] != d] + [pair]
 
 
-def _host_name(header: str) -> str:
-    """The host part of a Host header (``[::1]:8000`` -> ``[::1]``, ``localhost:8000`` -> ``localhost``)."""
-    if header.startswith("["):
-        return header.split("]", 1)[0] + "]"
-    return header.rsplit(":", 1)[0]
+_AUTHORITY = re.compile(r"(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9.\-]*[A-Za-z0-9])?)(?::([0-9]{1,5}))?")
+
+
+def parse_authority(value: str) -> tuple[str, int | None] | None:
+    """``(host, port)`` of a Host header value (RFC 9110 §7.2: ``host[:port]``), host lower-cased.
+
+    None for anything else: userinfo (``127.0.0.1:8799@evil.com``), a path, spaces, an
+    empty value. ``[::1]:8000`` gives ``("[::1]", 8000)``; ``localhost`` gives ``("localhost", None)``.
+    """
+    m = _AUTHORITY.fullmatch(value)
+    if m is None:
+        return None
+    return m.group(1).lower(), int(m.group(2)) if m.group(2) else None
+
+
+def same_origin(origin: str, host: tuple[str, int | None], scheme: str) -> bool:
+    """Whether an Origin header names the site the request reached (``host`` from the Host header).
+
+    Ports left out are the scheme's default; the loopback names (``localhost``, ``127.0.0.1``,
+    ``[::1]``) are one origin, since each reaches the same server on this machine.
+    """
+    parts = urlsplit(origin)
+    if parts.scheme not in ("http", "https") or parts.path not in ("", "/") or parts.query or parts.fragment:
+        return False
+    theirs = parse_authority(parts.netloc)
+    if theirs is None:
+        return False
+    default = {"http": 80, "https": 443}
+    if (theirs[1] or default[parts.scheme]) != (host[1] or default.get(scheme, 80)):
+        return False
+    return theirs[0] == host[0] or (is_loopback(theirs[0]) and is_loopback(host[0]))
 
 
 def _package_dir(name: str) -> Path:
@@ -122,12 +149,15 @@ def create_app(
 
     @app.middleware("http")
     async def guard(request: Request, call_next: Any) -> Response:
-        host = _host_name(request.headers.get("host") or "")
+        authority = parse_authority(request.headers.get("host") or "")
+        if authority is None:
+            return PlainTextResponse("a Host header of the form host[:port] is required", status_code=400)
+        host = authority[0]
         if token is None and not (is_loopback(host) or host in trusted_hosts):
             # bound to loopback without a token: refuse other Host names (DNS rebinding)
             return PlainTextResponse("this workbench answers only on localhost", status_code=403)
         origin = request.headers.get("origin")
-        cross_site = origin is not None and origin.split("://", 1)[-1] != request.headers.get("host")
+        cross_site = origin is not None and not same_origin(origin, authority, request.url.scheme)
         if request.method not in ("GET", "HEAD", "OPTIONS") and cross_site:
             return PlainTextResponse("cross-site request refused", status_code=403)
         set_cookie = False

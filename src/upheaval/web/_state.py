@@ -185,10 +185,10 @@ class Workspace:
 
     def open_text(self, text: str, filename: str) -> Document:
         """Open an uploaded model from its YAML text (validated like a file; never written back)."""
+        safe = Path(filename or "upload.yaml").name or "upload.yaml"
+        with _yaml_errors(safe):  # parsed before taking the lock: other requests go on meanwhile
+            system = parse_yaml(text, safe)
         with self.lock:
-            safe = Path(filename or "upload.yaml").name or "upload.yaml"
-            with _yaml_errors(safe):
-                system = parse_yaml(text, safe)
             self._serial += 1
             key = f"upload:{self._serial}:{safe}"
             self.docs[key] = Document(

@@ -1,0 +1,171 @@
+"""The workbench against hostile requests: Host and Origin parsing, bounded upload parsing, responsiveness."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import statistics
+import threading
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+import uvicorn
+from fastapi.testclient import TestClient
+
+from upheaval.errors import ModelError
+from upheaval.web import create_app
+from upheaval.web._app import parse_authority, same_origin
+from upheaval.web._bounded import check_upload
+
+DATA = Path(__file__).parent / "data"
+TINY = (DATA / "tiny.yaml").read_text()
+
+
+def _bomb() -> str:
+    lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    for prev, name in zip("abcdefgh", "bcdefghi", strict=True):
+        lines.append(f"{name}: &{name} [" + ", ".join([f"*{prev}"] * 9) + "]")
+    return "id: bomb\n" + "\n".join(lines) + "\ntitle: *i\nas_of: 2024-11\n"
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("127.0.0.1:8799", ("127.0.0.1", 8799)),
+        ("localhost", ("localhost", None)),
+        ("LocalHost:80", ("localhost", 80)),
+        ("[::1]:8000", ("[::1]", 8000)),
+        ("127.0.0.1:8799@evil.com", None),
+        ("user@127.0.0.1", None),
+        ("127.0.0.1/evil", None),
+        ("127.0.0.1 evil.com", None),
+        ("", None),
+        ("127.0.0.1:", None),
+        ("127.0.0.1:99999999", None),
+    ],
+)
+def test_host_header_parsing(value: str, expected: tuple | None) -> None:
+    assert parse_authority(value) == expected
+
+
+def test_loopback_names_are_one_origin() -> None:
+    here = ("127.0.0.1", 8799)
+    assert same_origin("http://localhost:8799", here, "http")
+    assert same_origin("http://[::1]:8799", here, "http")
+    assert same_origin("http://127.0.0.1:8799", here, "http")
+    assert not same_origin("http://localhost:8800", here, "http")
+    assert not same_origin("http://evil.com:8799", here, "http")
+    assert not same_origin("http://127.0.0.1:8799@evil.com", here, "http")
+    assert not same_origin("null", here, "http")
+    assert same_origin("http://example.org", ("example.org", None), "http")
+
+
+@pytest.fixture
+def client(tmp_path: Path) -> TestClient:
+    shutil.copy(DATA / "tiny.yaml", tmp_path / "tiny.yaml")
+    return TestClient(create_app(["tiny.yaml"], root=tmp_path))
+
+
+def test_userinfo_in_host_is_refused(client: TestClient) -> None:
+    assert client.get("/api/models", headers={"host": "127.0.0.1:8799"}).status_code == 200
+    assert client.get("/api/models", headers={"host": "127.0.0.1:8799@evil.com"}).status_code == 400
+    assert client.get("/api/models", headers={"host": "evil.com"}).status_code == 403
+
+
+def test_origin_check_accepts_loopback_aliases_only(client: TestClient) -> None:
+    host = {"host": "127.0.0.1:8799"}
+    body = {"name": "tiny.yaml"}
+    ok = client.post("/api/models/open", json=body, headers=host | {"origin": "http://localhost:8799"})
+    assert ok.status_code == 200
+    for origin in ("http://evil.com:8799", "http://localhost:1", "null"):
+        r = client.post("/api/models/open", json=body, headers=host | {"origin": origin})
+        assert r.status_code == 403, origin
+
+
+def test_bounded_reader_returns_the_problems_of_the_child() -> None:
+    check_upload(TINY, "tiny.yaml")
+    with pytest.raises(ModelError) as info:
+        check_upload(_bomb(), "bomb.yaml")
+    assert info.value.problems[0].code == "alias-limit" and info.value.problems[0].line == 5
+
+
+def test_bounded_reader_enforces_its_time_and_memory_limits() -> None:
+    with pytest.raises(ModelError) as slow:
+        check_upload(TINY, "tiny.yaml", seconds=0.01)
+    assert slow.value.problems[0].code == "too-slow"
+    with pytest.raises(ModelError) as big:
+        check_upload(TINY, "tiny.yaml", memory=8 << 20)  # too little even to start the reader
+    assert big.value.problems[0].code == "too-large"
+    assert "8 MB" in big.value.problems[0].message
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def server(tmp_path: Path):
+    shutil.copy(DATA / "tiny.yaml", tmp_path / "tiny.yaml")
+    port = _free_port()
+    config = uvicorn.Config(create_app(["tiny.yaml"], root=tmp_path), host="127.0.0.1", port=port, log_level="error")
+    srv = uvicorn.Server(config)
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(200):
+        try:
+            httpx.get(base + "/api/models", timeout=1)
+            break
+        except httpx.TransportError:
+            time.sleep(0.05)
+    yield base
+    srv.should_exit = True
+    thread.join(10)
+
+
+def _big_model(n: int = 200) -> str:
+    """A valid 200 x 4 model with 8 judgement sections per descriptor (about 350 kB)."""
+    out = ["id: big", "title: Big", "as_of: 2024", "descriptors:"]
+    for i in range(n):
+        out += [f"  - id: d{i}", f"    label: D{i}", "    variants:"]
+        out += [f"      - {{id: v{j}, label: V{j}}}" for j in range(4)]
+    out.append("impacts:")
+    for i in range(n):
+        for k in range(1, 9):
+            out += [f"  - from: d{(i + k) % n}", f"    to: d{i}", "    values:"]
+            out += [f"      v{a}: {{v{a}: 1, v{(a + 1) % 4}: -1}}" for a in range(4)]
+    return "\n".join(out) + "\n"
+
+
+def test_server_answers_within_a_second_after_and_during_hostile_uploads(server: str) -> None:
+    r = httpx.post(server + "/api/models/upload", files={"file": ("bomb.yaml", _bomb().encode())}, timeout=30)
+    assert r.status_code == 422 and r.json()["problems"][0]["code"] == "alias-limit"
+    start = time.perf_counter()
+    assert httpx.get(server + "/api/models", timeout=5).status_code == 200
+    assert time.perf_counter() - start < 1.0
+
+    # a large upload is read in the bounded child, off the event loop: pages keep answering meanwhile
+    done: dict[str, int] = {}
+
+    def upload() -> None:
+        files = {"file": ("big.yaml", _big_model().encode())}
+        done["status"] = httpx.post(server + "/api/models/upload", files=files, timeout=60).status_code
+
+    worker = threading.Thread(target=upload)
+    worker.start()
+    time.sleep(0.2)
+    times = []
+    while worker.is_alive():
+        start = time.perf_counter()
+        assert httpx.get(server + "/api/models", timeout=10).status_code == 200
+        times.append(time.perf_counter() - start)
+        time.sleep(0.1)
+    worker.join()
+    assert done["status"] == 200
+    # the server parses the (valid) model in a worker thread meanwhile, sharing the interpreter
+    # with the request: on a busy 2-core machine single answers can take a little over a second
+    assert statistics.median(times) < 1.0 and max(times) < 5.0, times
