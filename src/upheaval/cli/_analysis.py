@@ -51,6 +51,18 @@ def _wrote(path: Path, n: int, noun: str) -> None:
     err.print(f"wrote {path} ({counted(n, noun)})", markup=False, highlight=False)
 
 
+def _warm_basins(cib, analysis, mode: str, sample: bool) -> None:
+    """Run the succession kernels once on a tiny system, so that a compile (announced) is not counted in the
+    basins' time."""
+    import numpy as np
+
+    from upheaval.cib._warm import compiling
+
+    tiny = cib.CrossImpactMatrix(np.array([[0, 0, 2, -2], [0, 0, -1, 1], [3, -3, 0, 0], [-1, 1, 0, 0]]), (2, 2))
+    with compiling("succession kernels"):
+        analysis.succession_basins(tiny, mode, max_exact=0 if sample else 4, n_samples=8, random_state=0)
+
+
 @app.command()
 @handle_errors
 def basins(
@@ -89,6 +101,7 @@ def basins(
     system = load_system(model)
     cim = cib.compile_system(system)
     mode = "local" if local else "global"
+    _warm_basins(cib, analysis, mode, sample=cim.n_scenarios > max_exact)
     intervention = parse_condition(fix, "--fix")
     try:
         cim.condition_indices(intervention)
@@ -164,6 +177,8 @@ def basins(
         table.add_row(*row)
     console.print(table)
     console.print("[dim]S-labels as in `upheaval scenarios`; --csv or --json for every attractor's variants[/]")
+    if labels.outside_used:
+        console.print("[dim]X-labelled attractors are not consistent without the intervention[/]")
     for k in cycles:
         members = [_names(cim, r) for r in res.cycles[k]]
         moving = [d for d in members[0] if len({m[d] for m in members}) > 1]
