@@ -452,17 +452,19 @@ def write_text_atomic(path: str | Path, text: str | bytes) -> None:
     _remove_stale_temporaries(target)
     data = text.encode("utf-8") if isinstance(text, str) else text
     with _terminate_as_exit():
-        with _signals_held():  # so that no signal lands between creating the file and owning its cleanup
-            fd, tmp = tempfile.mkstemp(
-                prefix=f".{target.name}.{os.getpid()}.", suffix=_TMP_SUFFIX, dir=target.parent or "."
-            )
+        tmp: str | None = None
         try:
+            with _signals_held():  # no signal between creating the file and knowing its name
+                fd, tmp = tempfile.mkstemp(
+                    prefix=f".{target.name}.{os.getpid()}.", suffix=_TMP_SUFFIX, dir=target.parent or "."
+                )
             with os.fdopen(fd, "wb") as fh:
                 fh.write(data)
             os.chmod(tmp, _file_mode(target))
             os.replace(tmp, target)
         except BaseException:
-            Path(tmp).unlink(missing_ok=True)
+            if tmp is not None:
+                Path(tmp).unlink(missing_ok=True)
             raise
 
 
