@@ -126,9 +126,13 @@ def _rebuild(old: System, data: dict[str, Any]) -> System:
     try:
         new = System.model_validate(data)
     except ValidationError as exc:
+        from upheaval.model._yaml import _HELP, _field_path
+
         first = exc.errors(include_url=False)[0]
-        where = ".".join(str(k) for k in first["loc"])
-        raise EditRefused(f"{where}: {first['msg']}") from None
+        hint = _HELP.get(first["type"], "")
+        if first["type"] == "string_pattern_mismatch" and first["loc"][-1] == "code":
+            hint = "an actor code is 2 to 8 capital letters or digits, starting with a letter; ISO alpha-3 for states"
+        raise EditRefused(f"{_field_path(first['loc'])}: {first['msg']}" + (f" ({hint})" if hint else "")) from None
     new._document = getattr(old, "_document", None)
     new._folder = getattr(old, "_folder", None)
     problems = cross_references(new)
