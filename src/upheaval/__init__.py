@@ -20,7 +20,6 @@ A scenario set shows itself in a line (in a notebook, as a table):
 <ScenarioSet: 2 consistent scenarios of 4, 2 descriptors, tolerance 0, complete>
 """
 
-import importlib as _importlib
 import sys as _sys
 
 __version__ = "0.1.0"
@@ -67,7 +66,9 @@ def __getattr__(name: str) -> object:
     """Load a front-door name from the module that defines it."""
     if name not in _LAZY:
         raise AttributeError(f"module 'upheaval' has no attribute {name!r}")
-    value = getattr(_importlib.import_module(_LAZY[name]), _ALIASES.get(name, name))
+    from importlib import import_module
+
+    value = getattr(import_module(_LAZY[name]), _ALIASES.get(name, name))
     globals()[name] = value
     return value
 
@@ -78,4 +79,4 @@ def __dir__() -> list[str]:
 
 # Notebooks: rich HTML display, attached from the view side (the core knows no HTML).
 if "IPython" in _sys.modules:
-    _importlib.import_module("upheaval.report._notebook")
+    from upheaval.report import _notebook  # noqa: F401

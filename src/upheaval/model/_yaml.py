@@ -36,7 +36,7 @@ from upheaval.model._schema import (
     TieKindSpec,
 )
 
-__all__ = ["dump_yaml", "parse_yaml", "read_yaml", "write_yaml"]
+__all__ = ["cross_references", "dump_yaml", "parse_yaml", "read_yaml", "write_yaml"]
 
 _LIST_PARTS: dict[str, type[BaseModel]] = {
     "tie_kinds": TieKindSpec,
@@ -405,3 +405,19 @@ def dump_yaml(system: System) -> str:
 def write_yaml(system: System, path: str | Path) -> None:
     """Save the system as YAML, atomically."""
     write_text_atomic(path, dump_yaml(system))
+
+
+def cross_references(system: Any) -> list[Problem]:
+    """The cross-reference problems of a built system (e.g. one edited in memory), as loading would find them.
+
+    Sources' text is read from the folder the system was loaded from, if any. Problems carry
+    the field's path but no line (the system may not match any file yet).
+    """
+    parts: dict[str, Any] = {key: list(enumerate(getattr(system, key))) for key in _LIST_PARTS}
+    parts |= {key: getattr(system, key) for key in _OBJECT_PARTS}
+    return cross_check(
+        parts,
+        system.model_dump(by_alias=True, mode="json"),
+        lambda code, message, loc, help="": Problem(code, message, _field_path(loc), help=help),
+        getattr(system, "_folder", None),
+    )
