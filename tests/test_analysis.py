@@ -178,7 +178,9 @@ def test_robustness_reproducible_and_parallel_identical():
 
 def test_uncertainty_from_model_and_default():
     system = load_system(DATA / "tiny.yaml")
-    assert not analysis.uncertainty_matrix(system).any()
+    assert not analysis.uncertainty_matrix(system, default=0).any()
+    assert (analysis.uncertainty_matrix(system) == analysis.uncertainty_matrix(system, default=1)).all()
+    assert analysis.DEFAULT_UNCERTAINTY == 1
     u = analysis.uncertainty_matrix(system, default=2)
     assert u[0, 2] == 2 and u[0, 0] == 0
 
@@ -187,11 +189,16 @@ def test_uncertainty_from_model_and_default():
 
 
 def _flips_by_brute_force(cim, z, tolerance, max_change):
-    """Smallest flipping change per cell (active rows only matter), by re-evaluation."""
+    """Smallest flipping change per cell (active rows only matter), by re-evaluation.
+
+    Cells of the (empty) diagonal blocks are left out: the model format forbids judgements there."""
     before = is_consistent(cim, z, tolerance)
+    owner = np.repeat(np.arange(cim.n_descriptors), cim.sizes)
     out = {}
     for r in range(cim.values.shape[0]):
         for c in range(cim.values.shape[1]):
+            if owner[r] == owner[c]:
+                continue
             for mag in range(1, max_change + 1):
                 hit = None
                 for delta in (-mag, mag):
@@ -347,14 +354,14 @@ def test_cli_basins_json_matches_oracle():
 def test_cli_commands_run(tmp_path):
     tiny = str(DATA / "tiny.yaml")
     for args in (
-        ("robustness", tiny, "--samples", "50", "-u", "1", "--json", "--n-jobs", "2"),
+        ("robustness", tiny, "--samples", "50", "--default-uncertainty", "1", "--json", "--n-jobs", "2"),
         ("sensitivity", tiny, "--max-change", "2", "--json"),
         ("basins", tiny, "--local", "--max-exact", "0", "--samples", "500", "--seed", "1", "--json"),
     ):
         r = _cli(*args)
         assert r.exit_code == 0, r.output
         json.loads(r.stdout)
-    r = _cli("robustness", tiny, "--samples", "50", "-u", "1", "--seed", "2")
+    r = _cli("robustness", tiny, "--samples", "50", "--default-uncertainty", "1", "--seed", "2")
     assert r.exit_code == 0 and "Robustness" in r.stdout
     plan_model = tmp_path / "plan.yaml"
     plan_model.write_text(

@@ -219,3 +219,40 @@ def test_heuristic_under_intervention_finds_a_subset(case):
     exact = {tuple(r) for r in find_consistent(cim, 0, fix, where).indices.tolist()}
     h = heuristic_search(cim, 0, fix, where, n_starts=50, random_state=0)
     assert {tuple(r) for r in h.indices.tolist()} <= exact
+
+
+@settings(max_examples=30, deadline=None)
+@given(case=systems(max_desc=4, max_var=3))
+def test_basins_under_intervention_count_the_allowed_starts(case):
+    from upheaval.analysis import succession_basins
+
+    cim, fix, _ = case
+    b = succession_basins(cim, fix=fix)
+    allowed = literal(cim, 0, fix, {})
+    assert b.n_starts == int(np.prod([len(fix.get(i, range(s))) for i, s in enumerate(cim.sizes)]))
+    assert int(b.counts.sum()) + b.unresolved == b.n_starts
+    consistent_ends = {tuple(r) for r, k in zip(b.ends.tolist(), b.kind.tolist(), strict=True) if k == 0}
+    assert consistent_ends == set(allowed)  # every consistent scenario is its own attractor
+    for row in b.ends.tolist():
+        assert all(row[i] in vs for i, vs in fix.items())
+    # each start ends where succession under the intervention takes it
+    for start in itertools.islice(itertools.product(*[fix.get(i, range(s)) for i, s in enumerate(cim.sizes)]), 20):
+        r = succession(cim, start, fix=fix)
+        if r.end_kind == "consistent":
+            assert b.count_of(r.scenario) > 0
+
+
+def test_web_clicks_are_interventions(tmp_path):
+    import shutil
+    from pathlib import Path
+
+    from fastapi.testclient import TestClient
+
+    from upheaval.web import create_app
+
+    shutil.copy(Path(__file__).parent / "data" / "follow.yaml", tmp_path / "follow.yaml")
+    client = TestClient(create_app(["follow.yaml"], root=tmp_path, trusted_hosts=("testserver",)))
+    got = client.get("/api/scenarios", params={"fix": "a.a2"}).json()
+    assert [s["variants"] for s in got["scenarios"]] == [["a2", "b2"]]
+    page = client.get("/scenarios", params={"fix": "a.a2"}).text
+    assert "exempt from the consistency test" in page

@@ -61,6 +61,9 @@ def test_fix_is_an_intervention_and_where_a_restriction() -> None:
     assert [sc["variants"] for sc in both["scenarios"]] == [["a1", "b1"]]
     text = run("scenarios", follow, "--fix", "a=a2").output
     assert "intervention a=a2" in text
+    basins = json.loads(run("basins", follow, "--fix", "a=a2", "--json").stdout)
+    assert basins["n_starts"] == 2  # the starts the intervention allows: a2 with b1 or b2
+    assert [(a["scenario"], a["count"]) for a in basins["attractors"]] == [({"a": "a2", "b": "b2"}, 2)]
 
 
 def test_bad_fix_is_a_usage_error() -> None:

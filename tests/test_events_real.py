@@ -188,3 +188,78 @@ def test_track_cli_on_real_rows(icews_db):
     out = json.loads(res.stdout)
     for p in out["periods"]:
         assert sum(x["probability"] for x in p["probabilities"]) == pytest.approx(1, abs=1e-5)
+
+
+# --- GDELT: the real rows the `gdelt` package (PyPI, 0.1.14; a test extra) ships in its wheel's data
+# files, as pandas pickles of GDELT 1.0 and 2.0 events and 2.0 mentions. The test writes them back
+# in GDELT's own layout (tab-separated, no header, the codebook's column order) and reads that.
+
+
+def _gdelt_sample(name: str):
+    import importlib.metadata as md
+
+    import pandas as pd
+
+    files = {f.name: f for f in md.distribution("gdelt").files or []}
+    return pd.read_pickle(files[name].locate(), compression="gzip")
+
+
+def _cell(v) -> str:
+    import math
+
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return ""
+    if hasattr(v, "strftime"):
+        return v.strftime("%Y%m%d")
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v)
+
+
+def _write_native(df, columns, path: Path) -> None:
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        for rec in df[columns].itertuples(index=False):
+            f.write("\t".join(_cell(v) for v in rec) + "\n")
+
+
+@pytest.mark.parametrize(("sample", "fmt"), [("events1samp.gz", "gdelt1"), ("events2samp.gz", "gdelt2")])
+def test_real_gdelt_events_from_the_gdelt_package(tmp_path, sample, fmt):
+    from upheaval.events._layouts import GDELT1_COLUMNS, GDELT2_COLUMNS, sniff_format
+
+    df = _gdelt_sample(sample)
+    columns = GDELT1_COLUMNS if fmt == "gdelt1" else GDELT2_COLUMNS
+    path = tmp_path / f"{fmt}.export.CSV"
+    _write_native(df, columns, path)
+    assert sniff_format(path) == fmt
+    db = tmp_path / "e.duckdb"
+    first, again = ingest([path], db), ingest([path], db)
+    assert first.rows_added == df.GLOBALEVENTID.nunique() == len(df) and first.malformed == 0
+    assert again.rows_added == 0
+    con = connect(db, read_only=True)
+    try:
+        codes = dict(con.execute("SELECT event_code, count(*) FROM events GROUP BY ALL").fetchall())
+        days = dict(con.execute("SELECT strftime(date, '%Y%m%d'), count(*) FROM events GROUP BY ALL").fetchall())
+        tones = con.execute("SELECT original_id, tone FROM events").fetchall()
+    finally:
+        con.close()
+    assert codes == dict(collections.Counter(df.EventCode.astype(str)))
+    assert days == dict(collections.Counter(_cell(v) for v in df.SQLDATE))
+    want = {str(i): t for i, t in zip(df.GLOBALEVENTID, df.AvgTone, strict=True)}
+    assert all(t == pytest.approx(want[i]) for i, t in tones)
+
+
+def test_real_gdelt_mentions_from_the_gdelt_package(tmp_path):
+    from upheaval.events._layouts import GDELT2_MENTIONS_COLUMNS
+
+    df = _gdelt_sample("mentionssamp.gz")
+    path = tmp_path / "20170701234500.mentions.CSV"
+    _write_native(df, GDELT2_MENTIONS_COLUMNS, path)
+    db = tmp_path / "e.duckdb"
+    report = ingest([path], db)
+    assert report.rows_added == len(df) == 50 and report.malformed == 0
+    con = connect(db, read_only=True)
+    try:
+        n, ids = con.execute("SELECT count(*), count(DISTINCT event_id) FROM mentions").fetchone()
+    finally:
+        con.close()
+    assert n == len(df) and ids == df.GLOBALEVENTID.nunique()

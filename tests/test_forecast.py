@@ -157,3 +157,44 @@ def test_track_cli_probabilities_alerts_since_and_indicators(demo_db, tmp_path):
     assert bits == sorted(bits, reverse=True)
     res = runner.invoke(app, ["indicators", "--figure", str(tmp_path / "s.png")])
     assert res.exit_code == 0 and "Signposts" in res.output
+
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    st.one_of(
+        st.binary(max_size=300),
+        st.text(max_size=300),
+        st.recursive(
+            st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=10),
+            lambda c: st.lists(c, max_size=4) | st.dictionaries(st.text(max_size=8), c, max_size=4),
+            max_leaves=12,
+        ).map(lambda v: json.dumps(v)),
+    )
+)
+def test_hostile_forecast_and_outcome_files_give_clear_errors(tmp_path_factory, content):
+    """Whatever the file holds, reading it gives a forecast/outcome list or an EventDataError, never a traceback."""
+    from upheaval.events._forecast import read_outcomes
+
+    d = tmp_path_factory.mktemp("hostile")
+    p = d / "f.json"
+    p.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8", "surrogatepass"))
+    for read in (read_forecast, read_outcomes):
+        try:
+            read(p)
+        except EventDataError as exc:
+            assert str(p) in str(exc)
+
+
+def test_cli_score_hostile_files_exit_2(tmp_path):
+    p = tmp_path / "f.json"
+    p.write_text('{"kind": "upheaval-forecast", "horizon": "soon"}')
+    res = runner.invoke(app, ["score", str(p), "--outcome", "a=b"])
+    assert res.exit_code == 2 and "f.json" in res.output and "Traceback" not in res.output
+    o = tmp_path / "o.yaml"
+    o.write_text("- {date: tomorrow, variants: {a: b}}\n")
+    res = runner.invoke(app, ["score", str(p), "--outcomes", str(o)])
+    assert res.exit_code == 2 and "o.yaml" in res.output and "Traceback" not in res.output

@@ -137,3 +137,62 @@ def test_alerts_parse_and_fire(demo_tracking):
     with pytest.raises(EventDataError, match="no indicator, variant"):
         alerts_in(demo_tracking, [parse_alert("nonsense>=1")])
     assert math.isfinite(sum(len(a) for a in raised)) and system.id
+
+
+def _summit_text() -> str:
+    from pathlib import Path
+
+    return (Path(__file__).parent / "data" / "models" / "us-dprk-summit-2018.yaml").read_text(encoding="utf-8")
+
+
+def test_model_tracking_settings_prior_floor_alerts_and_located_errors(tmp_path):
+    from upheaval.errors import ModelError
+    from upheaval.model import parse_yaml
+
+    text = _summit_text() + (
+        "tracking:\n"
+        "  prior: [{match: {summit: 'off'}, weight: 2}]\n"
+        "  floor: 0.1\n"
+        "  alerts: [{when: 'summit.on >= 0.5', label: summit likely}, {when: 'meetings >= 50'}]\n"
+    )
+    system = parse_yaml(text, "m.yaml")
+    assert system.tracking.floor == 0.1 and system.tracking.alerts[0].label == "summit likely"
+    consistent = find_consistent(compile_system(system), 0)
+    w = prior_weights(system, consistent)
+    assert sorted(w.tolist()) == pytest.approx([0.25, 0.25, 0.5])
+    bad = _summit_text().replace(
+        "likelihood: {high_level: 0.9, distant: 0.1}", "likelihood: {high_level: 0.9, far: 0.1}"
+    )
+    with pytest.raises(ModelError) as exc:
+        parse_yaml(bad, "m.yaml")
+    problem = exc.value.problems[0]
+    assert "no variant `far`" in problem.message and problem.line > 0
+    with pytest.raises(ModelError):
+        parse_yaml(_summit_text().replace("high_level: 0.9,", "high_level: 1.5,"), "m.yaml")
+    with pytest.raises(ModelError):
+        parse_yaml(text.replace("floor: 0.1", "floor: 0.7"), "m.yaml")
+    with pytest.raises(ModelError):
+        parse_yaml(text.replace("'summit.on >= 0.5'", "'summit is on'"), "m.yaml")
+    with pytest.raises(ModelError) as exc:
+        parse_yaml(text.replace("{summit: 'off'}", "{sumit: 'off'}"), "m.yaml")
+    assert "unknown descriptor `sumit`" in exc.value.problems[0].message
+
+
+def test_alerts_declared_in_the_model_are_raised(tmp_path):
+    from pathlib import Path
+
+    from upheaval.model import parse_yaml
+
+    icews = Path(__file__).resolve().parents[2] / "shared" / "data" / "icews" / "events.2018.sample.even.tab"
+    text = _summit_text() + "tracking:\n  alerts: [{when: 'talks.high_level >= 0.5', label: meetings}]\n"
+    system = parse_yaml(text, "m.yaml")
+    ingest([icews], tmp_path / "e.duckdb")
+    con = connect(tmp_path / "e.duckdb", read_only=True)
+    try:
+        result = track(system, con, every="1d", alerts=["intent_to_meet >= 12"])
+    finally:
+        con.close()
+    june1, june2 = result.periods
+    assert [a["alert"] for a in june1.alerts] == ["talks.high_level >= 0.5"]  # 0.84 on 1 June
+    assert june1.alerts[0]["label"] == "meetings"
+    assert [a["alert"] for a in june2.alerts] == ["intent_to_meet >= 12"]  # 15 expressions of intent on 2 June

@@ -77,7 +77,9 @@ def test_builtin_report_is_self_contained_html_with_every_section(builtin_report
         assert section in page.ids, section
     _check_self_contained(text, page)
     _check_links_resolve(page)
-    assert page.tags.count("img") == 7  # network, matrix, tableau, landscape, claims, an impact diagram per scenario
+    assert "tracking" in page.ids  # the signposts of the model's indicators
+    # network, matrix, tableau, landscape, claims, an impact diagram per scenario, the signpost matrix
+    assert page.tags.count("img") == 8
     body = "".join(page.text)
     assert "240,000,000 USD a year" in body and "≈ 6.7 days" in body
     assert "Storyline" in body and "Network difference" in body
@@ -244,3 +246,21 @@ def test_storyline_quotes_the_acting_row_and_names_the_future() -> None:
     assert step.promoted_by[0].rationale == "The section's reason." and story.name == "Calm"
     page = render_report(system, figures=False, robustness_samples=0)
     assert "The collapse row&#39;s reason." in page and "· Calm" in page
+
+
+def test_report_with_events_shows_probabilities_over_time(tmp_path):
+    from typer.testing import CliRunner
+
+    from upheaval.cli import app
+    from upheaval.events import demo_events_path, ingest
+
+    db = tmp_path / "events.duckdb"
+    ingest([demo_events_path()], db)
+    out = tmp_path / "r.html"
+    res = CliRunner().invoke(app, ["report", "--events", str(db), "-o", str(out), "--max-scenarios", "1"])
+    assert res.exit_code == 0, res.output
+    text = out.read_text(encoding="utf-8")
+    page = _parse(text)
+    assert "tracking" in page.ids and "Probabilities over time" in text
+    assert 'alt="Probability of each future"' in text and 'alt="Signpost matrix"' in text
+    assert "dprk_troops_deployed" in text and "gdelt2:" in text  # the evidence cites event ids

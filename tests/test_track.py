@@ -237,7 +237,7 @@ def test_cli_errors(tmp_path):
     res = runner.invoke(app, ["track", "--events", str(tmp_path / "x"), "--from", "June"])
     assert res.exit_code == 2
     res = runner.invoke(app, ["events", "ingest", str(tmp_path / "nothing.csv"), "--db", str(tmp_path / "e.duckdb")])
-    assert res.exit_code == 1 and "no such file" in res.output
+    assert res.exit_code == 2 and "nothing.csv" in res.output  # invalid usage: the file does not exist
 
 
 def test_compile_uses_the_same_engine(tracked):

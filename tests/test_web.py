@@ -471,6 +471,13 @@ def test_tracking_page_over_the_demo_events(tmp_path: Path) -> None:
     html = c.get("/tracking").text
     assert html.count("data-period=") == len(j["periods"])
     assert "/scenarios?t=0&amp;fix=" in html  # each period links to its scenarios
+    for p in j["periods"]:
+        assert abs(sum(x["probability"] for x in p["probabilities"]) - 1) < 1e-5 and "evidence" in p
+    assert "dprk_troops_deployed ×4" in html  # the October evidence, with its likelihood ratio
+    for kind in ("probabilities", "signposts"):
+        r = c.get(f"/api/tracking/figure/{kind}")
+        assert r.status_code == 200 and r.headers["content-type"].startswith("image/svg") and b"<svg" in r.content
+    assert c.get("/api/tracking/figure/nonsense").status_code == 422
     assert 'href="/tracking"' in c.get("/system").text
     plain = TestClient(make_app(root=tmp_path))
     assert plain.get("/api/tracking").status_code == 404

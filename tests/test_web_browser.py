@@ -339,3 +339,215 @@ def test_upload_errors_shown_with_line_numbers(page, server) -> None:
     line = next(n for n, t in enumerate(text.splitlines(), 1) if "lo: 9" in t)
     assert f"line {line}" in page.inner_text("#upload-problems")
     page.screenshot(path=str(SHOTS / "upheaval-upload-error.png"))
+
+
+# ---- the part editors: actors, ties, sources, claims, indicators -----------------------------------
+
+BRIEF = """# A brief on the border dispute
+
+## Summary
+
+Country A has put a 25 percent tariff on goods crossing the border.
+
+If the talks collapse, relations will slide into a crisis.
+
+## Analysis
+
+Talks give both sides a channel to settle incidents.
+
+Without talks, each incident at the crossing escalates.
+
+Tariffs hurt Country B's exporters, who press their government to retaliate.
+"""
+
+
+def _open_new_model(page, server, name: str) -> Path:
+    """A model written by `upheaval init` (with its source's text beside it), opened on the system page."""
+    from typer.testing import CliRunner
+
+    from upheaval.cli import app
+
+    base, root = server
+    path = root / name
+    assert CliRunner().invoke(app, ["init", str(path)]).exit_code == 0
+    (root / "brief.md").write_text(BRIEF)
+    page.goto(f"{base}/open")
+    page.click(f'button[data-file="{name}"]')
+    page.wait_for_url(f"{base}/system")
+    page.wait_for_selector("#cy[data-loaded]")
+    page.wait_for_selector("#coverage-ok")
+    return path
+
+
+def _edit(page, section: str, key: str) -> None:
+    page.click(f'button[data-edit="{section}:{key}"]')
+    page.wait_for_selector(f"#edit-{section}")
+
+
+def _apply(page) -> None:
+    page.click("#editor-save")
+    page.wait_for_selector("#editor-done")
+
+
+def test_edit_actor_save_reload_undo(page, server) -> None:
+    path = _open_new_model(page, server, "actors.yaml")
+    _edit(page, "actors", "AAA")
+    page.fill('#edit-actors input[name="item.name"]', "Atlantis")
+    page.fill('#edit-actors textarea[name="item.aliases:lines"]', "Republic of Atlantis\nthe Isle")
+    _apply(page)
+    expect(page.locator('tr[data-actor="AAA"]')).to_contain_text("Atlantis")
+    expect(page.locator('tr[data-actor="AAA"]')).to_contain_text("Republic of Atlantis, the Isle")
+    # a new actor with no tie: the coverage panel says so at once
+    page.click("#add-actors")
+    page.wait_for_selector("#edit-actors")
+    page.fill('#edit-actors input[name="item.code"]', "HTH")
+    page.fill('#edit-actors input[name="item.name"]', "A militia")
+    page.select_option('#edit-actors select[name="item.kind"]', "group")
+    _apply(page)
+    expect(page.locator('#coverage li[data-code="isolated-actor"]')).to_contain_text("HTH")
+    expect(page.locator('#coverage li[data-code="own-code"]')).to_contain_text("HTH")
+    _edit(page, "actors", "HTH")
+    page.check('#edit-actors input[type="checkbox"][name="item.own_code:bool"]')
+    _apply(page)
+    expect(page.locator('#coverage li[data-code="own-code"]')).to_have_count(0)
+    # a refused edit: a code the format does not allow
+    _edit(page, "actors", "HTH")
+    page.locator('#edit-actors input[name="item.code"]').evaluate("e => e.removeAttribute('pattern')")
+    page.fill('#edit-actors input[name="item.code"]', "hth")
+    page.click("#editor-save")
+    expect(page.locator("#toast")).to_contain_text("code")
+    page.screenshot(path=str(SHOTS / "upheaval-edit-actor.png"), full_page=True)
+    page.click("#save")
+    page.wait_for_selector("#saved")
+    saved = load_system(path)
+    assert saved.actor("AAA").name == "Atlantis" and saved.actor("AAA").aliases == ["Republic of Atlantis", "the Isle"]
+    assert saved.actor("HTH").own_code and saved.actor("HTH").kind == "group"
+    assert path.read_text().startswith("# A new upheaval model")  # comments kept
+    page.reload()
+    expect(page.locator('tr[data-actor="AAA"]')).to_contain_text("Atlantis")
+    page.click("#undo")  # the last edit (own_code) goes back
+    expect(page.locator('#coverage li[data-code="own-code"]')).to_contain_text("HTH")
+    page.click("#undo")
+    expect(page.locator('tr[data-actor="HTH"]')).to_have_count(0)
+    page.click("#undo")
+    expect(page.locator('tr[data-actor="AAA"]')).to_contain_text("Country A")
+    assert not page.errors and not page.dialogs
+
+
+def test_edit_tie_with_figure_and_citations_checked_against_the_text(page, server) -> None:
+    path = _open_new_model(page, server, "ties.yaml")
+    # the source points at its text: citations are now checked against brief.md
+    _edit(page, "sources", "brief")
+    page.fill('#edit-sources input[name="item.path"]', "brief.md")
+    _apply(page)
+    _edit(page, "ties", "a-pressures-b")
+    page.fill('#edit-ties input[name="item.amount:num"]', "30")
+    page.select_option('#edit-ties select[name="item.status"]', "draft")
+    page.select_option('#edit-ties select[name="item.cites.1.source"]', "brief")
+    page.fill('#edit-ties input[name="item.cites.1.section"]', "Analysis")
+    page.fill('#edit-ties input[name="item.cites.1.paragraph:int"]', "9")
+    page.click("#editor-save")
+    expect(page.locator("#toast")).to_contain_text("has 3 paragraphs")  # refused: paragraph out of range
+    page.fill('#edit-ties input[name="item.cites.1.paragraph:int"]', "3")
+    page.fill('#edit-ties input[name="item.cites.1.quote"]', "press their government")
+    _apply(page)
+    row = page.locator('tr[data-tie="a-pressures-b"]')
+    expect(row).to_contain_text("30")
+    expect(row).to_contain_text("draft")
+    expect(row).to_contain_text("brief §Analysis ¶3")
+    expect(page.locator('#coverage li[data-code="draft-tie"]')).to_contain_text("a-pressures-b")
+    # click the tie in the network: its details, citations and the cited paragraph
+    page.wait_for_selector("#cy[data-loaded]")
+    page.evaluate("() => { document.getElementById('cy').cy.edges()[0].emit('tap'); }")  # returns nothing to serialise
+    detail = page.locator("#cy-detail")
+    expect(detail).to_contain_text("30 percent tariff")
+    expect(detail).to_contain_text("brief §Analysis ¶3 — “press their government”")
+    expect(detail.locator("blockquote.passage").nth(1)).to_contain_text("Tariffs hurt Country B's exporters")
+    page.evaluate("() => { document.getElementById('cy').cy.nodes('.actor')[0].emit('tap'); }")
+    expect(detail).to_contain_text("ties, with their citations")
+    page.screenshot(path=str(SHOTS / "upheaval-edit-tie.png"), full_page=True)
+    page.click("#save")
+    page.wait_for_selector("#saved")
+    tie = load_system(path).ties[0]
+    assert tie.amount == 30 and tie.status == "draft" and tie.cites[1].paragraph == 3
+    page.reload()
+    expect(page.locator('tr[data-tie="a-pressures-b"]')).to_contain_text("draft")
+    page.click("#undo")
+    expect(page.locator('tr[data-tie="a-pressures-b"]')).not_to_contain_text("draft")
+    expect(page.locator('#coverage li[data-code="draft-tie"]')).to_have_count(0)
+    assert not page.errors and not page.dialogs
+
+
+def test_edit_claim_save_reload_undo(page, server) -> None:
+    base, _ = server
+    path = _open_new_model(page, server, "claims.yaml")
+    expect(page.locator("#claims-summary")).to_have_text("claims 1/1 pass")
+    _edit(page, "claims", "collapse-means-crisis")
+    assert page.input_value('#edit-claims input[name="item.check.if:cond"]') == "talks=collapse"
+    page.fill('#edit-claims input[name="item.check.then:cond"]', "relations=calm")  # what the model refutes
+    page.fill('#edit-claims textarea[name="item.text"]', "If the talks collapse, relations stay calm.")
+    _apply(page)
+    expect(page.locator("#claims-summary")).to_have_text("claims 0/1 pass")
+    expect(page.locator('tr[data-claim="collapse-means-crisis"]')).to_contain_text("stay calm")
+    # a condition naming a variant that does not exist is refused with the loader's message
+    _edit(page, "claims", "collapse-means-crisis")
+    page.fill('#edit-claims input[name="item.check.then:cond"]', "relations=calmish")
+    page.click("#editor-save")
+    expect(page.locator("#toast")).to_contain_text("no variant `calmish`")
+    page.click("#save")
+    page.wait_for_selector("#saved")
+    assert load_system(path).claims[0].check.then == {"relations": "calm"}
+    page.reload()
+    expect(page.locator("#claims-summary")).to_have_text("claims 0/1 pass")
+    page.click("#undo")
+    expect(page.locator("#claims-summary")).to_have_text("claims 1/1 pass")
+    page.goto(f"{base}/claims")
+    assert page.get_attribute('tr[data-claim="collapse-means-crisis"]', "data-passed") == "true"
+    assert not page.errors and not page.dialogs
+
+
+def test_edit_indicator_save_reload_undo(page, server) -> None:
+    path = _open_new_model(page, server, "indicators.yaml")
+    _edit(page, "indicators", "tariff-threats")
+    page.select_option('#edit-indicators select[name="item.signals"]', "relations.crisis")
+    page.fill('#edit-indicators input[name="item.rule.threshold:num"]', "8")
+    page.fill('#edit-indicators input[name="item.pattern.quad_class:ints"]', "3, 4")
+    page.check('#edit-indicators input[type="checkbox"][name="item.pattern.both_directions:bool"]')
+    _apply(page)
+    row = page.locator('tr[data-indicator="tariff-threats"]')
+    expect(row).to_contain_text("relations.crisis")
+    expect(row).to_contain_text(">= 8")
+    # pressure is now mentioned by no claim or indicator
+    expect(page.locator('#coverage li[data-code="unchecked-descriptor"]')).to_contain_text("pressure")
+    page.screenshot(path=str(SHOTS / "upheaval-edit-indicator.png"), full_page=True)
+    page.click("#save")
+    page.wait_for_selector("#saved")
+    ind = load_system(path).indicators[0]
+    assert ind.signals == "relations.crisis" and ind.rule.threshold == 8
+    assert ind.pattern.quad_class == [3, 4] and ind.pattern.both_directions and ind.pattern.roots == ["13", "16"]
+    page.reload()
+    expect(page.locator('tr[data-indicator="tariff-threats"]')).to_contain_text("relations.crisis")
+    page.click("#undo")
+    expect(page.locator('tr[data-indicator="tariff-threats"]')).to_contain_text("pressure.high")
+    # remove it, then bring it back
+    _edit(page, "indicators", "tariff-threats")
+    page.click("#editor-delete")
+    expect(page.locator('tr[data-indicator="tariff-threats"]')).to_have_count(0)
+    page.click("#undo")
+    expect(page.locator('tr[data-indicator="tariff-threats"]')).to_have_count(1)
+    assert not page.errors and not page.dialogs
+
+
+def test_tableau_variant_labels_are_readable(page, server) -> None:
+    """Dark text on the pale variant colours (the matrix's white-on-blue cell rules stay in the matrix)."""
+    base, _ = server
+    page.goto(f"{base}/open")
+    page.click('button[data-model="dprk-ukraine-2024"]')
+    page.goto(f"{base}/scenarios")
+    colours = page.eval_on_selector_all(
+        "button.var", "bs => bs.map(b => [getComputedStyle(b).color, getComputedStyle(b).backgroundColor])"
+    )
+    assert colours and all(c == "rgb(29, 39, 51)" for c, _ in colours), set(map(tuple, colours))
+    assert len({bg for _, bg in colours}) >= 2  # variants are told apart by colour
+    header = page.inner_text("#status .model")
+    assert header.count("dprk-ukraine-2024") == 1, header

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from upheaval import cib
 from upheaval._text import counted, of_consistent
-from upheaval.model import Claim, System
+from upheaval.model import ClaimCheck, System
 
-__all__ = ["ClaimResult", "check_claims", "matches"]
+__all__ = ["ClaimResult", "Outcome", "check_claims", "evaluate", "matches", "matrix_search"]
 
 
 @dataclass(frozen=True)
@@ -20,6 +20,10 @@ class ClaimResult:
 
     ``scenarios`` holds deciding scenarios as ``{descriptor: variant}`` mappings: the
     counterexamples when a claim fails, otherwise the scenarios that support it.
+    ``support`` counts the consistent scenarios on each side the claim compares
+    (e.g. ``{"premise": 4}`` for ``implies``, ``{"given": 3, "baseline": 9}`` for
+    ``lowers``); ``vacuous`` is True when a side has none (the claim then fails);
+    ``warnings`` say when a side rests on a single scenario (thin support).
     """
 
     id: str
@@ -28,6 +32,9 @@ class ClaimResult:
     passed: bool
     detail: str
     scenarios: list[dict[str, str]] = field(default_factory=list)
+    vacuous: bool = False
+    support: dict[str, int] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict:
         """The JSON shape of ``upheaval check --json``."""
@@ -37,8 +44,26 @@ class ClaimResult:
             "cites": self.cites,
             "passed": self.passed,
             "detail": self.detail,
+            "vacuous": self.vacuous,
+            "support": self.support,
+            "warnings": self.warnings,
             "scenarios": self.scenarios,
         }
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What evaluating one claim check against one matrix gives (see :func:`evaluate`)."""
+
+    passed: bool
+    detail: str
+    scenarios: list[dict[str, str]] = field(default_factory=list)
+    vacuous: bool = False
+    support: dict[str, int] = field(default_factory=dict)
+
+    def warnings(self) -> list[str]:
+        """Thin support: a side of the comparison that rests on one scenario."""
+        return [f"thin support: {side} rests on {n} consistent scenario" for side, n in self.support.items() if n == 1]
 
 
 def matches(
@@ -65,50 +90,95 @@ def _names(cim: cib.CrossImpactMatrix, rows: np.ndarray, limit: int = 5) -> list
     return [cim.scenario_names(r) for r in rows[:limit]]
 
 
-def _evaluate(
-    cim: cib.CrossImpactMatrix, claim: Claim, n_jobs: int | None = None
-) -> tuple[bool, str, list[dict[str, str]]]:
-    chk = claim.check
+Search = Callable[[cib.CrossImpactMatrix, int, Mapping[str, str | Sequence[str]] | None], np.ndarray]
+
+
+def matrix_search() -> Search:
+    """An exact search for one matrix, cached per (tolerance, intervention): claims that share a
+    premise share its search. Make one per matrix (the cache does not look at the matrix).
+
+    It runs the compiled kernels, whose loading pays off over the many searches of an audit
+    or a sensitivity analysis.
+    """
+    cache: dict = {}
+
+    def search(cim, tolerance, fix):
+        key = (int(tolerance), tuple(sorted((d, str(v)) for d, v in (fix or {}).items())))
+        if key not in cache:
+            cache[key] = cib.find_consistent(cim, tolerance, fix=fix or None, _kernel="forward").indices
+        return cache[key]
+
+    return search
+
+
+def evaluate(
+    cim: cib.CrossImpactMatrix, check: ClaimCheck, search: Search | None = None, n_jobs: int | None = None
+) -> Outcome:
+    """Evaluate one claim check against the matrix ``cim``.
+
+    ``given`` and ``baseline`` are interventions (:func:`upheaval.cib.find_consistent`'s
+    ``fix``), ``if`` a filter over the consistent scenarios. A side of the comparison with
+    no consistent scenario makes the claim fail as vacuous. ``search(cim, tolerance,
+    fix)`` may replace the exact search (e.g. with a cache); ``n_jobs`` goes to the exact search.
+    """
+    if search is None:
+
+        def search(cim, tolerance, fix):
+            return cib.find_consistent(cim, tolerance, fix=fix or None, n_jobs=n_jobs).indices
+
+    chk = check
     if chk.kind == "consistent":
         scenario = cim.scenario_indices(chk.scenario)
         inc = cib.inconsistency(cim, scenario)
         ok = inc <= chk.tolerance
-        return ok, f"inconsistency {inc} (tolerance {chk.tolerance})", [chk.scenario]
-    idx = cib.find_consistent(cim, chk.tolerance, fix=chk.given or None, n_jobs=n_jobs).indices
+        return Outcome(ok, f"inconsistency {inc} (tolerance {chk.tolerance})", [chk.scenario])
+    idx = search(cim, chk.tolerance, chk.given)
     given = f" given {_describe(chk.given)}" if chk.given else ""
     if chk.kind == "implies":
         sel = idx[matches(cim, idx, chk.if_)]
         bad = sel[~matches(cim, sel, chk.then)]
         having = f" with {_describe(chk.if_)}" if chk.if_ else ""
+        support = {"premise": len(sel)}
         if len(sel) == 0:
-            return False, f"vacuous: no consistent scenario{given}{having}", []
+            return Outcome(False, f"vacuous: no consistent scenario{given}{having}", [], True, support)
         if len(bad):
-            return (
+            return Outcome(
                 False,
                 f"{len(bad)} of {counted(len(sel), 'consistent scenario')}{given}{having} "
                 f"{'does' if len(bad) == 1 else 'do'} not have {_describe(chk.then)}",
                 _names(cim, bad),
+                support=support,
             )
         verb = "has" if len(sel) == 1 else "have"
-        return True, f"{of_consistent(len(sel))}{given}{having} {verb} {_describe(chk.then)}", _names(cim, sel)
+        return Outcome(
+            True,
+            f"{of_consistent(len(sel))}{given}{having} {verb} {_describe(chk.then)}",
+            _names(cim, sel),
+            support=support,
+        )
     if chk.kind in ("exists", "never"):
+        support = {"consistent set": len(idx)}
+        if len(idx) == 0:
+            return Outcome(False, f"vacuous: no consistent scenario{given}", [], True, support)
         hit = idx[matches(cim, idx, chk.match)]
         what = f"{len(hit)} of {counted(len(idx), 'consistent scenario')}{given} match {_describe(chk.match)}"
-        return (len(hit) > 0) == (chk.kind == "exists"), what, _names(cim, hit)
+        return Outcome((len(hit) > 0) == (chk.kind == "exists"), what, _names(cim, hit), support=support)
     # lowers
-    base = cib.find_consistent(cim, chk.tolerance, fix=chk.baseline or None, n_jobs=n_jobs).indices
+    base = search(cim, chk.tolerance, chk.baseline)
+    baseline = _describe(chk.baseline) if chk.baseline else "no intervention"
+    support = {"intervention": len(idx), "baseline": len(base)}
     if len(idx) == 0 or len(base) == 0:
-        which = "intervention" if len(idx) == 0 else "baseline"
-        return False, f"no consistent scenario under the {which}: nothing to compare", []
+        which = f"under the intervention {_describe(chk.given)}" if len(idx) == 0 else f"under {baseline}"
+        return Outcome(False, f"vacuous: no consistent scenario {which}: nothing to compare", [], True, support)
     share = matches(cim, idx, chk.outcome).mean()
     share0 = matches(cim, base, chk.outcome).mean()
-    ok = share0 > 0 and share <= chk.at_most * share0
-    baseline = _describe(chk.baseline) if chk.baseline else "no intervention"
+    at_most = chk.at_most if chk.at_most is not None else 1.0
+    ok = share0 > 0 and share <= at_most * share0
     detail = (
         f"share with {_describe(chk.outcome)}: {share:.0%} of {counted(len(idx), 'scenario')}{given}, "
-        f"against {share0:.0%} of {len(base)} under {baseline} (required ratio <= {chk.at_most:g})"
+        f"against {share0:.0%} of {len(base)} under {baseline} (required ratio <= {at_most:g})"
     )
-    return bool(ok), detail, _names(cim, idx[matches(cim, idx, chk.outcome)])
+    return Outcome(bool(ok), detail, _names(cim, idx[matches(cim, idx, chk.outcome)]), support=support)
 
 
 def check_claims(
@@ -128,15 +198,18 @@ def check_claims(
     cim = cim if cim is not None else cib.compile_system(system)
     out = []
     for claim in system.claims:
-        passed, detail, scenarios = _evaluate(cim, claim, n_jobs)
+        res = evaluate(cim, claim.check, n_jobs=n_jobs)
         out.append(
             ClaimResult(
                 id=claim.id,
                 text=claim.text,
                 cites=[c.label() for c in claim.cites],
-                passed=passed,
-                detail=detail,
-                scenarios=scenarios,
+                passed=res.passed,
+                detail=res.detail,
+                scenarios=res.scenarios,
+                vacuous=res.vacuous,
+                support=res.support,
+                warnings=res.warnings(),
             )
         )
     return out

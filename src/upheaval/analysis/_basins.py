@@ -252,8 +252,13 @@ def succession_basins(
     scheduler=None,
     progress: Callable[[float], None] | None = None,
     search_seconds: float = 60.0,
+    fix=None,
 ) -> Basins:
     """The basin of every consistent scenario and every cycle under succession.
+
+    Under an intervention ``fix`` (``{descriptor: variant | [variants]}``, as for
+    :func:`upheaval.cib.find_consistent`) the starts are the scenarios it allows and an
+    intervened descriptor moves only among its variants (held to one, it never moves).
 
     When the space holds at most ``max_exact`` scenarios (fewer than 2**31, balances
     within 32 bits), the
@@ -296,6 +301,8 @@ def succession_basins(
         Called with the fraction done.
     search_seconds : float
         Time budget of the exact search for the consistent scenarios (sampling only).
+    fix : mapping, optional
+        An intervention.
 
     Returns
     -------
@@ -317,6 +324,26 @@ def succession_basins(
         raise EngineError(f"mode must be 'global' or 'local'; got {mode!r}")
     if max_steps < 1 or n_samples < 1:
         raise EngineError("max_steps and n_samples must be positive")
+    if fix:
+        from dataclasses import replace
+
+        from upheaval.cib import intervene
+
+        iv = intervene(cim, fix)
+        inner = succession_basins(
+            iv.cim,
+            mode,
+            max_exact=max_exact,
+            n_samples=n_samples,
+            confidence=confidence,
+            max_steps=max_steps,
+            random_state=random_state,
+            n_jobs=n_jobs,
+            scheduler=scheduler,
+            progress=progress,
+            search_seconds=search_seconds,
+        )
+        return replace(inner, cim=cim, ends=iv.to_full(inner.ends), cycles=[iv.to_full(c) for c in inner.cycles])
     local = mode == "local"
     t0 = time.perf_counter()
     values, sizes, offsets = _arrays(cim)

@@ -140,7 +140,9 @@ def ensemble(
     check_same_structure(cims, names)
     t0 = time.perf_counter()
     ref = cims[0]
-    combined = CrossImpactMatrix(sum(c.values for c in cims), ref.sizes, ref.descriptor_ids, ref.variant_ids)
+    combined = CrossImpactMatrix(
+        sum(c.values for c in cims), ref.sizes, ref.descriptor_ids, ref.variant_ids, sum(c.scale for c in cims)
+    )
     parts = run_chunks(
         _member_search, [(c, tolerance) for c in cims], n_jobs=n_jobs, scheduler=scheduler, progress=progress
     )

@@ -13,17 +13,26 @@ from upheaval.analysis._basins import wilson_interval
 from upheaval.analysis._parallel import run_chunks, spawn_seeds
 from upheaval.errors import EngineError
 
-__all__ = ["Robustness", "robustness", "sample_matrix", "uncertainty_matrix"]
+__all__ = ["DEFAULT_UNCERTAINTY", "Robustness", "robustness", "sample_matrix", "uncertainty_matrix"]
+
+DEFAULT_UNCERTAINTY = 1
+"""The uncertainty of a judgement section that states none, wherever robustness is sampled
+(``upheaval robustness``, ``check --audit``, the report; ``--default-uncertainty`` changes it).
+
+One step of the scale: the usual disagreement between experts judging one cell, and the
+change CIB's sensitivity checks apply to a judgement (Weimer-Jehle 2006). 0 would treat
+every unstated judgement as exact and report every consistent scenario as 100 % robust."""
 
 _CHUNK = 250  # sampled matrices per chunk
 
 
-def uncertainty_matrix(system, cim=None, default: int | None = None) -> np.ndarray:
+def uncertainty_matrix(system, cim=None, default: int = DEFAULT_UNCERTAINTY) -> np.ndarray:
     """Per-cell uncertainty ``U`` (same shape as the matrix) from a system's judgement sections.
 
     Every cell of a section's block (the variants of ``from`` by those of ``to``) gets the
-    section's ``uncertainty``; when ``default`` is given it replaces the uncertainty of
-    sections that state none (0). Blocks no section judges stay 0 (not perturbed).
+    section's ``uncertainty``; ``default`` (:data:`DEFAULT_UNCERTAINTY` unless given; 0 for
+    none) is the uncertainty of sections that state none. Blocks no section judges stay 0
+    (not perturbed).
 
     Examples
     --------
@@ -36,13 +45,13 @@ def uncertainty_matrix(system, cim=None, default: int | None = None) -> np.ndarr
     from upheaval.cib import compile_system
 
     cim = cim if cim is not None else compile_system(system)
-    if default is not None and not 0 <= default <= 6:
-        raise EngineError(f"default uncertainty must be 0..6; got {default}")
+    if not 0 <= default <= cim.scale:
+        raise EngineError(f"default uncertainty must be 0..{cim.scale} (the model's scale); got {default}")
     u = np.zeros_like(cim.values)
     pos = {d: k for k, d in enumerate(cim.descriptor_ids)}
     for imp in system.impacts:
         i, j = pos[imp.source], pos[imp.target]
-        val = imp.uncertainty if imp.uncertainty or default is None else default
+        val = imp.uncertainty or default
         ri = slice(int(cim.offsets[i]), int(cim.offsets[i]) + cim.sizes[i])
         cj = slice(int(cim.offsets[j]), int(cim.offsets[j]) + cim.sizes[j])
         u[ri, cj] = np.maximum(u[ri, cj], val)
@@ -83,20 +92,24 @@ def _inconsistency_many(values, offsets, sizes, idx) -> np.ndarray:
     return inc
 
 
-def sample_matrix(values, uncertainty, rng) -> np.ndarray:
-    """One sampled matrix: each cell moved by a uniform integer in ``[-U, U]``, clipped to -3..3."""
+def sample_matrix(values, uncertainty, rng, scale: int = 3) -> np.ndarray:
+    """One sampled matrix: each cell moved by a uniform integer in ``[-U, U]``, clipped to ``-scale..scale``.
+
+    Pass the matrix's scale (:attr:`upheaval.cib.CrossImpactMatrix.scale`): a ScenarioWizard
+    model judged on -6..+6 keeps its -6 cells.
+    """
     step = rng.integers(-uncertainty, uncertainty + 1)
     out = values + step
     mask = uncertainty > 0
-    out[mask] = np.clip(out[mask], -3, 3)
+    out[mask] = np.clip(out[mask], -scale, scale)
     return out
 
 
-def _mc_chunk(values, uncertainty, offsets, sizes, idx, seed, n, tolerance):
+def _mc_chunk(values, uncertainty, offsets, sizes, idx, seed, n, tolerance, scale=3):
     rng = np.random.default_rng(seed)
     hits = np.zeros(idx.shape[0], dtype=np.int64)
     for _ in range(n):
-        m = sample_matrix(values, uncertainty, rng)
+        m = sample_matrix(values, uncertainty, rng, scale)
         hits += _inconsistency_many(m, offsets, sizes, idx) <= tolerance
     return hits
 
@@ -118,7 +131,7 @@ def robustness(
     """Monte Carlo robustness of scenarios under judgement uncertainty.
 
     Draws ``n_samples`` matrices, each cell ``c`` moved by a uniform integer in
-    ``[-U_c, U_c]`` and clipped to -3..3 (cells with ``U_c = 0`` keep their value), and
+    ``[-U_c, U_c]`` and clipped to the matrix's scale, ``-cim.scale..cim.scale`` (cells with ``U_c = 0`` keep their value), and
     counts, for every candidate scenario, the matrices in which it is consistent within
     ``tolerance`` [1]_. Candidates are the scenarios within ``candidate_tolerance`` of
     the nominal matrix (an exact search), so scenarios that are far from consistent
@@ -188,7 +201,7 @@ def robustness(
     n_chunks = math.ceil(n_samples / _CHUNK)
     seeds = spawn_seeds(random_state, n_chunks)
     chunks = [
-        (cim.values, u, offsets, sizes, idx, seeds[k], min(_CHUNK, n_samples - k * _CHUNK), tolerance)
+        (cim.values, u, offsets, sizes, idx, seeds[k], min(_CHUNK, n_samples - k * _CHUNK), tolerance, cim.scale)
         for k in range(n_chunks)
     ]
     parts = run_chunks(_mc_chunk, chunks, n_jobs=n_jobs, scheduler=scheduler, progress=progress)

@@ -8,7 +8,15 @@ import numpy as np
 
 from upheaval.errors import EngineError
 
-__all__ = ["CellChange", "sensitivity"]
+__all__ = [
+    "CellChange",
+    "JudgementEffect",
+    "Sensitivity",
+    "editable_cells",
+    "inert_descriptors",
+    "judgement_effects",
+    "sensitivity",
+]
 
 
 @dataclass(frozen=True)
@@ -43,14 +51,43 @@ def _label(cim, var: int) -> str:
     return f"{cim.descriptor_ids[d]}.{cim.variant_ids[d][var - int(cim.offsets[d])]}"
 
 
+def editable_cells(cim, system=None) -> np.ndarray:
+    """Which cells a judgement may be given in (boolean, the matrix's shape).
+
+    Every cell between two different descriptors; a diagonal block (a descriptor acting on
+    itself) only where the system has a section on it with ``diagonal: true``, as the model
+    format requires. Without a system, the diagonal blocks that already hold a nonzero cell
+    (a matrix read from a ScenarioWizard file, say) count as judged.
+    """
+    ok = np.ones(cim.values.shape, dtype=bool)
+    diagonal = set()
+    if system is not None:
+        diagonal = {imp.source for imp in system.impacts if imp.source == imp.target and imp.diagonal}
+    for i, (off, size) in enumerate(zip(cim.offsets, cim.sizes, strict=True)):
+        block = np.s_[int(off) : int(off) + size, int(off) : int(off) + size]
+        judged = cim.descriptor_ids[i] in diagonal if system is not None else cim.values[block].any()
+        ok[block] = judged
+    return ok
+
+
+def inert_descriptors(cim) -> list[int]:
+    """Descriptors no cell acts on (every column of theirs is 0): every scenario is indifferent to them."""
+    out = []
+    for j, (off, size) in enumerate(zip(cim.offsets, cim.sizes, strict=True)):
+        if cim.sizes[j] > 1 and not cim.values[:, int(off) : int(off) + size].any():
+            out.append(j)
+    return out
+
+
 def sensitivity(
     cim,
     scenarios,
     *,
     tolerance: int = 0,
     max_change: int = 1,
-    bounds: tuple[int, int] = (-3, 3),
+    bounds: tuple[int, int] | None = None,
     uncertainty=None,
+    cells=None,
 ) -> list[list[CellChange]]:
     """Single-cell changes that make or break each scenario ("what would have to be true").
 
@@ -71,10 +108,13 @@ def sensitivity(
     tolerance : int
     max_change : int
         Largest change of one cell considered (1: "moved by +-1"; 6: to the range's ends).
-    bounds : (int, int)
-        The range a cell must stay in.
+    bounds : (int, int), optional
+        The range a cell must stay in; by default the matrix's scale, ``(-cim.scale, cim.scale)``.
     uncertainty : array, optional
         Per-cell limit on the change (e.g. :func:`uncertainty_matrix`).
+    cells : boolean array, optional
+        The cells that may change; by default :func:`editable_cells` of the matrix (no
+        proposal inside a diagonal block that holds no judgement).
 
     Returns
     -------
@@ -87,7 +127,7 @@ def sensitivity(
     >>> from upheaval.cib import CrossImpactMatrix
     >>> cim = CrossImpactMatrix(np.array([[0, 0, 1, 1], [0, 0, -1, 1], [3, -3, 0, 0], [-1, 1, 0, 0]]), (2, 2))
     >>> [(c.row, c.column, c.old, c.new, c.effect) for c in sensitivity(cim, [[0, 0]])[0]]
-    [('D1.v1', 'D2.v1', 1, 0, 'breaks'), ('D1.v1', 'D2.v2', 1, 2, 'breaks'), ('D2.v1', 'D2.v1', 0, -1, 'breaks'), ('D2.v1', 'D2.v2', 0, 1, 'breaks')]
+    [('D1.v1', 'D2.v1', 1, 0, 'breaks'), ('D1.v1', 'D2.v2', 1, 2, 'breaks')]
 
     References
     ----------
@@ -100,7 +140,8 @@ def sensitivity(
         raise EngineError(f"scenarios need {cim.n_descriptors} variant indices each; got {idx.shape[1]}")
     if max_change < 1:
         raise EngineError(f"max_change must be >= 1; got {max_change}")
-    lo_b, hi_b = bounds
+    lo_b, hi_b = bounds if bounds is not None else (-cim.scale, cim.scale)
+    ok_cells = editable_cells(cim) if cells is None else np.asarray(cells, dtype=bool)
     values = cim.values
     out: list[list[CellChange]] = []
     for s, z in enumerate(idx):
@@ -132,6 +173,8 @@ def sensitivity(
             for v in range(cim.sizes[j]):
                 col = int(cim.offsets[j] + v)
                 for r in active:
+                    if not ok_cells[r, col]:
+                        continue
                     old = int(values[r, col])
                     if v == z[j]:
                         delta = -(int(margin[j]) + 1) if consistent else -int(margin[j])
@@ -169,3 +212,164 @@ def sensitivity(
         changes.sort(key=lambda c: (abs(c.delta), c.descriptor, c.row, c.column))
         out.append(changes)
     return out
+
+
+@dataclass(frozen=True)
+class JudgementEffect:
+    """One judgement change and everything it makes or breaks.
+
+    The cell ``row`` → ``column`` (``descriptor.variant`` each) moves from ``old`` to ``new``;
+    ``breaks``/``makes`` are the labels of the scenarios that stop/start being consistent
+    (of those examined), ``claims_broken``/``claims_made`` the ids of the claims that stop/start
+    passing.
+    """
+
+    row: str
+    column: str
+    old: int
+    new: int
+    breaks: list[str]
+    makes: list[str]
+    claims_broken: list[str]
+    claims_made: list[str]
+
+    @property
+    def text(self) -> str:
+        """The effect in words: "moving a.x → b.y from +2 to 0 breaks S4 and C1"."""
+
+        def join(items: list[str]) -> str:
+            return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+        def signed(v: int) -> str:
+            return f"{v:+d}" if v else "0"
+
+        parts = []
+        if self.breaks or self.claims_broken:
+            parts.append("breaks " + join(self.breaks + self.claims_broken))
+        if self.makes or self.claims_made:
+            parts.append("makes " + join(self.makes + self.claims_made))
+        what = "; ".join(parts) or "changes nothing examined"
+        return f"moving {self.row} → {self.column} from {signed(self.old)} to {signed(self.new)} {what}"
+
+    @property
+    def rank(self) -> tuple:
+        """Sort key: claims moved first, then scenarios moved, then the size of the change."""
+        n_claims = len(self.claims_broken) + len(self.claims_made)
+        n_scen = len(self.breaks) + len(self.makes)
+        return (-n_claims, -n_scen, abs(self.new - self.old), self.row, self.column)
+
+    def to_json(self) -> dict:
+        return {
+            "row": self.row,
+            "column": self.column,
+            "old": self.old,
+            "new": self.new,
+            "breaks": self.breaks,
+            "makes": self.makes,
+            "claims_broken": self.claims_broken,
+            "claims_made": self.claims_made,
+            "text": self.text,
+        }
+
+
+@dataclass(frozen=True)
+class Sensitivity:
+    """What a modeller can act on: the ranked judgement changes, and the descriptors nothing acts on.
+
+    ``per_scenario[k]`` holds the :class:`CellChange` list of scenario ``k`` of ``scenarios``
+    (an exact search at ``max(tolerance, near)``), labelled ``labels[k]``.
+    """
+
+    effects: list[JudgementEffect]
+    inert: list[str]
+    scenarios: object
+    labels: list[str]
+    per_scenario: list[list[CellChange]]
+
+    def inert_notes(self) -> list[str]:
+        """One line per descriptor nothing acts on."""
+        return [f"nothing acts on {d}: every scenario is indifferent to it" for d in self.inert]
+
+
+def judgement_effects(
+    system,
+    cim=None,
+    *,
+    tolerance: int = 0,
+    near: int = 1,
+    max_change: int = 1,
+    claims: bool = True,
+) -> Sensitivity:
+    """Sensitivity of a system as a modeller can act on it.
+
+    The consistent scenarios (and, with ``near``, those within that inconsistency) are
+    examined with :func:`sensitivity`, over the cells the model format allows
+    (:func:`editable_cells`) and leaving out the columns of descriptors nothing acts on
+    (:func:`inert_descriptors`, flagged once instead); so are the scenarios under each
+    claim's interventions (``given``, ``baseline``), which decide the claims. Each distinct
+    change is then applied
+    to the matrix: the scenarios it breaks or makes are found by recomputing their
+    inconsistency, and, with ``claims``, the claims it breaks or makes by checking them
+    again. Changes are ranked by effect: those that move claims first, then by the number
+    of scenarios they move. Scenario labels are those of the system's unrestricted
+    consistent set (:func:`upheaval.analysis.scenario_labels`).
+    """
+    from upheaval.analysis._labels import scenario_labels
+    from upheaval.cib import compile_system, find_consistent, intervene
+    from upheaval.cib._balance import batch_measures
+
+    cim = cim if cim is not None else compile_system(system)
+    reach = max(int(tolerance), int(near))
+    found = find_consistent(cim, reach)
+    names = scenario_labels(system, cim, reach, found)
+    labels = [names.key(row) for row in found.indices]
+    inert = inert_descriptors(cim)
+
+    def changes(matrix, scenarios) -> list[list[CellChange]]:
+        cells = editable_cells(matrix, system)
+        for j in inert:
+            off = int(matrix.offsets[j])
+            cells[:, off : off + matrix.sizes[j]] = False
+        return sensitivity(matrix, scenarios, tolerance=tolerance, max_change=max_change, cells=cells)
+
+    per = changes(cim, found.indices)
+    flat = [f"{d}.{v}" for d, vs in zip(cim.descriptor_ids, cim.variant_ids, strict=True) for v in vs]
+    index = {name: k for k, name in enumerate(flat)}
+    candidates = {(c.row, c.column, c.new) for row in per for c in row}
+    if claims:
+        # the scenarios the claims decide on: those under each claim's interventions
+        premises = {tuple(sorted((d, str(v)) for d, v in cond.items())): cond
+                    for c in system.claims for cond in (c.check.given, c.check.baseline) if cond}  # fmt: skip
+        for cond in premises.values():
+            iv = intervene(cim, cond)
+            under = find_consistent(iv.cim, reach)
+            candidates |= {(c.row, c.column, c.new) for row in changes(iv.cim, under.indices) for c in row}
+    candidates = sorted(candidates)
+    before = found.inconsistency <= tolerance
+    nominal = {}
+    evaluate = None
+    if claims and system.claims:
+        from upheaval.claims import evaluate, matrix_search
+
+        nominal = {c.id: evaluate(cim, c.check, matrix_search()).passed for c in system.claims}
+    effects = []
+    for row, col, new in candidates:
+        r, c = index[row], index[col]
+        values = cim.values.copy()
+        old = int(values[r, c])
+        values[r, c] = new
+        changed = cim.with_values(values)
+        inc, _, _ = batch_measures(changed, found.indices)
+        after = inc <= tolerance
+        breaks = [labels[k] for k in np.flatnonzero(before & ~after)]
+        makes = [labels[k] for k in np.flatnonzero(~before & after)]
+        c_broken, c_made = [], []
+        if evaluate is not None:
+            search = matrix_search()
+            for claim in system.claims:
+                now = evaluate(changed, claim.check, search).passed
+                if now != nominal[claim.id]:
+                    (c_made if now else c_broken).append(claim.id)
+        effects.append(JudgementEffect(row, col, old, int(new), breaks, makes, c_broken, c_made))
+    effects.sort(key=lambda e: e.rank)
+    return Sensitivity(effects, [cim.descriptor_ids[j] for j in inert], found, labels, per)

@@ -9,6 +9,7 @@ from upheaval.cib._balance import (
 )
 from upheaval.cib._brute import all_scenarios, brute_force_consistent
 from upheaval.cib._compile import CrossImpactMatrix, compile_system
+from upheaval.cib._intervene import Intervention, intervene
 from upheaval.cib._search import (
     ScenarioSet,
     SearchEstimate,
@@ -21,6 +22,7 @@ from upheaval.cib._succession import SuccessionResult, succession, succession_we
 
 __all__ = [
     "CrossImpactMatrix",
+    "Intervention",
     "ScenarioSet",
     "SearchEstimate",
     "SuccessionResult",
@@ -34,6 +36,7 @@ __all__ = [
     "heuristic_search",
     "impact_balances",
     "inconsistency",
+    "intervene",
     "is_consistent",
     "succession",
     "succession_weights",

@@ -12,12 +12,14 @@ from upheaval._text import counted
 from upheaval.cli import app
 from upheaval.cli._common import (
     EXIT_INVALID,
+    DefaultUncertaintyOpt,
     ModelArg,
     console,
     emit_json,
     err,
     fail,
     handle_errors,
+    parse_condition,
     parse_start,
     search_progress,
 )
@@ -49,6 +51,18 @@ def _wrote(path: Path, n: int, noun: str) -> None:
     err.print(f"wrote {path} ({counted(n, noun)})", markup=False, highlight=False)
 
 
+def _warm_basins(cib, analysis, mode: str, sample: bool) -> None:
+    """Run the succession kernels once on a tiny system, so that a compile (announced) is not counted in the
+    basins' time."""
+    import numpy as np
+
+    from upheaval.cib._warm import compiling
+
+    tiny = cib.CrossImpactMatrix(np.array([[0, 0, 2, -2], [0, 0, -1, 1], [3, -3, 0, 0], [-1, 1, 0, 0]]), (2, 2))
+    with compiling("succession kernels"):
+        analysis.succession_basins(tiny, mode, max_exact=0 if sample else 4, n_samples=8, random_state=0)
+
+
 @app.command()
 @handle_errors
 def basins(
@@ -65,6 +79,15 @@ def basins(
     scheduler: SchedOpt = None,
     json: JsonOpt = False,
     csv: CsvOpt = None,
+    fix: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--fix",
+            "-f",
+            help="Intervention: DESCRIPTOR takes VARIANT (D=V1,V2: moves only among them) and is exempt from the "
+            "consistency test; the starts are the scenarios it allows; repeatable.",
+        ),
+    ] = None,
 ) -> None:
     """How many start scenarios lead to each consistent scenario and cycle under succession.
 
@@ -78,6 +101,12 @@ def basins(
     system = load_system(model)
     cim = cib.compile_system(system)
     mode = "local" if local else "global"
+    _warm_basins(cib, analysis, mode, sample=cim.n_scenarios > max_exact)
+    intervention = parse_condition(fix, "--fix")
+    try:
+        cim.condition_indices(intervention)
+    except EngineError as exc:
+        raise fail(f"--fix: {exc}", EXIT_INVALID) from None
     with search_progress(f"{mode} succession from {cim.n_scenarios:,} starts", enabled=not json) as progress:
         res = analysis.succession_basins(
             cim,
@@ -88,6 +117,7 @@ def basins(
             n_jobs=n_jobs,
             scheduler=scheduler,
             progress=progress,
+            fix=intervention or None,
         )
     labels = analysis.scenario_labels(system, cim, 0)
     if csv is not None:
@@ -147,6 +177,8 @@ def basins(
         table.add_row(*row)
     console.print(table)
     console.print("[dim]S-labels as in `upheaval scenarios`; --csv or --json for every attractor's variants[/]")
+    if labels.outside_used:
+        console.print("[dim]X-labelled attractors are not consistent without the intervention[/]")
     for k in cycles:
         members = [_names(cim, r) for r in res.cycles[k]]
         moving = [d for d in members[0] if len({m[d] for m in members}) > 1]
@@ -160,21 +192,24 @@ def basins(
         )
 
 
+def _uncertainty_note(system, default: int, perturbed: int) -> str:
+    """Which uncertainty the samples use, in words (the same rule as the report and the audit)."""
+    stated = sum(1 for imp in system.impacts if imp.uncertainty)
+    rest = len(system.impacts) - stated
+    if not perturbed:
+        return "every judgement is taken as exact (uncertainty 0): each sample equals the nominal matrix"
+    return (
+        f"uncertainty: {stated} judgement sections state their own; the other {rest} are taken as "
+        f"±{default} (--default-uncertainty {default})"
+    )
+
+
 @app.command()
 @handle_errors
 def robustness(
     model: ModelArg = None,
     samples: Annotated[int, typer.Option("--samples", min=1, help="Sampled matrices.")] = 1000,
-    uncertainty: Annotated[
-        int | None,
-        typer.Option(
-            "--uncertainty",
-            "-u",
-            min=0,
-            max=6,
-            help="Uncertainty for sections that state none (default: as in the model).",
-        ),
-    ] = None,
+    default_uncertainty: DefaultUncertaintyOpt = None,
     tolerance: TolOpt = 0,
     candidates: Annotated[
         int,
@@ -189,7 +224,8 @@ def robustness(
     """Monte Carlo over the judgements' uncertainty: how often each scenario stays consistent.
 
     Every cell of a judgement section moves by a random integer within the section's
-    `uncertainty` (clipped to -3..3); each scenario's share of consistent samples comes
+    `uncertainty`, or --default-uncertainty (1) where the model states none, clipped to the
+    model's scale (-3..3 unless it declares another); each scenario's share of consistent samples comes
     with a 95% Wilson interval.
     """
     from upheaval import analysis, cib
@@ -197,13 +233,10 @@ def robustness(
 
     system = load_system(model)
     cim = cib.compile_system(system)
-    u = analysis.uncertainty_matrix(system, cim, default=uncertainty)
-    if not u.any():
-        console.print(
-            "[yellow]note[/]: the model states no uncertainty; every sample equals the nominal matrix "
-            "(set `uncertainty:` on impacts or pass --uncertainty)",
-            style="dim",
-        ) if not json else None
+    default = analysis.DEFAULT_UNCERTAINTY if default_uncertainty is None else default_uncertainty
+    u = analysis.uncertainty_matrix(system, cim, default=default)
+    if not json:
+        console.print(_uncertainty_note(system, default, int(u.any())), style="dim")
     with search_progress(f"sampling {samples:,} matrices", enabled=not json) as progress:
         res = analysis.robustness(
             cim,
@@ -231,6 +264,7 @@ def robustness(
             {
                 "model": system.id,
                 "n_samples": res.n_samples,
+                "default_uncertainty": default,
                 "tolerance": res.tolerance,
                 "scenarios": [
                     {
@@ -293,18 +327,22 @@ def sensitivity(
     json: JsonOpt = False,
     csv: CsvOpt = None,
 ) -> None:
-    """Which single judgements, moved by at most --max-change, make or break each scenario.
+    """Which single judgements, moved by at most --max-change, make or break scenarios and claims.
 
     Exact, from the impact balance margins: "what would have to be true" for a consistent
-    scenario to fail, or for a near-consistent one to hold.
+    scenario to fail, or for a near-consistent one to hold. Each change is then applied and
+    the claims checked again; changes are ranked by effect, those that move claims first.
+    Only cells the model format allows are proposed (no diagonal block without
+    `diagonal: true`); a descriptor nothing acts on is named once.
     """
     from upheaval import analysis, cib
     from upheaval.model import load_system
 
     system = load_system(model)
     cim = cib.compile_system(system)
-    found = cib.find_consistent(cim, max(tolerance, near))
-    res = analysis.sensitivity(cim, found.indices, tolerance=tolerance, max_change=max_change)
+    with search_progress("checking judgement changes", enabled=not json) as _:
+        res = analysis.judgement_effects(system, cim, tolerance=tolerance, near=near, max_change=max_change)
+    found = res.scenarios
     labels = analysis.scenario_labels(system, cim, max(tolerance, near), found)
     if csv is not None:
         from upheaval.cli._tables import write_csv
@@ -314,7 +352,7 @@ def sensitivity(
             [labels.key(found.indices[k]), labels.name(found.indices[k]), int(found.inconsistency[k]),
              *(getattr(c, f) for f in fields)]
             for k in range(len(found))
-            for c in res[k]
+            for c in res.per_scenario[k]
         ]  # fmt: skip
         write_csv(csv, ["label", "future", "inconsistency", *fields], rows)
         _wrote(csv, len(rows), "judgement change")
@@ -324,6 +362,8 @@ def sensitivity(
                 "model": system.id,
                 "tolerance": tolerance,
                 "max_change": max_change,
+                "inert": res.inert,
+                "changes": [e.to_json() for e in res.effects],
                 "scenarios": [
                     {
                         "label": labels.label(found.indices[k]),
@@ -340,7 +380,7 @@ def sensitivity(
                                 "margin": c.margin,
                                 "margin_after": c.margin_after,
                             }
-                            for c in res[k]
+                            for c in res.per_scenario[k]
                         ],
                     }
                     for k in range(len(found))
@@ -348,20 +388,28 @@ def sensitivity(
             }
         )
         return
-    for k in range(len(found)):
-        status = "consistent" if found.inconsistency[k] <= tolerance else f"inconsistency {found.inconsistency[k]}"
-        table = Table(title=f"{labels.label(found.indices[k])} ({status})", header_style="bold", title_justify="left")
-        table.add_column("judgement (row -> column)", style="cyan")
-        table.add_column("now", justify="right")
-        table.add_column("if", justify="right")
-        table.add_column("effect")
-        for c in res[k][:20]:
-            table.add_row(f"{c.row} -> {c.column}", str(c.old), str(c.new), f"{c.effect} {c.descriptor}")
-        if not res[k]:
-            table.add_row("(no single judgement within reach flips it)", "", "", "")
-        elif len(res[k]) > 20:
-            table.add_row(f"... {len(res[k]) - 20} more (see --csv or --json)", "", "", "")
-        console.print(table)
+    for note in res.inert_notes():
+        console.print(f"[yellow]note[/]: {note}")
+    if not res.effects:
+        console.print(f"No single judgement moved by at most {max_change} makes or breaks a scenario or a claim.")
+        return
+    shown = 20
+    table = Table(
+        title=f"Judgements that move scenarios or claims (changes of at most {max_change})",
+        header_style="bold",
+        title_justify="left",
+    )
+    table.add_column("judgement change and what it moves")
+    for e in res.effects[:shown]:
+        table.add_row(e.text)
+    if len(res.effects) > shown:
+        table.add_row(f"[dim]... {len(res.effects) - shown} more (see --csv or --json)[/]")
+    console.print(table)
+    moving = sum(1 for e in res.effects if e.claims_broken or e.claims_made)
+    console.print(
+        f"[dim]{len(res.effects)} changes; {moving} move a claim. Scenarios: S-labels of the consistent set "
+        f"at tolerance {max(tolerance, near)} (see `upheaval scenarios`); claims by id (see `upheaval check`).[/]"
+    )
 
 
 @app.command()

@@ -20,6 +20,7 @@ from upheaval.errors import ModelError, UpheavalError
 __all__ = [
     "EXIT_FAILED",
     "EXIT_INVALID",
+    "DefaultUncertaintyOpt",
     "ModelArg",
     "compile_notice",
     "console",
@@ -43,6 +44,17 @@ ModelArg = Annotated[
     str | None,
     typer.Argument(
         help="A model file (.yaml, .yml, .scw) or a built-in model name; the built-in dprk-ukraine-2024 when omitted.",
+        show_default=False,
+    ),
+]
+
+DefaultUncertaintyOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--default-uncertainty",
+        min=0,
+        help="Uncertainty of judgement sections that state none, in steps of the scale (default 1: one step, "
+        "the usual disagreement between experts on a cell; 0: such judgements are exact).",
         show_default=False,
     ),
 ]

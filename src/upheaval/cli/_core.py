@@ -14,6 +14,7 @@ from upheaval.cli import app
 from upheaval.cli._common import (
     EXIT_FAILED,
     EXIT_INVALID,
+    DefaultUncertaintyOpt,
     ModelArg,
     console,
     emit_json,
@@ -159,7 +160,29 @@ def claims_table(results: list[ClaimResult]) -> Table:
     for r in results:
         verdict = "[green]pass[/]" if r.passed else "[bold red]FAIL[/]"
         cites = f" [dim]({'; '.join(r.cites)})[/]" if r.cites else ""
-        table.add_row(r.id, verdict, f"{r.text}{cites}\n[dim]{r.detail}[/]")
+        warn = "".join(f"\n[yellow]{w}[/]" for w in r.warnings)
+        table.add_row(r.id, verdict, f"{r.text}{cites}\n[dim]{r.detail}[/]{warn}")
+    return table
+
+
+def audit_table(audits: list) -> Table:
+    """One row per claim: the audit's verdict, the sections it rests on, and its robustness."""
+    table = Table(title="Audit: do the claims rest on their own judgements?", header_style="bold", show_lines=True)
+    table.add_column("claim", style="cyan", no_wrap=True)
+    table.add_column("audit")
+    table.add_column("holds in", justify="right", no_wrap=True)
+    for a in audits:
+        verdict = a.verdict if a.tested else f"[bold red]{a.verdict}[/]"
+        rows = [
+            f"{s.source} → {s.target}: reversed, the claim {'passes' if s.reversed_passes else 'fails'}; "
+            f"removed, it {'passes' if s.removed_passes else 'fails'}"
+            for s in a.sections[:4]
+        ]
+        if len(a.sections) > 4:
+            rows.append(f"and {len(a.sections) - 4} more sections (see --json)")
+        detail = "\n".join(rows)
+        robust = f"{a.share:.0%}" if a.n_samples else "-"
+        table.add_row(a.id, f"{verdict}\n[dim]{detail}[/]" if detail else verdict, robust)
     return table
 
 
@@ -273,21 +296,60 @@ def scenarios(
 
 @app.command()
 @handle_errors
-def check(model: ModelArg = None, json: JsonOpt = False, n_jobs: JobsOpt = 1) -> None:
-    """Evaluate the model's claims; exit 1 if any fails."""
+def check(
+    model: ModelArg = None,
+    json: JsonOpt = False,
+    n_jobs: JobsOpt = 1,
+    audit: Annotated[
+        bool,
+        typer.Option(
+            "--audit",
+            help="Also audit each claim: reverse and remove the judgement sections it rests on, and sample its "
+            "robustness; exit 1 if a claim is not tested by its own judgements.",
+        ),
+    ] = False,
+    samples: Annotated[int, typer.Option("--samples", min=0, help="Audit: Monte Carlo samples (0: none).")] = 200,
+    seed: Annotated[int, typer.Option("--seed", help="Audit: random seed; the same seed gives the same result.")] = 0,
+    default_uncertainty: DefaultUncertaintyOpt = None,
+) -> None:
+    """Evaluate the model's claims; exit 1 if any fails (or, with --audit, is not tested by its own judgements)."""
     from upheaval.claims import check_claims
     from upheaval.model import load_system
 
     system = load_system(model)
     results = check_claims(system, n_jobs=_jobs(n_jobs))
+    audits = []
+    note = ""
+    default = default_uncertainty
+    if audit and results:
+        from upheaval.analysis import DEFAULT_UNCERTAINTY, audit_claims
+        from upheaval.analysis._audit import audit_note
+
+        default = DEFAULT_UNCERTAINTY if default_uncertainty is None else default_uncertainty
+        try:
+            audits = audit_claims(system, n_samples=samples, default_uncertainty=default, random_state=seed)
+        except EngineError as exc:
+            raise fail(str(exc), EXIT_INVALID) from None
+        note = audit_note(default, samples, seed) if samples else "robustness: not sampled (--samples 0)"
     if json:
-        emit_json({"model": system.id, "claims": [r.to_json() for r in results]})
+        out = {"model": system.id, "claims": [r.to_json() for r in results]}
+        if audit:
+            out["audit"] = {"note": note, "default_uncertainty": default, "claims": [a.to_json() for a in audits]}
+        emit_json(out)
     else:
         if not results:
             console.print("This model states no claims.")
         else:
             console.print(claims_table(results))
             console.print(f"{sum(r.passed for r in results)} of {len(results)} claims pass")
+        if audits:
+            console.print(audit_table(audits))
+            console.print(f"[dim]{note}[/]")
+            untested = [a.id for a in audits if not a.tested]
+            if untested:
+                console.print(f"[bold red]not tested by their own judgements[/]: {', '.join(untested)}")
+    if any(not a.tested for a in audits):
+        raise typer.Exit(EXIT_FAILED)
     if any(not r.passed for r in results):
         raise typer.Exit(EXIT_FAILED)
 
@@ -426,12 +488,21 @@ def convert(
 @handle_errors
 def models(json: JsonOpt = False) -> None:
     """List the built-in models."""
-    from upheaval.model import builtin_models, load_system
+    import math
 
+    import yaml
+
+    from upheaval.systems import builtin_paths
+
+    # the listing reads the shipped files' headings only (no validation: the test suite validates them),
+    # so that it starts as fast as --help
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     rows = []
-    for name in builtin_models():
-        s = load_system(name)
-        rows.append({"id": name, "title": s.title, "descriptors": len(s.descriptors), "scenarios": s.n_scenarios})
+    for name, path in builtin_paths().items():
+        doc = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
+        descriptors = doc.get("descriptors", [])
+        n = math.prod(len(d.get("variants", [])) for d in descriptors)
+        rows.append({"id": name, "title": doc.get("title", ""), "descriptors": len(descriptors), "scenarios": n})
     if json:
         emit_json({"models": rows})
         return

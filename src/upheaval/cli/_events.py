@@ -77,7 +77,9 @@ def _ingest_with_bar(paths: list[Path], db: Path, fmt: str, quiet: bool):
 @events_app.command("ingest")
 @handle_errors
 def ingest_cmd(
-    paths: Annotated[list[Path], typer.Argument(help="Event files (plain, .gz or .zip) or folders of them.")],
+    paths: Annotated[
+        list[Path], typer.Argument(help="Event files (plain, .gz or .zip) or folders of them.", exists=True)
+    ],
     db: DbOpt = Path("events.duckdb"),
     format: Annotated[
         str,

@@ -87,7 +87,10 @@ def score_cmd(
     """
     from upheaval.events._forecast import read_forecast, read_outcomes, score_forecasts
 
-    recorded = read_outcomes(outcomes) if outcomes is not None else []
+    try:
+        recorded = read_outcomes(outcomes) if outcomes is not None else []
+    except EventDataError as exc:
+        raise fail(str(exc), EXIT_INVALID) from None
     if outcome:
         day = dt.date.today()
         if on is not None:

@@ -12,6 +12,7 @@ from rich.table import Table
 from upheaval.cli import app
 from upheaval.cli._common import (
     EXIT_INVALID,
+    DefaultUncertaintyOpt,
     ModelArg,
     console,
     emit_json,
@@ -171,10 +172,16 @@ def report(
     max_scenarios: Annotated[
         int, typer.Option("--max-scenarios", min=1, help="At most this many scenarios get a section of their own.")
     ] = 12,
+    default_uncertainty: DefaultUncertaintyOpt = None,
+    events: Annotated[
+        Path | None,
+        typer.Option("--events", help="An event database: adds the probabilities over time (see `upheaval track`)."),
+    ] = None,
+    every: Annotated[str, typer.Option("--every", help="Tracking period with --events (1w, 1m...).")] = "1m",
 ) -> None:
     """Write the report: one self-contained HTML file (and optionally a PDF) that opens offline.
 
-    Sections: the system (sources, actors, network, derived flows, camps and brokers), the judgements (matrix, each section with its rationale and citations), the consistent scenarios (tableau, landscape), one section per scenario (storyline, impact diagram, network difference), the claims, and robustness where computed. The PDF comes from WeasyPrint when it is installed and works (it needs the Pango library), else from matplotlib, which needs nothing beyond pip.
+    Sections: the system (sources, actors, network, derived flows, camps and brokers), the judgements (matrix, each section with its rationale and citations), the consistent scenarios (tableau, landscape), one section per scenario (storyline, impact diagram, network difference), the claims, robustness where computed, and the signposts (with --events, the probabilities over time). The PDF comes from WeasyPrint when it is installed and works (it needs the Pango library), else from matplotlib, which needs nothing beyond pip.
     """
     from upheaval.model import load_system
     from upheaval.report._html import write_report
@@ -183,8 +190,20 @@ def report(
     system = load_system(model)
     if pdf:
         engine_for(pdf_engine.value)  # fail early, before the HTML is built, if the engine cannot run
+    tracking = None
+    if events is not None:
+        from upheaval.cli._events import _track
+
+        tracking = _track(model, events, None, None, every, None, None)
     path = write_report(
-        system, output, pdf=pdf, pdf_engine=pdf_engine.value, tolerance=tolerance, max_scenarios=max_scenarios
+        system,
+        output,
+        pdf=pdf,
+        pdf_engine=pdf_engine.value,
+        tolerance=tolerance,
+        max_scenarios=max_scenarios,
+        default_uncertainty=default_uncertainty,
+        tracking=tracking,
     )
     console.print(f"wrote {path}")
     if pdf:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import gzip
 import hashlib
 import re
 import tempfile
@@ -12,6 +13,7 @@ import zipfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 import duckdb
 
@@ -118,11 +120,14 @@ def _read_csv(
     header: bool,
     quote: bool,
     nulls: Sequence[str] = (),
+    required: Sequence[str] = (),
     **opts: str,
 ) -> str:
     """A ``read_csv`` call with explicit column types that stores rejected rows instead of failing.
 
     ``nulls`` are the strings read as missing values in every column (besides the empty field).
+    ``required`` columns are never read as missing: an empty date fails to convert, so its row
+    is rejected and reported with its line like any other malformed row.
     """
     args = [
         _lit(str(path)),
@@ -141,6 +146,8 @@ def _read_csv(
         args += ["quote='\"'", "escape='\"'"]
     if nulls:
         args.append("nullstr=[" + ", ".join(_lit(n) for n in ("", *nulls)) + "]")
+    if required:
+        args.append("force_not_null=[" + ", ".join(_lit(c) for c in required) + "]")
     args += [f"{k}={_lit(v)}" for k, v in opts.items()]
     return f"read_csv({', '.join(args)})"
 
@@ -225,7 +232,13 @@ def _insert_gdelt(con: duckdb.DuckDBPyConnection, path: Path, fmt: str, file_id:
     if fmt == "gdelt1":
         columns = GDELT1_COLUMNS if n_fields >= 58 else GDELT1_COLUMNS[:57]
         source = _read_csv(
-            path, _gdelt_types(columns, "DATE"), delim="\t", header=False, quote=False, dateformat="%Y%m%d"
+            path,
+            _gdelt_types(columns, "DATE"),
+            delim="\t",
+            header=False,
+            quote=False,
+            required=("SQLDATE",),
+            dateformat="%Y%m%d",
         )
         added = "CAST(r.DATEADDED AS TIMESTAMP)"
     else:
@@ -235,6 +248,7 @@ def _insert_gdelt(con: duckdb.DuckDBPyConnection, path: Path, fmt: str, file_id:
             delim="\t",
             header=False,
             quote=False,
+            required=("SQLDATE",),
             dateformat="%Y%m%d",
             timestampformat="%Y%m%d%H%M%S",
         )
@@ -409,6 +423,7 @@ def _insert_headed(
         header=True,
         quote=fmt == "acled",
         nulls=_MISSING,
+        required=(date_col,),
         dateformat=_date_format(sample),
     )
     con.execute("DROP TABLE IF EXISTS upheaval_stage")
@@ -527,7 +542,8 @@ def _rejects(con: duckdb.DuckDBPyConnection, fields: int = 0, delim: str = "\t")
     """Rejected rows of the last ``read_csv``: one (line, error) per line, the first error of each."""
     try:
         rows = con.execute(
-            "SELECT line, arg_min(error_type, column_idx), arg_min(error_message, column_idx), any_value(csv_line)"
+            "SELECT line, arg_min(error_type, coalesce(column_idx, -1)), arg_min(error_message, coalesce(column_idx, -1)),"
+            " any_value(csv_line)"
             " FROM upheaval_rejects GROUP BY line ORDER BY line"
         ).fetchall()
     except duckdb.CatalogException:
@@ -536,12 +552,53 @@ def _rejects(con: duckdb.DuckDBPyConnection, fields: int = 0, delim: str = "\t")
     for line, kind, message, raw in rows:
         if kind in ("MISSING COLUMNS", "TOO MANY COLUMNS") and raw is not None:
             message = f"{len(raw.split(delim))} fields where {fields} were expected"
-        out.append((int(line), _short(message)))
+        message = _short(message or kind or "malformed row")
+        if kind == "CAST" and message.endswith('". '):  # DuckDB names the column but not the (empty) value
+            message += "The field is empty."
+        out.append((int(line), message))
     return out
 
 
+def _open(path: Path) -> BinaryIO:
+    return gzip.open(path, "rb") if path.suffix.lower() == ".gz" else open(path, "rb")
+
+
+def _stray_returns(path: Path) -> bool:
+    """Whether a plain or gzipped file has carriage returns other than a CRLF at the end of every line.
+
+    DuckDB's reader counts a stray ``\r`` as a line break (so every later line number would be
+    off) or, in strict mode, stops at it; such a file is read from a normalized copy instead.
+    """
+    cr = lf = crlf = 0
+    last = b""
+    with _open(path) as f:
+        while chunk := f.read(1 << 22):
+            cr += chunk.count(b"\r")
+            lf += chunk.count(b"\n")
+            crlf += chunk.count(b"\r\n") + (last == b"\r" and chunk[:1] == b"\n")
+            last = chunk[-1:]
+    return cr > 0 and not (cr == crlf == lf or (cr == crlf == lf - 1 and last == b"\n"))
+
+
+def _normalized(path: Path, tmp: Path) -> Path:
+    """``path`` itself, or a copy in ``tmp`` where CRLF is LF and a stray CR is a space (same lines, same numbers)."""
+    if not _stray_returns(path):
+        return path
+    target = tmp / f"lf_{path.name.removesuffix('.gz').removesuffix('.GZ')}"
+    with _open(path) as src, open(target, "wb") as dst:
+        carry = b""
+        while chunk := src.read(1 << 22):
+            chunk = carry + chunk
+            carry = b"\r" if chunk.endswith(b"\r") else b""
+            if carry:
+                chunk = chunk[:-1]
+            dst.write(chunk.replace(b"\r\n", b"\n").replace(b"\r", b" "))
+        dst.write(carry.replace(b"\r", b" "))
+    return target
+
+
 def _short(message: str) -> str:
-    return message.split("\n")[0][:300]
+    return str(message).split("\n")[0][:300]
 
 
 def _drop_rejects(con: duckdb.DuckDBPyConnection) -> None:
@@ -594,7 +651,15 @@ def ingest(
     (dataset, original id) are already in the table are not added again, so ingesting
     the same data twice adds nothing. (Within one GDELT file event ids are unique by
     construction and are not checked again; headed layouts keep the first row of an id.) Malformed rows are listed by file and line in the
-    report (and in the ``malformed_rows`` table); the other rows are ingested.
+    report (and in the ``malformed_rows`` table); the other rows are ingested. A value
+    written as ``NA`` (ICEWS, POLECAT) or left empty, in any column, is missing, not malformed.
+
+    The readers are tested on real published rows where they can be had offline: ICEWS on
+    1,854 events of June 2018 (ICEWS Coded Event Data, Harvard Dataverse, doi:10.7910/DVN/28075,
+    via the sample of the ``icews`` R package); GDELT 1.0 and 2.0 events and 2.0 mentions on
+    the rows the ``gdelt`` package (PyPI) ships, written back in GDELT's tab layout. ACLED and
+    POLECAT are tested on hand-written rows in their published layouts (ACLED Codebook 2023;
+    POLECAT/PLOVER codebook), for lack of real rows that install without an account.
 
     Parameters
     ----------
@@ -672,7 +737,7 @@ def _ingest_file(
         with tempfile.TemporaryDirectory(prefix="upheaval-") as tmp:
             for member in _members(path, Path(tmp)):
                 mfmt = fmt if format != "auto" or member == path else sniff_format(member)
-                n, bad = _load_one(con, member, mfmt, file_id)
+                n, bad = _load_one(con, _normalized(member, Path(tmp)), mfmt, file_id)
                 added += n
                 malformed += bad
         if malformed:
@@ -696,6 +761,10 @@ def _ingest_file(
         stop.set()
         with contextlib.suppress(duckdb.Error):
             con.execute("ROLLBACK")
+        if isinstance(exc, duckdb.InterruptException) or (
+            isinstance(exc, (duckdb.Error, RuntimeError)) and "interrupted" in str(exc).lower()
+        ):
+            raise KeyboardInterrupt from None  # Ctrl-C while DuckDB ran a query: the file is rolled back
         if isinstance(exc, duckdb.Error):
             raise EventDataError(f"{path}: cannot ingest as {fmt}: {_short(str(exc))}") from None
         raise

@@ -75,12 +75,12 @@ class Belief:
 
 def scenario_labels(system: Any, consistent: Any) -> list[tuple[str, str | None]]:
     """``(label, name)`` of each consistent scenario: ``S1``, ``S2``... in the order of the unfixed
-    consistent set, and the name of the first of the model's ``futures`` whose ``match`` it satisfies."""
-    out = []
-    for k in range(len(consistent)):
-        future = system.future_of(consistent.names(k))
-        out.append((f"S{k + 1}", future.name if future else None))
-    return out
+    consistent set, and the name of the first of the model's ``futures`` whose ``match`` it satisfies
+    (:func:`upheaval.analysis.scenario_labels`, the labels of every view)."""
+    from upheaval.analysis import scenario_labels as labeller
+
+    labels = labeller(system, consistent.cim, consistent.tolerance, consistent)
+    return [(labels.key(row), labels.name(row) or None) for row in consistent.indices]
 
 
 def likelihood_matrix(consistent: Any, indicators: list[Any], floor: float) -> np.ndarray:

@@ -383,6 +383,13 @@ class _Checker:
                         loc + ("rows", a),
                         "write `rationale:` (and `cites:`) for this row, or remove it to use the section's",
                     )
+            if imp.uncertainty > self.scale:
+                self.add(
+                    "out-of-range",
+                    f"uncertainty {imp.uncertainty} is wider than the scale ({self.scale})",
+                    loc + ("uncertainty",),
+                    f"an uncertainty runs from 0 to the model's scale ({self.scale})",
+                )
             if not (ok_from and ok_to):
                 continue
             for a, row in imp.values.items():

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from importlib import resources
 from pathlib import Path
 
 from upheaval.errors import ModelError, Problem
@@ -17,12 +16,9 @@ _SUFFIXES = (".yaml", ".yml", ".scw")
 
 def builtin_models() -> dict[str, Path]:
     """The built-in models, by name, with the path of their YAML file."""
-    root = resources.files("upheaval.systems")
-    return {
-        Path(str(f)).stem: Path(str(f))
-        for f in sorted(root.iterdir(), key=lambda f: f.name)
-        if f.name.endswith(".yaml")
-    }
+    from upheaval.systems import builtin_paths
+
+    return builtin_paths()
 
 
 def load_system(model: str | Path | None = None) -> System:

@@ -19,6 +19,7 @@ __all__ = [
     "Citation",
     "Claim",
     "ClaimCheck",
+    "ClaimFieldError",
     "Descriptor",
     "Future",
     "Impact",
@@ -139,7 +140,8 @@ class Tie(_Part):
     """A directed, typed relation between two actors, with an optional quantity.
 
     ``amount`` ``unit`` per ``rate``: e.g. 2000 ``USD/soldier`` per ``month``.
-    ``status`` distinguishes what is reported as fact from options and plans.
+    ``status`` distinguishes what is reported as fact from options and plans; ``draft`` marks a
+    tie written by ``upheaval draft`` that the analyst has not yet checked.
     """
 
     id: Id
@@ -227,7 +229,7 @@ class Impact(_Part):
     rationale: str = ""
     cites: Cites
     rows: dict[str, ImpactRow] = Field(default_factory=dict)
-    uncertainty: int = Field(default=0, ge=0, le=3)
+    uncertainty: int = Field(default=0, ge=0, le=99)
     diagonal: bool = False
 
     def reason(self, variant: str) -> tuple[str, list[Citation]]:
@@ -244,18 +246,82 @@ class Impact(_Part):
 Condition = dict[str, str | list[str]]
 
 
+class ClaimFieldError(ValueError):
+    """A claim check that is invalid because of one of its fields (``field``, as written in YAML)."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+# the fields each kind of claim reads (YAML names); the first ones listed are required
+_CLAIM_FIELDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "implies": (("then",), ("given", "if", "tolerance")),
+    "exists": (("match",), ("given", "tolerance")),
+    "never": (("match",), ("given", "tolerance")),
+    "consistent": (("scenario",), ("tolerance",)),
+    "lowers": (("given", "outcome", "at_most"), ("baseline", "tolerance")),
+}
+
+
+def _allowed(cond: dict[str, Any], did: str) -> set[str] | None:
+    """The variants a condition allows for descriptor ``did`` (None: any)."""
+    if did not in cond:
+        return None
+    v = cond[did]
+    return {v} if isinstance(v, str) else set(v)
+
+
+def _meet(*conds: dict[str, Any]) -> dict[str, set[str]]:
+    """The conjunction of conditions: per descriptor, the variants all of them allow."""
+    out: dict[str, set[str]] = {}
+    for cond in conds:
+        for did in cond:
+            allowed = _allowed(cond, did) or set()
+            out[did] = out[did] & allowed if did in out else set(allowed)
+    return out
+
+
+def _implied(premise: dict[str, set[str]], conclusion: dict[str, Any]) -> bool:
+    """Whether every scenario satisfying ``premise`` satisfies ``conclusion``, whatever the matrix."""
+    return all(did in premise and premise[did] <= (_allowed(conclusion, did) or set()) for did in conclusion)
+
+
+def _excluded(premise: dict[str, set[str]], conclusion: dict[str, Any]) -> str | None:
+    """A descriptor on which ``premise`` and ``conclusion`` allow no common variant (None if there is none)."""
+    for did in conclusion:
+        if did in premise and not premise[did] & (_allowed(conclusion, did) or set()):
+            return did
+    return None
+
+
+def _a(kind: str) -> str:
+    return f"{'an' if kind[0] in 'aeiou' else 'a'} `{kind}`"
+
+
+def _show(cond: dict[str, Any]) -> str:
+    return ", ".join(f"{d}={v if isinstance(v, str) else '|'.join(v)}" for d, v in cond.items())
+
+
 class ClaimCheck(_Part):
     """What a claim asserts about the consistent scenarios.
 
-    kinds:
-      ``implies``    every consistent scenario that matches ``if`` also matches ``then``
-                     (and at least one matches ``if``);
-      ``exists``     some consistent scenario matches ``match``;
-      ``never``      no consistent scenario matches ``match``;
-      ``consistent`` the full ``scenario`` is consistent within ``tolerance``;
-      ``lowers``     the share of scenarios matching ``outcome`` is lower when ``given`` is
-                     fixed than under ``baseline`` (by at least the factor ``at_most``).
-    ``given`` fixes variants before the search (an intervention); ``if`` filters after it.
+    kinds (required fields first, then the optional ones):
+      ``implies``    (``then``; ``given``, ``if``) every consistent scenario that matches ``if``
+                     also matches ``then`` (and at least one matches ``if``);
+      ``exists``     (``match``; ``given``) some consistent scenario matches ``match``;
+      ``never``      (``match``; ``given``) no consistent scenario matches ``match`` (and some
+                     scenario is consistent);
+      ``consistent`` (``scenario``) the full ``scenario`` is consistent within ``tolerance``;
+      ``lowers``     (``given``, ``outcome``, ``at_most``; ``baseline``) the share of scenarios
+                     matching ``outcome`` under the intervention ``given`` is at most ``at_most``
+                     (below 1) times its share under ``baseline`` (an intervention too; none
+                     when left out).
+    ``given`` is an intervention: its descriptors take these variants and are exempt from
+    the consistency test (CIB intervention analysis, Weimer-Jehle 2006); ``if`` filters the
+    consistent scenarios after the search (a restriction). Every kind can fail: a check
+    whose conclusion follows from its premise alone, or that no scenario could satisfy,
+    is refused, as is a field its kind does not read.
     """
 
     kind: Literal["implies", "exists", "never", "consistent", "lowers"]
@@ -266,8 +332,62 @@ class ClaimCheck(_Part):
     scenario: dict[str, str] = Field(default_factory=dict)
     baseline: Condition = Field(default_factory=dict)
     outcome: Condition = Field(default_factory=dict)
-    at_most: float = Field(default=1.0, gt=0, le=1)
+    at_most: float | None = Field(default=None, gt=0, lt=1)
     tolerance: int = Field(default=0, ge=0)
+
+    @model_validator(mode="after")
+    def _per_kind(self) -> ClaimCheck:
+        required, optional = _CLAIM_FIELDS[self.kind]
+        names = {"if_": "if"}
+        set_fields = {names.get(f, f) for f in self.model_fields_set} - {"kind"}
+        for f in sorted(set_fields - set(required) - set(optional)):
+            raise ClaimFieldError(
+                f,
+                f"{_a(self.kind)} check does not use `{f}`; it reads "
+                + ", ".join(f"`{x}`" for x in required + optional),
+            )
+        for f in required:
+            value = getattr(self, "if_" if f == "if" else f)
+            if f == "at_most" and value is None:
+                raise ClaimFieldError(
+                    f, "a `lowers` check needs `at_most` below 1 (e.g. 0.8): with 1, equal shares would pass"
+                )
+            if value == {}:
+                raise ClaimFieldError(f, f"{_a(self.kind)} check needs a non-empty `{f}`")
+        for f in ("given", "if", "then", "match", "baseline", "outcome"):
+            for did, vs in getattr(self, "if_" if f == "if" else f).items():
+                if not isinstance(vs, str) and not vs:
+                    raise ClaimFieldError(f, f"`{f}` gives descriptor `{did}` no variant")
+        premise = _meet(self.given, self.if_)
+        if self.kind == "implies":
+            gap = _excluded(_meet(self.given), self.if_)
+            if gap:
+                raise ClaimFieldError(
+                    "if", f"`if` asks for a variant of `{gap}` that `given` excludes: no scenario could match"
+                )
+            if _implied(premise, self.then):
+                raise ClaimFieldError(
+                    "then",
+                    f"`then` ({_show(self.then)}) follows from `given`/`if` alone: the claim cannot fail; "
+                    "state a conclusion about other descriptors",
+                )
+        elif self.kind == "exists" and _implied(premise, self.match):
+            raise ClaimFieldError(
+                "match", f"`match` ({_show(self.match)}) follows from `given` alone: the claim cannot fail"
+            )
+        elif self.kind == "never" and _excluded(premise, self.match):
+            raise ClaimFieldError(
+                "match",
+                f"`match` ({_show(self.match)}) asks for a variant `given` excludes: the claim cannot fail",
+            )
+        elif self.kind == "lowers":
+            both = sorted(set(self.outcome) & set(self.given))
+            if both:
+                raise ClaimFieldError(
+                    "outcome",
+                    f"`outcome` names `{both[0]}`, which `given` sets: its share is decided by the intervention",
+                )
+        return self
 
 
 class Future(_Part):

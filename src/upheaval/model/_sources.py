@@ -38,13 +38,14 @@ MAX_SOURCE_BYTES = 5_000_000
 
 _SPACE = re.compile(r"\s+")
 _LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+_ESCAPE = re.compile(r"\\+([\\`*_{}\[\]()#+\-.!$|>~])")  # Markdown backslash escapes ("US\\$2,000")
 _EMPHASIS = re.compile(r"(\*\*|__|\*|(?<!\w)_|_(?!\w))")
 _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u00a0": " "})
 
 
 def normalise(text: str) -> str:
     """Text as quotes are compared: Markdown links and emphasis removed, curly quotes straight, spaces collapsed."""
-    text = _LINK.sub(r"\1", text.translate(_QUOTES))
+    text = _ESCAPE.sub(r"\1", _LINK.sub(r"\1", text.translate(_QUOTES)))
     text = _EMPHASIS.sub("", text)
     return _SPACE.sub(" ", text).strip()
 

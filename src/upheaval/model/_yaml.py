@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import io
 import os
 import re
+import signal
 import tempfile
+import threading
+from collections.abc import Iterator
+from glob import escape as glob_escape
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +29,7 @@ from upheaval.model._limits import MAX_FILE_BYTES, check_file_size, check_printa
 from upheaval.model._schema import (
     Actor,
     Claim,
+    ClaimFieldError,
     Descriptor,
     Future,
     Impact,
@@ -133,6 +139,10 @@ def _pydantic_problems(err: ValidationError, prefix: tuple[Any, ...], at: _Locat
         msg = e["msg"]
         if kind == "value_error":
             msg = msg.removeprefix("Value error, ")
+            cause = (e.get("ctx") or {}).get("error")
+            if isinstance(cause, ClaimFieldError):  # point at the claim's field, not at the whole check
+                loc = (*loc, cause.field)
+                kind = "claim_check"
         if kind == "extra_forbidden":
             msg = f"unknown field `{loc[-1]}`"
         elif kind == "missing":
@@ -201,8 +211,9 @@ _Core12Loader.add_constructor(
 class _LazyDocument:
     """The round-trip document of a model, parsed from its text only when a save needs it."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, data: Any = None) -> None:
         self.text = text
+        self.data = data  # the plain data the text held when loaded
         self._doc: Any = None
 
     def load(self) -> Any:
@@ -219,15 +230,16 @@ def _fast_parse(text: str, folder: Path | None = None) -> System | None:
         return None
     if not isinstance(data, dict) or set(data) - (set(_SCALARS) | set(_LIST_PARTS) | set(_OBJECT_PARTS)):
         return None
+    plain = _plain(data)
     try:
-        system = System.model_validate(_plain(data))
+        system = System.model_validate(plain)
     except ValidationError:
         return None
     parts: dict[str, Any] = {key: list(enumerate(getattr(system, key))) for key in _LIST_PARTS}
     parts |= {key: getattr(system, key) for key in _OBJECT_PARTS}
     if cross_check(parts, data, lambda *args: Problem(*args[:2]), folder):
         return None
-    system._document = _LazyDocument(text)
+    system._document = _LazyDocument(text, plain)
     system._folder = folder
     return system
 
@@ -383,9 +395,11 @@ def _plain_system(system: System) -> dict[str, Any]:
 def dump_yaml(system: System) -> str:
     """The system as YAML text; a system loaded from YAML keeps its comments and key order."""
     doc = getattr(system, "_document", None)
-    if isinstance(doc, _LazyDocument):
-        doc = doc.load()
     new = _plain_system(system)
+    if isinstance(doc, _LazyDocument):
+        if doc.data is not None and _plain_system(System.model_validate(doc.data)) == new:
+            return doc.text  # unchanged since it was read: its own text, comments and all
+        doc = doc.load()  # the round-trip parse (slow on big files) only when there are edits to merge
     if doc is None:
         doc = CommentedMap()
     doc = _merge(doc, new)
@@ -404,18 +418,89 @@ def _file_mode(target: Path) -> int:
         return 0o666 & ~umask
 
 
+_TMP_SUFFIX = ".upheaval-tmp"
+
+
+def _remove_stale_temporaries(target: Path) -> None:
+    """Remove temporary files a killed writer left beside ``target`` (``.NAME.PID.XXXX.upheaval-tmp``).
+
+    A writer stopped by SIGKILL cannot clean up; its file carries its process id, so the next
+    write removes it once that process is gone. Files of a writer still running are left alone.
+    """
+    folder = target.parent if str(target.parent) else Path(".")
+    for leftover in folder.glob(f".{glob_escape(target.name)}.*{_TMP_SUFFIX}"):
+        pid = leftover.name[len(target.name) + 2 :].split(".", 1)[0]
+        if not pid.isdigit() or int(pid) == os.getpid():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            leftover.unlink(missing_ok=True)
+        except OSError:  # alive, owned by another user
+            continue
+
+
 def write_text_atomic(path: str | Path, text: str | bytes) -> None:
-    """Write to a temporary file beside ``path``, then rename it over ``path``."""
+    """Write to a temporary file beside ``path``, then rename it over ``path``.
+
+    The temporary file is removed on every exit that can run code: an exception, Ctrl-C,
+    and SIGTERM (turned into ``SystemExit(143)`` while the file is written, in the main
+    thread). A SIGKILL leaves it, named ``.NAME.PID.XXXX.upheaval-tmp``; the next write to
+    the same path removes it.
+    """
     target = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent or ".")
+    _remove_stale_temporaries(target)
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    with _terminate_as_exit():
+        tmp: str | None = None
+        try:
+            with _signals_held():  # no signal between creating the file and knowing its name
+                fd, tmp = tempfile.mkstemp(
+                    prefix=f".{target.name}.{os.getpid()}.", suffix=_TMP_SUFFIX, dir=target.parent or "."
+                )
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+            os.chmod(tmp, _file_mode(target))
+            os.replace(tmp, target)
+        except BaseException:
+            if tmp is not None:
+                Path(tmp).unlink(missing_ok=True)
+            raise
+
+
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """Hold SIGINT and SIGTERM back (delivered when the block ends) in the main thread."""
+    held = {signal.SIGINT, signal.SIGTERM}
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    signal.pthread_sigmask(signal.SIG_BLOCK, held)
     try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(text.encode("utf-8") if isinstance(text, str) else text)
-        os.chmod(tmp, _file_mode(target))
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, held)
+
+
+@contextlib.contextmanager
+def _terminate_as_exit() -> Iterator[None]:
+    """While the block runs in the main thread, SIGTERM raises ``SystemExit(143)`` (so cleanup runs)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def _raise(signum: int, frame: Any) -> None:
+        raise SystemExit(128 + signum)
+
+    try:
+        previous = signal.signal(signal.SIGTERM, _raise)
+    except (ValueError, OSError):  # no signals here (e.g. an embedded interpreter)
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL if previous is None else previous)
 
 
 def write_yaml(system: System, path: str | Path) -> None:

@@ -222,12 +222,13 @@ def _diff_view(system: System, diff) -> dict[str, Any]:
     }
 
 
-def _robustness(system: System, result, n_samples: int) -> dict[str, Any] | None:
+def _robustness(system: System, result, n_samples: int, default_uncertainty: int) -> dict[str, Any] | None:
     """Robustness of the consistent scenarios, when ``upheaval.analysis`` provides it (else None).
 
     Monte Carlo over the judgements: each cell moves by up to its section's stated
-    ``uncertainty`` (±1 where a section states none), and each scenario's share of sampled
-    matrices in which it stays consistent is shown with its 95 % interval.
+    ``uncertainty`` (``default_uncertainty`` where a section states none, the same rule as
+    ``upheaval robustness``), and each scenario's share of sampled matrices in which it
+    stays consistent is shown with its 95 % interval.
     """
     if n_samples <= 0 or len(result) == 0:
         return None
@@ -236,7 +237,7 @@ def _robustness(system: System, result, n_samples: int) -> dict[str, Any] | None
     except ImportError:
         return None
     try:
-        u = uncertainty_matrix(system, result.cim, default=1)
+        u = uncertainty_matrix(system, result.cim, default=default_uncertainty)
         rob = robustness(result.cim, u, n_samples, candidates=result.indices, random_state=0, n_jobs=1)
     except Exception as exc:  # an optional section must not sink the report
         return {"error": f"{type(exc).__name__}: {exc}", "rows": [], "columns": [], "note": ""}
@@ -256,8 +257,9 @@ def _robustness(system: System, result, n_samples: int) -> dict[str, Any] | None
         "error": "",
         "columns": ["scenario", "consistent in", "95 % interval", "of samples"],
         "rows": rows,
-        "note": f"{n_samples} sampled matrices; each judgement moves by up to its stated uncertainty "
-        "(±1 where none is stated), clipped to −3..3.",
+        "note": f"{n_samples} sampled matrices (seed 0); each judgement moves by up to its stated uncertainty "
+        f"(±{default_uncertainty} where none is stated: --default-uncertainty {default_uncertainty}), clipped to "
+        f"the model's scale, −{result.cim.scale}..{result.cim.scale}.",
     }
 
 
@@ -282,19 +284,55 @@ def cited_passages(system: System) -> list[dict[str, str]]:
     return out
 
 
+def _audit(system: System, cim, n_samples: int, default_uncertainty: int) -> dict[str, Any] | None:
+    """The claims' audit (:func:`upheaval.analysis.audit_claims`) as rows for the report (None: no claims)."""
+    if not system.claims:
+        return None
+    from upheaval.analysis import audit_claims
+    from upheaval.analysis._audit import audit_note
+
+    try:
+        audits = audit_claims(system, cim, n_samples=n_samples, default_uncertainty=default_uncertainty)
+    except Exception as exc:  # an optional section must not sink the report
+        return {"error": f"{type(exc).__name__}: {exc}", "rows": [], "note": ""}
+    rows = []
+    for a in audits:
+        sections = "; ".join(
+            f"{s.source} → {s.target} (reversed: {'passes' if s.reversed_passes else 'fails'}, "
+            f"removed: {'passes' if s.removed_passes else 'fails'})"
+            for s in a.sections[:6]
+        ) + (f"; and {len(a.sections) - 6} more" if len(a.sections) > 6 else "")
+        robust = f"{a.share:.0%} ({a.low:.0%} – {a.high:.0%})" if a.n_samples else "not sampled"
+        rows.append({"id": a.id, "ok": a.tested, "verdict": a.verdict, "sections": sections, "robustness": robust})
+    return {"error": "", "rows": rows, "note": audit_note(default_uncertainty, n_samples, 0) if n_samples else ""}
+
+
 def build_context(
-    system: System, *, tolerance: int = 0, max_scenarios: int = 12, figures: bool = True, robustness_samples: int = 200
+    system: System,
+    *,
+    tolerance: int = 0,
+    max_scenarios: int = 12,
+    figures: bool = True,
+    robustness_samples: int = 200,
+    default_uncertainty: int | None = None,
+    tracking: Any = None,
 ) -> dict[str, Any]:
     """Everything the report shows, computed once: the HTML template and the PDF both read it.
 
     ``max_scenarios`` bounds the per-scenario sections (the tableau shows as many);
     ``figures=False`` leaves the figures out (fast, for previews and tests of the text);
-    ``robustness_samples`` sets the Monte Carlo samples of the robustness section (0: none).
+    ``robustness_samples`` sets the Monte Carlo samples of the robustness section and the
+    claims' audit (0: none); ``default_uncertainty`` is the uncertainty of judgement sections
+    that state none (:data:`upheaval.analysis.DEFAULT_UNCERTAINTY` unless given);
+    ``tracking`` (a result of :func:`upheaval.events.track`) adds the probabilities over time
+    to the signposts section.
     """
+    from upheaval.analysis import DEFAULT_UNCERTAINTY
     from upheaval.claims import check_claims
     from upheaval.network import blocs, brokers, derived_flows, network_difference
     from upheaval.report import _figures as F
 
+    default_u = DEFAULT_UNCERTAINTY if default_uncertainty is None else int(default_uncertainty)
     t0 = time.perf_counter()
     cim = cib.compile_system(system)
     result = cib.find_consistent(cim, tolerance)
@@ -397,11 +435,27 @@ def build_context(
         "scenarios_left_out": len(result) - shown,
         "claims": claims,
         "claims_passed": sum(c.passed for c in claims),
-        "robustness": _robustness(system, result, robustness_samples),
+        "robustness": _robustness(system, result, robustness_samples, default_u),
+        "audit": _audit(system, cim, robustness_samples, default_u),
+        "tracking": _tracking_section(system, cim, tracking, figures),
         "figures": figs,
         "n_scenarios": system.n_scenarios,
         "seconds": time.perf_counter() - t0,
     }
+
+
+def _tracking_section(system: System, cim, tracking: Any, figures: bool) -> dict[str, Any] | None:
+    """The signposts (over the unfixed consistent set) and, given a tracking, the probabilities over time."""
+    if not system.indicators:
+        return None
+    from upheaval.report._tracking import tracking_context
+
+    consistent = tracking.consistent if tracking is not None else cib.find_consistent(cim, 0)
+    ctx = tracking_context(system, consistent, tracking, figures=figures)
+    for key, alt in (("signpost_figure", "Signpost matrix"), ("probability_figure", "Probability of each future")):
+        if ctx.get(key) is not None:
+            ctx[key] = _img(ctx[key], alt)
+    return ctx
 
 
 def render_report(system: System, **options: Any) -> str:

@@ -13,7 +13,14 @@ import numpy as np
 from upheaval.events._summary import QUADS
 from upheaval.events._track import Tracking
 
-__all__ = ["dyad_figure", "probability_figure", "signpost_figure", "tracking_figure", "tracking_html"]
+__all__ = [
+    "dyad_figure",
+    "probability_figure",
+    "signpost_figure",
+    "tracking_context",
+    "tracking_figure",
+    "tracking_html",
+]
 
 
 def tracking_figure(result: Tracking, path: str | Path | None = None) -> Any:
@@ -114,7 +121,8 @@ def probability_figure(result: Tracking, path: str | Path | None = None, *, top:
         f"{result.system.id}: probability of each future (prior {result.prior_kind}, floor {result.floor:g})",
         fontsize=10,
     )
-    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=7, frameon=False)
+    handles, names = ax.get_legend_handles_labels()  # listed top to bottom, as stacked
+    ax.legend(handles[::-1], names[::-1], loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=7, frameon=False)
     for k, p in enumerate(periods):
         if p.alerts:
             ax.axvline(k, color="#c0392b", lw=0.8, ls=":")
@@ -258,3 +266,80 @@ def dyad_figure(series: list[dict[str, Any]], title: str, path: str | Path | Non
     if path is not None:
         fig.savefig(path, dpi=120)
     return fig
+
+
+def tracking_context(system: Any, consistent: Any, tracking: Tracking | None = None, *, figures: bool = True) -> dict:
+    """What the report's "Signposts and tracking" section shows: the signposts of ``system``'s
+    indicators over ``consistent`` (ranked, with the pairs no indicator separates and the matrix
+    figure) and, given a ``tracking`` result, each period's most probable futures, the latest
+    probabilities, the latest evidence and the probability figure. Figures are matplotlib
+    Figures (the caller embeds them)."""
+    from upheaval.events._probability import variant_probabilities
+    from upheaval.events._signposts import signposts
+
+    sign = signposts(system, consistent)
+    n_pairs = len(consistent) * (len(consistent) - 1) // 2
+    out: dict[str, Any] = {
+        "signposts": [
+            {
+                "indicator": s.indicator,
+                "signals": s.signals,
+                "bits": f"{s.diagnosticity:.3f}",
+                "spread": f"{s.spread:.2f}",
+                "pairs": f"{len(s.separates)}/{n_pairs}",
+            }
+            for s in sign.ranked
+        ],
+        "unseparated": [
+            f"{_future_label(a, dict(sign.labels)[a])} and {_future_label(b, dict(sign.labels)[b])}"
+            for a, b in sign.unseparated
+        ],
+        "prior": system.tracking.prior if isinstance(system.tracking.prior, str) else "weights",
+        "floor": sign.floor,
+        "signpost_figure": signpost_figure(sign) if figures and len(consistent) and system.indicators else None,
+        "periods": [],
+    }
+    if tracking is None or not tracking.periods:
+        return out
+    rows = []
+    for p in tracking.periods:
+        probs = p.belief.probabilities
+        order = np.argsort(-probs)[:3]
+        rows.append(
+            {
+                "start": p.period.start.isoformat(),
+                "end": p.period.end.isoformat(),
+                "top": ", ".join(f"{_future_label(*tracking.labels[k])} {probs[k]:.2f}" for k in order),
+                "holding": ", ".join(u.indicator for u in p.belief.updates if u.holds) or "none",
+                "alerts": "; ".join(a["alert"] for a in p.alerts),
+                "filter": len(p.scenarios),
+            }
+        )
+    last = tracking.periods[-1]
+    out["periods"] = rows
+    out["latest"] = [
+        {"label": _future_label(*lab), "prior": f"{p0:.3f}", "now": f"{p1:.3f}"}
+        for lab, p0, p1 in sorted(
+            zip(tracking.labels, tracking.prior, last.belief.probabilities, strict=True), key=lambda r: -r[2]
+        )
+    ]
+    out["latest_variants"] = {
+        d: ", ".join(f"{v} {x:.2f}" for v, x in vs.items())
+        for d, vs in variant_probabilities(tracking.consistent, last.belief.probabilities).items()
+    }
+    out["evidence"] = [
+        {
+            "indicator": u.indicator,
+            "value": "" if u.value is None else f"{u.value:g}",
+            "holds": "holds" if u.holds else "does not hold",
+            "ratio": "" if u.ratio is None else f"{u.ratio:.3g}",
+            "events": ", ".join(f"{e['dataset']}:{e['id']} ({e['date']})" for e in u.events[:5])
+            + (f" … {u.n_events} in all" if u.n_events > 5 else ""),
+        }
+        for u in last.belief.updates
+    ]
+    out["latest_period"] = f"{last.period.start} – {last.period.end}"
+    out["n_consistent"] = tracking.n_consistent
+    out["prior"] = tracking.prior_kind
+    out["probability_figure"] = probability_figure(tracking) if figures else None
+    return out

@@ -109,10 +109,10 @@ class OpenRequest(BaseModel):
 
 
 class CitationIn(BaseModel):
-    """A citation: source id, section and paragraph (1-based), optionally a short quote."""
+    """A citation: source id, section (left out for a source without sections) and paragraph (1-based), optionally a short quote."""
 
     source: IdStr
-    section: Annotated[str, Field(min_length=1, max_length=400)]
+    section: Annotated[str | None, Field(min_length=1, max_length=400)] = None
     paragraph: Annotated[int, Field(ge=1, le=100_000)]
     quote: Annotated[str | None, Field(max_length=160)] = None
 
@@ -346,15 +346,24 @@ def figure(
 
 @router.get("/tracking", summary="Track the model through the event database")
 def tracking(request: Request) -> dict[str, Any]:
-    """Per period: indicator values, observed variants, the consistent scenarios still compatible, conflicts."""
+    """Per period: every consistent scenario's probability and the evidence behind it; the hard-filter reading."""
     from upheaval.web._tracking import tracking_data
 
     return tracking_data(_ws(request), request.app.state.events)
 
 
+@router.get("/tracking/figure/{kind}", summary="A tracking figure as SVG", response_class=Response)
+def tracking_figure(request: Request, kind: Literal["probabilities", "signposts"]) -> Response:
+    """The probability of each future over time with the evidence marked, or the signpost matrix."""
+    from upheaval.web._tracking import tracking_figure_svg
+
+    return Response(tracking_figure_svg(_ws(request), request.app.state.events, kind), media_type="image/svg+xml")
+
+
 @router.post("/edit/impact", summary="Set one judgement (a matrix cell)")
 def edit_impact(request: Request, body: ImpactEdit) -> JSONResponse:
-    """Set the impact of one variant on another (-3..+3); scenarios and claims follow at once."""
+    """Set the impact of one variant on another (within the model's scale, -3..+3 by default); scenarios and
+    claims follow at once."""
     ws = _ws(request)
     doc = ws.set_impact(body.source, body.source_variant, body.target, body.target_variant, body.value)
     return _changed(ws, doc)

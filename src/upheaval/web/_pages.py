@@ -137,7 +137,7 @@ def matrix_cell(
         "sections": sections,
         "self": source == target,
     }
-    return render(request, "_cell.html", cell=cell, sources=system.sources)
+    return render(request, "_cell.html", cell=cell, sources=system.sources, scale=system.scale)
 
 
 def _scenario_context(request: Request, t: int, fix: list[str]) -> dict[str, Any]:
@@ -231,6 +231,12 @@ def reload(request: Request) -> HTMLResponse:
     return resp
 
 
+def _log(x: float | None) -> float:
+    import math
+
+    return 0.0 if not x else math.log(x)
+
+
 @router.get("/tracking", response_class=HTMLResponse)
 def tracking_page(request: Request) -> HTMLResponse:
     """The model followed through the event database, period by period."""
@@ -246,7 +252,20 @@ def tracking_page(request: Request) -> HTMLResponse:
     periods = []
     for p in data["periods"]:
         fix = [f"{d}.{v}" for d, v in p["observed"].items()]
-        periods.append({**p, "fix": fix, "signalled": [i["id"] for i in p["indicators"] if i["signals"]]})
+        best = max(p["probabilities"], key=lambda x: x["probability"]) if p["probabilities"] else None
+        periods.append(
+            {
+                **p,
+                "fix": fix,
+                "signalled": [i["id"] for i in p["indicators"] if i["signals"]],
+                "best": best,
+                "moved": [
+                    e
+                    for e in sorted(p["evidence"], key=lambda e: -abs(_log(e["likelihood_ratio"])))
+                    if e["holds"] and e["likelihood_ratio"] is not None
+                ][:3],
+            }
+        )
     return render(request, "tracking.html", data=data, periods=periods, reason="", events=str(events))
 
 

@@ -125,6 +125,7 @@ def _rebuild(old: System, data: dict[str, Any]) -> System:
         where = ".".join(str(k) for k in first["loc"])
         raise EditRefused(f"{where}: {first['msg']}") from None
     new._document = getattr(old, "_document", None)
+    new._folder = getattr(old, "_folder", None)
     return new
 
 
@@ -437,7 +438,7 @@ class Workspace:
                     raise PathNotAllowed(f"{as_name} exists already; choose another name")
                 target.parent.mkdir(parents=True, exist_ok=True)
             text = dump_yaml(doc.system)
-            parse_yaml(text, target.name)  # never write a file the loader would refuse
+            parse_yaml(text, target.name, folder=target.parent)  # never write a file the loader would refuse
             write_text_atomic(target, text)
             rel = str(target.relative_to(self.root))
             new_key = f"file:{rel}"

@@ -11,6 +11,7 @@ from upheaval.model import System
 
 __all__ = [
     "MAX_SHOWN",
+    "citations_json",
     "claims_json",
     "cytoscape_elements",
     "fix_pairs",
@@ -51,7 +52,7 @@ def fix_pairs(fixed: Mapping[str, Sequence[str]]) -> list[str]:
 def tableau_view(system: System, result: cib.ScenarioSet, fixed: Mapping[str, Sequence[str]]) -> dict[str, Any]:
     """Rows (one per descriptor) and columns (one per scenario) of a scenario tableau.
 
-    Each cell carries the descriptor, the variant id and label, and whether it is fixed.
+    Each cell carries the variant id, label and index (``k``, which colours it) and whether it is fixed.
     """
     shown = min(len(result), MAX_SHOWN)
     cim = result.cim
@@ -71,8 +72,9 @@ def tableau_view(system: System, result: cib.ScenarioSet, fixed: Mapping[str, Se
         fixed_here = set(fixed.get(d.id, []))
         cells = []
         for n in range(shown):
-            v = d.variants[int(result.indices[n][i])]
-            cells.append({"variant": v.id, "label": v.label, "fixed": v.id in fixed_here})
+            k = int(result.indices[n][i])
+            v = d.variants[k]
+            cells.append({"variant": v.id, "label": v.label, "fixed": v.id in fixed_here, "k": k})
         counts = {v.id: 0 for v in d.variants}
         for n in range(len(result)):
             counts[d.variants[int(result.indices[n][i])].id] += 1
@@ -116,6 +118,13 @@ def matrix_view(system: System, cim: cib.CrossImpactMatrix) -> dict[str, Any]:
     return {"blocks": blocks, "columns": columns}
 
 
+def citations_json(system: System, cites: Sequence[Any]) -> list[dict[str, Any]]:
+    """Citations as shown in the workbench: label, quote, and the cited paragraph when the source has its text."""
+    from upheaval.model import cited_paragraph
+
+    return [{"label": c.label(), "quote": c.quote or "", "passage": cited_paragraph(system, c) or ""} for c in cites]
+
+
 def claims_json(results: list) -> list[dict[str, Any]]:
     """Claim results as JSON-ready dicts."""
     return [r.to_json() for r in results]
@@ -145,7 +154,7 @@ def cytoscape_elements(system: System, scenario: Mapping[str, str] | None = None
     removes are kept with the class ``removed``. Also returns the derived flows and the
     two-camp partition (structural balance).
     """
-    from upheaval.network import actor_network, blocs, derived_flows, network_difference
+    from upheaval.network import actor_network, blocs, derived_flows, network_difference, tie_quantity
 
     G = actor_network(system, scenario or None)
     diff = network_difference(system, scenario) if scenario else None
@@ -164,14 +173,23 @@ def cytoscape_elements(system: System, scenario: Mapping[str, str] | None = None
     for n, d in G.nodes(data=True):
         groups.setdefault(d.get("bloc") or "", []).append(n)
     position = _cluster_positions(groups)
+    actors = {a.code: a for a in system.actors}
     for n, d in G.nodes(data=True):
         data = {"id": n, "label": f"{d.get('name') or n}", "kind": d.get("kind") or "", "camp": camp_of.get(n, "")}
+        if n in actors:
+            a = actors[n]
+            data |= {"bloc": a.bloc or "", "cameo": a.cameo or "", "aliases": list(a.aliases), "own_code": a.own_code}
         if d.get("bloc"):
             data["parent"] = f"bloc:{d['bloc']}"
         nodes.append({"data": data, "classes": f"actor {d.get('kind') or ''}", "position": position[n]})
 
+    ties = {t.id: t for t in system.all_ties()}
+
     def edge(u: str, v: str, k: str, d: dict[str, Any], extra: str) -> dict[str, Any]:
         cls = ["hostile" if d.get("polarity", 1) < 0 else "cooperative", d.get("status") or "reported", extra]
+        if d.get("kind_style"):
+            cls.append(f"style-{d['kind_style']}")
+        tie = ties.get(k)
         return {
             "data": {
                 "id": f"tie:{k}:{extra}",
@@ -182,6 +200,10 @@ def cytoscape_elements(system: System, scenario: Mapping[str, str] | None = None
                 "label": d.get("label") or "",
                 "status": d.get("status") or "",
                 "cites": list(d.get("cites") or []),
+                "kind_label": d.get("kind_label") or "",
+                "figure": tie_quantity(d.get("amount"), d.get("unit"), d.get("rate")) or "",
+                "dates": " – ".join(x for x in (d.get("since") or "", d.get("until") or "") if x),
+                "citations": citations_json(system, tie.cites) if tie is not None else [],
             },
             "classes": " ".join(c for c in cls if c),
         }

@@ -3,8 +3,10 @@
   "use strict";
 
   // ---- htmx extension: send a form as JSON to the /api endpoints --------------------------
-  // Field names with dots nest ("cites.0.section"), numeric parts make arrays, a ":int"
-  // suffix makes a number; empty optional rows are dropped.
+  // Field names with dots nest ("cites.0.section"), numeric parts make arrays. A suffix
+  // converts the value: ":int" and ":num" numbers, ":bool" true/false, ":lines" one list item
+  // per line, ":words" a list split at commas and spaces, ":ints" a list of integers, ":cond" a
+  // condition written "descriptor=variant, other=v1|v2". Empty optional rows are dropped.
   function setPath(obj, path, value) {
     var keys = path.split(".");
     var node = obj;
@@ -21,7 +23,7 @@
       return value.filter(function (v) { return v !== undefined; }).map(prune).filter(function (v) {
         if (v && typeof v === "object" && !Array.isArray(v)) {
           return Object.keys(v).some(function (k) { return v[k] !== "" && v[k] !== null; }) &&
-            !Object.keys(v).some(function (k) { return (k === "section" || k === "source" || k === "id") && v[k] === ""; });
+            !Object.keys(v).some(function (k) { return (k === "source" || k === "id") && v[k] === ""; });
         }
         return true;
       });
@@ -31,20 +33,45 @@
       Object.keys(value).forEach(function (k) {
         var v = prune(value[k]);
         if (v === null && k !== "value") return;
-        if (v === "" && (k === "quote" || k === "as_name")) return;
+        if (v === "" && (k === "quote" || k === "as_name" || k === "section")) return;
         out[k] = v;
       });
       return out;
     }
     return value;
   }
+  function words(raw) {
+    return String(raw).split(/[\s,;]+/).filter(function (w) { return w !== ""; });
+  }
+  function condition(raw) {
+    var out = {};
+    String(raw).split(/[,;\n]+/).forEach(function (part) {
+      var eq = part.indexOf("=");
+      if (eq < 0) { if (part.trim()) out[part.trim()] = ""; return; }
+      var d = part.slice(0, eq).trim(), v = part.slice(eq + 1).trim();
+      if (!d) return;
+      var vs = v.split("|").map(function (x) { return x.trim(); }).filter(function (x) { return x !== ""; });
+      out[d] = vs.length > 1 ? vs : (vs[0] || "");
+    });
+    return out;
+  }
+  var CONVERT = {
+    int: function (raw) { return raw === "" ? null : parseInt(raw, 10); },
+    num: function (raw) { return raw === "" ? null : parseFloat(raw); },
+    bool: function (raw) { return raw === "true" || raw === "on"; },
+    lines: function (raw) { return String(raw).split(/\r?\n/).map(function (x) { return x.trim(); }).filter(function (x) { return x !== ""; }); },
+    words: words,
+    ints: function (raw) { return words(raw).map(function (w) { return parseInt(w, 10); }); },
+    cond: condition,
+  };
   function formToObject(formData) {
     var obj = {};
     formData.forEach(function (raw, name) {
       var value = raw;
-      if (name.endsWith(":int")) {
-        name = name.slice(0, -4);
-        value = raw === "" ? null : parseInt(raw, 10);
+      var colon = name.lastIndexOf(":");
+      if (colon > 0 && CONVERT[name.slice(colon + 1)]) {
+        value = CONVERT[name.slice(colon + 1)](raw);
+        name = name.slice(0, colon);
       }
       setPath(obj, name, value);
     });
@@ -97,21 +124,48 @@
     { selector: "edge", style: { "width": 2, "curve-style": "bezier", "target-arrow-shape": "triangle", "arrow-scale": 0.9,
       "line-color": "#3a9b5b", "target-arrow-color": "#3a9b5b", "opacity": 0.85 } },
     { selector: "edge.hostile", style: { "line-color": "#c8413b", "target-arrow-color": "#c8413b" } },
-    { selector: "edge.planned, edge.option, edge.stance", style: { "line-style": "dashed" } },
+    { selector: "edge.planned, edge.option, edge.stance, edge.style-dashed", style: { "line-style": "dashed" } },
+    { selector: "edge.style-dotted", style: { "line-style": "dotted" } },
+    { selector: "edge.draft", style: { "line-style": "dashed", "opacity": 0.5 } },
     { selector: "edge.added", style: { "width": 5, "line-color": "#1f6fd1", "target-arrow-color": "#1f6fd1", "opacity": 1 } },
     { selector: "edge.removed", style: { "line-color": "#b9c0c7", "target-arrow-color": "#b9c0c7", "line-style": "dotted", "opacity": 0.6 } },
     { selector: ":selected", style: { "overlay-color": "#f2b705", "overlay-opacity": 0.35 } },
   ];
+  function mk(tag, text, cls) {
+    var e = document.createElement(tag);
+    if (text !== undefined) e.textContent = text;
+    if (cls) e.className = cls;
+    return e;
+  }
   function show(detail, lines) {
     detail.textContent = "";
     lines.forEach(function (pair) {
-      var p = document.createElement("p");
-      var b = document.createElement("b");
-      b.textContent = pair[0];
-      p.appendChild(b);
-      p.appendChild(document.createTextNode(" " + pair[1]));
+      if (pair[1] === undefined || pair[1] === null || pair[1] === "") return;
+      var p = mk("p");
+      p.appendChild(mk("b", pair[0]));
+      if (pair[1] instanceof Node) { p.appendChild(document.createTextNode(" ")); p.appendChild(pair[1]); }
+      else p.appendChild(document.createTextNode(" " + pair[1]));
       detail.appendChild(p);
     });
+  }
+  function citationList(citations) {
+    var ul = mk("ul", undefined, "cites");
+    (citations || []).forEach(function (c) {
+      var li = mk("li", c.label + (c.quote ? " — “" + c.quote + "”" : ""));
+      if (c.passage) li.appendChild(mk("blockquote", c.passage, "passage"));
+      ul.appendChild(li);
+    });
+    if (!ul.childNodes.length) ul.appendChild(mk("li", "none", "dim"));
+    return ul;
+  }
+  function editButton(section, key) {
+    if (!document.getElementById("editor")) return "";
+    var b = mk("button", "edit " + (section === "actors" ? "this actor" : "this tie"), "link");
+    b.type = "button";
+    b.addEventListener("click", function () {
+      htmx.ajax("GET", "/ui/editor?section=" + section + "&key=" + encodeURIComponent(key), { target: "#editor", swap: "innerHTML" });
+    });
+    return b;
   }
   function initNetwork(el) {
     if (!window.cytoscape || el.dataset.ready) return;
@@ -128,13 +182,24 @@
       var detail = document.getElementById("cy-detail");
       cy.on("tap", "edge", function (evt) {
         var d = evt.target.data();
-        show(detail, [["tie", d.tie], ["from → to", d.source + " → " + d.target], ["kind", d.kind + (d.status ? " (" + d.status + ")" : "")],
-          ["what", d.label], ["citations", (d.cites || []).join("; ") || "none"]]);
+        show(detail, [["tie", d.tie], ["from → to", d.source + " → " + d.target],
+          ["kind", (d.kind_label || d.kind) + (d.status ? " (" + d.status + ")" : "")],
+          ["what", d.label], ["figure", d.figure], ["dates", d.dates], ["citations", citationList(d.citations)],
+          ["", editButton("ties", d.tie)]]);
       });
       cy.on("tap", "node.actor", function (evt) {
         var d = evt.target.data();
-        show(detail, [["actor", d.label + " (" + d.id + ")"], ["kind", d.kind], ["camp (structural balance)", d.camp || "-"],
-          ["ties", String(evt.target.connectedEdges().length)]]);
+        var ties = mk("ul", undefined, "ties");
+        evt.target.connectedEdges().forEach(function (e) {
+          var t = e.data();
+          var li = mk("li", t.source + " → " + t.target + ": " + (t.kind_label || t.kind) + (t.label ? " — " + t.label : ""));
+          if ((t.cites || []).length) li.appendChild(mk("span", " [" + t.cites.join("; ") + "]", "cite"));
+          ties.appendChild(li);
+        });
+        if (!ties.childNodes.length) ties.appendChild(mk("li", "none", "dim"));
+        show(detail, [["actor", d.label + " (" + d.id + ")"], ["kind", d.kind], ["bloc", d.bloc],
+          ["CAMEO", d.cameo], ["also known as", (d.aliases || []).join(", ")], ["camp (structural balance)", d.camp || "-"],
+          ["ties, with their citations", ties], ["", editButton("actors", d.id)]]);
       });
       var camps = document.getElementById("camps");
       if (camps && data.partition) {
@@ -147,6 +212,14 @@
   }
   function initAll(root) {
     (root || document).querySelectorAll("[data-network]").forEach(initNetwork);
+  }
+  function refreshNetworks() {
+    document.querySelectorAll("[data-network][data-ready]").forEach(function (e) {
+      if (e.cy) e.cy.destroy();
+      delete e.dataset.ready;
+      e.removeAttribute("data-loaded");
+      initNetwork(e);
+    });
   }
 
   document.addEventListener("DOMContentLoaded", function () {
@@ -161,11 +234,25 @@
       if (evt.detail.successful && elt && elt.hasAttribute && elt.hasAttribute("data-reset") && elt.reset) elt.reset();
       if (evt.detail.successful && elt && elt.getAttribute && (elt.getAttribute("hx-post") || "").indexOf("/api/") === 0) {
         toast("done: the scenarios and claims now follow the edit", "ok");
+        if (elt.closest && elt.closest("#editor-panel")) {
+          var ed = document.getElementById("editor");
+          if (ed) ed.innerHTML = '<p class="dim" id="editor-done">Applied. Undo takes it back; Save writes the file.</p>';
+        }
       }
     });
-    document.body.addEventListener("htmx:afterSettle", function (evt) { initAll(evt.detail.elt); });
+    document.body.addEventListener("htmx:afterSettle", function (evt) {
+      initAll(evt.detail.elt);
+      var target = evt.detail.target;
+      if (target && target.id === "editor" && target.querySelector("form")) target.scrollIntoView({ block: "nearest" });
+    });
+    document.body.addEventListener("modelChanged", refreshNetworks);
     // matrix cells: one delegated listener instead of thousands of htmx-processed buttons
     document.body.addEventListener("click", function (evt) {
+      if (evt.target.closest && evt.target.closest("[data-close-editor]")) {
+        var ed = document.getElementById("editor");
+        if (ed) ed.textContent = "";
+        return;
+      }
       var cell = evt.target.closest && evt.target.closest("button.c[data-url]");
       if (!cell) return;
       document.querySelectorAll("button.c.on").forEach(function (b) { b.classList.remove("on"); });

@@ -1,0 +1,261 @@
+"""Audit of a system's claims: do they rest on their own judgements, and how robust are they?
+
+A claim about the consistent scenarios is only worth checking if the judgements it is
+about decide it. For each claim the audit finds, in the compiled matrix, the judgement
+sections (blocks of cells from one descriptor to another) from its premise descriptors
+(``given``, ``if``, ``baseline``) into its conclusion descriptors (``then``, ``match``,
+``outcome``; every descriptor of a ``consistent`` claim's scenario) or, when there are
+none, every section into its conclusion descriptors. Each section is then reversed
+(its cells negated) and removed (set to 0), one at a time and all together, and the
+claim re-checked. A claim that still passes with all of them reversed is "not tested by
+its own judgements": it would hold whatever the author had judged there.
+
+The claim's robustness is the share of Monte Carlo samples of the matrix (each judged
+cell moved by a uniform integer within its uncertainty, clipped to the scale, as in
+:func:`upheaval.analysis.robustness`) in which it holds, with a Wilson interval.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from upheaval.analysis._basins import wilson_interval
+from upheaval.analysis._parallel import spawn_seeds
+from upheaval.analysis._robustness import DEFAULT_UNCERTAINTY, sample_matrix, uncertainty_matrix
+
+__all__ = ["ClaimAudit", "SectionTest", "audit_claims", "audit_note", "change_sections", "claim_sections"]
+
+
+@dataclass(frozen=True)
+class SectionTest:
+    """One judgement section (``source`` → ``target``) and whether the claim passes with it reversed, removed."""
+
+    source: str
+    target: str
+    reversed_passes: bool
+    removed_passes: bool
+    reversed_detail: str
+    removed_detail: str
+
+    def to_json(self) -> dict:
+        return {
+            "section": f"{self.source} -> {self.target}",
+            "reversed_passes": self.reversed_passes,
+            "removed_passes": self.removed_passes,
+            "reversed_detail": self.reversed_detail,
+            "removed_detail": self.removed_detail,
+        }
+
+
+@dataclass(frozen=True)
+class ClaimAudit:
+    """The audit of one claim.
+
+    ``passed`` is the nominal result; ``sections`` the judgement sections it rests on, each
+    tested; ``all_reversed_passes``/``all_removed_passes`` the claim with all of them changed
+    at once (None when it rests on none); ``tested`` is False when the claim passes and
+    still passes with all of them reversed, or rests on no section at all. ``hits`` of
+    ``n_samples`` sampled matrices keep the claim passing (``share``, ``low``..``high``).
+    """
+
+    id: str
+    passed: bool
+    detail: str
+    basis: str
+    sections: list[SectionTest]
+    all_reversed_passes: bool | None
+    all_removed_passes: bool | None
+    tested: bool
+    hits: int
+    n_samples: int
+    share: float
+    low: float
+    high: float
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def verdict(self) -> str:
+        """The audit's conclusion in words."""
+        if not self.passed:
+            return "fails as stated"
+        if not self.sections:
+            return "not tested by its own judgements: no judgement section acts on its conclusion"
+        if not self.tested:
+            return "not tested by its own judgements: it still passes with all of them reversed"
+        flips = [s for s in self.sections if not s.reversed_passes]
+        if flips:
+            names = ", ".join(f"{s.source} → {s.target}" for s in flips[:3])
+            more = f" (and {len(flips) - 3} more, each alone)" if len(flips) > 3 else ""
+            return f"tested: reversing {names}{more} makes it fail"
+        return "tested: reversing all its sections together makes it fail"
+
+    def to_json(self) -> dict:
+        return {
+            "id": self.id,
+            "passed": self.passed,
+            "detail": self.detail,
+            "basis": self.basis,
+            "sections": [s.to_json() for s in self.sections],
+            "all_reversed_passes": self.all_reversed_passes,
+            "all_removed_passes": self.all_removed_passes,
+            "tested": self.tested,
+            "verdict": self.verdict,
+            "robustness": {
+                "holds_in": self.hits,
+                "n_samples": self.n_samples,
+                "share": self.share,
+                "low": self.low,
+                "high": self.high,
+            },
+            "warnings": self.warnings,
+        }
+
+
+def _descriptors(*conds) -> list[str]:
+    out: list[str] = []
+    for cond in conds:
+        for d in cond:
+            if d not in out:
+                out.append(d)
+    return out
+
+
+def claim_sections(cim, check) -> tuple[list[tuple[int, int]], str]:
+    """The judgement sections a claim check rests on, as (source, target) descriptor indices, and why.
+
+    Sections are the nonzero blocks of the compiled matrix: those from the premise
+    descriptors into the conclusion descriptors, or, when there are none, every block
+    into the conclusion descriptors (see the module docstring).
+    """
+    premise = _descriptors(check.given, check.if_, check.baseline)
+    conclusion = _descriptors(check.then, check.match, check.outcome, check.scenario)
+    pos = {d: k for k, d in enumerate(cim.descriptor_ids)}
+    p = [pos[d] for d in premise if d in pos]
+    q = [pos[d] for d in conclusion if d in pos]
+
+    def nonzero(i: int, j: int) -> bool:
+        oi, oj = int(cim.offsets[i]), int(cim.offsets[j])
+        return bool(cim.values[oi : oi + cim.sizes[i], oj : oj + cim.sizes[j]].any())
+
+    direct = [(i, j) for j in q for i in p if nonzero(i, j)]
+    if direct:
+        return direct, "from its premise into its conclusion"
+    into = [(i, j) for j in q for i in range(cim.n_descriptors) if nonzero(i, j)]
+    what = "no section from its premise into its conclusion; " if p else ""
+    return into, what + "every section into its conclusion"
+
+
+def change_sections(cim, sections: list[tuple[int, int]], how: str):
+    """A copy of ``cim`` with the given sections reversed (``how="reverse"``: cells negated) or removed (zeroed)."""
+    values = cim.values.copy()
+    for i, j in sections:
+        oi, oj = int(cim.offsets[i]), int(cim.offsets[j])
+        block = values[oi : oi + cim.sizes[i], oj : oj + cim.sizes[j]]
+        block[...] = -block if how == "reverse" else 0
+    return cim.with_values(values)
+
+
+def audit_claims(
+    system,
+    cim=None,
+    *,
+    n_samples: int = 200,
+    default_uncertainty: int = DEFAULT_UNCERTAINTY,
+    confidence: float = 0.95,
+    random_state: int | np.random.Generator | None = 0,
+) -> list[ClaimAudit]:
+    """Audit every claim of ``system``: the sections it rests on, reversed and removed, and its robustness.
+
+    Parameters
+    ----------
+    system : System
+    cim : CrossImpactMatrix, optional
+        Its compiled matrix.
+    n_samples : int
+        Monte Carlo samples for the robustness (0: none).
+    default_uncertainty : int
+        The uncertainty of sections that state none (see :data:`DEFAULT_UNCERTAINTY`).
+    confidence : float
+        Of the Wilson interval.
+    random_state : int, numpy.random.Generator or None
+        Seeds the samples: same seed, same result.
+
+    Returns
+    -------
+    list of ClaimAudit
+        In the order of the claims.
+
+    Examples
+    --------
+    >>> from upheaval.model import load_system
+    >>> [a.verdict for a in audit_claims(load_system("tests/data/follow.yaml"), n_samples=0)]
+    []
+    """
+    from upheaval.cib import compile_system
+    from upheaval.claims import evaluate, matrix_search
+
+    cim = cim if cim is not None else compile_system(system)
+    u = uncertainty_matrix(system, cim, default=default_uncertainty)
+    hits = np.zeros(len(system.claims), dtype=np.int64)
+    if n_samples > 0 and system.claims:
+        rng = np.random.default_rng(spawn_seeds(random_state, 1)[0])
+        for _ in range(int(n_samples)):
+            sampled = cim.with_values(sample_matrix(cim.values, u, rng, cim.scale))
+            sample_search = matrix_search()
+            for k, claim in enumerate(system.claims):
+                hits[k] += evaluate(sampled, claim.check, sample_search).passed
+    low, high = wilson_interval(hits, max(int(n_samples), 1), confidence)
+    out = []
+    for k, claim in enumerate(system.claims):
+        nominal = evaluate(cim, claim.check, matrix_search())
+        sections, basis = claim_sections(cim, claim.check)
+        tests = []
+        for sec in sections:
+            rev = evaluate(change_sections(cim, [sec], "reverse"), claim.check, matrix_search())
+            rem = evaluate(change_sections(cim, [sec], "remove"), claim.check, matrix_search())
+            tests.append(
+                SectionTest(
+                    cim.descriptor_ids[sec[0]],
+                    cim.descriptor_ids[sec[1]],
+                    rev.passed,
+                    rem.passed,
+                    rev.detail,
+                    rem.detail,
+                )
+            )
+        all_rev = all_rem = None
+        if sections:
+            all_rev = evaluate(change_sections(cim, sections, "reverse"), claim.check, matrix_search()).passed
+            all_rem = evaluate(change_sections(cim, sections, "remove"), claim.check, matrix_search()).passed
+        tested = (not nominal.passed) or (bool(sections) and not all_rev)
+        n = int(n_samples)
+        out.append(
+            ClaimAudit(
+                claim.id,
+                nominal.passed,
+                nominal.detail,
+                basis,
+                tests,
+                all_rev,
+                all_rem,
+                tested,
+                int(hits[k]) if n else 0,
+                n,
+                float(hits[k] / n) if n else float("nan"),
+                float(low[k]) if n else float("nan"),
+                float(high[k]) if n else float("nan"),
+                nominal.warnings(),
+            )
+        )
+    return out
+
+
+def audit_note(default_uncertainty: int, n_samples: int, seed) -> str:
+    """How the robustness was sampled, in words (shown by every view of the audit)."""
+    return (
+        f"robustness: {n_samples} sampled matrices (seed {seed}); each judged cell moves by up to its section's "
+        f"stated uncertainty, ±{default_uncertainty} where none is stated (--default-uncertainty), "
+        "clipped to the model's scale"
+    )

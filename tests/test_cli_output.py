@@ -1,0 +1,144 @@
+"""What the commands print hides nothing: every scenario at 80 columns, the same labels in every command,
+CSV files with every row, conversions that say what they drop, usage errors that exit 2."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from upheaval import cib
+from upheaval.model import load_system
+
+NESTED = Path(__file__).parent / "data" / "scenariowizard" / "CIB_nested.scw"
+
+
+def upheaval(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    """The command as a user runs it, in an 80-column terminal."""
+    env = {**os.environ, "COLUMNS": "80"}
+    return subprocess.run(
+        [sys.executable, "-m", "upheaval", *args], capture_output=True, text=True, env=env, cwd=cwd, timeout=600
+    )
+
+
+def _headers(out: str) -> list[str]:
+    """The scenario column headers of the tableaus, in order."""
+    return re.findall(r"┃ (S\d+|X\d+)(?: · [^┃]*?)?\s*(?=┃)", out)
+
+
+def test_twenty_scenarios_at_80_columns_are_all_shown(tmp_path):
+    res = upheaval("scenarios", str(NESTED), "--csv", str(tmp_path / "s.csv"))
+    assert res.returncode == 0, res.stderr
+    assert max(len(line) for line in res.stdout.splitlines()) <= 80
+    assert _headers(res.stdout) == [f"S{k}" for k in range(1, 21)]
+    assert "20 scenarios of 408,146,688" in res.stdout
+    with open(tmp_path / "s.csv", newline="", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    data = json.loads(upheaval("scenarios", str(NESTED), "--json").stdout)["scenarios"]
+    assert [r["label"] for r in rows] == [f"S{k}" for k in range(1, 21)]
+    system = load_system(str(NESTED))
+    ids = [d.id for d in system.descriptors]
+    assert [[r[i] for i in ids] for r in rows] == [s["variants"] for s in data]
+    # every variant of every scenario is in the tableaus (wrapped cells joined back)
+    cells = re.sub(r"[│┃\s]+", " ", res.stdout)
+    for s in data[:3]:
+        for d, v in zip(system.descriptors, s["variants"], strict=True):
+            label = next(x.label for x in d.variants if x.id == v)
+            assert all(word in cells for word in label.split())
+
+
+def test_labels_after_an_intervention_are_those_of_the_unrestricted_set():
+    system = load_system()
+    cim = cib.compile_system(system)
+    unfixed = cib.find_consistent(cim, 0)
+    where = cib.find_consistent(cim, 0, where={"front": "destabilises"})
+    assert 0 < len(where) < len(unfixed)
+    res = upheaval("scenarios", "--where", "front=destabilises")
+    assert res.returncode == 0, res.stderr
+    position = {tuple(r): k + 1 for k, r in enumerate(unfixed.indices.tolist())}
+    assert _headers(res.stdout) == [f"S{position[tuple(r)]}" for r in where.indices.tolist()]
+    if len(where) == 1:
+        assert "1 scenario of" in res.stdout and "1 scenarios" not in res.stdout
+    fixed = cib.find_consistent(cim, 0, fix={"front": "destabilises"})
+    res = upheaval("scenarios", "--fix", "front=destabilises")
+    assert res.returncode == 0, res.stderr
+    outside = 0
+    expected = []
+    for r in fixed.indices.tolist():
+        if tuple(r) in position:
+            expected.append(f"S{position[tuple(r)]}")
+        else:
+            outside += 1
+            expected.append(f"X{outside}")
+    assert _headers(res.stdout) == expected
+    assert ("X-labelled" in res.stdout) == (outside > 0)
+
+
+def test_basins_robustness_sensitivity_write_every_row_as_csv(tmp_path):
+    system = load_system()
+    cim = cib.compile_system(system)
+    labels = {tuple(r): f"S{k + 1}" for k, r in enumerate(cib.find_consistent(cim, 2).indices.tolist())}
+    ids = [d.id for d in system.descriptors]
+
+    def rows(name: str) -> list[dict]:
+        with open(tmp_path / name, newline="", encoding="utf-8") as fh:
+            return list(csv.DictReader(fh))
+
+    def key(row: dict) -> tuple:
+        return tuple(cim.variant_ids[i].index(row[d]) for i, d in enumerate(ids))
+
+    assert upheaval("basins", "--csv", str(tmp_path / "b.csv")).returncode == 0
+    basins = rows("b.csv")
+    assert sum(int(r["starts"]) for r in basins) == cim.n_scenarios
+    for r in basins:
+        assert r["label"] == (labels[key(r)] if r["kind"] == "consistent" else r["label"])
+    res = upheaval("robustness", "--samples", "50", "--csv", str(tmp_path / "r.csv"))
+    assert res.returncode == 0, res.stderr
+    robust = rows("r.csv")
+    assert len(robust) == len(labels)  # every candidate within --candidates 2, shown or not in the table
+    assert all(r["label"] == labels[key(r)] for r in robust)
+    assert "were consistent in no sample" in " ".join(res.stdout.split()) or all(
+        int(r["consistent_in"]) > 0 for r in robust
+    )
+    assert upheaval("sensitivity", "--csv", str(tmp_path / "se.csv")).returncode == 0
+    assert {r["label"] for r in rows("se.csv")} <= set(labels.values())
+
+
+def test_convert_says_what_scw_cannot_hold_and_the_way_back_invents_nothing(tmp_path):
+    system = load_system()
+    res = upheaval("convert", "dprk-ukraine-2024", str(tmp_path / "m.scw"))
+    assert res.returncode == 0, res.stderr
+    dropped = " ".join(res.stderr.split())
+    assert f"dropped: {len(system.actors)} actors, {len(system.ties)} ties" in dropped
+    assert f"{len(system.claims)} claims" in dropped and "use YAML to keep them" in dropped
+    back = upheaval("convert", str(tmp_path / "m.scw"), str(tmp_path / "m.yaml"))
+    assert back.returncode == 2 and "--as-of" in back.stderr and not (tmp_path / "m.yaml").exists()
+    assert upheaval("convert", str(tmp_path / "m.scw"), str(tmp_path / "m.yaml"), "--as-of", "2024-11").returncode == 0
+    text = (tmp_path / "m.yaml").read_text(encoding="utf-8")
+    assert "as_of: 2024-11" in text and "holds no title: this is its file name" in text
+    assert "2018" not in text
+    assert upheaval("validate", str(tmp_path / "m.yaml")).returncode == 0
+
+
+@pytest.mark.parametrize("args", [("events", "ingest", "missing.csv"), ("succession", "--start", "front=nowhere")])
+def test_usage_errors_exit_2_without_a_traceback(tmp_path, args):
+    res = upheaval(*args, cwd=tmp_path)
+    assert res.returncode == 2
+    assert "Traceback" not in res.stderr
+
+
+@pytest.mark.parametrize("command", ["robustness", "pathways", "serve", "sensitivity", "basins"])
+def test_help_paragraphs_wrap_at_the_terminal_width(command):
+    """No ragged breaks: a help paragraph's lines fill the width, except its last."""
+    out = upheaval(command, "--help").stdout
+    head = out.split("╭", 1)[0]
+    paragraphs = [p.splitlines() for p in re.split(r"\n\s*\n", head) if p.strip() and "Usage:" not in p]
+    for lines in paragraphs:
+        for line in lines[:-1]:
+            assert len(line.rstrip()) >= 60, (command, line)
