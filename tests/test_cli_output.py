@@ -28,8 +28,17 @@ def upheaval(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess
 
 
 def _headers(out: str) -> list[str]:
-    """The scenario column headers of the tableaus, in order."""
-    return re.findall(r"┃ (S\d+|X\d+)(?: · [^┃]*?)?\s*(?=┃)", out)
+    """The scenario column headers of the tableaus, in order (left to right, whatever line a wrapped name puts them on)."""
+    labels: list[str] = []
+    block: list[tuple[int, str]] = []
+    for line in out.splitlines():
+        if line.startswith("┏"):
+            block = []
+        elif line.startswith("┡"):
+            labels += [label for _, label in sorted(block)]
+        else:
+            block += [(m.start(), m.group(1)) for m in re.finditer(r"┃ (S\d+|X\d+)(?= · |\s*┃)", line)]
+    return labels
 
 
 def test_twenty_scenarios_at_80_columns_are_all_shown(tmp_path):

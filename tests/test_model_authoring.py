@@ -102,7 +102,7 @@ def test_markdown_text_numbers_sections_and_paragraphs() -> None:
 def test_plain_text_without_headings_numbers_paragraphs_through_the_text() -> None:
     text = parse_source_text("One.\n\nTwo,\nstill two.\n\n\nThree.\n", ".txt")
     assert not text.headed
-    assert text.paragraphs(None) == ["One.", "Two,\nstill two.", "Three."]
+    assert text.paragraphs(None) == ["One.", "Two, still two.", "Three."]  # line breaks inside a paragraph are spaces
 
 
 def test_plain_text_block_starting_lower_case_continues_the_paragraph() -> None:

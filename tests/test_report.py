@@ -246,6 +246,10 @@ def test_storyline_quotes_the_acting_row_and_names_the_future() -> None:
     assert step.promoted_by[0].rationale == "The section's reason." and story.name == "Calm"
     page = render_report(system, figures=False, robustness_samples=0)
     assert "The collapse row&#39;s reason." in page and "· Calm" in page
+    reading = page[page.index('<section id="reading">') :]
+    reading = reading[: reading.index("</section>")]
+    assert "2 are read from the text" in reading and "0 inferred" in reading
+    assert "r §A" not in reading and "A ¶1" in reading and "B ¶2" in reading  # paragraphs by section
 
 
 def test_report_with_events_shows_probabilities_over_time(tmp_path):

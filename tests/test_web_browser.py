@@ -21,6 +21,10 @@ from upheaval.model import load_system
 from upheaval.web import create_app
 from upheaval.web._state import Workspace
 
+# Every edit re-checks the built-in model's claims (a few seconds on a loaded machine): the
+# assertions wait as long as the page's own default timeout.
+expect.set_options(timeout=20_000)
+
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [
     "--headless",
@@ -127,14 +131,15 @@ def test_open_builtin_and_intervene(page, server) -> None:
     page.locator('tr[data-descriptor="front"] button[data-variant="destabilises"]').first.click()
     page.wait_for_selector('a.chip.fixed:has-text("front.destabilises")')
     after = _row_texts(page, "china_west")
-    assert after and all(t == "Confrontation" for t in after), after
+    # With the front given way, whether China is held complicit depends on the rest: both occur.
+    assert {"Competition", "Confrontation"} <= set(after), after
     assert all(t == "Front destabilises" for t in _row_texts(page, "front"))
-    assert int(page.inner_text("#count")) <= n_before
+    assert int(page.inner_text("#count")) >= 1  # an intervention: the set may be larger than without it
     assert "fix=front.destabilises" in page.url  # the intervention is in the address: shareable, reloadable
     page.screenshot(path=str(SHOTS / "upheaval-intervention.png"))
 
     page.reload()
-    assert all(t == "Confrontation" for t in _row_texts(page, "china_west"))
+    assert set(_row_texts(page, "china_west")) == set(after)
     page.click("a.chip.fixed")  # release
     expect(page.locator("a.chip.fixed")).to_have_count(0)
     assert int(page.inner_text("#count")) == n_before

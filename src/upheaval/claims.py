@@ -182,7 +182,7 @@ def evaluate(
 
 
 def check_claims(
-    system: System, cim: cib.CrossImpactMatrix | None = None, n_jobs: int | None = None
+    system: System, cim: cib.CrossImpactMatrix | None = None, n_jobs: int | None = None, search: Search | None = None
 ) -> list[ClaimResult]:
     """Evaluate every claim of ``system`` against its consistent scenarios.
 
@@ -194,11 +194,14 @@ def check_claims(
         Its compiled matrix (compiled here when not given).
     n_jobs : int, optional
         Worker threads of each search (see :func:`upheaval.cib.find_consistent`).
+    search : callable, optional
+        Replaces the exact search, as for :func:`evaluate` (e.g. :func:`matrix_search` in a
+        long-running process, where the compiled kernels pay off).
     """
     cim = cim if cim is not None else cib.compile_system(system)
     out = []
     for claim in system.claims:
-        res = evaluate(cim, claim.check, n_jobs=n_jobs)
+        res = evaluate(cim, claim.check, search, n_jobs=n_jobs)
         out.append(
             ClaimResult(
                 id=claim.id,

@@ -3,8 +3,9 @@
 A space of at most :data:`SMALL_LIMIT` scenarios is searched by enumerating every scenario
 in chunks. Impact balances are sums of one matrix row per descriptor, so the descriptors are
 split into an outer and an inner group: the partial balances of every combination of each
-group are computed once, and a chunk's balances are the outer rows plus the inner rows
-(one addition per cell). A scenario is kept when, for every descriptor with more than one
+group are computed once, and a scenario's balances are its outer row plus its inner row (one
+addition per cell). The descriptors are tested one after the other, each on the scenarios
+that passed the ones before, so most scenarios cost one descriptor's cells. A scenario is kept when, for every descriptor with more than one
 variant, its chosen variant's balance comes within the tolerance of the descriptor's best
 balance over *all* its variants (a restricted descriptor keeps its own consistency test),
 the definition of Weimer-Jehle (2006) applied literally, with the diagonal blocks counted
@@ -31,6 +32,7 @@ __all__ = ["SMALL_LIMIT", "allowed_choices", "measures_numpy", "search_numpy", "
 SMALL_LIMIT = 1 << 20  # scenarios (after restrictions) searched with numpy instead of the compiled kernels
 _CELLS = 1 << 21  # balance cells per chunk (int64: 16 MiB)
 _INNER = 4096  # largest inner group of the enumeration
+_PAIRS = 1 << 17  # scenarios tested at a time
 _NO_RIVAL = 1 << 62  # the consistency value when no descriptor has a rival variant, as the kernels report it
 
 
@@ -72,7 +74,6 @@ def search_numpy(
     by chunking. Meant for spaces of at most :data:`SMALL_LIMIT` scenarios.
     """
     n = cim.n_descriptors
-    n_var = cim.values.shape[0]
     choices = allowed_choices(cim, fixed)
     # the inner group: the last descriptors, as many as fit in _INNER combinations
     inner: list[int] = []
@@ -86,27 +87,35 @@ def search_numpy(
     in_combos, in_bal = _group(cim, inner, choices)
     out_combos, out_bal = _group(cim, outer, choices)
     m_in, m_out = in_combos.shape[0], out_combos.shape[0]
-    multi = np.asarray(cim.sizes) > 1
-    starts = cim.offsets
-    in_cols = cim.offsets[inner] + in_combos  # (m_in, |inner|) column of each chosen variant
-    out_cols = cim.offsets[outer] + out_combos
-    batch = max(1, _CELLS // max(1, m_in * n_var))
+    # per descriptor with a rival: its balance columns in each group, and where its chosen variant is read
+    checks = []
+    for j in range(n):
+        if cim.sizes[j] < 2:
+            continue
+        cols = slice(int(cim.offsets[j]), int(cim.offsets[j]) + cim.sizes[j])
+        side = (out_combos, outer.index(j)) if j in outer else (in_combos, inner.index(j))
+        checks.append((np.ascontiguousarray(out_bal[:, cols]), np.ascontiguousarray(in_bal[:, cols]), j in outer, side))
+    # the descriptors most likely to fail first: those with the most variants
+    checks.sort(key=lambda c: -c[0].shape[1])
+    batch = max(1, _PAIRS // max(1, m_in))
     found = []
     for lo in range(0, m_out, batch):
         hi = min(m_out, lo + batch)
-        b = hi - lo
-        bal = (out_bal[lo:hi, None, :] + in_bal[None, :, :]).reshape(b * m_in, n_var)
-        cols = np.empty((b * m_in, n), dtype=np.int64)
-        cols[:, outer] = np.repeat(out_cols[lo:hi], m_in, axis=0)
-        cols[:, inner] = np.tile(in_cols, (b, 1))
-        chosen = np.take_along_axis(bal, cols, axis=1)
-        best = np.maximum.reduceat(bal, starts, axis=1)
-        gap = np.where(multi, best - chosen, 0)
-        keep = np.flatnonzero(gap.max(axis=1) <= tolerance)
-        if keep.size:
-            rows = np.empty((keep.size, n), dtype=np.int64)
-            rows[:, outer] = out_combos[lo + keep // m_in]
-            rows[:, inner] = in_combos[keep % m_in]
+        oi = np.repeat(np.arange(lo, hi, dtype=np.int64), m_in)
+        ii = np.tile(np.arange(m_in, dtype=np.int64), hi - lo)
+        # every descriptor's test in turn, on the scenarios that passed the previous ones
+        for o_bal, i_bal, is_outer, (combos, pos) in checks:
+            if oi.size == 0:
+                break
+            bal = o_bal[oi] + i_bal[ii]
+            z = combos[oi if is_outer else ii, pos]
+            chosen = bal[np.arange(bal.shape[0]), z]
+            keep = bal.max(axis=1) - chosen <= tolerance
+            oi, ii = oi[keep], ii[keep]
+        if oi.size:
+            rows = np.empty((oi.size, n), dtype=np.int64)
+            rows[:, outer] = out_combos[oi]
+            rows[:, inner] = in_combos[ii]
             found.append(rows)
         if progress is not None:
             progress(hi / m_out)

@@ -422,7 +422,7 @@ def succession(
 @app.command()
 @handle_errors
 def validate(model: Annotated[str, typer.Argument(help="A model file (.yaml, .yml, .scw) or built-in name.")]) -> None:
-    """Validate a model file; print every problem with file, line and column (exit 2 if any)."""
+    """Validate a model file; print every problem with file, line and column (exit 2 if any), then coverage warnings (which never change the exit code)."""
     from upheaval.cli._authoring import print_coverage
     from upheaval.model import load_system
 

@@ -397,18 +397,18 @@ def indicators_cmd(
         emit_json(signposts_json(result, consistent))
         return
     table = Table(title=f"Signposts of {system.id} over {len(consistent)} consistent scenarios", title_justify="left")
-    table.add_column("#", justify="right")
-    table.add_column("indicator", style="cyan")
-    table.add_column("signals")
+    table.add_column("indicator", style="cyan", no_wrap=True)
+    table.add_column("signals", no_wrap=True)
     table.add_column("bits", justify="right")
-    table.add_column("spread", justify="right")
     table.add_column("pairs", justify="right")
     n_pairs = len(consistent) * (len(consistent) - 1) // 2
-    for r, s in enumerate(result.ranked, 1):
-        table.add_row(
-            str(r), s.indicator, s.signals, f"{s.diagnosticity:.3f}", f"{s.spread:.2f}", f"{len(s.separates)}/{n_pairs}"
-        )
+    for s in result.ranked:
+        table.add_row(s.indicator, s.signals, f"{s.diagnosticity:.3f}", f"{len(s.separates)}/{n_pairs}")
     console.print(table)
+    console.print(
+        "[dim]bits: expected information of an observation about the scenario; pairs: pairs of "
+        "consistent scenarios it separates (--json adds the spread and the likelihoods).[/]"
+    )
     if result.unseparated:
         names = dict(result.labels)
         console.print("[bold]No indicator separates[/] (add one that does, or accept they look alike in the data):")

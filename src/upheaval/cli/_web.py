@@ -78,11 +78,11 @@ def serve(
     token = None if is_loopback(host) else secrets.token_urlsafe(24)
     web = create_app(opened or None, root=root, token=token, events=events)
     workspace = web.state.workspace
-    workspace.claims(workspace.doc())  # load and compile before the first page is asked for
     shown = f"[{host}]" if ":" in host else host
     url = f"http://{shown if host not in ('0.0.0.0', '::') else '127.0.0.1'}:{port}/"
     console.print(f"upheaval workbench on [bold]{url}{'?token=' + token if token else ''}[/]  (working folder {root})")
     if token:
         console.print(f"access token: [bold]{token}[/] (required on every request; the address above sets it)")
+    workspace.claims(workspace.doc())  # load and compile before the first page is asked for (after the address)
     console.print("[dim]Ctrl-C to stop[/]")
     uvicorn.run(web, host=host, port=port, log_level="warning")

@@ -1,6 +1,8 @@
 """A commentary's text (plain, Markdown or HTML) as a titled document of numbered sections and paragraphs.
 
-The numbering is the one citations use: sections are the text's own headings, paragraphs are
+The text is split into blocks by the same reader that checks citations against a source's text
+(:func:`upheaval.model._sources.text_blocks`), so a draft's citations check out against it. The
+numbering is the one citations use: sections are the text's own headings, paragraphs are
 numbered from 1 inside each section, and a paragraph that the text splits across a page break
 (it ends without closing punctuation and the next one starts in lower case) counts as one.
 Paragraphs before the first heading that are not front matter form a section named after the
@@ -10,14 +12,12 @@ publisher's address) and are kept apart from the last section.
 
 from __future__ import annotations
 
-import html
 import re
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from pathlib import Path
-from typing import ClassVar
 
 from upheaval.errors import ModelError, Problem
+from upheaval.model._sources import Block, join_page_breaks, text_blocks
 
 __all__ = ["Document", "Paragraph", "Section", "read_document", "sentences"]
 
@@ -57,170 +57,6 @@ class Document:
             yield from s.paragraphs
 
 
-# ---------------------------------------------------------------------------------------------- blocks
-
-
-@dataclass
-class _Block:
-    kind: str  # "heading", "para", "rule"
-    text: str
-    level: int = 0
-    emphasis: bool = False  # the whole block is italic (e.g. a synopsis or a publisher's notice)
-
-
-_MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
-_MD_ESCAPE = re.compile(r"\\+([\\`*_{}\[\]()#+\-.!$|>~])")
-_MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
-_RULE = re.compile(r"^\s*([-*_])(\s*\1){2,}\s*$")
-
-
-def _md_inline(text: str) -> tuple[str, bool]:
-    """Markdown inline markup removed; also whether the whole text was emphasised."""
-    text = _MD_LINK.sub(r"\1", text)
-    text = _MD_ESCAPE.sub(r"\1", text)
-    stripped = text.strip()
-    emph = bool(re.fullmatch(r"([*_]{1,3})[^*_].*?\1[.\w\"”']{0,3}", stripped, flags=re.S))
-    text = re.sub(r"(\*\*|__|\*|_)(?=\S)(.+?)(?<=\S)\1", r"\2", text)
-    text = text.replace("**", "")
-    return re.sub(r"\s+", " ", text).strip(), emph
-
-
-def _markdown_blocks(text: str) -> list[_Block]:
-    blocks: list[_Block] = []
-    buf: list[str] = []
-
-    def flush() -> None:
-        if buf:
-            body, emph = _md_inline(" ".join(buf))
-            if body:
-                blocks.append(_Block("para", body, emphasis=emph))
-            buf.clear()
-
-    for raw in text.splitlines():
-        line = raw.rstrip()
-        m = _MD_HEADING.match(line)
-        if m:
-            flush()
-            title, _ = _md_inline(m.group(2))
-            if title:
-                blocks.append(_Block("heading", title, level=len(m.group(1))))
-        elif _RULE.match(line):
-            flush()
-            blocks.append(_Block("rule", ""))
-        elif not line.strip():
-            flush()
-        else:
-            buf.append(line.strip())
-    flush()
-    return blocks
-
-
-class _HTMLBlocks(HTMLParser):
-    """Headings, paragraphs and rules of an HTML page (scripts, styles and navigation skipped)."""
-
-    _SKIP: ClassVar[set[str]] = {"script", "style", "nav", "header", "footer", "noscript", "template", "svg"}
-    _BLOCK: ClassVar[set[str]] = {"p", "li", "blockquote", "div", "td", "dd", "figcaption"}
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.blocks: list[_Block] = []
-        self.title = ""
-        self._buf: list[str] = []
-        self._skip = 0
-        self._heading = 0
-        self._in_title = False
-        self._italic = 0
-        self._italic_chars = 0
-        self._chars = 0
-
-    def _flush(self) -> None:
-        text = re.sub(r"\s+", " ", "".join(self._buf)).strip()
-        if text:
-            emph = self._chars > 0 and self._italic_chars >= 0.9 * self._chars
-            if self._heading:
-                self.blocks.append(_Block("heading", text, level=self._heading))
-            else:
-                self.blocks.append(_Block("para", text, emphasis=emph))
-        self._buf.clear()
-        self._chars = self._italic_chars = 0
-
-    def handle_starttag(self, tag, attrs):
-        if tag in self._SKIP:
-            self._skip += 1
-        elif self._skip:
-            return
-        elif tag == "title":
-            self._in_title = True
-        elif re.fullmatch(r"h[1-6]", tag):
-            self._flush()
-            self._heading = int(tag[1])
-        elif tag in self._BLOCK:
-            self._flush()
-        elif tag == "br":
-            self._buf.append(" ")
-        elif tag == "hr":
-            self._flush()
-            self.blocks.append(_Block("rule", ""))
-        elif tag in ("em", "i"):
-            self._italic += 1
-
-    def handle_endtag(self, tag):
-        if tag in self._SKIP:
-            self._skip = max(0, self._skip - 1)
-        elif self._skip:
-            return
-        elif tag == "title":
-            self._in_title = False
-        elif re.fullmatch(r"h[1-6]", tag):
-            self._flush()
-            self._heading = 0
-        elif tag in self._BLOCK:
-            self._flush()
-        elif tag in ("em", "i"):
-            self._italic = max(0, self._italic - 1)
-
-    def handle_data(self, data):
-        if self._in_title:
-            self.title += data
-            return
-        if self._skip:
-            return
-        self._buf.append(data)
-        n = len(data.strip())
-        self._chars += n
-        if self._italic:
-            self._italic_chars += n
-
-    def close(self):
-        super().close()
-        self._flush()
-
-
-def _html_blocks(text: str) -> tuple[list[_Block], str]:
-    parser = _HTMLBlocks()
-    parser.feed(text)
-    parser.close()
-    return parser.blocks, html.unescape(parser.title).strip()
-
-
-def _plain_blocks(text: str) -> list[_Block]:
-    """Plain text: blank lines separate paragraphs; a short line without closing punctuation
-    standing alone between blank lines, or an all-capitals line, is a heading."""
-    blocks: list[_Block] = []
-    for chunk in re.split(r"\n\s*\n", text):
-        lines = [ln.strip() for ln in chunk.strip().splitlines() if ln.strip()]
-        if not lines:
-            continue
-        body = re.sub(r"\s+", " ", " ".join(lines))
-        if _RULE.match(body):
-            blocks.append(_Block("rule", ""))
-        elif len(lines) == 1 and len(body) <= 90 and not re.search(r"[.!?:;,\"”]$", body) and body[:1].isupper():
-            blocks.append(_Block("heading", body, level=2))
-        else:
-            blocks.append(_Block("para", body))
-    return blocks
-
-
 # ---------------------------------------------------------------------------------------------- document
 
 
@@ -248,18 +84,7 @@ _PUB_DATE = re.compile(
 )
 
 
-def _joined(paras: list[_Block]) -> list[_Block]:
-    """Paragraphs split by a page break joined back (no closing punctuation, next starts lower case)."""
-    out: list[_Block] = []
-    for b in paras:
-        if out and not re.search(r"[.!?:;\"”’)\]]$", out[-1].text) and b.text[:1].islower():
-            out[-1] = _Block("para", out[-1].text + " " + b.text, emphasis=out[-1].emphasis and b.emphasis)
-        else:
-            out.append(b)
-    return out
-
-
-def _document(blocks: list[_Block], page_title: str, fallback_title: str) -> Document:
+def _document(blocks: list[Block], page_title: str, fallback_title: str) -> Document:
     headings = [b for b in blocks if b.kind == "heading"]
     top = min((b.level for b in headings), default=0)
     # The first heading is the title when it is at the top level and nothing but front matter
@@ -277,7 +102,7 @@ def _document(blocks: list[_Block], page_title: str, fallback_title: str) -> Doc
     back: list[str] = []
     sections: list[Section] = []
     current: Section | None = None
-    pending: list[_Block] = []
+    pending: list[Block] = []
     seen_title = title_block is None
     after_rule = False
     author = publisher = date = None
@@ -285,7 +110,7 @@ def _document(blocks: list[_Block], page_title: str, fallback_title: str) -> Doc
     def close() -> None:
         nonlocal pending
         if current is not None:
-            for p in _joined(pending):
+            for p in join_page_breaks(pending):
                 current.paragraphs.append(Paragraph(current.title, len(current.paragraphs) + 1, p.text))
         pending = []
 
@@ -375,17 +200,8 @@ def read_document(path: str | Path, text: str | None = None) -> Document:
                     )
                 ],
             ) from None
-    suffix = path.suffix.lower()
     fallback = path.stem.replace("_", " ").replace("-", " ")
-    looks_html = suffix in (".html", ".htm", ".xhtml") or (
-        suffix not in (".md", ".markdown", ".txt") and re.search(r"<(html|body|p|h[1-6])\b", text[:4000], re.I)
-    )
-    if looks_html:
-        blocks, page_title = _html_blocks(text)
-    elif suffix == ".txt" and not re.search(r"^#{1,6}\s", text, re.M):
-        blocks, page_title = _plain_blocks(text), ""
-    else:
-        blocks, page_title = _markdown_blocks(text), ""
+    blocks, page_title = text_blocks(text, path.suffix, guess_headings=True)
     doc = _document(blocks, page_title, fallback)
     if not any(True for _ in doc.paragraphs()):
         raise ModelError(str(path), [Problem("empty", "the text has no paragraph to draft from")])

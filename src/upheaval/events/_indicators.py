@@ -181,11 +181,12 @@ def indicator_events(
     indicator_list: Sequence[Any] | None = None,
     *,
     limit: int = 10,
-) -> dict[tuple[int, int], list[dict[str, Any]]]:
-    """The events behind each indicator's measure: ``{(indicator index, period index): [event, ...]}``.
+) -> dict[tuple[int, int], dict[str, Any]]:
+    """The events behind each indicator's measure: ``{(indicator index, period index): {"n", "events"}}``.
 
-    Each event is ``{"id", "dataset", "date"}`` (its id in its dataset), the first ``limit`` of
-    the window by date then id; one query for all indicators and periods.
+    ``n`` is how many events match in the window; ``events`` the first ``limit`` of them by date
+    then id, each ``{"id", "dataset", "date"}`` (its id in its dataset). One query for all
+    indicators and periods.
     """
     table = events if isinstance(events, ir.Table) else events_table(events)
     inds = list(system.indicators if indicator_list is None else indicator_list)
@@ -206,16 +207,17 @@ def indicator_events(
             )
         )
     union = ibis.union(*parts, distinct=False)
-    rank = ibis.row_number().over(group_by=[union.part, union.period], order_by=[union.date, union.id])
-    ranked = union.mutate(rank=rank)
+    group = ibis.window(group_by=[union.part, union.period], order_by=[union.date, union.id])
+    ranked = union.mutate(
+        rank=ibis.row_number().over(group), n=union.id.count().over(ibis.window(group_by=[union.part, union.period]))
+    )
     frame = ranked.filter(ranked.rank < limit).order_by(["part", "period", "date", "id"]).execute()
-    out: dict[tuple[int, int], list[dict[str, Any]]] = {}
+    out: dict[tuple[int, int], dict[str, Any]] = {}
     for rec in frame.to_dict("records"):
         day = rec["date"]
         day = day.date() if hasattr(day, "date") and callable(day.date) else day
-        out.setdefault((int(rec["part"]), int(rec["period"])), []).append(
-            {"id": str(rec["id"]), "dataset": str(rec["dataset"]), "date": day.isoformat()}
-        )
+        entry = out.setdefault((int(rec["part"]), int(rec["period"])), {"n": int(rec["n"]), "events": []})
+        entry["events"].append({"id": str(rec["id"]), "dataset": str(rec["dataset"]), "date": day.isoformat()})
     return out
 
 

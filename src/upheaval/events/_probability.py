@@ -150,13 +150,14 @@ def posterior(
     indicators: list[Any],
     values: list[Any],
     floor: float,
-    events: dict[int, list[dict[str, str]]] | None = None,
+    events: dict[int, dict[str, Any]] | None = None,
     windows: list[tuple[dt.date, dt.date] | None] | None = None,
 ) -> Belief:
     """Bayes' rule over one period: ``prior`` times each measured indicator's likelihood, normalised.
 
     ``values`` is the period's :class:`~upheaval.events.IndicatorValue` list in the order of
-    ``indicators``; ``events`` (by indicator index) the events behind each value; ``floor`` as
+    ``indicators``; ``events`` (by indicator index) the events behind each value
+    (:func:`~upheaval.events._indicators.indicator_events`); ``floor`` as
     in :func:`likelihood_matrix`. Works in log space, so many updates do not underflow.
     """
     cim = consistent.cim
@@ -176,7 +177,7 @@ def posterior(
         for v in variants:
             p = min(max(ind.holds_probability(v), floor), 1.0 - floor)
             per_variant[v] = p if holds else 1.0 - p
-        found = (events or {}).get(i, [])
+        found = (events or {}).get(i, {"n": 0, "events": []})
         updates.append(
             Update(
                 indicator=ind.id,
@@ -185,8 +186,8 @@ def posterior(
                 holds=holds,
                 likelihood=per_variant,
                 ratio=bayes_factor(prior, like, consistent.indices[:, d] == variants.index(vid)),
-                n_events=int(val.value) if ind.measure == "count" else len(found),
-                events=found,
+                n_events=int(found["n"]),
+                events=list(found["events"]),
                 window=(windows or [None] * len(indicators))[i],
             )
         )

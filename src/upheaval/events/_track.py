@@ -161,7 +161,7 @@ def track(
             inds,
             vals,
             floor,
-            events={i: behind.get((i, k), []) for i in range(len(inds))},
+            events={i: behind[(i, k)] for i in range(len(inds)) if (i, k) in behind},
             windows=[(_add(period.end, n, unit, -1), period.end) for n, unit in spans],
         )
         signalled: dict[str, list[tuple[str, str]]] = {}

@@ -3,12 +3,14 @@
 A source may point at its text with ``path:`` (a ``.txt``, ``.md`` or ``.html`` file in the
 model's folder). The text is then split into sections and paragraphs:
 
-* Markdown and plain text: paragraphs are blocks separated by blank lines. A block of one
-  line that starts with ``#`` is a heading, and so is a line equal to one of the source's
-  declared ``sections`` (compared without ``*``/``_`` emphasis, case and surrounding space).
-  A block that starts with a lower-case letter continues the paragraph before it (a
-  paragraph broken across a page in a converted PDF counts once).
-* HTML: ``<h1>``..``<h6>`` are headings, ``<p>`` elements are paragraphs.
+* Markdown and plain text: paragraphs are blocks separated by blank lines (Markdown inline
+  markup removed). A line that starts with ``#`` is a heading, and so is a line equal to one of
+  the source's declared ``sections`` (compared without ``*``/``_`` emphasis, case and
+  surrounding space); a rule (``---``) separates without counting.
+* HTML: ``<h1>``..``<h6>`` are headings; ``<p>``, ``<li>``, ``<blockquote>`` and other block
+  elements are paragraphs; scripts, styles, navigation, headers and footers are skipped.
+* A paragraph that ends without closing punctuation and is followed by one that starts in lower
+  case is one paragraph split by a page break (it counts once).
 
 Paragraphs are numbered from 1 inside each section; paragraphs before the first heading
 belong to no section and are cited without one. In a text without headings, paragraphs are
@@ -21,16 +23,20 @@ import html.parser
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import ClassVar
 
 __all__ = [
     "MAX_SOURCE_BYTES",
     "SOURCE_SUFFIXES",
+    "Block",
     "SourceText",
     "cited_paragraph",
+    "join_page_breaks",
     "normalise",
     "parse_source_text",
     "resolve_source_path",
     "source_text",
+    "text_blocks",
 ]
 
 SOURCE_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm")
@@ -87,76 +93,230 @@ class SourceText:
         return [self.titles[k] for k in self.sections if k is not None]
 
 
-class _HTMLText(html.parser.HTMLParser):
+@dataclass
+class Block:
+    """One block of a text: a heading (with its level), a paragraph, or a horizontal rule.
+
+    ``emphasis`` is set when the whole paragraph is italic or bold (a standfirst, a notice).
+    """
+
+    kind: str  # "heading", "para" or "rule"
+    text: str
+    level: int = 0
+    emphasis: bool = False
+
+
+_MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+_RULE = re.compile(r"^\s*([-*_])(\s*\1){2,}\s*$")
+
+
+def _md_inline(text: str) -> tuple[str, bool]:
+    """Markdown inline markup removed (links, escapes, emphasis); also whether it all was emphasised."""
+    text = _ESCAPE.sub(r"\1", _LINK.sub(r"\1", text))
+    stripped = text.strip()
+    emph = bool(re.fullmatch(r"([*_]{1,3})[^*_].*?\1[.\w\"”']{0,3}", stripped, flags=re.S))
+    text = re.sub(r"(\*\*|__|\*|_)(?=\S)(.+?)(?<=\S)\1", r"\2", text)
+    text = text.replace("**", "")
+    return _SPACE.sub(" ", text).strip(), emph
+
+
+def _markdown_blocks(text: str, keys: set[str]) -> list[Block]:
+    blocks: list[Block] = []
+    buf: list[str] = []
+
+    def flush() -> None:
+        if buf:
+            body, emph = _md_inline(" ".join(buf))
+            if body and len(buf) == 1 and _heading_key(body) in keys:
+                blocks.append(Block("heading", body, level=2))
+            elif body:
+                blocks.append(Block("para", body, emphasis=emph))
+            buf.clear()
+
+    for raw in text.splitlines():
+        line = raw.rstrip()
+        m = _MD_HEADING.match(line)
+        if m:
+            flush()
+            title, _ = _md_inline(m.group(2))
+            if title:
+                blocks.append(Block("heading", title, level=len(m.group(1))))
+        elif _RULE.match(line):
+            flush()
+            blocks.append(Block("rule", ""))
+        elif not line.strip():
+            flush()
+        else:
+            buf.append(line.strip())
+    flush()
+    return blocks
+
+
+def _plain_blocks(text: str, keys: set[str], guess_headings: bool) -> list[Block]:
+    """Plain text: blank lines separate paragraphs. A one-line block is a heading when it is one of
+    the declared sections or, with ``guess_headings``, short, capitalised and without closing
+    punctuation."""
+    blocks: list[Block] = []
+    for chunk in re.split(r"\n[ \t]*\n", text):
+        lines = [ln.strip() for ln in chunk.strip().splitlines() if ln.strip()]
+        if not lines:
+            continue
+        body = _SPACE.sub(" ", " ".join(lines))
+        if _RULE.match(body):
+            blocks.append(Block("rule", ""))
+        elif len(lines) == 1 and (
+            _heading_key(body) in keys
+            or (guess_headings and len(body) <= 90 and not re.search(r"[.!?:;,\"”]$", body) and body[:1].isupper())
+        ):
+            blocks.append(Block("heading", body, level=2))
+        else:
+            blocks.append(Block("para", body))
+    return blocks
+
+
+class _HTMLBlocks(html.parser.HTMLParser):
+    """Headings, paragraphs and rules of an HTML page (scripts, styles, navigation, header and footer skipped)."""
+
+    _SKIP: ClassVar[set[str]] = {"script", "style", "nav", "header", "footer", "noscript", "template", "svg"}
+    _BLOCK: ClassVar[set[str]] = {"p", "li", "blockquote", "div", "td", "dd", "figcaption"}
+
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
-        self.blocks: list[tuple[str, str]] = []  # ("h" | "p", text)
-        self._kind: str | None = None
+        self.blocks: list[Block] = []
+        self.title = ""
         self._buf: list[str] = []
         self._skip = 0
-
-    def handle_starttag(self, tag: str, attrs) -> None:
-        if tag in ("script", "style"):
-            self._skip += 1
-        elif tag == "p" or re.fullmatch(r"h[1-6]", tag):
-            self._flush()
-            self._kind = "p" if tag == "p" else "h"
-        elif tag == "br" and self._kind:
-            self._buf.append(" ")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in ("script", "style"):
-            self._skip = max(self._skip - 1, 0)
-        elif tag == "p" or re.fullmatch(r"h[1-6]", tag):
-            self._flush()
-
-    def handle_data(self, data: str) -> None:
-        if self._kind and not self._skip:
-            self._buf.append(data)
+        self._heading = 0
+        self._in_title = False
+        self._italic = 0
+        self._italic_chars = 0
+        self._chars = 0
 
     def _flush(self) -> None:
-        if self._kind:
-            text = _SPACE.sub(" ", "".join(self._buf)).strip()
-            if text:
-                self.blocks.append((self._kind, text))
-        self._kind, self._buf = None, []
+        text = _SPACE.sub(" ", "".join(self._buf)).strip()
+        if text:
+            emph = self._chars > 0 and self._italic_chars >= 0.9 * self._chars
+            if self._heading:
+                self.blocks.append(Block("heading", text, level=self._heading))
+            else:
+                self.blocks.append(Block("para", text, emphasis=emph))
+        self._buf.clear()
+        self._chars = self._italic_chars = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self._SKIP:
+            self._skip += 1
+        elif self._skip:
+            return
+        elif tag == "title":
+            self._in_title = True
+        elif re.fullmatch(r"h[1-6]", tag):
+            self._flush()
+            self._heading = int(tag[1])
+        elif tag in self._BLOCK:
+            self._flush()
+        elif tag == "br":
+            self._buf.append(" ")
+        elif tag == "hr":
+            self._flush()
+            self.blocks.append(Block("rule", ""))
+        elif tag in ("em", "i"):
+            self._italic += 1
+
+    def handle_endtag(self, tag):
+        if tag in self._SKIP:
+            self._skip = max(0, self._skip - 1)
+        elif self._skip:
+            return
+        elif tag == "title":
+            self._in_title = False
+        elif re.fullmatch(r"h[1-6]", tag):
+            self._flush()
+            self._heading = 0
+        elif tag in self._BLOCK:
+            self._flush()
+        elif tag in ("em", "i"):
+            self._italic = max(0, self._italic - 1)
+
+    def handle_data(self, data):
+        if self._in_title:
+            self.title += data
+            return
+        if self._skip:
+            return
+        self._buf.append(data)
+        n = len(data.strip())
+        self._chars += n
+        if self._italic:
+            self._italic_chars += n
+
+    def close(self):
+        super().close()
+        self._flush()
 
 
-def _text_blocks(text: str, declared: list[str]) -> list[tuple[str, str]]:
-    keys = {_heading_key(s) for s in declared}
-    out: list[tuple[str, str]] = []
-    for raw in re.split(r"\n[ \t]*\n", text.replace("\r\n", "\n").replace("\r", "\n")):
-        block = raw.strip()
-        if not block:
-            continue
-        one_line = "\n" not in block
-        if one_line and (block.startswith("#") or _heading_key(block) in keys):
-            out.append(("h", block))
-        elif out and out[-1][0] == "p" and block[0].islower():
-            out[-1] = ("p", out[-1][1] + " " + block)
+def _is_html(text: str, suffix: str) -> bool:
+    suffix = suffix.lower()
+    if suffix in (".html", ".htm", ".xhtml"):
+        return True
+    return suffix not in (".md", ".markdown", ".txt") and bool(re.search(r"<(html|body|p|h[1-6])\b", text[:4000], re.I))
+
+
+def text_blocks(
+    text: str, suffix: str, declared: list[str] | None = None, *, guess_headings: bool = False
+) -> tuple[list[Block], str]:
+    """A text's blocks in order, and the page title (HTML ``<title>``, else "").
+
+    HTML by its suffix or its tags; Markdown for ``.md`` and for text with ``#`` headings;
+    plain text otherwise. ``declared`` section names count as headings wherever they stand
+    alone on a line; ``guess_headings`` also takes short capitalised lines of plain text.
+    """
+    keys = {_heading_key(d) for d in declared or []}
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if _is_html(text, suffix):
+        parser = _HTMLBlocks()
+        parser.feed(text)
+        parser.close()
+        return parser.blocks, html.unescape(parser.title).strip()
+    if suffix.lower() == ".txt" and not re.search(r"^#{1,6}\s", text, re.M):
+        return _plain_blocks(text, keys, guess_headings), ""
+    return _markdown_blocks(text, keys), ""
+
+
+def join_page_breaks(paragraphs: list[Block]) -> list[Block]:
+    """Paragraphs a page break split joined back: one ends without closing punctuation and the
+    next starts in lower case."""
+    out: list[Block] = []
+    for b in paragraphs:
+        if out and not re.search(r"[.!?:;\"”’)\]]$", out[-1].text) and b.text[:1].islower():
+            out[-1] = Block("para", out[-1].text + " " + b.text, emphasis=out[-1].emphasis and b.emphasis)
         else:
-            out.append(("p", block))
+            out.append(b)
     return out
 
 
 def parse_source_text(text: str, suffix: str, declared: list[str] | None = None) -> SourceText:
     """Split a source's text into sections and numbered paragraphs (see the module's docstring)."""
-    if suffix.lower() in (".html", ".htm"):
-        parser = _HTMLText()
-        parser.feed(text)
-        parser.close()
-        blocks = parser.blocks
-    else:
-        blocks = _text_blocks(text, declared or [])
+    blocks, _title = text_blocks(text, suffix, declared)
     out = SourceText()
     current: str | None = None
-    for kind, body in blocks:
-        if kind == "h":
-            current = _heading_key(body)
-            out.titles.setdefault(current, normalise(body.lstrip("#")))
+    pending: list[Block] = []
+
+    def close() -> None:
+        out.sections.setdefault(current, []).extend(p.text for p in join_page_breaks(pending))
+        pending.clear()
+
+    for b in blocks:
+        if b.kind == "heading":
+            close()
+            current = _heading_key(b.text)
+            out.titles.setdefault(current, normalise(b.text))
             out.sections.setdefault(current, [])
-        else:
-            out.sections.setdefault(current, []).append(body)
+        elif b.kind == "para":
+            pending.append(b)
+    close()
+    if not out.sections.get(None) and any(k is not None for k in out.sections):
+        out.sections.pop(None, None)
     return out
 
 

@@ -222,6 +222,81 @@ def _diff_view(system: System, diff) -> dict[str, Any]:
     }
 
 
+INFERENCE_MARK = "Modelling judgement:"
+
+
+def _paragraphs(system: System, cites) -> str:
+    """Citations as ``section ¶n, ¶m; section ¶k`` in the order of the source's sections."""
+    by_section: dict[str, set[int]] = {}
+    for c in cites:
+        by_section.setdefault(c.section, set()).add(c.paragraph)
+    order = [sec for src in system.sources for sec in src.sections]
+    keys = sorted(by_section, key=lambda sec: (order.index(sec) if sec in order else len(order), sec))
+    return "; ".join(f"{sec} " + ", ".join(f"¶{n}" for n in sorted(by_section[sec])) for sec in keys)
+
+
+def _reading_of(text: str) -> str:
+    """How a rationale reads its source: ``read`` from the text, ``inferred`` (it opens with the
+    inference mark), or ``read, with an inference`` (the mark comes later in it)."""
+    text = text.strip()
+    if text.startswith(INFERENCE_MARK):
+        return "inferred"
+    return "read, with an inference" if INFERENCE_MARK in text or "(Modelling judgement" in text else "read"
+
+
+def _reading(system: System, cim) -> dict[str, Any]:
+    """How the model reads its sources: the paragraphs behind each descriptor, whether each acting
+    row of each judgement section is read from the text or inferred ("Modelling judgement:"),
+    and how the sections each claim rests on (as the claims' audit takes them,
+    :func:`upheaval.analysis.claim_sections`) were read."""
+    descriptors = []
+    for d in system.descriptors:
+        cites = [c for v in d.variants if v.ties for t in v.ties.add for c in t.cites]
+        for imp in system.impacts:
+            if d.id in (imp.source, imp.target):
+                cites += imp.cites + [c for r in imp.rows.values() for c in r.cites]
+        descriptors.append({"label": d.label, "id": d.id, "paragraphs": _paragraphs(system, cites)})
+    sections, counts = [], {"read": 0, "read, with an inference": 0, "inferred": 0}
+    reading_of_pair: dict[tuple[str, str], str] = {}
+    for imp in system.impacts:
+        src = system.descriptor(imp.source)
+        rows = []
+        for v in src.variants:
+            if not any(imp.values.get(v.id, {}).values()):
+                continue
+            text, cites = imp.reason(v.id)
+            how = _reading_of(text)
+            counts[how] += 1
+            rows.append({"variant": v.label, "reading": how, "cites": _paragraphs(system, cites)})
+        kinds = {r["reading"] for r in rows}
+        reading_of_pair[(imp.source, imp.target)] = (
+            kinds.pop() if len(kinds) == 1 else "partly inferred" if kinds else "no acting row"
+        )
+        sections.append(
+            {"source": src.label, "target": system.descriptor(imp.target).label, "rows": rows,
+             "reading": reading_of_pair[(imp.source, imp.target)]}
+        )  # fmt: skip
+    from upheaval.analysis import claim_sections
+
+    claims = []
+    for claim in system.claims:
+        pairs, basis = claim_sections(cim, claim.check)
+        named = [(cim.descriptor_ids[i], cim.descriptor_ids[j]) for i, j in pairs]
+        claims.append(
+            {
+                "id": claim.id,
+                "basis": basis,
+                "sections": [
+                    f"{system.descriptor(a).label} → {system.descriptor(b).label} "
+                    f"({reading_of_pair.get((a, b), 'read')})"
+                    for a, b in named
+                ],
+                "inferred": sum(reading_of_pair.get(p) == "inferred" for p in named),
+            }
+        )
+    return {"descriptors": descriptors, "sections": sections, "counts": counts, "claims": claims}
+
+
 def _robustness(system: System, result, n_samples: int, default_uncertainty: int) -> dict[str, Any] | None:
     """Robustness of the consistent scenarios, when ``upheaval.analysis`` provides it (else None).
 
@@ -437,6 +512,7 @@ def build_context(
         "claims_passed": sum(c.passed for c in claims),
         "robustness": _robustness(system, result, robustness_samples, default_u),
         "audit": _audit(system, cim, robustness_samples, default_u),
+        "reading": _reading(system, cim),
         "tracking": _tracking_section(system, cim, tracking, figures),
         "figures": figs,
         "n_scenarios": system.n_scenarios,

@@ -115,7 +115,7 @@ def probability_figure(result: Tracking, path: str | Path | None = None, *, top:
     if layers:
         ax.stackplot(x, np.array(layers), labels=labels, colors=colours, alpha=0.9, step=None)
     ax.set_ylim(0, 1)
-    ax.set_xlim(-0.5 if len(x) < 2 else 0, max(len(x) - 1, 0) + (0.5 if len(x) < 2 else 0))
+    ax.set_xlim(-0.3, max(len(x) - 1, 0) + 0.3)  # room for the markers of the first and last periods
     ax.set_ylabel("probability")
     ax.set_title(
         f"{result.system.id}: probability of each future (prior {result.prior_kind}, floor {result.floor:g})",

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from upheaval.errors import Problem
 from upheaval.model import System
 from upheaval.web._state import Document, EditRefused, Workspace, _dump, _rebuild
 
@@ -45,36 +44,6 @@ def _merge(old: dict[str, Any], new: dict[str, Any], shown: set[str]) -> dict[st
     Fields the editor does not show are kept, so an item never loses what the form cannot display.
     """
     return {k: v for k, v in old.items() if k not in shown} | new
-
-
-def _problems_text(problems: list[Problem]) -> str:
-    shown = "; ".join(f"{p.field}: {p.message}" + (f" ({p.help})" if p.help else "") for p in problems[:4])
-    more = f"; and {len(problems) - 4} more" if len(problems) > 4 else ""
-    return shown + more
-
-
-def _validate(old: System, data: dict[str, Any], doc: Document) -> System:
-    """The edited system, checked as the loader checks a file (EditRefused with its messages otherwise)."""
-    from upheaval.model._check import cross_check
-    from upheaval.model._yaml import _field_path
-
-    new = _rebuild(old, data)
-    folder = doc.path.parent if doc.path is not None else None
-    parts: dict[str, Any] = {key: list(enumerate(getattr(new, key))) for key in _LISTS}
-    parts |= {"present": new.present, "periods": new.periods}
-    problems = cross_check(
-        parts,
-        new.model_dump(by_alias=True, mode="json"),
-        lambda code, message, loc, help="": Problem(code, message, _field_path(loc), help=help),
-        folder,
-    )
-    if problems:
-        raise EditRefused(_problems_text(problems))
-    new._folder = folder if folder is not None else getattr(old, "_folder", None)
-    return new
-
-
-_LISTS = ("tie_kinds", "sources", "actors", "ties", "descriptors", "impacts", "claims", "indicators")
 
 
 def part_item(system: System, section: str, key: str) -> dict[str, Any] | None:
@@ -124,8 +93,7 @@ def edit_part(
                     raise EditRefused(f"there is already a {noun} {merged.get(field)!r}")
                 items[index] = merged
                 what = f"edit {noun} {merged.get(field)}"
-        new = _validate(system, data, doc)
-        return ws._commit(doc, new, what)
+        return ws._commit(doc, _rebuild(system, data), what)
 
 
 # top-level fields each editor shows: one left empty in the form is removed from the item

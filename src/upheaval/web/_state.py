@@ -23,6 +23,7 @@ from upheaval.model import (
     parse_yaml,
     write_text_atomic,
 )
+from upheaval.model._check import cross_references
 from upheaval.web._paths import PathNotAllowed, list_model_files, resolve_inside
 
 __all__ = [
@@ -115,17 +116,29 @@ def _dump(system: System) -> dict[str, Any]:
 
 
 def _rebuild(old: System, data: dict[str, Any]) -> System:
-    """Validate edited data as a System that keeps the YAML document of ``old`` (comments, order)."""
+    """Validate edited data as a System that keeps the YAML document of ``old`` (comments, order).
+
+    The edited system is checked as a model file is when loaded: each part's fields, then
+    every cross-reference (citations against their source's text included).
+    """
     from pydantic import ValidationError
 
     try:
         new = System.model_validate(data)
     except ValidationError as exc:
+        from upheaval.model._yaml import _HELP, _field_path
+
         first = exc.errors(include_url=False)[0]
-        where = ".".join(str(k) for k in first["loc"])
-        raise EditRefused(f"{where}: {first['msg']}") from None
+        hint = _HELP.get(first["type"], "")
+        if first["type"] == "string_pattern_mismatch" and first["loc"][-1] == "code":
+            hint = "an actor code is 2 to 8 capital letters or digits, starting with a letter; ISO alpha-3 for states"
+        raise EditRefused(f"{_field_path(first['loc'])}: {first['msg']}" + (f" ({hint})" if hint else "")) from None
     new._document = getattr(old, "_document", None)
     new._folder = getattr(old, "_folder", None)
+    problems = cross_references(new)
+    if problems:
+        shown = "; ".join(f"{p.field}: {p.message}" + (f" ({p.help})" if p.help else "") for p in problems[:4])
+        raise EditRefused(shown + (f"; and {len(problems) - 4} more" if len(problems) > 4 else ""))
     return new
 
 
@@ -241,12 +254,13 @@ class Workspace:
 
     def claims(self, doc: Document | None = None) -> list:
         """The claims of a document, checked against its current judgements."""
-        from upheaval.claims import check_claims
+        from upheaval.claims import check_claims, matrix_search
 
         doc = doc or self.doc()
         cim = self.matrix(doc)
         system = doc.system
-        return self._cached(("claims", doc.key, doc.version), lambda: check_claims(system, cim))
+        # a long-running server: the compiled kernels answer the claims' searches in milliseconds
+        return self._cached(("claims", doc.key, doc.version), lambda: check_claims(system, cim, search=matrix_search()))
 
     # ---- edits ---------------------------------------------------------------------------
 
@@ -449,6 +463,7 @@ class Workspace:
                 self.docs[new_key] = doc
                 self.current = new_key
             doc.path, doc.writable, doc.origin = target, True, rel
+            doc.system._folder = target.parent  # sources' text is read beside the file from now on
             doc.stamp = _stamp(target)
             doc.dirty = False
             return target
