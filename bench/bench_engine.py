@@ -1,28 +1,36 @@
-"""Benchmark the exact CIB search: every ScenarioWizard oracle and random systems, each next to a baseline.
+"""Benchmark the exact CIB search: every ScenarioWizard oracle and random systems, next to PyCIB and an earlier commit.
 
-Run: ``.venv/bin/python bench/bench_engine.py [--quick] [--limit SECONDS]``. Prints, per case, the
-median time of ``find_consistent`` over several runs (numba compile time excluded, reported once),
-a baseline measured in the same run (the numpy brute force where it fits in memory, otherwise a
-plain branch-and-bound with only the margin bound, fixed order and no forward checking), and the
-ratio. Each measurement runs in its own process and is stopped at ``--limit`` seconds.
+Run: ``.venv/bin/python bench/bench_engine.py [--quick] [--limit SECONDS] [--before REV]``. Prints,
+per case, the median time of ``find_consistent`` on one thread and on two (``n_jobs=2``) with
+the search-tree nodes the kernels visited, the same search at commit ``--before`` (default
+3f19e36; its source is taken with ``git archive``), and PyCIB's exact solver
+(``find_all_consistent_exact``, run by ``bench/peer_pycib.py`` in the environment made by
+``bench/setup_peers.sh``; skipped with a note when that is missing), each with the ratio of its
+time to ours on one thread. Every measurement runs in its own process with compiled kernels
+loaded first (compile time never counted) and is stopped at ``--limit`` seconds; the numbers of
+consistent scenarios must agree. The load average is printed at the start and the end.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 import numpy as np
 
-from upheaval.cib import CrossImpactMatrix, brute_force_consistent, compile_system, find_consistent
+from upheaval.cib import CrossImpactMatrix, compile_system, find_consistent
 from upheaval.formats import read_scw
 
 ORACLES = Path(__file__).resolve().parents[1] / "tests" / "data" / "scenariowizard"
-BRUTE_LIMIT = 3e8  # scenarios x descriptors x variants (int64 cells) up to which the numpy brute force is run
+HERE = Path(__file__).resolve().parent
+PEER_PYTHON = HERE / ".peer-venv" / "bin" / "python"
 
 
 def random_cim(
@@ -107,73 +115,147 @@ def timed(fn, repeat: int) -> tuple[float, object]:
     return statistics.median(times), result
 
 
-def measure(case: int, kernel: str | None, quick: bool) -> None:
-    """Child process: time one case with one kernel, print ``seconds found`` (median of several runs)."""
+def measure(case: int, n_jobs: int, quick: bool) -> None:
+    """Child process: time one case, print ``seconds found nodes`` (median of several runs when short)."""
     _, cim, _ = cases(quick)[case]
-    if kernel == "brute":
-        fn = lambda: len(brute_force_consistent(cim)[0])  # noqa: E731
-    else:
-        fn = lambda: len(find_consistent(cim, _kernel=kernel))  # noqa: E731
+    kwargs = {"n_jobs": n_jobs} if n_jobs > 1 else {}
+
+    def fn():
+        return find_consistent(cim, **kwargs)
+
     tiny = CrossImpactMatrix(np.array([[0, 0, 1, -1], [0, 0, -1, 1], [1, -1, 0, 0], [-1, 1, 0, 0]]), (2, 2))
-    find_consistent(tiny, _kernel=None if kernel == "brute" else kernel)  # load the compiled kernels first
+    for kernel in ("forward", "propagate", "gac"):  # load the compiled kernels before any clock starts
+        find_consistent(tiny, _kernel=kernel)
     first = time.perf_counter()
-    found = fn()
+    res = fn()
     once = time.perf_counter() - first
     if once < 10:
-        once, found = timed(fn, 7 if once < 0.5 else 3)
-    print(once, found)
+        once, res = timed(fn, 7 if once < 0.5 else 3)
+    print(once, len(res), getattr(res, "n_nodes", -1))
 
 
-def run_limited(case: int, kernel: str | None, quick: bool, limit: float) -> tuple[float, int | None]:
-    """Run :func:`measure` in a fresh process (numba cache warm); give up after ``limit`` seconds."""
-    cmd = [sys.executable, __file__, "--measure", str(case), "--kernel", kernel or "auto"]
-    if quick:
-        cmd.append("--quick")
+def run_limited(cmd: list[str], limit: float, env: dict | None = None) -> list[str] | None:
+    """Run a measuring child process; its last output line split, or None when stopped at ``limit``."""
     try:
-        out = subprocess.run(cmd, capture_output=True, text=True, timeout=limit, check=True).stdout.split()
+        out = subprocess.run(cmd, capture_output=True, text=True, timeout=limit, check=True, env=env).stdout
     except subprocess.TimeoutExpired:
-        return limit, None
-    return float(out[-2]), int(out[-1])
+        return None
+    return out.strip().splitlines()[-1].split()
+
+
+def ours(case: int, quick: bool, limit: float, n_jobs: int = 1, src: Path | None = None):
+    """(seconds, found, nodes) of find_consistent on this case, or None past the limit."""
+    cmd = [sys.executable, __file__, "--measure", str(case), "--n-jobs", str(n_jobs)] + (["--quick"] if quick else [])
+    env = None
+    if src is not None:
+        env = {**os.environ, "PYTHONPATH": str(src)}
+    out = run_limited(cmd, limit, env)
+    return None if out is None else (float(out[0]), int(out[1]), int(out[2]))
+
+
+def pycib(cim: CrossImpactMatrix, limit: float) -> dict | None:
+    """PyCIB's exact solver on this matrix (its own process and environment); None past the limit."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "m.npz"
+        np.savez(path, values=cim.values, sizes=np.array(cim.sizes))
+        cmd = [str(PEER_PYTHON), str(HERE / "peer_pycib.py"), str(path), "--limit", str(limit)]
+        try:
+            out = subprocess.run(cmd, capture_output=True, text=True, timeout=limit + 30, check=True).stdout
+        except subprocess.TimeoutExpired:
+            return None
+    res = json.loads(out.strip().splitlines()[-1])
+    if res.get("comparable") and not res["complete"]:
+        return None
+    return res
+
+
+def export_source(rev: str) -> Path:
+    """The package source at commit ``rev``, unpacked in a temporary folder (its ``src``)."""
+    root = Path(tempfile.mkdtemp(prefix="upheaval-before-"))
+    repo = HERE.parent
+    archive = subprocess.run(["git", "-C", str(repo), "archive", rev, "src"], capture_output=True, check=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(root)], input=archive, check=True)
+    return root / "src"
+
+
+def fmt(t: float | None, limit: float) -> str:
+    return f">{limit:.0f}" if t is None else f"{t:.4f}" if t < 10 else f"{t:.1f}"
+
+
+def ratio(other: float | None, mine: float | None, limit: float) -> str:
+    if mine is None:
+        return "?"
+    if other is None:
+        return f">{limit / mine:.3g}x"
+    return f"{other / mine:.3g}x"
 
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="skip the slowest cases (random 20x4, sparse 120)")
     ap.add_argument("--limit", type=float, default=120.0, help="stop a measurement after this many seconds")
+    ap.add_argument("--before", default="3f19e36", help="the earlier commit measured in the same run")
+    ap.add_argument("--no-peer", action="store_true", help="do not run PyCIB")
+    ap.add_argument("--only", default="", help="run only the cases whose name contains this")
     ap.add_argument("--measure", type=int, default=None, help=argparse.SUPPRESS)
-    ap.add_argument("--kernel", default="auto", help=argparse.SUPPRESS)
+    ap.add_argument("--n-jobs", type=int, default=1, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.measure is not None:
-        measure(args.measure, None if args.kernel == "auto" else args.kernel, args.quick)
+        measure(args.measure, args.n_jobs, args.quick)
         return 0
 
+    print(f"load average at start: {' '.join(f'{x:.2f}' for x in os.getloadavg())} (2 cores, shared)")
     t0 = time.perf_counter()
     tiny = CrossImpactMatrix(np.array([[0, 0, 1, -1], [0, 0, -1, 1], [1, -1, 0, 0], [-1, 1, 0, 0]]), (2, 2))
-    for kernel in (None, "forward", "propagate", "gac", "plain"):
+    for kernel in ("forward", "propagate", "gac", "plain"):
         find_consistent(tiny, _kernel=kernel)
-    print(f"numba compile / cache load: {time.perf_counter() - t0:.2f} s (excluded below)")
-    print(f"times in seconds (median of 3-7 runs when under 10 s); '>' = stopped at the {args.limit:g} s limit")
-    header = f"{'case':38} {'scenarios':>10} {'found':>6} {'median':>9} {'target':>6}      {'baseline':>18} {'time':>9} {'ratio':>7}"
+    print(f"numba compile / cache load: {time.perf_counter() - t0:.2f} s (excluded below; each child loads first)")
+    before = export_source(args.before)
+    t0 = time.perf_counter()
+    ours(0, args.quick, 3600.0, src=before)  # compile the earlier commit's kernels once, outside any limit
+    print(f"{args.before}: compile / cache load {time.perf_counter() - t0:.1f} s (excluded below)")
+    peer = not args.no_peer and PEER_PYTHON.exists()
+    if not peer:
+        print("PyCIB: not run (make its environment with: bash bench/setup_peers.sh)")
+    print(
+        f"median seconds (3-7 runs when under 10 s); '>' = stopped at {args.limit:g} s; "
+        f"ratio = their time / ours on 1 thread"
+    )
+    header = (
+        f"{'case':36} {'scenarios':>9} {'found':>6} {'nodes':>9} {'1 thread':>9} {'target':>6}    "
+        f"{'2 threads':>9} {'x':>5} {args.before[:9]:>9} {'ratio':>7} {'PyCIB':>8} {'ratio':>8}"
+    )
     print(header)
     print("-" * len(header))
     for k, (name, cim, target) in enumerate(cases(args.quick)):
-        med, found = run_limited(k, None, args.quick, args.limit)
-        if cim.n_scenarios * cim.n_descriptors * cim.values.shape[0] <= BRUTE_LIMIT:
-            base_name, base_kernel = "numpy brute force", "brute"
+        if args.only not in name:
+            continue
+        one = ours(k, args.quick, args.limit)
+        two = ours(k, args.quick, args.limit, n_jobs=2) if one is None or one[0] >= 0.5 else None
+        old = ours(k, args.quick, args.limit, src=before)
+        t1 = None if one is None else one[0]
+        found = None if one is None else one[1]
+        for other in (two, old):
+            assert other is None or found is None or other[1] == found, name
+        speed = "" if two is None or one is None else f"{t1 / two[0]:.2f}"
+        p = pycib(cim, args.limit) if peer else None
+        if p is not None and p.get("comparable"):
+            assert found is None or p["found"] == found, (name, p)
+            p_time, p_text = p["seconds"], fmt(p["seconds"], args.limit)
+        elif p is not None:
+            p_time, p_text = None, "n/a"
         else:
-            base_name, base_kernel = "plain B&B", "plain"
-        b_med, b_found = run_limited(k, base_kernel, args.quick, args.limit)
-        assert found is None or b_found is None or b_found == found, name
-        ok = "ok" if found is not None and med <= target else "MISS"
-        ratio = f"{b_med / med:>6.2g}x" if found is not None else "      ?"
-        if found is not None and b_found is None:
-            ratio = ">" + ratio.strip()
+            p_time, p_text = None, fmt(None, args.limit) if peer else "-"
+        ok = "ok" if t1 is not None and t1 <= target else "MISS"
         print(
-            f"{name:38} {cim.n_scenarios:>10.3g} {found if found is not None else '?':>6} "
-            f"{'' if found is not None else '>'}{med:>8.4f} {target:>6g} {ok:4} "
-            f"{base_name:>18} {'' if b_found is not None else '>'}{b_med:>8.3f} {ratio:>7}",
+            f"{name[:36]:36} {cim.n_scenarios:>9.3g} {found if found is not None else '?':>6} "
+            f"{one[2] if one is not None else '?':>9} {fmt(t1, args.limit):>9} {target:>6g} {ok:4} "
+            f"{fmt(two[0], args.limit) if two is not None else '':>8} {speed:>5} "
+            f"{fmt(None if old is None else old[0], args.limit):>9} {ratio(None if old is None else old[0], t1, args.limit):>7} "
+            f"{p_text:>8} {ratio(p_time, t1, args.limit) if p_text not in ('n/a', '-') else '':>8}",
             flush=True,
         )
+    print(f"load average at end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     return 0
 
 

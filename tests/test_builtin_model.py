@@ -481,3 +481,15 @@ def test_minor_readings(system):
     assert "signature management" in rationales and "logistics" in rationales
     (gains,) = system.impact_sections("dprk_gains", "peninsula")
     assert any(c.section == SECTIONS[2] and c.paragraph == 5 for c in gains.reason("substantial")[1])
+
+
+def test_check_audit_passes_every_claim(system, cim):
+    """`upheaval check --audit`: every claim passes and fails once its own judgements are reversed."""
+    from upheaval.analysis import audit_claims
+
+    audits = audit_claims(system, cim, n_samples=0)
+    assert [a.id for a in audits] == [c.id for c in system.claims]
+    bad = [f"{a.id}: {a.verdict}" for a in audits if not (a.passed and a.tested)]
+    assert not bad, "\n".join(bad)
+    thin = [f"{a.id}: {w}" for a in audits for w in a.warnings]
+    assert not thin, "\n".join(thin)

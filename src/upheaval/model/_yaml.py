@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import datetime as _dt
 import io
-import re
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, Field, TypeAdapter, ValidationError, field_validator
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
@@ -19,7 +17,7 @@ from upheaval.errors import ModelError, Problem
 from upheaval.model._check import cross_check
 from upheaval.model._common import Id, _check_partial_date, _Part
 from upheaval.model._indicator import TrackingSettings
-from upheaval.model._limits import MAX_FILE_BYTES, check_file_size, check_printable, decode_text, scan_yaml
+from upheaval.model._limits import MAX_FILE_BYTES, UNBUILT, check_file_size, check_printable, decode_text, scan_yaml
 from upheaval.model._schema import (
     Actor,
     Claim,
@@ -177,31 +175,6 @@ def _salvage(adapter: TypeAdapter, plain: Any, exc: ValidationError) -> Any:
         return None
 
 
-class _Core12Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
-    """PyYAML's fast loader, resolving plain scalars as YAML 1.2's core schema does (like ruamel)."""
-
-
-_BOOL, _INT, _FLOAT = "tag:yaml.org,2002:bool", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"
-_Core12Loader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag not in (_BOOL, _INT, _FLOAT)]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-_Core12Loader.add_implicit_resolver(_BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
-_Core12Loader.add_implicit_resolver(
-    _INT, re.compile(r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$"), list("-+0123456789")
-)
-_Core12Loader.add_implicit_resolver(
-    _FLOAT,
-    re.compile(
-        r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
-    ),
-    list("-+0123456789."),
-)
-_Core12Loader.add_constructor(
-    _INT, lambda loader, node: int(node.value, 0) if node.value[:2] in ("0o", "0x") else int(node.value, 10)
-)
-
-
 class _LazyDocument:
     """The round-trip document of a model, parsed from its text only when a save needs it."""
 
@@ -216,12 +189,14 @@ class _LazyDocument:
         return self._doc
 
 
-def _fast_parse(text: str, folder: Path | None = None) -> System | None:
-    """A valid model parsed on the fast path (C loader), or None: then the located path explains why."""
-    try:
-        data = yaml.load(text, Loader=_Core12Loader)
-    except (yaml.YAMLError, ValueError, TypeError):  # e.g. a date such as 2024-13-45
-        return None
+def _fast_parse(text: str, folder: Path | None = None, data: Any = UNBUILT) -> System | None:
+    """A valid model parsed on the fast path, or None: then the located path explains why.
+
+    ``data`` is the document as :func:`upheaval.model._limits.scan_yaml` built it from the C
+    parser's events (built here when not given).
+    """
+    if data is UNBUILT:
+        data = scan_yaml(text, None)
     if not isinstance(data, dict) or set(data) - (set(_SCALARS) | set(_LIST_PARTS) | set(_OBJECT_PARTS)):
         return None
     plain = _plain(data)
@@ -259,7 +234,8 @@ def parse_yaml(text: str, path: str | Path | None = None, *, folder: str | Path 
         )
     check_printable(text, path)
     folder = Path(folder) if folder is not None else None
-    fast = _fast_parse(text, folder) if scan_yaml(text, path) else None
+    data = scan_yaml(text, path)
+    fast = _fast_parse(text, folder, data) if data is not UNBUILT else None
     if fast is not None:
         return fast
     at = _Locator(None, text)
