@@ -14,9 +14,9 @@ from pathlib import Path
 
 import numpy as np
 
-from upheaval import analysis
+from upheaval import analysis, load_system
 from upheaval.cib import compile_system
-from upheaval.model import load_system
+from upheaval.formats import SolutionRecord, read_sl
 
 ORACLES = Path("/work/shared/oracles/scenariowizard")
 
@@ -58,17 +58,7 @@ def numpy_sweep(cim, starts: np.ndarray, max_steps: int = 30) -> np.ndarray:
     return z
 
 
-def read_sl(path: Path) -> list[tuple[list[int], float]]:
-    """(0-based indices, weight) records of a ScenarioWizard solution list."""
-    out = []
-    for line in path.read_text(encoding="latin-1").splitlines()[4:]:
-        if line.startswith('"'):
-            q = line.index('"', 1)
-            out.append(([int(x) - 1 for x in line[1:q].split()], float(line[q + 2 :].split(",")[0])))
-    return out
-
-
-def compare_weights(basins, sl: list[tuple[list[int], float]]) -> str:
+def compare_weights(basins, sl: list[SolutionRecord]) -> str:
     """Compare our basins with a ``.sl`` file's weights.
 
     When the weights sum to less than a tenth of the starts, ScenarioWizard sampled its
@@ -76,10 +66,11 @@ def compare_weights(basins, sl: list[tuple[list[int], float]]) -> str:
     Otherwise the counts must agree; ScenarioWizard keeps them in single precision,
     which stops counting at 2**24.
     """
-    total = sum(w for _, w in sl)
+    total = sum(r.weight for r in sl)
     sampled = total < basins.n_starts / 10
     ok = 0
-    for idx, w in sl:
+    for rec in sl:
+        idx, w = list(rec.indices), rec.weight
         got = basins.count_of(idx)
         if sampled:
             lo, hi = analysis.wilson_interval(w, round(total), 0.999)

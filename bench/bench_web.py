@@ -19,8 +19,8 @@ warnings.filterwarnings("ignore")
 from fastapi.testclient import TestClient  # noqa: E402
 
 from upheaval import cib  # noqa: E402
+from upheaval._load import load_system  # noqa: E402
 from upheaval.claims import check_claims  # noqa: E402
-from upheaval.model import load_system  # noqa: E402
 from upheaval.web import create_app  # noqa: E402
 
 

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from upheaval import analysis
+from upheaval import analysis, load_system
 from upheaval.cib import (
     CrossImpactMatrix,
     all_scenarios,
@@ -20,7 +20,8 @@ from upheaval.cib import (
     succession,
 )
 from upheaval.errors import EngineError
-from upheaval.model import PeriodPlan, ScheduledChange, load_system
+from upheaval.formats import read_sl
+from upheaval.model import PeriodPlan, ScheduledChange
 
 ORACLES = Path("/work/shared/oracles/scenariowizard")
 DATA = Path(__file__).parent / "data"
@@ -44,16 +45,6 @@ def _random_cim(seed: int, sizes=(2, 3, 2, 3, 2), density=0.7) -> CrossImpactMat
     return CrossImpactMatrix(values, tuple(sizes))
 
 
-def _read_sl(path: Path) -> list[tuple[list[int], float]]:
-    out = []
-    for line in path.read_text(encoding="latin-1").splitlines()[4:]:
-        if line.startswith('"'):
-            q = line.index('"', 1)
-            idx = [int(x) - 1 for x in line[1:q].split()]
-            out.append((idx, float(line[q + 2 :].split(",")[0])))
-    return out
-
-
 # --- basins -----------------------------------------------------------------------------
 
 
@@ -61,10 +52,10 @@ def test_basins_match_scenariowizard_weights_cib_global():
     cim = compile_system(load_system(_scw("CIB_global.scw")))
     b = analysis.succession_basins(cim)
     assert b.exact and b.n_starts == 36 and b.unresolved == 0
-    expected = _read_sl(_scw("CIB_global.sl"))
+    expected = read_sl(_scw("CIB_global.sl"))
     assert len(expected) == int((b.kind == 0).sum())
-    for idx, weight in expected:
-        assert b.count_of(idx) == weight
+    for rec in expected:
+        assert b.count_of(list(rec.indices)) == rec.weight
     assert b.counts.sum() == 36  # the rest (17) run into a cycle
 
 
@@ -135,6 +126,17 @@ def test_distances_and_mds_recover_euclidean_layout():
     assert w.tolist() == [[3.0]]
     with pytest.raises(EngineError):
         analysis.scenario_distances([[0, 1]], weights=[-1, 1])
+
+
+def test_mds_of_many_points_takes_the_lanczos_route_and_agrees():
+    rng = np.random.default_rng(0)
+    pts = rng.normal(size=(analysis._landscape.LANCZOS_FROM + 50, 2))
+    d = np.sqrt(((pts[:, None] - pts[None]) ** 2).sum(-1))
+    got, vals = analysis.classical_mds(d)
+    np.testing.assert_allclose(np.sqrt(((got[:, None] - got[None]) ** 2).sum(-1)), d, atol=1e-8)
+    small, small_vals = analysis.classical_mds(d[:40, :40])
+    np.testing.assert_allclose(np.sqrt(((small[:, None] - small[None]) ** 2).sum(-1)), d[:40, :40], atol=1e-8)
+    assert vals[0] >= vals[1] > 0 and small_vals[0] >= small_vals[1] > 0
 
 
 def test_landscape_holds_near_consistent_scenarios():

@@ -9,10 +9,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from upheaval import analysis
+from upheaval import analysis, load_system
 from upheaval.analysis import _basins
 from upheaval.cib import CrossImpactMatrix, all_scenarios, brute_force_consistent, compile_system, succession
-from upheaval.model import load_system
 
 SW_DATA = Path(__file__).parent / "data" / "scenariowizard"
 

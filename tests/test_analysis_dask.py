@@ -8,10 +8,9 @@ import distributed
 import numpy as np
 import pytest
 
-from upheaval import analysis
+from upheaval import analysis, load_system
 from upheaval.cib import CrossImpactMatrix, compile_system
 from upheaval.errors import EngineError
-from upheaval.model import load_system
 
 ORACLES = Path("/work/shared/oracles/scenariowizard")
 SW_DATA = Path(__file__).parent / "data" / "scenariowizard"

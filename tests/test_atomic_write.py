@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from upheaval.model import write_text_atomic
+from upheaval._io import write_text_atomic
 
 ROOT = Path(__file__).parent.parent
 WRITER = """
 import sys
-from upheaval.model import write_text_atomic
+from upheaval._io import write_text_atomic
 write_text_atomic(sys.argv[1], b"x" * 400_000_000)
 """
 

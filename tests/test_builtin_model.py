@@ -10,8 +10,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from upheaval import load_system
 from upheaval.cib import brute_force_consistent, compile_system
-from upheaval.model import builtin_models, load_system
+from upheaval.model import builtin_models
 
 TITLE_MARK = "North Korea in the Ukraine War Presages"
 SECTIONS = [

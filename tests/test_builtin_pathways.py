@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from upheaval import load_system
 from upheaval.analysis import pathways
 from upheaval.cib import compile_system
-from upheaval.model import load_system
 
 
 def test_confrontation_once_reached_is_kept() -> None:

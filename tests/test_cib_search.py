@@ -187,7 +187,7 @@ def test_small_spaces_never_load_the_kernels():
     import sys
 
     code = (
-        "import sys; from upheaval.cib import compile_system, find_consistent; from upheaval.model import load_system;"
+        "import sys; from upheaval.cib import compile_system, find_consistent; from upheaval import load_system;"
         "r = find_consistent(compile_system(load_system(None)), 1); assert len(r) > 0;"
         "print('numba' in sys.modules)"
     )

@@ -9,12 +9,12 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from upheaval import cib
+from upheaval import cib, load_system
 from upheaval.analysis import audit_claims, change_sections, claim_sections
 from upheaval.claims import check_claims
 from upheaval.cli import app
 from upheaval.errors import ModelError
-from upheaval.model import load_system, parse_yaml
+from upheaval.model import parse_yaml
 
 DATA = Path(__file__).parent / "data"
 runner = CliRunner()

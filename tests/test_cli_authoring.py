@@ -10,8 +10,9 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
+from upheaval import load_system
 from upheaval.cli import app
-from upheaval.model import builtin_models, coverage, load_system
+from upheaval.model import builtin_models, coverage
 from upheaval.model._jsonschema import system_json_schema
 
 runner = CliRunner()

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from upheaval import load_system
 from upheaval.cli import app
-from upheaval.model import load_system
 
 runner = CliRunner()
 DATA = Path(__file__).parent / "data"

@@ -13,8 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from upheaval import cib
-from upheaval.model import load_system
+from upheaval import cib, load_system
 
 NESTED = Path(__file__).parent / "data" / "scenariowizard" / "CIB_nested.scw"
 

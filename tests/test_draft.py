@@ -194,7 +194,7 @@ def test_a_draft_beside_its_text_passes_the_source_checks(tmp_path, path):
     assert f'path: "{text.name}"' in (tmp_path / "d.yaml").read_text(encoding="utf-8")
     v = _cli("validate", "d.yaml", cwd=tmp_path)
     assert v.returncode == 0, v.stderr
-    from upheaval.model import load_system
+    from upheaval import load_system
     from upheaval.model._sources import cited_paragraph, normalise
 
     system = load_system(tmp_path / "d.yaml")

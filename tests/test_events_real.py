@@ -17,10 +17,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from upheaval import load_system
 from upheaval.cli import app
 from upheaval.events import connect, ingest
 from upheaval.events._track import track, tracking_json
-from upheaval.model import load_system
 
 ROOT = Path(__file__).resolve().parents[1]
 ICEWS = ROOT.parent / "shared" / "data" / "icews" / "events.2018.sample.even.tab"

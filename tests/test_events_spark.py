@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from upheaval import load_system
 from upheaval.events import connect, demo_events_path, ingest
 from upheaval.events._indicators import evaluate_indicators, events_table, make_periods
-from upheaval.model import load_system
 
 JAVA_17 = Path("/usr/lib/jvm/java-17-openjdk-amd64")
 

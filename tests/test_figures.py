@@ -8,9 +8,9 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from typer.testing import CliRunner
 
-from upheaval import cib
+from upheaval import cib, load_system
+from upheaval.analysis import classical_mds, scenario_distances
 from upheaval.cli import app
-from upheaval.model import load_system
 from upheaval.report import (
     claims_figure,
     figure_bytes,
@@ -21,7 +21,7 @@ from upheaval.report import (
     save_figure,
     tableau_figure,
 )
-from upheaval.report._data import classical_mds, hamming_matrix, pick_scenario
+from upheaval.report._data import pick_scenario
 
 runner = CliRunner()
 NESTED = "tests/data/scenariowizard/CIB_nested.scw"
@@ -99,9 +99,9 @@ def test_network_figure_labels_do_not_overlap(builtin_figures):
 def test_classical_mds_recovers_a_line():
     # Three scenarios that differ step by step lie on a line: distances 1, 1, 2.
     idx = np.array([[0, 0], [1, 0], [1, 1]])
-    d = hamming_matrix(idx)
+    d = scenario_distances(idx)
     assert d.tolist() == [[0, 1, 2], [1, 0, 1], [2, 1, 0]]
-    xy = classical_mds(d)
+    xy, _ = classical_mds(d)
     rebuilt = np.linalg.norm(xy[:, None, :] - xy[None, :, :], axis=2)
     assert np.allclose(rebuilt, d)
 

@@ -8,10 +8,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from upheaval import load_system, save_system
 from upheaval.cib import compile_system, find_consistent
 from upheaval.errors import ModelError
 from upheaval.formats import read_matrix_csv, read_scw, write_matrix_csv, write_scw
-from upheaval.model import load_system, save_system
 
 ORACLES = Path(__file__).parent / "data" / "scenariowizard"
 SCW = sorted(ORACLES.glob("*.scw"))

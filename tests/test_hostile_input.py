@@ -21,9 +21,10 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
+from upheaval import load_system
 from upheaval.cli import app
 from upheaval.errors import ModelError
-from upheaval.model import builtin_models, load_system, parse_yaml
+from upheaval.model import builtin_models, parse_yaml
 from upheaval.model._limits import MAX_ALIAS_NODES, MAX_DEPTH, MAX_INT_DIGITS, MAX_VARIANTS
 
 ROOT = Path(__file__).parent.parent

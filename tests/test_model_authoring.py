@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
+from upheaval import load_system
 from upheaval.errors import ModelError
 from upheaval.model import (
     builtin_models,
     cited_paragraph,
     coverage,
-    load_system,
     parse_source_text,
     parse_yaml,
 )

@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from upheaval import load_system, save_system
 from upheaval.errors import ModelError
-from upheaval.model import dump_yaml, load_system, parse_yaml, save_system
+from upheaval.model import dump_yaml, parse_yaml
 
 
 def _problems(text: str, path: str = "m.yaml") -> list:
@@ -180,12 +181,12 @@ def test_save_is_atomic(tiny_path: Path, tmp_path: Path, monkeypatch: pytest.Mon
     target = tmp_path / "m.yaml"
     target.write_text("original")
     s = load_system(tiny_path)
-    import upheaval.model._yaml as y
+    import upheaval._io as io_
 
     def boom(*_a, **_k):
         raise OSError("disk full")
 
-    monkeypatch.setattr(y.os, "replace", boom)
+    monkeypatch.setattr(io_.os, "replace", boom)
     with pytest.raises(OSError):
         save_system(s, target)
     assert target.read_text() == "original"

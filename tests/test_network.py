@@ -8,9 +8,9 @@ import networkx as nx
 import pytest
 from typer.testing import CliRunner
 
+from upheaval import load_system
 from upheaval.cli import app
 from upheaval.errors import EngineError, UpheavalError
-from upheaval.model import load_system
 from upheaval.network import (
     actor_network,
     blocs,
@@ -21,6 +21,7 @@ from upheaval.network import (
     signed_graph,
     write_network,
 )
+from upheaval.report import _notebook  # noqa: F401 (attaches _repr_html_ to the core classes)
 
 runner = CliRunner()
 

@@ -9,6 +9,7 @@ import math
 import numpy as np
 import pytest
 
+from upheaval import load_system
 from upheaval.cib import compile_system
 from upheaval.cib._search import find_consistent
 from upheaval.errors import EventDataError
@@ -16,7 +17,6 @@ from upheaval.events import IndicatorValue, connect, demo_events_path, ingest
 from upheaval.events._alerts import parse_alert
 from upheaval.events._probability import bayes_factor, posterior, prior_weights, variant_probabilities
 from upheaval.events._track import track
-from upheaval.model import load_system
 
 
 @pytest.fixture(scope="module")

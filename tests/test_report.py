@@ -8,10 +8,15 @@ from html.parser import HTMLParser
 import pytest
 from typer.testing import CliRunner
 
-from upheaval import cib
+from upheaval import cib, load_system
 from upheaval.cli import app
-from upheaval.model import load_system
-from upheaval.report import scenario_set_html, system_html, write_pdf, write_report
+from upheaval.report import (
+    _notebook,  # noqa: F401 (attaches _repr_html_ to the core classes)
+    scenario_set_html,
+    system_html,
+    write_pdf,
+    write_report,
+)
 from upheaval.report._pdf import pdf_engine
 
 runner = CliRunner()

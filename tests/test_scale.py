@@ -12,10 +12,9 @@ import numpy as np
 import pytest
 from fastapi.testclient import TestClient
 
-from upheaval import analysis, cib
+from upheaval import analysis, cib, save_system
 from upheaval.errors import EngineError
 from upheaval.formats import read_scw, write_scw
-from upheaval.model import save_system
 from upheaval.web import create_app
 
 GLOBAL = Path(__file__).parent / "data" / "scenariowizard" / "CIB_global.scw"  # same file as the shared oracle

@@ -8,10 +8,9 @@ from pathlib import Path
 import numpy as np
 from typer.testing import CliRunner
 
-from upheaval import analysis, cib
+from upheaval import analysis, cib, load_system
 from upheaval.claims import evaluate
 from upheaval.cli import app
-from upheaval.model import load_system
 
 DATA = Path(__file__).parent / "data"
 runner = CliRunner()

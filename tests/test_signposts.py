@@ -7,10 +7,10 @@ import math
 
 import pytest
 
+from upheaval import load_system
 from upheaval.cib import compile_system
 from upheaval.cib._search import find_consistent
 from upheaval.events._signposts import signposts, signposts_json
-from upheaval.model import load_system
 
 SUMMIT = "tests/data/models/us-dprk-summit-2018.yaml"
 

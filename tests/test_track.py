@@ -8,14 +8,15 @@ import json
 import pytest
 from typer.testing import CliRunner
 
+from upheaval import load_system
+from upheaval._json import scenario_set_json
 from upheaval.cib import compile_system
-from upheaval.cib._json import scenario_set_json
 from upheaval.cli import app
 from upheaval.errors import EventDataError
 from upheaval.events import connect, demo_events_path, ingest
 from upheaval.events._indicators import _holds, evaluate_indicators, make_periods, parse_span
 from upheaval.events._track import track, tracking_json
-from upheaval.model import Indicator, IndicatorRule, load_system
+from upheaval.model import Indicator, IndicatorRule
 from upheaval.report._tracking import tracking_figure, tracking_html
 
 runner = CliRunner()

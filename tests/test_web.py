@@ -12,7 +12,7 @@ import pytest
 warnings.filterwarnings("ignore", category=DeprecationWarning)
 from fastapi.testclient import TestClient  # noqa: E402
 
-from upheaval.model import load_system  # noqa: E402
+from upheaval import load_system  # noqa: E402
 from upheaval.web import create_app  # noqa: E402
 from upheaval.web._paths import PathNotAllowed, resolve_inside  # noqa: E402
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from upheaval.model import load_system
+from upheaval import load_system
 from upheaval.web import create_app
 from upheaval.web._state import Workspace
 

@@ -8,8 +8,8 @@ import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
+from upheaval import load_system
 from upheaval.cli import app as cli
-from upheaval.model import load_system
 from upheaval.web import create_app
 
 BRIEF = "# Brief\n\n## Summary\n\nOne.\n\nTwo.\n\n## Analysis\n\nThree.\n\nFour.\n\nTariffs hurt exporters.\n"

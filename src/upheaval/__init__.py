@@ -1,3 +1,82 @@
-"""upheaval: a workbench for modelling geopolitical systems with Cross-Impact Balance analysis."""
+"""upheaval: a workbench for modelling geopolitical systems with Cross-Impact Balance analysis.
+
+The names below are the front door; the subpackages behind them (``upheaval.model``,
+``upheaval.cib``, ``upheaval.analysis``, ``upheaval.network``, ``upheaval.report``...) load on
+first use, so ``import upheaval`` stays cheap.
+
+>>> import upheaval as uh
+>>> s = uh.load()                 # the built-in default; or a name, a .yaml or a .scw path
+>>> s.id
+'dprk-ukraine-2024'
+>>> r = uh.find_consistent(s)     # a System or a CrossImpactMatrix
+>>> r.complete, len(r) == len(r.to_frame()) > 0
+(True, True)
+
+A scenario set shows itself in a line (in a notebook, as a table):
+
+>>> import numpy as np
+>>> cim = uh.CrossImpactMatrix(np.array([[0, 0, 2, -2], [0, 0, -1, 1], [3, -3, 0, 0], [-1, 1, 0, 0]]), (2, 2))
+>>> uh.find_consistent(cim)
+<ScenarioSet: 2 consistent scenarios of 4, 2 descriptors, tolerance 0, complete>
+"""
+
+import sys as _sys
 
 __version__ = "0.1.0"
+
+# name -> module that defines it (loaded on first use, PEP 562)
+_LAZY = {
+    # systems and files
+    "load": "upheaval._load",
+    "load_system": "upheaval._load",
+    "save_system": "upheaval._load",
+    "builtin_models": "upheaval.model",
+    "System": "upheaval.model",
+    # the CIB engine
+    "CrossImpactMatrix": "upheaval.cib",
+    "ScenarioSet": "upheaval.cib",
+    "compile_system": "upheaval.cib",
+    "find_consistent": "upheaval.cib",
+    "succession": "upheaval.cib",
+    # analyses
+    "robustness": "upheaval.analysis",
+    "sensitivity": "upheaval.analysis",
+    "succession_basins": "upheaval.analysis",
+    "landscape": "upheaval.analysis",
+    "pathways": "upheaval.analysis",
+    "check_claims": "upheaval.claims",
+    # the actor network
+    "actor_network": "upheaval.network",
+    "blocs": "upheaval.network",
+    "network_difference": "upheaval.network",
+    # views
+    "storyline": "upheaval.report",
+    "write_report": "upheaval.report",
+    # errors
+    "UpheavalError": "upheaval.errors",
+    "ModelError": "upheaval.errors",
+    "EngineError": "upheaval.errors",
+}
+_ALIASES = {"load": "load_system"}
+
+__all__ = ["__version__", *sorted(_LAZY)]
+
+
+def __getattr__(name: str) -> object:
+    """Load a front-door name from the module that defines it."""
+    if name not in _LAZY:
+        raise AttributeError(f"module 'upheaval' has no attribute {name!r}")
+    from importlib import import_module
+
+    value = getattr(import_module(_LAZY[name]), _ALIASES.get(name, name))
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
+
+
+# Notebooks: rich HTML display, attached from the view side (the core knows no HTML).
+if "IPython" in _sys.modules:
+    from upheaval.report import _notebook  # noqa: F401

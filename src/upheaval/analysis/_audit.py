@@ -189,7 +189,7 @@ def audit_claims(
 
     Examples
     --------
-    >>> from upheaval.model import load_system
+    >>> from upheaval import load_system
     >>> [a.verdict for a in audit_claims(load_system("tests/data/follow.yaml"), n_samples=0)]
     []
     """

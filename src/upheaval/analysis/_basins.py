@@ -247,7 +247,7 @@ def succession_basins(
     n_samples: int = 200_000,
     confidence: float = 0.95,
     max_steps: int = 1000,
-    random_state: int | np.random.Generator | None = None,
+    random_state: int | np.random.Generator | None = 0,
     n_jobs: int | None = None,
     scheduler=None,
     progress: Callable[[float], None] | None = None,
@@ -291,7 +291,7 @@ def succession_basins(
         Level of the confidence intervals (sampling only).
     max_steps : int
         Succession steps before a sampled start counts as unresolved.
-    random_state : int, numpy.random.Generator or None
+    random_state : int, numpy.random.Generator or None, default 0
         Pass an int for reproducible sampling.
     n_jobs : int, optional
         Local worker threads (-1: all cores).

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -50,7 +51,8 @@ def classical_mds(distances, n_components: int = 2) -> tuple[np.ndarray, np.ndar
     """Classical (Torgerson) multidimensional scaling of a distance matrix.
 
     Double-centres the squared distances, ``B = -J D^2 J / 2``, and takes the leading
-    eigenvectors of ``B`` scaled by the square roots of their (non-negative) eigenvalues.
+    eigenvectors of ``B`` scaled by the square roots of their (non-negative) eigenvalues;
+    above ``LANCZOS_FROM`` points only those leading eigenpairs are computed (Lanczos).
 
     Returns
     -------
@@ -74,10 +76,16 @@ def classical_mds(distances, n_components: int = 2) -> tuple[np.ndarray, np.ndar
         raise EngineError(f"a distance matrix must be square; got shape {d.shape}")
     if n == 0:
         return np.zeros((0, n_components)), np.zeros(n_components)
-    j = np.eye(n) - 1.0 / n
-    b = -0.5 * j @ (d**2) @ j
-    vals, vecs = np.linalg.eigh((b + b.T) / 2)
-    order = np.argsort(vals)[::-1][:n_components]
+    b = _centred((d + d.T) / 2)
+    k = min(n_components, n)
+    if n > LANCZOS_FROM:
+        # Only the leading few eigenpairs are needed: Lanczos iterations are much cheaper than a full eigh.
+        from scipy.sparse.linalg import eigsh
+
+        vals, vecs = eigsh(b, k=k, which="LA", v0=np.ones(n))
+    else:
+        vals, vecs = np.linalg.eigh(b)
+    order = np.argsort(vals)[::-1][:k]
     vals = np.clip(vals[order], 0, None)
     pts = vecs[:, order] * np.sqrt(vals)
     # a deterministic orientation: the largest |coordinate| of each axis is positive
@@ -90,14 +98,24 @@ def classical_mds(distances, n_components: int = 2) -> tuple[np.ndarray, np.ndar
     return pts, vals
 
 
+LANCZOS_FROM = 500  # above this many points the leading eigenpairs come from Lanczos iterations (scipy)
+
+
+def _centred(d: np.ndarray) -> np.ndarray:
+    """``B = -J D^2 J / 2`` without forming ``J``: subtract the row and column means of ``D^2``."""
+    d2 = d**2
+    row = d2.mean(axis=1, keepdims=True)
+    return -0.5 * (d2 - row - row.T + d2.mean())
+
+
 @dataclass(frozen=True, eq=False)
 class Landscape:
     """The consistent and near-consistent scenarios placed on a 2-D map.
 
     ``points[k]`` are scenario ``indices[k]``'s coordinates; map distances approximate
     ``distances`` (weighted Hamming). ``inconsistency`` and ``total_impact_score`` are
-    the scenarios' measures; ``explained`` the share of the positive MDS eigenvalues the
-    two axes carry.
+    the scenarios' measures; ``eigenvalues`` the two axes' MDS eigenvalues and ``explained``
+    (computed on first use) the share of all positive eigenvalues they carry.
     """
 
     cim: object
@@ -106,8 +124,17 @@ class Landscape:
     inconsistency: np.ndarray
     total_impact_score: np.ndarray
     distances: np.ndarray
-    explained: float
+    eigenvalues: np.ndarray
     tolerance: int
+
+    @cached_property
+    def explained(self) -> float:
+        """Share of the positive eigenvalues of the double-centred distances that the two axes carry."""
+        if not len(self.indices):
+            return 1.0
+        spectrum = np.linalg.eigvalsh(_centred(self.distances))
+        pos = spectrum[spectrum > 1e-9].sum()
+        return float(self.eigenvalues.sum() / pos) if pos > 0 else 1.0
 
 
 def landscape(cim, tolerance: int = 2, *, weights=None, max_scenarios: int = 2000, scenarios=None) -> Landscape:
@@ -148,10 +175,4 @@ def landscape(cim, tolerance: int = 2, *, weights=None, max_scenarios: int = 200
         )
     dist = scenario_distances(found.indices, weights=weights)
     pts, vals = classical_mds(dist, 2)
-    j = np.eye(len(found)) - 1.0 / max(len(found), 1)
-    all_vals = np.linalg.eigvalsh(-0.5 * j @ (dist**2) @ j) if len(found) else np.zeros(1)
-    pos = all_vals[all_vals > 1e-9].sum()
-    explained = float(vals.sum() / pos) if pos > 0 else 1.0
-    return Landscape(
-        cim, pts, found.indices, found.inconsistency, found.total_impact_score, dist, explained, int(tolerance)
-    )
+    return Landscape(cim, pts, found.indices, found.inconsistency, found.total_impact_score, dist, vals, int(tolerance))

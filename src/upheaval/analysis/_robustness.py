@@ -36,7 +36,7 @@ def uncertainty_matrix(system, cim=None, default: int = DEFAULT_UNCERTAINTY) -> 
 
     Examples
     --------
-    >>> from upheaval.model import load_system
+    >>> from upheaval import load_system
     >>> from upheaval.analysis import uncertainty_matrix
     >>> u = uncertainty_matrix(load_system("tests/data/tiny.yaml"), default=1)
     >>> u.tolist()
@@ -123,7 +123,7 @@ def robustness(
     candidate_tolerance: int = 2,
     candidates=None,
     confidence: float = 0.95,
-    random_state: int | np.random.Generator | None = None,
+    random_state: int | np.random.Generator | None = 0,
     n_jobs: int | None = None,
     scheduler=None,
     progress: Callable[[float], None] | None = None,
@@ -152,7 +152,7 @@ def robustness(
     candidates : array (k, N), optional
         Track these scenarios instead.
     confidence : float
-    random_state : int, numpy.random.Generator or None
+    random_state : int, numpy.random.Generator or None, default 0
     n_jobs : int, optional
     scheduler : str or distributed.Client, optional
     progress : callable, optional

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 import time
 from collections.abc import Callable
 
@@ -34,8 +33,9 @@ def split_search(
 ):
     """:func:`upheaval.cib.find_consistent`, split into independent subtrees run in parallel.
 
-    The first descriptors not already restricted get each of their variants in turn as a
-    restriction (``where``) until there are at least ``n_subtrees`` combinations; each
+    The first descriptors with more than one allowed variant get each of them in turn as a
+    restriction (``where``) until there are at least ``n_subtrees`` combinations
+    (:func:`upheaval.cib._search.split_fixings`, which the engine's own split uses too); each
     combination is searched exactly with ``find_consistent(cim, tolerance, fix, where)``
     (locally with ``n_jobs`` threads, or on a dask ``scheduler``) and the results are
     merged. The subtrees partition the space, so the result equals the single search's,
@@ -66,6 +66,7 @@ def split_search(
     """
     from upheaval.cib import ScenarioSet
     from upheaval.cib._intervene import intervene, normalize_condition
+    from upheaval.cib._search import split_fixings
 
     if n_subtrees < 1:
         raise EngineError(f"n_subtrees must be >= 1; got {n_subtrees}")
@@ -88,20 +89,10 @@ def split_search(
                 progress=progress,
             )
         return inner._under(iv, base)
-    chosen: list[int] = []
-    count = 1
-    for i in range(cim.n_descriptors):
-        if count >= n_subtrees:
-            break
-        if i in base:
-            continue
-        chosen.append(i)
-        count *= cim.sizes[i]
-    chunks = []
-    for combo in itertools.product(*[range(cim.sizes[i]) for i in chosen]):
-        f = {k: list(v) for k, v in base.items()}
-        f.update({i: [v] for i, v in zip(chosen, combo, strict=True)})
-        chunks.append((cim, tolerance, None, f))
+    allowed = [base.get(i, tuple(range(n))) for i, n in enumerate(cim.sizes)]
+    chunks = [
+        (cim, tolerance, None, {**base, **f}) for f in split_fixings(allowed, range(cim.n_descriptors), n_subtrees)
+    ]
     parts = run_chunks(_subtree, chunks, n_jobs=n_jobs, scheduler=scheduler, progress=progress)
     rows = [p[0] for p in parts]
     indices = np.concatenate(rows, axis=0) if rows else np.zeros((0, cim.n_descriptors), np.int64)

@@ -5,13 +5,13 @@ from __future__ import annotations
 import itertools
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from upheaval.cib._balance import batch_measures
-from upheaval.cib._compile import CrossImpactMatrix
+from upheaval.cib._compile import CrossImpactMatrix, compile_system
 from upheaval.cib._intervene import Condition, intervene, normalize_condition
 from upheaval.cib._parallel import check_n_jobs, map_threads
 from upheaval.cib._small import SMALL_LIMIT, search_numpy, space_size
@@ -75,6 +75,45 @@ class ScenarioSet:
 
     def __len__(self) -> int:
         return int(self.indices.shape[0])
+
+    def __repr__(self) -> str:
+        n, cim = len(self), self.cim
+
+        def condition(word: str, cond: dict[int, tuple[int, ...]]) -> str:
+            pairs = (f"{cim.descriptor_ids[i]}={'|'.join(cim.variant_ids[i][v] for v in vs)}" for i, vs in cond.items())
+            return f", {word} {' '.join(pairs)}" if cond else ""
+
+        return (
+            f"<ScenarioSet: {n} consistent scenario{'' if n == 1 else 's'} of {cim.n_scenarios:,}, "
+            f"{cim.n_descriptors} descriptors, tolerance {self.tolerance}"
+            f"{condition('fix', self.fix)}{condition('where', self.where)}, "
+            f"{'complete' if self.complete else 'incomplete'}>"
+        )
+
+    def to_frame(self):  # -> pandas.DataFrame (pandas is imported only here)
+        """The scenarios as a :class:`pandas.DataFrame`: one row per scenario, labelled S1, S2...
+
+        One column per descriptor holding its variant id, then ``inconsistency``,
+        ``consistency_value`` and ``total_impact_score``.
+
+        >>> import numpy as np
+        >>> cim = CrossImpactMatrix(np.array([[0, 0, 2, -2], [0, 0, -1, 1], [3, -3, 0, 0], [-1, 1, 0, 0]]), (2, 2))
+        >>> find_consistent(cim).to_frame()
+            D1  D2  inconsistency  consistency_value  total_impact_score
+        S1  v1  v1              0                  4                   5
+        S2  v2  v2              0                  2                   2
+        """
+        import pandas as pd
+
+        cim = self.cim
+        data: dict[str, object] = {
+            d: pd.Categorical([cim.variant_ids[i][int(k)] for k in self.indices[:, i]], categories=cim.variant_ids[i])
+            for i, d in enumerate(cim.descriptor_ids)
+        }
+        data["inconsistency"] = self.inconsistency
+        data["consistency_value"] = self.consistency_value
+        data["total_impact_score"] = self.total_impact_score
+        return pd.DataFrame(data, index=[f"S{k + 1}" for k in range(len(self))])
 
     def names(self, k: int) -> dict[str, str]:
         """Scenario ``k`` as ``{descriptor id: variant id}``."""
@@ -302,26 +341,43 @@ def _submatrix(cim: CrossImpactMatrix, comp: list[int]) -> CrossImpactMatrix:
     )
 
 
+def split_fixings(
+    allowed: Sequence[Sequence[int]], order: Sequence[int], n_subtrees: int
+) -> list[dict[int, tuple[int, ...]]]:
+    """Split a search into subtrees that partition it: each fixes a prefix of descriptors to one variant.
+
+    ``allowed[i]`` are the variants descriptor ``i`` may take. Descriptors are taken in
+    ``order``, skipping those with a single allowed variant, until the product of their
+    allowed counts reaches ``n_subtrees``; each combination of their variants is one subtree
+    (``{descriptor: (variant,)}``). Every scenario lies in exactly one subtree.
+
+    >>> split_fixings([[0, 1], [0], [0, 1, 2]], [0, 1, 2], 4)
+    [{0: (0,), 2: (0,)}, {0: (0,), 2: (1,)}, {0: (0,), 2: (2,)}, {0: (1,), 2: (0,)}, {0: (1,), 2: (1,)}, {0: (1,), 2: (2,)}]
+    """
+    chosen: list[int] = []
+    count = 1
+    for i in order:
+        if count >= n_subtrees:
+            break
+        if len(allowed[i]) <= 1:
+            continue
+        chosen.append(int(i))
+        count *= len(allowed[i])
+    return [
+        {i: (int(v),) for i, v in zip(chosen, combo, strict=True)}
+        for combo in itertools.product(*[allowed[i] for i in chosen])
+    ]
+
+
 def _split(sub: CrossImpactMatrix, sizes: np.ndarray, allowed: np.ndarray, prio: np.ndarray) -> list[np.ndarray]:
     """Subtrees as allowed-masks: fix the most influencing descriptors until there are ~32 of them."""
     if sub.n_scenarios < _SPLIT_MIN:
         return [allowed]
-    order = np.argsort(-prio, kind="mergesort")
-    chosen: list[int] = []
-    count = 1
-    for i in order:
-        k = int(allowed[sub.offsets[i] : sub.offsets[i] + sizes[i]].sum())
-        if k <= 1:
-            continue
-        chosen.append(int(i))
-        count *= k
-        if count >= 32:
-            break
-    choices = [[v for v in range(sizes[i]) if allowed[sub.offsets[i] + v]] for i in chosen]
+    variants = [[v for v in range(sizes[i]) if allowed[sub.offsets[i] + v]] for i in range(len(sizes))]
     out = []
-    for combo in itertools.product(*choices):
+    for fixing in split_fixings(variants, np.argsort(-prio, kind="mergesort"), 32):
         mask = allowed.copy()
-        for i, v in zip(chosen, combo, strict=True):
+        for i, (v,) in fixing.items():
             off = int(sub.offsets[i])
             mask[off : off + sizes[i]] = False
             mask[off + v] = True
@@ -424,7 +480,7 @@ def estimate_search(
         The intervention and the restriction, as for :func:`find_consistent`.
     sample_seconds : float
         Time to spend on the sample.
-    random_state : int, numpy.random.Generator or None
+    random_state : int, numpy.random.Generator or None, default 0
         Which subtrees are sampled.
 
     Returns
@@ -478,7 +534,8 @@ def find_consistent(
 
     Parameters
     ----------
-    cim : CrossImpactMatrix
+    cim : CrossImpactMatrix or System
+        A system is compiled first (:func:`compile_system`).
     tolerance : int, default 0
         Maximum inconsistency accepted.
     fix : mapping, optional
@@ -528,6 +585,8 @@ def find_consistent(
     .. [2] W. Weimer-Jehle: ScenarioWizard 4.4 Manual, "intervention analysis". ZIRIUS,
        University of Stuttgart, 2022.
     """
+    if not isinstance(cim, CrossImpactMatrix):
+        cim = compile_system(cim)
     tolerance = _check_tolerance(tolerance)
     check_n_jobs(n_jobs)
     where_n = normalize_condition(cim, where, "where")
@@ -631,7 +690,7 @@ def _warm_kernels(cim: CrossImpactMatrix, where_n: dict[int, tuple[int, ...]], k
         propagate = n > 1 and int(blocks.sum()) / (n * (n - 1)) < 0.5
     else:
         propagate = kernel in ("propagate", "gac")
-    warm_search_kernels(propagate)
+    warm_search_kernels(propagate, _Plan)
     return kernel
 
 
@@ -665,7 +724,7 @@ def heuristic_search(
     fix: Condition = None,
     where: Condition = None,
     n_starts: int = 1000,
-    random_state: int | np.random.Generator | None = None,
+    random_state: int | np.random.Generator | None = 0,
 ) -> ScenarioSet:
     """Consistent scenarios reachable by global succession from random starts (incomplete).
 
@@ -682,7 +741,7 @@ def heuristic_search(
     fix, where : mapping, optional
         The intervention and the restriction, as for :func:`find_consistent`.
     n_starts : int
-    random_state : int, numpy.random.Generator or None
+    random_state : int, numpy.random.Generator or None, default 0
         Pass an int for reproducible results across calls.
 
     Returns

@@ -34,25 +34,25 @@ def compiling(what: str) -> Iterator[None]:
         yield
 
 
-def warm_search_kernels(propagate: bool) -> float:
+def warm_search_kernels(propagate: bool, plan: type) -> float:
     """Run the search kernels of one kind on a tiny system once per process; return the seconds it took.
 
     ``propagate`` picks the kernels of the propagation search, else those of the forward-checking
     search. Both take the same argument types as a real search, so what is compiled (or loaded
-    from numba's cache) here is what the search then runs.
+    from numba's cache) here is what the search then runs. ``plan`` is the search's plan class
+    (passed in, so that this module does not import the search that imports it).
     """
     key = "propagate" if propagate else "forward"
     if key in _warm:
         return 0.0
     from upheaval.cib._compile import CrossImpactMatrix
-    from upheaval.cib._search import _Plan
 
     tiny = CrossImpactMatrix(np.array([[0, 0, 2, -2], [0, 0, -1, 1], [3, -3, 0, 0], [-1, 1, 0, 0]]), (2, 2))
     t0 = time.perf_counter()
     with compiling("search kernels"):
-        plan = _Plan(tiny, 0, {}, key)
-        for p, part in enumerate(plan.parts):
+        warm = plan(tiny, 0, {}, key)
+        for p, part in enumerate(warm.parts):
             for s in range(len(part[5])):
-                plan.run(p, s)
+                warm.run(p, s)
     _warm.add(key)
     return time.perf_counter() - t0

@@ -16,24 +16,10 @@ def _interrupted() -> None:
 
 try:
     import typer
-except KeyboardInterrupt:
-    _interrupted()
 
-app = typer.Typer(
-    name="upheaval",
-    help="Model geopolitical systems: actors, ties and Cross-Impact Balance (CIB) scenarios.\n\n"
-    "MODEL is a model file (.yaml, .yml, .scw) or a built-in model name; omitted, it is the "
-    "built-in dprk-ukraine-2024. Exit codes: 0 ok, 1 a check failed or the engine could not "
-    "answer, 2 invalid model or usage, 130 interrupted.",
-    no_args_is_help=True,
-    rich_markup_mode="rich",
-    pretty_exceptions_enable=False,
-    add_completion=False,
-)
-
-# Each module registers its commands on ``app`` when imported.
-try:
-    from upheaval.cli import _core, _authoring, _analysis, _report, _events, _forecast, _web, _draft  # noqa: F401, I001 (the order of --help)
+    # Each module registers its commands on ``app`` when imported.
+    from upheaval.cli import _analysis, _authoring, _core, _draft, _events, _forecast, _report, _web  # noqa: F401 (the order of --help)
+    from upheaval.cli._app import app
 except KeyboardInterrupt:
     _interrupted()
 

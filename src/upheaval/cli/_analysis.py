@@ -9,7 +9,7 @@ import typer
 from rich.table import Table
 
 from upheaval._text import counted
-from upheaval.cli import app
+from upheaval.cli._app import app
 from upheaval.cli._common import (
     EXIT_INVALID,
     DefaultUncertaintyOpt,
@@ -96,7 +96,7 @@ def basins(
     "weights" ScenarioWizard lists with its solutions.
     """
     from upheaval import analysis, cib
-    from upheaval.model import load_system
+    from upheaval._load import load_system
 
     system = load_system(model)
     cim = cib.compile_system(system)
@@ -229,7 +229,7 @@ def robustness(
     with a 95% Wilson interval.
     """
     from upheaval import analysis, cib
-    from upheaval.model import load_system
+    from upheaval._load import load_system
 
     system = load_system(model)
     cim = cib.compile_system(system)
@@ -336,7 +336,7 @@ def sensitivity(
     `diagonal: true`); a descriptor nothing acts on is named once.
     """
     from upheaval import analysis, cib
-    from upheaval.model import load_system
+    from upheaval._load import load_system
 
     system = load_system(model)
     cim = cib.compile_system(system)
@@ -426,7 +426,7 @@ def ensemble(
 ) -> None:
     """Each scenario's support across several matrices, and the combined matrix's scenarios."""
     from upheaval import analysis, cib
-    from upheaval.model import load_system
+    from upheaval._load import load_system
 
     systems = [load_system(m) for m in models]
     cims = [cib.compile_system(s) for s in systems]
@@ -496,7 +496,7 @@ def pathways(
     period, irreversible variants stay once reached, scheduled fixes apply in their period.
     """
     from upheaval import analysis, cib
-    from upheaval.model import load_system
+    from upheaval._load import load_system
 
     system = load_system(model)
     if system.periods is None:

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from upheaval.cli import app
+from upheaval.cli._app import app
 from upheaval.cli._common import EXIT_INVALID, console, fail, handle_errors
 
 __all__ = ["print_coverage"]
@@ -56,7 +56,8 @@ def init(
 
     `upheaval analyze NAME` runs on it at once; replace the example part by part.
     """
-    from upheaval.model import parse_yaml, write_text_atomic
+    from upheaval._io import write_text_atomic
+    from upheaval.model import parse_yaml
 
     path = Path(name)
     if path.suffix.lower() not in (".yaml", ".yml"):
@@ -96,7 +97,7 @@ def schema(
     """
     import json
 
-    from upheaval.model import write_text_atomic
+    from upheaval._io import write_text_atomic
     from upheaval.model._jsonschema import system_json_schema
 
     text = json.dumps(system_json_schema(), indent=2, ensure_ascii=False) + "\n"

@@ -10,7 +10,7 @@ from rich.panel import Panel
 from rich.table import Table
 
 from upheaval._text import counted
-from upheaval.cli import app
+from upheaval.cli._app import app
 from upheaval.cli._common import (
     EXIT_FAILED,
     EXIT_INVALID,
@@ -218,9 +218,9 @@ def analyze(
 
     This is the main job; with no MODEL it analyses the built-in dprk-ukraine-2024.
     """
+    from upheaval._load import load_system
     from upheaval.claims import check_claims
     from upheaval.cli._authoring import print_coverage
-    from upheaval.model import load_system
     from upheaval.report import storyline
 
     system = load_system(model)
@@ -271,8 +271,8 @@ def scenarios(
     names where it declares `futures:`; the tables wrap at the terminal's width and never
     leave a scenario out. --csv writes every scenario to a file.
     """
-    from upheaval.cib._json import scenario_set_json
-    from upheaval.model import load_system
+    from upheaval._json import scenario_set_json
+    from upheaval._load import load_system
 
     system = load_system(model)
     result = _search(system, tolerance, fix, where, quiet=json, n_jobs=n_jobs)
@@ -313,8 +313,8 @@ def check(
     default_uncertainty: DefaultUncertaintyOpt = None,
 ) -> None:
     """Evaluate the model's claims; exit 1 if any fails (or, with --audit, is not tested by its own judgements)."""
+    from upheaval._load import load_system
     from upheaval.claims import check_claims
-    from upheaval.model import load_system
 
     system = load_system(model)
     results = check_claims(system, n_jobs=_jobs(n_jobs))
@@ -372,7 +372,7 @@ def succession(
 ) -> None:
     """Run a succession from a start scenario until it reaches a consistent scenario or a cycle."""
     from upheaval import cib
-    from upheaval.model import load_system
+    from upheaval._load import load_system
 
     system = load_system(model)
     cim = cib.compile_system(system)
@@ -423,8 +423,8 @@ def succession(
 @handle_errors
 def validate(model: Annotated[str, typer.Argument(help="A model file (.yaml, .yml, .scw) or built-in name.")]) -> None:
     """Validate a model file; print every problem with file, line and column (exit 2 if any), then coverage warnings (which never change the exit code)."""
+    from upheaval._load import load_system
     from upheaval.cli._authoring import print_coverage
-    from upheaval.model import load_system
 
     system = load_system(model)
     console.print(
@@ -456,7 +456,7 @@ def convert(
     """
     if target.suffix.lower() not in (".yaml", ".yml", ".scw"):
         raise fail(f"cannot write {target}: unknown format", EXIT_INVALID, "use a .yaml, .yml or .scw file name")
-    from upheaval.model import load_system, save_system
+    from upheaval._load import load_system, save_system
 
     system = load_system(source)
     if as_of is not None:

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from upheaval.cli import app
+from upheaval.cli._app import app
 from upheaval.cli._common import EXIT_INVALID, console, err, fail, handle_errors
 
 
@@ -40,9 +40,10 @@ def draft(
     """
     import re
 
+    from upheaval._io import write_text_atomic
     from upheaval.draft import draft as make_draft
     from upheaval.draft import draft_yaml
-    from upheaval.model import parse_yaml, write_text_atomic
+    from upheaval.model import parse_yaml
 
     if as_of is not None and not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", as_of):
         raise fail(f"--as-of expects YYYY, YYYY-MM or YYYY-MM-DD, got {as_of!r}", EXIT_INVALID, "e.g. --as-of 2024-11")

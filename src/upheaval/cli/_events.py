@@ -11,7 +11,7 @@ import typer
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from upheaval.cli import app
+from upheaval.cli._app import app
 from upheaval.cli._common import EXIT_INVALID, ModelArg, console, emit_json, err, fail, handle_errors
 from upheaval.errors import EventDataError
 
@@ -214,10 +214,10 @@ def _label(label: str, name: str | None) -> str:
 
 
 def _track(model, events: Path, start, end, every, prior, floor, alerts=()):
+    from upheaval._load import load_system
     from upheaval.events import connect
     from upheaval.events._alerts import parse_alert
     from upheaval.events._track import track
-    from upheaval.model import load_system
 
     try:
         rules = [parse_alert(a) for a in alerts]
@@ -376,10 +376,10 @@ def indicators_cmd(
     scenario under the prior; spread is the range of its likelihoods over the scenarios. Pairs
     of futures no indicator separates are named: the data cannot tell them apart.
     """
+    from upheaval._load import load_system
     from upheaval.cib import compile_system
     from upheaval.cib._search import find_consistent
     from upheaval.events._signposts import signposts, signposts_json
-    from upheaval.model import load_system
 
     _figure_path(figure)
     if floor is not None and not 0 < floor < 0.5:

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from upheaval.cli import app
+from upheaval.cli._app import app
 from upheaval.cli._common import EXIT_INVALID, ModelArg, console, emit_json, fail, handle_errors, parse_assignments
 from upheaval.cli._events import EventsOpt, EveryOpt, FloorOpt, FromOpt, PriorOpt, ToOpt, _track
 from upheaval.errors import EventDataError

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.table import Table
 
-from upheaval.cli import app
+from upheaval.cli._app import app
 from upheaval.cli._common import (
     EXIT_INVALID,
     DefaultUncertaintyOpt,
@@ -118,7 +118,7 @@ def figure(
 
     if output.suffix.lower() not in (".png", ".svg", ".pdf"):
         raise fail(f"cannot write a figure to {output.name}", EXIT_INVALID, "use a .png, .svg or .pdf file name")
-    from upheaval.model import load_system
+    from upheaval._load import load_system
 
     system = load_system(model)
     intervention = parse_condition(fix, "--fix")
@@ -183,9 +183,9 @@ def report(
 
     Sections: the system (sources, actors, network, derived flows, camps and brokers), the judgements (matrix, each section with its rationale and citations), the consistent scenarios (tableau, landscape), one section per scenario (storyline, impact diagram, network difference), the claims, robustness where computed, and the signposts (with --events, the probabilities over time). The PDF comes from WeasyPrint when it is installed and works (it needs the Pango library), else from matplotlib, which needs nothing beyond pip.
     """
-    from upheaval.model import load_system
-    from upheaval.report._html import write_report
+    from upheaval._load import load_system
     from upheaval.report._pdf import pdf_engine as engine_for
+    from upheaval.report._write import write_report
 
     system = load_system(model)
     if pdf:
@@ -226,14 +226,14 @@ def network(
     scenario: ScenarioOpt = None,
     fix: FixOpt = None,
     json: Annotated[
-        bool, typer.Option("--json", help="Print blocs, brokers and derived flows as one JSON object.")
+        bool, typer.Option("--json", help="Print camps, brokers and derived flows as one JSON object.")
     ] = False,
 ) -> None:
     """Show the actor network: camps, brokers and derived flows; or export it with -o.
 
     With --scenario N or --fix D=V the network is that scenario's: every chosen variant's tie changes are applied, and the ties added and removed are listed.
     """
-    from upheaval.model import load_system
+    from upheaval._load import load_system
     from upheaval.network import (
         FORMATS,
         actor_network,
@@ -308,7 +308,7 @@ def network(
                       str(b.cooperative_across), str(b.hostile_within))  # fmt: skip
     console.print(table)
     console.print(
-        "betweenness on the cooperative graph; counts are actor pairs; ◆ stands between the blocs: "
+        "betweenness on the cooperative graph; counts are actor pairs; ◆ stands between the camps: "
         "cooperates across camps or is at odds with its own",
         style="dim",
     )

@@ -58,7 +58,7 @@ def scenario_tableaus(
 
 def write_csv(path: Path, header: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
     """Write one CSV file (UTF-8, a header row) atomically: a reader sees the old file or the whole new one."""
-    from upheaval.model import write_text_atomic
+    from upheaval._io import write_text_atomic
 
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from upheaval.cli import app
+from upheaval.cli._app import app
 from upheaval.cli._common import EXIT_INVALID, console, fail, handle_errors
 
 

@@ -150,7 +150,7 @@ def forecast_from_tracking(
 
 def write_forecast(forecast: dict[str, Any], path: str | Path, *, overwrite: bool = False) -> None:
     """Write the forecast as JSON atomically; an existing file is kept (a forecast is not revised)."""
-    from upheaval.model import write_text_atomic
+    from upheaval._io import write_text_atomic
 
     target = Path(path)
     if target.exists() and not overwrite:

@@ -9,8 +9,8 @@ from typing import Any
 import ibis.expr.types as ir
 import numpy as np
 
+from upheaval._json import scenario_set_json
 from upheaval.cib import compile_system
-from upheaval.cib._json import scenario_set_json
 from upheaval.errors import EventDataError
 from upheaval.events._indicators import (
     IndicatorValue,

@@ -19,7 +19,7 @@ def write_matrix_csv(cim, path: str | Path) -> None:
     The first row and column name each variant ``descriptor.variant``; cell ``[r, c]`` is the
     impact of variant ``r`` (acting) on variant ``c`` (acted on), as in Weimer-Jehle (2006).
     """
-    from upheaval.model import write_text_atomic
+    from upheaval._io import write_text_atomic
 
     names = [f"{d}.{v}" for d, vs in zip(cim.descriptor_ids, cim.variant_ids, strict=True) for v in vs]
     buf = io.StringIO()

@@ -353,8 +353,8 @@ def write_scw(system, path: str | Path) -> None:
     descriptors' descriptions and each descriptor pair's rationales as the texts. What the
     format cannot hold is listed by :func:`scw_losses`.
     """
+    from upheaval._io import write_text_atomic
     from upheaval.cib import compile_system
-    from upheaval.model import write_text_atomic
 
     path = Path(path)
     cim = compile_system(system)

@@ -89,7 +89,7 @@ def write_sl(scenario_set, path: str | Path, weights: Sequence[float] | None = N
 
     ``weights`` (one per scenario; 0 when not given) fills the weight column.
     """
-    from upheaval.model import write_text_atomic
+    from upheaval._io import write_text_atomic
 
     n = len(scenario_set)
     if weights is not None and len(weights) != n:

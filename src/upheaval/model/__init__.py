@@ -1,8 +1,8 @@
-"""A system and its parts; loading and saving model files (YAML, ScenarioWizard .scw)."""
+"""A system and its parts; reading and writing it as YAML; the built-in models."""
 
+from upheaval.model._builtin import BUILTIN_DEFAULT, builtin_models
 from upheaval.model._coverage import Finding, coverage
 from upheaval.model._indicator import Alert, EventPattern, Indicator, IndicatorRule, PriorWeight, TrackingSettings
-from upheaval.model._load import BUILTIN_DEFAULT, builtin_models, load_system, save_system
 from upheaval.model._periods import PeriodPlan, ScheduledChange
 from upheaval.model._schema import (
     Actor,
@@ -22,7 +22,7 @@ from upheaval.model._schema import (
     Variant,
 )
 from upheaval.model._sources import SourceText, cited_paragraph, parse_source_text, source_text
-from upheaval.model._yaml import dump_yaml, parse_yaml, write_text_atomic
+from upheaval.model._yaml import dump_yaml, parse_yaml
 
 __all__ = [
     "BUILTIN_DEFAULT",
@@ -55,10 +55,7 @@ __all__ = [
     "cited_paragraph",
     "coverage",
     "dump_yaml",
-    "load_system",
     "parse_source_text",
     "parse_yaml",
-    "save_system",
     "source_text",
-    "write_text_atomic",
 ]

@@ -11,7 +11,7 @@ from upheaval.errors import Problem
 from upheaval.model._schema import TIE_KINDS
 from upheaval.model._sources import MAX_SOURCE_BYTES, SourceText, normalise, parse_source_text, resolve_source_path
 
-__all__ = ["cross_check", "cross_references"]
+__all__ = ["cross_check"]
 
 Loc = tuple[Any, ...]
 MakeProblem = Callable[..., Problem]
@@ -428,21 +428,3 @@ def cross_check(parts: dict[str, Any], doc: Any, problem: MakeProblem, folder: P
     against their text.
     """
     return _Checker(parts, doc, problem, folder).run()
-
-
-def cross_references(system: Any) -> list[Problem]:
-    """The cross-reference problems of a built system (e.g. one edited in memory), as loading would find them.
-
-    Sources' text is read from the folder the system was loaded from, if any. Problems carry
-    the field's path but no line (the system may not match any file yet).
-    """
-    from upheaval.model._yaml import _LIST_PARTS, _OBJECT_PARTS, _field_path
-
-    parts: dict[str, Any] = {key: list(enumerate(getattr(system, key))) for key in _LIST_PARTS}
-    parts |= {key: getattr(system, key) for key in _OBJECT_PARTS}
-    return cross_check(
-        parts,
-        system.model_dump(by_alias=True, mode="json"),
-        lambda code, message, loc, help="": Problem(code, message, _field_path(loc), help=help),
-        getattr(system, "_folder", None),
-    )

@@ -29,6 +29,7 @@ __all__ = [
     "MAX_STRING",
     "MAX_TOTAL_VARIANTS",
     "MAX_VARIANTS",
+    "UNBUILT",
     "check_file_size",
     "check_printable",
     "decode_text",
@@ -138,6 +139,97 @@ def decode_text(raw: bytes, path: str | Path | None) -> str:
     return text.removeprefix("\ufeff")
 
 
+_NO_KEY = object()
+_NULL = frozenset(("", "~", "null", "Null", "NULL"))
+_BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
+_INT = re.compile(r"[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+")
+_FLOAT = re.compile(
+    r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)"
+)
+_TIMESTAMP = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
+    r"|[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:[Tt]|[ \t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]*)?"
+    r"(?:[ \t]*(?:Z|[-+][0-9]{1,2}(?::[0-9]{2})?))?"
+)
+
+
+def _plain_value(text: str) -> Any:
+    """A plain scalar as YAML 1.2's core schema reads it; a timestamp as its ISO date (as models keep dates)."""
+    if text in _NULL:
+        return None
+    if text in _BOOL:
+        return _BOOL[text]
+    first = text[0]
+    if first in "0123456789+-.":
+        if _INT.fullmatch(text):
+            return int(text, 0) if text[:2] in ("0o", "0x") else int(text, 10)
+        if _FLOAT.fullmatch(text):
+            low = text.lower()
+            if low.endswith("inf"):
+                return float("-inf") if low.startswith("-") else float("inf")
+            return float("nan") if low.endswith("nan") else float(text)
+        if _TIMESTAMP.fullmatch(text):
+            import datetime as dt
+
+            y, m, d = (int(g) for g in _DATE_LIKE.match(text).groups())
+            return dt.date(y, m, d).isoformat()
+    return text
+
+
+class _Build:
+    """The document as plain Python values (dicts, lists, str, int, float, bool, None), from the events.
+
+    This replaces PyYAML's composer and constructor on the fast path (they cost most of the
+    loading time of big models). It gives up (``_Scan.build`` set to None, the caller then
+    takes the round-trip parser) on what it does not handle: merge keys ``<<``, keys that are
+    not scalars, and duplicate keys (which the round-trip parser reports).
+    """
+
+    def __init__(self) -> None:
+        self.root: Any = None
+        self.open: list[list[Any]] = []  # [container, pending key]
+        self.anchors: dict[str, Any] = {}
+
+    def add(self, scan: _Scan, value: Any) -> None:
+        if not self.open:
+            self.root = value
+            return
+        top = self.open[-1]
+        container = top[0]
+        if isinstance(container, list):
+            container.append(value)
+        elif top[1] is _NO_KEY:
+            if isinstance(value, (dict, list)) or value == "<<" or value in container:
+                scan.build = None
+            else:
+                top[1] = value
+        else:
+            container[top[1]] = value
+            top[1] = _NO_KEY
+
+    def scalar(self, scan: _Scan, text: str, plain: bool, anchor: str | None) -> None:
+        value = _plain_value(text) if plain else text
+        if anchor:
+            self.anchors[anchor] = value
+        self.add(scan, value)
+
+    def start(self, scan: _Scan, container: Any, anchor: str | None) -> None:
+        self.add(scan, container)
+        if anchor:
+            self.anchors[anchor] = container
+        self.open.append([container, _NO_KEY])
+
+    def end(self) -> None:
+        self.open.pop()
+
+    def alias(self, scan: _Scan, anchor: str) -> None:
+        if anchor in self.anchors:
+            self.add(scan, self.anchors[anchor])
+
+
+UNBUILT = object()  # what scan_yaml returns when it could not build the document
+
+
 class _Scan:
     """One pass over a YAML event stream, raising at the first event past a limit."""
 
@@ -147,9 +239,12 @@ class _Scan:
         self.nodes = 0
         self.aliased = 0
         self.variants = 0
+        self.documents = 0
         self.sizes: dict[str, int] = {}  # anchor -> values it stands for, expanded
         # open collections: [kind, path, anchor, nodes at start, items or expecting-a-key, current key]
         self.stack: list[list[Any]] = []
+        # the plain Python value, built on the way (see _Build); None once it cannot be
+        self.build: _Build | None = _Build()
 
     def fail(self, event: Any, code: str, message: str, help: str) -> ModelError:
         mark = event.start_mark
@@ -238,6 +333,8 @@ class _Scan:
                     )
                 if event.anchor:
                     self.sizes[event.anchor] = 1
+                if self.build is not None:
+                    self.build.scalar(self, value, plain, event.anchor)
             elif kind in ("MappingStartEvent", "SequenceStartEvent"):
                 where = self.place(event)
                 self.count(event, 1)
@@ -250,10 +347,18 @@ class _Scan:
                     )
                 is_map = kind == "MappingStartEvent"
                 self.stack.append(["map" if is_map else "seq", where or (), event.anchor, self.nodes - 1, is_map, None])
+                if self.build is not None:
+                    self.build.start(self, {} if is_map else [], event.anchor)
             elif kind in ("MappingEndEvent", "SequenceEndEvent"):
                 _, _, anchor, start, _, _ = self.stack.pop()
                 if anchor:
                     self.sizes[anchor] = self.nodes - start
+                if self.build is not None:
+                    self.build.end()
+            elif kind == "DocumentStartEvent":
+                self.documents += 1
+                if self.documents > 1:
+                    self.build = None  # several documents: not a model; the round-trip parser says so
             elif kind == "AliasEvent":
                 self.place(event)
                 size = self.sizes.get(event.anchor)
@@ -265,6 +370,8 @@ class _Scan:
                         f"define `&{event.anchor}` before this line, outside the value that uses it",
                     )
                 self.aliased += size
+                if self.build is not None:
+                    self.build.alias(self, event.anchor)
                 if self.aliased > MAX_ALIAS_NODES:
                     raise self.fail(
                         event,
@@ -275,19 +382,23 @@ class _Scan:
                 self.count(event, size)
 
 
-def scan_yaml(text: str, path: str | Path | None) -> bool:
-    """Check YAML text against the limits without building it; raise ModelError at the first excess.
+def scan_yaml(text: str, path: str | Path | None) -> Any:
+    """Check YAML text against the limits; raise ModelError at the first excess.
 
-    The fast C parser is used; if it refuses the text, the round-trip parser's events are
-    scanned instead (it accepts a little more of YAML 1.2) and its syntax error, if any, is
-    raised as a located ``yaml-syntax`` problem. Returns whether the C parser accepted the text.
+    The fast C parser's events are checked and, on the way, built into plain Python values
+    (YAML 1.2 core schema, dates as ISO strings), which are returned. If the C parser refuses
+    the text, the round-trip parser's events are checked instead (it accepts a little more of
+    YAML 1.2) and its syntax error, if any, is raised as a located ``yaml-syntax`` problem;
+    then, or when the document uses what the builder leaves to the round-trip parser, the
+    result is :data:`UNBUILT`.
     """
     import yaml
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        _Scan(text, path).run(yaml.parse(text, Loader=loader))
-        return True
+        scan = _Scan(text, path)
+        scan.run(yaml.parse(text, Loader=loader))
+        return scan.build.root if scan.build is not None else UNBUILT
     except yaml.YAMLError:
         pass
     from ruamel.yaml import YAML
@@ -312,4 +423,4 @@ def scan_yaml(text: str, path: str | Path | None) -> bool:
         ) from None
     except YAMLError as exc:
         raise _error(path, Problem("yaml-syntax", str(exc).splitlines()[0], help="fix the YAML syntax")) from None
-    return False
+    return UNBUILT

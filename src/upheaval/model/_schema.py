@@ -517,9 +517,3 @@ class System(_Part):
         for d in self.descriptors:
             n *= len(d.variants)
         return n
-
-    def _repr_html_(self) -> str:
-        """Rich display in notebooks: summary, actors, descriptors and the network figure."""
-        from upheaval.report._html import system_html
-
-        return system_html(self)

@@ -2,30 +2,22 @@
 
 from __future__ import annotations
 
-import contextlib
 import datetime as _dt
 import io
-import os
-import re
-import signal
-import tempfile
-import threading
-from collections.abc import Iterator
-from glob import escape as glob_escape
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, Field, TypeAdapter, ValidationError, field_validator
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
+from upheaval._io import write_text_atomic
 from upheaval.errors import ModelError, Problem
 from upheaval.model._check import cross_check
 from upheaval.model._common import Id, _check_partial_date, _Part
 from upheaval.model._indicator import TrackingSettings
-from upheaval.model._limits import MAX_FILE_BYTES, check_file_size, check_printable, decode_text, scan_yaml
+from upheaval.model._limits import MAX_FILE_BYTES, UNBUILT, check_file_size, check_printable, decode_text, scan_yaml
 from upheaval.model._schema import (
     Actor,
     Claim,
@@ -42,7 +34,7 @@ from upheaval.model._schema import (
     TieKindSpec,
 )
 
-__all__ = ["dump_yaml", "parse_yaml", "read_yaml", "write_text_atomic", "write_yaml"]
+__all__ = ["cross_references", "dump_yaml", "parse_yaml", "read_yaml", "write_yaml"]
 
 _LIST_PARTS: dict[str, type[BaseModel]] = {
     "tie_kinds": TieKindSpec,
@@ -183,31 +175,6 @@ def _salvage(adapter: TypeAdapter, plain: Any, exc: ValidationError) -> Any:
         return None
 
 
-class _Core12Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
-    """PyYAML's fast loader, resolving plain scalars as YAML 1.2's core schema does (like ruamel)."""
-
-
-_BOOL, _INT, _FLOAT = "tag:yaml.org,2002:bool", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"
-_Core12Loader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag not in (_BOOL, _INT, _FLOAT)]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-_Core12Loader.add_implicit_resolver(_BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
-_Core12Loader.add_implicit_resolver(
-    _INT, re.compile(r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$"), list("-+0123456789")
-)
-_Core12Loader.add_implicit_resolver(
-    _FLOAT,
-    re.compile(
-        r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
-    ),
-    list("-+0123456789."),
-)
-_Core12Loader.add_constructor(
-    _INT, lambda loader, node: int(node.value, 0) if node.value[:2] in ("0o", "0x") else int(node.value, 10)
-)
-
-
 class _LazyDocument:
     """The round-trip document of a model, parsed from its text only when a save needs it."""
 
@@ -222,12 +189,14 @@ class _LazyDocument:
         return self._doc
 
 
-def _fast_parse(text: str, folder: Path | None = None) -> System | None:
-    """A valid model parsed on the fast path (C loader), or None: then the located path explains why."""
-    try:
-        data = yaml.load(text, Loader=_Core12Loader)
-    except (yaml.YAMLError, ValueError, TypeError):  # e.g. a date such as 2024-13-45
-        return None
+def _fast_parse(text: str, folder: Path | None = None, data: Any = UNBUILT) -> System | None:
+    """A valid model parsed on the fast path, or None: then the located path explains why.
+
+    ``data`` is the document as :func:`upheaval.model._limits.scan_yaml` built it from the C
+    parser's events (built here when not given).
+    """
+    if data is UNBUILT:
+        data = scan_yaml(text, None)
     if not isinstance(data, dict) or set(data) - (set(_SCALARS) | set(_LIST_PARTS) | set(_OBJECT_PARTS)):
         return None
     plain = _plain(data)
@@ -265,7 +234,8 @@ def parse_yaml(text: str, path: str | Path | None = None, *, folder: str | Path 
         )
     check_printable(text, path)
     folder = Path(folder) if folder is not None else None
-    fast = _fast_parse(text, folder) if scan_yaml(text, path) else None
+    data = scan_yaml(text, path)
+    fast = _fast_parse(text, folder, data) if data is not UNBUILT else None
     if fast is not None:
         return fast
     at = _Locator(None, text)
@@ -408,101 +378,22 @@ def dump_yaml(system: System) -> str:
     return buf.getvalue()
 
 
-def _file_mode(target: Path) -> int:
-    """The mode the written file gets: the existing file's, else what the umask allows."""
-    try:
-        return target.stat().st_mode & 0o7777
-    except FileNotFoundError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
-
-
-_TMP_SUFFIX = ".upheaval-tmp"
-
-
-def _remove_stale_temporaries(target: Path) -> None:
-    """Remove temporary files a killed writer left beside ``target`` (``.NAME.PID.XXXX.upheaval-tmp``).
-
-    A writer stopped by SIGKILL cannot clean up; its file carries its process id, so the next
-    write removes it once that process is gone. Files of a writer still running are left alone.
-    """
-    folder = target.parent if str(target.parent) else Path(".")
-    for leftover in folder.glob(f".{glob_escape(target.name)}.*{_TMP_SUFFIX}"):
-        pid = leftover.name[len(target.name) + 2 :].split(".", 1)[0]
-        if not pid.isdigit() or int(pid) == os.getpid():
-            continue
-        try:
-            os.kill(int(pid), 0)
-        except ProcessLookupError:
-            leftover.unlink(missing_ok=True)
-        except OSError:  # alive, owned by another user
-            continue
-
-
-def write_text_atomic(path: str | Path, text: str | bytes) -> None:
-    """Write to a temporary file beside ``path``, then rename it over ``path``.
-
-    The temporary file is removed on every exit that can run code: an exception, Ctrl-C,
-    and SIGTERM (turned into ``SystemExit(143)`` while the file is written, in the main
-    thread). A SIGKILL leaves it, named ``.NAME.PID.XXXX.upheaval-tmp``; the next write to
-    the same path removes it.
-    """
-    target = Path(path)
-    _remove_stale_temporaries(target)
-    data = text.encode("utf-8") if isinstance(text, str) else text
-    with _terminate_as_exit():
-        tmp: str | None = None
-        try:
-            with _signals_held():  # no signal between creating the file and knowing its name
-                fd, tmp = tempfile.mkstemp(
-                    prefix=f".{target.name}.{os.getpid()}.", suffix=_TMP_SUFFIX, dir=target.parent or "."
-                )
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-            os.chmod(tmp, _file_mode(target))
-            os.replace(tmp, target)
-        except BaseException:
-            if tmp is not None:
-                Path(tmp).unlink(missing_ok=True)
-            raise
-
-
-@contextlib.contextmanager
-def _signals_held() -> Iterator[None]:
-    """Hold SIGINT and SIGTERM back (delivered when the block ends) in the main thread."""
-    held = {signal.SIGINT, signal.SIGTERM}
-    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "pthread_sigmask"):
-        yield
-        return
-    signal.pthread_sigmask(signal.SIG_BLOCK, held)
-    try:
-        yield
-    finally:
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, held)
-
-
-@contextlib.contextmanager
-def _terminate_as_exit() -> Iterator[None]:
-    """While the block runs in the main thread, SIGTERM raises ``SystemExit(143)`` (so cleanup runs)."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def _raise(signum: int, frame: Any) -> None:
-        raise SystemExit(128 + signum)
-
-    try:
-        previous = signal.signal(signal.SIGTERM, _raise)
-    except (ValueError, OSError):  # no signals here (e.g. an embedded interpreter)
-        yield
-        return
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, signal.SIG_DFL if previous is None else previous)
-
-
 def write_yaml(system: System, path: str | Path) -> None:
     """Save the system as YAML, atomically."""
     write_text_atomic(path, dump_yaml(system))
+
+
+def cross_references(system: Any) -> list[Problem]:
+    """The cross-reference problems of a built system (e.g. one edited in memory), as loading would find them.
+
+    Sources' text is read from the folder the system was loaded from, if any. Problems carry
+    the field's path but no line (the system may not match any file yet).
+    """
+    parts: dict[str, Any] = {key: list(enumerate(getattr(system, key))) for key in _LIST_PARTS}
+    parts |= {key: getattr(system, key) for key in _OBJECT_PARTS}
+    return cross_check(
+        parts,
+        system.model_dump(by_alias=True, mode="json"),
+        lambda code, message, loc, help="": Problem(code, message, _field_path(loc), help=help),
+        getattr(system, "_folder", None),
+    )

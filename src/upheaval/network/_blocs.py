@@ -36,11 +36,6 @@ class BlocPartition:
         """Share of signed pairs that agree with the partition (1.0: perfectly balanced)."""
         return 1.0 - self.frustration / self.signed_pairs if self.signed_pairs else 1.0
 
-    def _repr_html_(self) -> str:
-        from upheaval.report._html import blocs_html
-
-        return blocs_html(self)
-
 
 @dataclass(frozen=True)
 class Broker:

@@ -33,18 +33,13 @@ class NetworkDiff:
         """True if the scenario leaves the network as it is."""
         return not (self.added or self.removed or self.changed)
 
-    def _repr_html_(self) -> str:
-        from upheaval.report._html import diff_html
-
-        return diff_html(self)
-
 
 def network_difference(system: System, scenario: Scenario) -> NetworkDiff:
     """Compare the network under ``scenario`` with the present network (the system's own ties).
 
     Examples
     --------
-    >>> from upheaval.model import load_system
+    >>> from upheaval import load_system
     >>> network_difference(load_system("tests/data/tiny.yaml"), {"x": "hi"}).empty
     True
     """

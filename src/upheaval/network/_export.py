@@ -8,8 +8,8 @@ from typing import Any
 
 import networkx as nx
 
+from upheaval._io import write_text_atomic
 from upheaval.errors import UpheavalError
-from upheaval.model import write_text_atomic
 
 __all__ = ["FORMATS", "network_json", "write_network"]
 

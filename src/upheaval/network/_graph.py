@@ -23,11 +23,6 @@ class ActorNetwork(nx.MultiDiGraph):
     ``cites``...).
     """
 
-    def _repr_html_(self) -> str:
-        from upheaval.report._html import network_html
-
-        return network_html(self)
-
 
 def scenario_choice(system: System, scenario: Scenario) -> dict[str, str]:
     """A scenario as ``{descriptor id: variant id}``; a mapping may name only some descriptors.
@@ -125,7 +120,7 @@ def actor_network(system: System, scenario: Scenario = None) -> ActorNetwork:
 
     Examples
     --------
-    >>> from upheaval.model import load_system
+    >>> from upheaval import load_system
     >>> G = actor_network(load_system("tests/data/tiny.yaml"))
     >>> list(G.edges(keys=True))
     [('AAA', 'BBB', 'aid')]

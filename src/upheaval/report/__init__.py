@@ -22,7 +22,7 @@ _LAZY = {
     "render_report": "_html",
     "scenario_set_html": "_html",
     "system_html": "_html",
-    "write_report": "_html",
+    "write_report": "_write",
     "dyad_figure": "_tracking",
     "tracking_figure": "_tracking",
     "tracking_html": "_tracking",

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 
 import numpy as np
 
 from upheaval import cib
+from upheaval.analysis._landscape import landscape
 from upheaval.errors import EngineError
 from upheaval.model import System
 
-__all__ = ["LANDSCAPE_LIMIT", "classical_mds", "consistent", "hamming_matrix", "landscape_points", "pick_scenario"]
+__all__ = ["LANDSCAPE_LIMIT", "consistent", "landscape_points", "pick_scenario"]
 
 LANDSCAPE_LIMIT = 1200  # scenarios drawn on a landscape, the most consistent first
 
@@ -52,73 +54,20 @@ def pick_scenario(
     return found.indices[k]
 
 
-def hamming_matrix(indices: np.ndarray) -> np.ndarray:
-    """Pairwise Hamming distances between scenarios (rows of variant indices): how many descriptors differ."""
-    idx = np.asarray(indices)
-    return (idx[:, None, :] != idx[None, :, :]).sum(axis=2).astype(float)
-
-
-def classical_mds(distances: np.ndarray, dims: int = 2) -> np.ndarray:
-    """Classical (Torgerson) multidimensional scaling of a distance matrix into ``dims`` coordinates.
-
-    Double-centres the squared distances and keeps the leading eigenvectors scaled by the
-    square roots of their (non-negative) eigenvalues.
-
-    References
-    ----------
-    .. [1] W. S. Torgerson: Multidimensional scaling: I. Theory and method.
-       Psychometrika 17:401--419, 1952. https://doi.org/10.1007/BF02288916
-    """
-    d2 = np.asarray(distances, dtype=float) ** 2
-    n = d2.shape[0]
-    if n == 0:
-        return np.zeros((0, dims))
-    # Double centring without forming the centring matrix: subtract row and column means.
-    row = d2.mean(axis=1, keepdims=True)
-    b = -0.5 * (d2 - row - row.T + d2.mean())
-    k = min(dims, n)
-    if n > 3 * dims + 10:
-        # Only the leading few eigenpairs are needed: Lanczos iterations are much cheaper than a full eigh.
-        from scipy.sparse.linalg import eigsh
-
-        vals, vecs = eigsh(b, k=k, which="LA", v0=np.ones(n))
-    else:
-        vals, vecs = np.linalg.eigh(b)
-    order = np.argsort(vals)[::-1][:k]
-    coords = vecs[:, order] * np.sqrt(np.clip(vals[order], 0, None))
-    if coords.shape[1] < dims:
-        coords = np.hstack([coords, np.zeros((n, dims - coords.shape[1]))])
-    # A fixed sign per axis, so the same input always gives the same picture.
-    for k in range(dims):
-        col = coords[:, k]
-        if col.size and col[np.argmax(np.abs(col))] < 0:
-            coords[:, k] = -col
-    return coords
-
-
-ENGINE_MDS_LIMIT = 500  # up to here the engine's full-eigendecomposition MDS is cheap
-
-
-def _mds(distances: np.ndarray) -> np.ndarray:
-    """2-D coordinates: ``upheaval.analysis.classical_mds`` for small maps, the Lanczos variant here for large ones."""
-    if distances.shape[0] <= ENGINE_MDS_LIMIT:
-        try:
-            from upheaval.analysis import classical_mds as engine_mds
-        except ImportError:
-            pass
-        else:
-            return np.asarray(engine_mds(distances, 2)[0], dtype=float)
-    return classical_mds(distances, 2)
-
-
 def landscape_points(system: System, tolerance: int = 2, fix=None, cim=None, limit: int = LANDSCAPE_LIMIT):
-    """Scenarios within ``tolerance`` and their 2-D coordinates by classical MDS of the Hamming distance.
+    """Scenarios within ``tolerance`` and their 2-D coordinates (:func:`upheaval.analysis.landscape`).
 
     Returns ``(scenario set, coordinates (n, 2), shown)`` where ``shown`` is how many of the
     scenarios (the most consistent first, at most ``limit``) the coordinates cover.
     """
+    cim = cim if cim is not None else cib.compile_system(system)
     found = consistent(system, tolerance, fix, cim)
     shown = min(len(found), limit)
-    idx = found.indices[:shown]
-    coords = _mds(hamming_matrix(idx)) if shown else np.zeros((0, 2))
-    return found, np.asarray(coords, dtype=float), shown
+    first = replace(
+        found,
+        indices=found.indices[:shown],
+        inconsistency=found.inconsistency[:shown],
+        consistency_value=found.consistency_value[:shown],
+        total_impact_score=found.total_impact_score[:shown],
+    )
+    return found, landscape(cim, tolerance, scenarios=first, max_scenarios=limit).points, shown

@@ -15,8 +15,9 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import FancyArrowPatch, Patch, Rectangle
 
 from upheaval import cib
+from upheaval._io import write_text_atomic
 from upheaval.errors import UpheavalError
-from upheaval.model import System, write_text_atomic
+from upheaval.model import System
 
 __all__ = [
     "FIGURES",

@@ -6,14 +6,13 @@ import base64
 import html
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
 from upheaval import cib
-from upheaval.model import System, write_text_atomic
+from upheaval.model import System
 from upheaval.network import tie_quantity
 
 __all__ = [
@@ -24,7 +23,6 @@ __all__ = [
     "render_report",
     "scenario_set_html",
     "system_html",
-    "write_report",
 ]
 
 _env: Environment | None = None
@@ -540,29 +538,6 @@ def render_report(system: System, **options: Any) -> str:
     return _environment().get_template("report.html").render(**context)
 
 
-def write_report(
-    system: System, path: str | Path, *, pdf: bool = False, pdf_engine: str = "auto", **options: Any
-) -> Path:
-    """Write the HTML report of ``system`` to ``path`` atomically; with ``pdf=True`` also a PDF beside it.
-
-    The HTML is one file that opens offline: figures are inline PNG images, the style sheet
-    is inline, and every text from the model is HTML-escaped. The PDF (same name, suffix
-    ``.pdf``) is made by :func:`upheaval.report.write_pdf` with ``pdf_engine``. ``options`` go to
-    :func:`build_context` (``tolerance``, ``max_scenarios``, ``figures``).
-
-    Returns the HTML path.
-    """
-    path = Path(path)
-    context = build_context(system, **options)
-    text = _environment().get_template("report.html").render(**context)
-    write_text_atomic(path, text)
-    if pdf:
-        from upheaval.report._pdf import write_pdf
-
-        write_pdf(system, path.with_suffix(".pdf"), engine=pdf_engine, html_text=text, context=context)
-    return path
-
-
 # --------------------------------------------------------------------------- notebook views
 
 
@@ -615,7 +590,7 @@ def network_html(G, *, figure: bool = True) -> str:
     return (
         f"<div><strong>{html.escape(title)}</strong>: {G.number_of_nodes()} actors, {G.number_of_edges()} ties"
         + (str(_img(_network_figure(G), "Actor network", dpi=70)) if figure and G.number_of_nodes() else "")
-        + _table(["code", "name", "kind", "bloc"], actors)
+        + _table(["code", "name", "kind", "declared camp"], actors)
         + _table(["tie", "from", "to", "kind", "label", "quantity", "status"], ties)
         + "</div>"
     )
@@ -628,7 +603,7 @@ def _network_figure(G):
 
 
 def blocs_html(part) -> str:
-    """A bloc partition as HTML: each camp's members, the frustration and the frustrated pairs."""
+    """A camp partition as HTML: each camp's members, the frustration and the frustrated pairs."""
     rows = [[camp, ", ".join(members)] for camp, members in part.camps.items()]
     frustrated = ", ".join(f"{a}–{b} ({'cooperative' if s > 0 else 'hostile'})" for a, b, s in part.frustrated)
     return _table(["camp", "actors"], rows, f"frustration {part.frustration} of {part.signed_pairs} signed pairs") + (
@@ -653,7 +628,10 @@ def system_html(system: System, *, figure: bool = True) -> str:
     ]
     if system.actors:
         parts.append(
-            _table(["code", "name", "kind", "bloc"], [[a.code, a.name, a.kind, a.bloc or ""] for a in system.actors])
+            _table(
+                ["code", "name", "kind", "declared camp"],
+                [[a.code, a.name, a.kind, a.bloc or ""] for a in system.actors],
+            )
         )
     parts.append(
         _table(

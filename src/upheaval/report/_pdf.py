@@ -10,8 +10,10 @@ from typing import Any
 from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 
+from upheaval._io import write_text_atomic
 from upheaval.errors import UpheavalError
-from upheaval.model import System, write_text_atomic
+from upheaval.model import System
+from upheaval.report._html import build_context, render_report
 
 __all__ = ["PDF_ENGINES", "pdf_engine", "write_pdf"]
 
@@ -71,8 +73,6 @@ def write_pdf(
     """
     chosen = pdf_engine(engine)
     if chosen == "weasyprint":
-        from upheaval.report._html import render_report
-
         weasyprint = _weasyprint()
         text = html_text if html_text is not None else render_report(system)
         data = weasyprint.HTML(string=text).write_pdf()
@@ -103,7 +103,6 @@ def _wrap(text: str, indent: str = "") -> list[str]:
 
 def _matplotlib_pdf(system: System, context: dict[str, Any] | None) -> bytes:
     from upheaval.report import _figures as F
-    from upheaval.report._html import build_context
 
     ctx = context if context is not None else build_context(system, figures=False)
     result = ctx["result"]
@@ -128,7 +127,7 @@ def _matplotlib_pdf(system: System, context: dict[str, Any] | None) -> bytes:
         lines.append("")
         lines.append("Brokers (betweenness on the cooperative graph)")
         for b in ctx["brokers"][:8]:
-            lines.append(f"  {b.name}: {b.betweenness:.3f}{'  (between the blocs)' if b.between_blocs else ''}")
+            lines.append(f"  {b.name}: {b.betweenness:.3f}{'  (between the camps)' if b.between_blocs else ''}")
     pages += _text_pages(system.title, lines)
     if system.actors:
         pages.append(F.network_figure(system))

@@ -15,7 +15,7 @@ from fastapi.routing import APIRoute
 from pydantic import BaseModel, Field
 
 from upheaval import cib
-from upheaval.cib._json import scenario_set_json
+from upheaval._json import scenario_set_json
 from upheaval.web._state import Document, Workspace, fix_from_pairs
 from upheaval.web._views import claims_json, cytoscape_elements, parse_scenario
 
@@ -317,7 +317,7 @@ def network(
         str | None, Query(max_length=4000, description="Variant ids in descriptor order, comma-separated")
     ] = None,
 ) -> dict[str, Any]:
-    """Actors, ties (classed by polarity and status), declared blocs, camps and derived flows; under a scenario if given."""
+    """Actors, ties (classed by polarity and status), declared camps, camps by structural balance and derived flows; under a scenario if given."""
     system = _ws(request).doc().system
     choice = parse_scenario(system, scenario) if scenario else None
     return cytoscape_elements(system, choice)

@@ -85,7 +85,7 @@ async def upload(request: Request, file: Annotated[UploadFile, File()]) -> Respo
 
 @router.get("/system", response_class=HTMLResponse)
 def system_page(request: Request) -> HTMLResponse:
-    """Actors, the interactive network with blocs and derived flows, ties and sources."""
+    """Actors, the interactive network with camps and derived flows, ties and sources."""
     from upheaval.network import derived_flows
 
     system = _ws(request).doc().system

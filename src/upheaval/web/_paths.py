@@ -5,11 +5,11 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from upheaval._load import MODEL_SUFFIXES
 from upheaval.errors import UpheavalError
 
 __all__ = ["MODEL_SUFFIXES", "PathNotAllowed", "list_model_files", "resolve_inside"]
 
-MODEL_SUFFIXES = (".yaml", ".yml", ".scw")
 _MAX_LISTED = 200
 _MAX_DEPTH = 3
 

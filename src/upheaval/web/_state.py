@@ -13,17 +13,11 @@ from pathlib import Path
 from typing import Any
 
 from upheaval import cib
+from upheaval._io import write_text_atomic
+from upheaval._load import load_system
 from upheaval.errors import EngineError, ModelError, Problem, UpheavalError
-from upheaval.model import (
-    BUILTIN_DEFAULT,
-    System,
-    builtin_models,
-    dump_yaml,
-    load_system,
-    parse_yaml,
-    write_text_atomic,
-)
-from upheaval.model._check import cross_references
+from upheaval.model import BUILTIN_DEFAULT, System, builtin_models, dump_yaml, parse_yaml
+from upheaval.model._yaml import cross_references
 from upheaval.web._paths import PathNotAllowed, list_model_files, resolve_inside
 
 __all__ = [

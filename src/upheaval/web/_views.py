@@ -148,7 +148,7 @@ def _cluster_positions(groups: dict[str, list[str]]) -> dict[str, dict[str, floa
 
 
 def cytoscape_elements(system: System, scenario: Mapping[str, str] | None = None) -> dict[str, Any]:
-    """The actor network as Cytoscape.js elements, with declared blocs as compound nodes.
+    """The actor network as Cytoscape.js elements, with declared camps as compound nodes.
 
     With a scenario, the network under it: ties it adds carry the class ``added``, ties it
     removes are kept with the class ``removed``. Also returns the derived flows and the

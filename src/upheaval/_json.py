@@ -1,4 +1,7 @@
-"""The JSON shape of a scenario set, shared by every view that prints one."""
+"""The JSON shape of results (a scenario set), shared by the CLI's --json, the web API and tracking.
+
+It lives outside the engine, which knows no JSON, and below the views, which all print it.
+"""
 
 from __future__ import annotations
 

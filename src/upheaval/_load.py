@@ -1,24 +1,20 @@
-"""Find and load a model: a YAML file, a ScenarioWizard .scw file, or a built-in name."""
+"""Load and save a system by file type: YAML, a ScenarioWizard .scw project, or a built-in name.
+
+This sits above both the model (YAML) and the file formats (.scw), which do not import each other.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from upheaval.errors import ModelError, Problem
-from upheaval.model._schema import System
+from upheaval.formats import read_scw, write_scw
+from upheaval.model import BUILTIN_DEFAULT, System, builtin_models
 from upheaval.model._yaml import read_yaml, write_yaml
 
-__all__ = ["BUILTIN_DEFAULT", "builtin_models", "load_system", "save_system"]
+__all__ = ["MODEL_SUFFIXES", "load_system", "save_system"]
 
-BUILTIN_DEFAULT = "dprk-ukraine-2024"
-_SUFFIXES = (".yaml", ".yml", ".scw")
-
-
-def builtin_models() -> dict[str, Path]:
-    """The built-in models, by name, with the path of their YAML file."""
-    from upheaval.systems import builtin_paths
-
-    return builtin_paths()
+MODEL_SUFFIXES = (".yaml", ".yml", ".scw")
 
 
 def load_system(model: str | Path | None = None) -> System:
@@ -34,7 +30,7 @@ def load_system(model: str | Path | None = None) -> System:
         model = BUILTIN_DEFAULT
     path = Path(model)
     builtins = builtin_models()
-    if path.suffix.lower() not in _SUFFIXES:
+    if path.suffix.lower() not in MODEL_SUFFIXES:
         if str(model) in builtins:
             path = builtins[str(model)]
         else:
@@ -52,8 +48,6 @@ def load_system(model: str | Path | None = None) -> System:
     if not path.exists():
         raise ModelError(str(path), [Problem("not-found", "no such file", help="check the path")])
     if path.suffix.lower() == ".scw":
-        from upheaval.formats import read_scw
-
         return read_scw(path)
     return read_yaml(path)
 
@@ -62,8 +56,6 @@ def save_system(system: System, path: str | Path) -> None:
     """Save a system, atomically, as YAML or (by suffix) as a ScenarioWizard .scw file."""
     path = Path(path)
     if path.suffix.lower() == ".scw":
-        from upheaval.formats import write_scw
-
         write_scw(system, path)
     else:
         write_yaml(system, path)
