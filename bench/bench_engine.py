@@ -177,8 +177,12 @@ def pycib(cim: CrossImpactMatrix, limit: float) -> dict | None:
 
 
 def export_source(rev: str) -> Path:
-    """The package source at commit ``rev``, unpacked in a temporary folder (its ``src``)."""
+    """The package source at commit ``rev``, unpacked in a temporary folder (its ``src``; removed at exit)."""
+    import atexit
+    import shutil
+
     root = Path(tempfile.mkdtemp(prefix="upheaval-before-"))
+    atexit.register(shutil.rmtree, root, True)
     repo = HERE.parent
     archive = subprocess.run(["git", "-C", str(repo), "archive", rev, "src"], capture_output=True, check=True).stdout
     subprocess.run(["tar", "-x", "-C", str(root)], input=archive, check=True)
