@@ -93,6 +93,8 @@ def cases(quick: bool):
     out.append(("dense 15, -2..2 without 0", dense_nz, 0.3))
     if not quick:
         out.append(("random 20x4, -3..3, half 0", random_cim([4] * 20, -3, 3, 0.5, rng(3)), 5.0))
+        # the same matrix restricted to a sixteenth (d0=v0, d1=v0): a search of a few seconds, for the threads
+        out.append(("random 20x4 where d0=v0, d1=v0", random_cim([4] * 20, -3, 3, 0.5, rng(3)), 5.0, {0: [0], 1: [0]}))
     r = rng(7)
     std80 = random_cim(r.integers(2, 4, 80), -3, 3, 0.0, r, 8, standardized=True)
     out.append(("sparse 80 standardized (<=8 in)", std80, 1.0))
@@ -117,8 +119,13 @@ def timed(fn, repeat: int) -> tuple[float, object]:
 
 def measure(case: int, n_jobs: int, quick: bool) -> None:
     """Child process: time one case, print ``seconds found nodes`` (median of several runs when short)."""
-    _, cim, _ = cases(quick)[case]
+    _, cim, _, *where = cases(quick)[case]
     kwargs = {"n_jobs": n_jobs} if n_jobs > 1 else {}
+    if where:  # a restriction: ``where=`` (``fixed=`` in versions before the intervention/restriction split)
+        import inspect
+
+        name = "where" if "where" in inspect.signature(find_consistent).parameters else "fixed"
+        kwargs[name] = where[0]
 
     def fn():
         return find_consistent(cim, **kwargs)
@@ -170,8 +177,12 @@ def pycib(cim: CrossImpactMatrix, limit: float) -> dict | None:
 
 
 def export_source(rev: str) -> Path:
-    """The package source at commit ``rev``, unpacked in a temporary folder (its ``src``)."""
+    """The package source at commit ``rev``, unpacked in a temporary folder (its ``src``; removed at exit)."""
+    import atexit
+    import shutil
+
     root = Path(tempfile.mkdtemp(prefix="upheaval-before-"))
+    atexit.register(shutil.rmtree, root, True)
     repo = HERE.parent
     archive = subprocess.run(["git", "-C", str(repo), "archive", rev, "src"], capture_output=True, check=True).stdout
     subprocess.run(["tar", "-x", "-C", str(root)], input=archive, check=True)
@@ -227,7 +238,7 @@ def main(argv=None) -> int:
     )
     print(header)
     print("-" * len(header))
-    for k, (name, cim, target) in enumerate(cases(args.quick)):
+    for k, (name, cim, target, *where) in enumerate(cases(args.quick)):
         if args.only not in name:
             continue
         one = ours(k, args.quick, args.limit)
@@ -238,14 +249,14 @@ def main(argv=None) -> int:
         for other in (two, old):
             assert other is None or found is None or other[1] == found, name
         speed = "" if two is None or one is None else f"{t1 / two[0]:.2f}"
-        p = pycib(cim, args.limit) if peer else None
+        p = pycib(cim, args.limit) if peer and not where else None
         if p is not None and p.get("comparable"):
             assert found is None or p["found"] == found, (name, p)
             p_time, p_text = p["seconds"], fmt(p["seconds"], args.limit)
         elif p is not None:
             p_time, p_text = None, "n/a"
         else:
-            p_time, p_text = None, fmt(None, args.limit) if peer else "-"
+            p_time, p_text = None, fmt(None, args.limit) if peer and not where else "-"
         ok = "ok" if t1 is not None and t1 <= target else "MISS"
         print(
             f"{name[:36]:36} {cim.n_scenarios:>9.3g} {found if found is not None else '?':>6} "
