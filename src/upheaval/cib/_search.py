@@ -669,10 +669,24 @@ def _counter(progress: Callable[[float], None], total: int) -> Callable[[int], N
 
 
 def _uses_numpy(cim: CrossImpactMatrix, where_n: dict[int, tuple[int, ...]], kernel: str | None) -> bool:
-    """Whether the search runs as numpy enumeration: forced with ``"numpy"``, chosen for small spaces by default."""
+    """Whether the search runs as numpy enumeration: forced with ``"numpy"``; by default for small
+    spaces while the compiled kernels it would need are not loaded in this process (so a first,
+    small analysis never waits for them, and a process that has them uses them)."""
     if kernel == "numpy":
         return True
-    return kernel is None and space_size(cim, where_n) <= SMALL_LIMIT
+    if kernel is not None or space_size(cim, where_n) > SMALL_LIMIT:
+        return False
+    from upheaval.cib._warm import kernels_loaded
+
+    return not kernels_loaded(_propagates(cim))
+
+
+def _propagates(cim: CrossImpactMatrix) -> bool:
+    """The automatic kernel choice: propagation for sparse systems (fewer than half the pairs judged)."""
+    n = cim.n_descriptors
+    blocks = np.add.reduceat(np.add.reduceat(cim.values != 0, cim.offsets, axis=0), cim.offsets, axis=1) > 0
+    np.fill_diagonal(blocks, False)
+    return n > 1 and int(blocks.sum()) / (n * (n - 1)) < 0.5
 
 
 def _warm_kernels(cim: CrossImpactMatrix, where_n: dict[int, tuple[int, ...]], kernel: str | None) -> str | None:
@@ -683,13 +697,7 @@ def _warm_kernels(cim: CrossImpactMatrix, where_n: dict[int, tuple[int, ...]], k
     from upheaval.cib._warm import warm_search_kernels
 
     kernel = None if kernel == "kernels" else kernel
-    if kernel is None:
-        n = cim.n_descriptors
-        blocks = np.add.reduceat(np.add.reduceat(cim.values != 0, cim.offsets, axis=0), cim.offsets, axis=1) > 0
-        np.fill_diagonal(blocks, False)
-        propagate = n > 1 and int(blocks.sum()) / (n * (n - 1)) < 0.5
-    else:
-        propagate = kernel in ("propagate", "gac")
+    propagate = _propagates(cim) if kernel is None else kernel in ("propagate", "gac")
     warm_search_kernels(propagate, _Plan)
     return kernel
 

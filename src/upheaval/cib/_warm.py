@@ -17,7 +17,7 @@ import numpy as np
 
 from upheaval._notice import set_compile_notice
 
-__all__ = ["compiling", "set_compile_notice", "warm_search_kernels"]
+__all__ = ["compiling", "kernels_loaded", "set_compile_notice", "warm_search_kernels"]
 
 _warm: set[str] = set()
 
@@ -32,6 +32,11 @@ def compiling(what: str) -> Iterator[None]:
         return
     with _notice.compile_notice(what):
         yield
+
+
+def kernels_loaded(propagate: bool) -> bool:
+    """Whether this process has already loaded the search kernels of that kind."""
+    return ("propagate" if propagate else "forward") in _warm
 
 
 def warm_search_kernels(propagate: bool, plan: type) -> float:

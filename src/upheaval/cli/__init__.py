@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import inspect
 import sys
 
 __all__ = ["app", "main"]
@@ -15,6 +14,8 @@ def _interrupted() -> None:
 
 
 try:
+    import inspect
+
     import typer
 
     # Each module registers its commands on ``app`` when imported.
