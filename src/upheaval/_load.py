@@ -8,7 +8,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from upheaval.errors import ModelError, Problem
-from upheaval.formats import read_scw, write_scw
 from upheaval.model import BUILTIN_DEFAULT, System, builtin_models
 from upheaval.model._yaml import read_yaml, write_yaml
 
@@ -48,6 +47,8 @@ def load_system(model: str | Path | None = None) -> System:
     if not path.exists():
         raise ModelError(str(path), [Problem("not-found", "no such file", help="check the path")])
     if path.suffix.lower() == ".scw":
+        from upheaval.formats import read_scw  # numpy and the .scw reader only for .scw files
+
         return read_scw(path)
     return read_yaml(path)
 
@@ -56,6 +57,8 @@ def save_system(system: System, path: str | Path) -> None:
     """Save a system, atomically, as YAML or (by suffix) as a ScenarioWizard .scw file."""
     path = Path(path)
     if path.suffix.lower() == ".scw":
+        from upheaval.formats import write_scw
+
         write_scw(system, path)
     else:
         write_yaml(system, path)
