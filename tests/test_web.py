@@ -152,6 +152,8 @@ def test_tableau_fix_toggles(client: TestClient) -> None:
     r = client.get("/scenarios/tableau", params={"fix": "x.hi"})
     assert r.status_code == 200
     assert 'id="count">1<' in r.text
+    # labelled as every view labels it: S2 of the unfixed set, not S1 of the shown one
+    assert ">S2</a>" in r.text and ">S1</a>" not in r.text
     assert client.get("/scenarios/tableau", params={"fix": "x.nope"}).status_code == 422
     assert client.get("/scenarios/tableau", params={"fix": "garbage"}).status_code == 422
 

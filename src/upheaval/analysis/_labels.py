@@ -80,7 +80,8 @@ def scenario_labels(system: Any, cim: Any = None, tolerance: int = 0, reference:
     cim = cim if cim is not None else cib.compile_system(system)
     if (
         reference is None
-        or getattr(reference, "fixed", None)
+        or getattr(reference, "fix", None)
+        or getattr(reference, "where", None)
         or getattr(reference, "tolerance", tolerance) != tolerance
     ):
         reference = cib.find_consistent(cim, tolerance)

@@ -146,7 +146,7 @@ def _scenario_context(request: Request, t: int, fix: list[str]) -> dict[str, Any
     fixed = fix_from_pairs(fix)
     result = ws.scenarios(t, fixed, doc)
     base = ws.scenarios(t, None, doc) if fixed else result
-    view = tableau_view(doc.system, result, fixed)
+    view = tableau_view(doc.system, result, fixed, base)
     return {
         "tab": view,
         "t": t,

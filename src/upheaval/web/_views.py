@@ -49,16 +49,27 @@ def fix_pairs(fixed: Mapping[str, Sequence[str]]) -> list[str]:
     return [f"{d}.{v}" for d, vs in fixed.items() for v in vs]
 
 
-def tableau_view(system: System, result: cib.ScenarioSet, fixed: Mapping[str, Sequence[str]]) -> dict[str, Any]:
+def tableau_view(
+    system: System,
+    result: cib.ScenarioSet,
+    fixed: Mapping[str, Sequence[str]],
+    reference: cib.ScenarioSet | None = None,
+) -> dict[str, Any]:
     """Rows (one per descriptor) and columns (one per scenario) of a scenario tableau.
 
     Each cell carries the variant id, label and index (``k``, which colours it) and whether it is fixed.
+    Columns are labelled as every view labels scenarios (:func:`upheaval.analysis.scenario_labels`:
+    the place in the unrestricted consistent set, ``reference`` when it has been searched already).
     """
+    from upheaval.analysis import scenario_labels
+
     shown = min(len(result), MAX_SHOWN)
     cim = result.cim
+    labels = scenario_labels(system, cim, result.tolerance, reference)
     columns = [
         {
             "n": n + 1,
+            "key": labels.key(result.indices[n]),
             "code": scenario_code(cim, result.indices[n]),
             "tis": int(result.total_impact_score[n]),
             "inconsistency": int(result.inconsistency[n]),
