@@ -22,7 +22,7 @@ from upheaval.cib import (
 )
 from upheaval.errors import EngineError
 
-KERNELS = [None, "numpy", "forward", "propagate", "gac", "plain"]
+KERNELS = [None, "numpy", "tables", "forward", "propagate", "gac", "plain"]
 
 
 def follower() -> CrossImpactMatrix:

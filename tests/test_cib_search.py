@@ -23,7 +23,7 @@ from upheaval.cib import (
 )
 from upheaval.errors import EngineError, SearchBudgetExceeded
 
-KERNELS = [None, "numpy", "kernels", "forward", "propagate", "gac", "plain"]  # None: numpy for small spaces
+KERNELS = [None, "numpy", "kernels", "tables", "forward", "propagate", "gac", "plain"]  # None: numpy for small spaces
 
 
 @st.composite
@@ -373,7 +373,7 @@ def test_kernel_load_runs_under_the_notice_and_outside_the_clock(monkeypatch):
 @settings(
     max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
 )
-@given(cim=matrices(), tolerance=st.integers(0, 2), kernel=st.sampled_from(["forward", "propagate", "gac"]))
+@given(cim=matrices(), tolerance=st.integers(0, 2), kernel=st.sampled_from(["tables", "forward", "propagate", "gac"]))
 def test_threads_over_subtrees_give_the_same_result(cim, tolerance, kernel, monkeypatch_split):
     """Every space split into subtrees, searched on two threads: the same set as brute force, in the same order."""
     one = find_consistent(cim, tolerance, _kernel=kernel)

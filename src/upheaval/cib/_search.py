@@ -203,11 +203,13 @@ class _Plan:
     ):
         from upheaval.cib._kernel_forward import prepare_bounds
         from upheaval.cib._kernel_propagate import prepare_entries
+        from upheaval.cib._kernel_tables import prepare_tables
 
         full = kernel != "plain"
         self.cim = cim
         self.tolerance = int(tolerance)
         self.full = full
+        self.kind = _kernel_kind(cim, tolerance, kernel)
         allowed = np.ones(cim.values.shape[0], dtype=np.bool_)
         for i, vs in where.items():
             off = int(cim.offsets[i])
@@ -217,13 +219,8 @@ class _Plan:
         sizes_all = np.asarray(cim.sizes, dtype=np.int64)
         tables_all = prepare_bounds(cim.values, sizes_all, cim.offsets, allowed)
         t_ptr, t_idx = tables_all[5], tables_all[6]
-        n_edges = int(t_ptr[-1])
         n = cim.n_descriptors
-        # dense systems: plain forward checking is cheaper per node than full propagation
-        if kernel is None:
-            self.propagate = n > 1 and n_edges / (n * (n - 1)) < 0.5
-        else:
-            self.propagate = kernel in ("propagate", "gac")
+        self.propagate = self.kind == "propagate"
         self.gac_limit = _GAC_LIMIT if kernel in (None, "gac") else 0
         self.components = _components(n, t_ptr, t_idx) if full else [list(range(n))]
         self.parts = []
@@ -238,7 +235,9 @@ class _Plan:
                 sizes = np.asarray(sub.sizes, dtype=np.int64)
                 tables = prepare_bounds(sub.values, sizes, sub.offsets, sub_allowed)
             pstart, diag, _, _, _, tp, ti, prio = tables
-            if self.propagate:
+            if self.kind == "tables":
+                tables = (*prepare_tables(sub.values, sizes, sub.offsets, self.tolerance), prio)
+            elif self.propagate:
                 in_ptr, in_idx = _transpose(len(sizes), tp, ti)
                 tables = (pstart, diag, tp, ti, prio, *prepare_entries(sizes, sub.offsets, pstart, tp, ti))
                 tables = (*tables, in_ptr, in_idx, self.gac_limit)
@@ -252,11 +251,14 @@ class _Plan:
         """One kernel call on a subtree: at most ``max_nodes`` nodes, resuming at ``r_desc``/``r_start``."""
         from upheaval.cib._kernel_forward import search_kernel
         from upheaval.cib._kernel_propagate import propagate_kernel
+        from upheaval.cib._kernel_tables import tables_kernel
 
         _, sub, sizes, _, tables, subtrees = self.parts[part]
         allowed = subtrees[subtree]
         max_nodes = max(int(max_nodes), len(sizes) + 2)  # more than a replayed path: always progress
         try:
+            if self.kind == "tables":
+                return tables_kernel(sizes, sub.offsets, allowed, *tables, max_nodes, r_desc, r_start)
             if self.propagate:
                 return propagate_kernel(
                     sub.values, sizes, sub.offsets, self.tolerance, allowed, *tables, max_nodes, r_desc, r_start
@@ -304,6 +306,8 @@ _EMPTY = np.empty(0, dtype=np.int64)
 _NODE_BUDGET = 200_000  # nodes per kernel call: Ctrl-C is seen between calls
 _NODE_BUDGET_PROPAGATE = 20_000
 _SPLIT_MIN = 2_000_000  # spaces from this size on are split into subtrees (run in parallel with n_jobs)
+_TABLE_BYTES_LIMIT = 256 * 1024 * 1024  # larger dense systems use forward checking
+_TABLE_VALUE_LIMIT = 1 << 26  # the tables hold margins in int32, with 2**28 marking slots that are no rival
 _GAC_LIMIT = 243  # largest scope (product of domain sizes) enumerated for generalized arc consistency
 
 
@@ -678,15 +682,33 @@ def _uses_numpy(cim: CrossImpactMatrix, where_n: dict[int, tuple[int, ...]], ker
         return False
     from upheaval.cib._warm import kernels_loaded
 
-    return not kernels_loaded(_propagates(cim))
+    return not kernels_loaded(_kernel_kind(cim, 0, None))
 
 
-def _propagates(cim: CrossImpactMatrix) -> bool:
-    """The automatic kernel choice: propagation for sparse systems (fewer than half the pairs judged)."""
+def _kernel_kind(cim: CrossImpactMatrix, tolerance: int, kernel: str | None) -> str:
+    """Which compiled kernel a search runs: ``"propagate"``, ``"tables"`` or ``"forward"``.
+
+    By default sparse systems (fewer than half the descriptor pairs judged) use propagation
+    with arc consistency, dense ones the tabulated bounds while their tables fit in memory and
+    their margins in 32 bits (else forward checking). ``"propagate"``/``"gac"``, ``"tables"``,
+    ``"forward"``/``"plain"`` force one.
+    """
+    if kernel in ("propagate", "gac"):
+        return "propagate"
+    if kernel in ("forward", "plain"):
+        return "forward"
     n = cim.n_descriptors
-    blocks = np.add.reduceat(np.add.reduceat(cim.values != 0, cim.offsets, axis=0), cim.offsets, axis=1) > 0
-    np.fill_diagonal(blocks, False)
-    return n > 1 and int(blocks.sum()) / (n * (n - 1)) < 0.5
+    if kernel is None:
+        blocks = np.add.reduceat(np.add.reduceat(cim.values != 0, cim.offsets, axis=0), cim.offsets, axis=1) > 0
+        np.fill_diagonal(blocks, False)
+        if n > 1 and int(blocks.sum()) / (n * (n - 1)) < 0.5:
+            return "propagate"
+    reach = int(tolerance) + 2 * int(np.abs(cim.values).max(initial=0)) * (n + 1)  # the largest margin
+    s = max(cim.sizes, default=0)
+    table_bytes = n * (1 << s) * s * sum(cim.sizes) * 4  # int32 rows: one per descriptor and domain
+    if kernel == "tables" or (table_bytes <= _TABLE_BYTES_LIMIT and reach < _TABLE_VALUE_LIMIT):
+        return "tables"
+    return "forward"
 
 
 def _warm_kernels(cim: CrossImpactMatrix, where_n: dict[int, tuple[int, ...]], kernel: str | None) -> str | None:
@@ -697,8 +719,7 @@ def _warm_kernels(cim: CrossImpactMatrix, where_n: dict[int, tuple[int, ...]], k
     from upheaval.cib._warm import warm_search_kernels
 
     kernel = None if kernel == "kernels" else kernel
-    propagate = _propagates(cim) if kernel is None else kernel in ("propagate", "gac")
-    warm_search_kernels(propagate, _Plan)
+    warm_search_kernels(_kernel_kind(cim, 0, kernel), _Plan)
     return kernel
 
 

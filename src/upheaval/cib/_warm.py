@@ -34,20 +34,20 @@ def compiling(what: str) -> Iterator[None]:
         yield
 
 
-def kernels_loaded(propagate: bool) -> bool:
+def kernels_loaded(kind: str) -> bool:
     """Whether this process has already loaded the search kernels of that kind."""
-    return ("propagate" if propagate else "forward") in _warm
+    return kind in _warm
 
 
-def warm_search_kernels(propagate: bool, plan: type) -> float:
+def warm_search_kernels(kind: str, plan: type) -> float:
     """Run the search kernels of one kind on a tiny system once per process; return the seconds it took.
 
-    ``propagate`` picks the kernels of the propagation search, else those of the forward-checking
-    search. Both take the same argument types as a real search, so what is compiled (or loaded
+    ``kind`` is ``"propagate"`` (the propagation search), ``"tables"`` (tabulated bounds) or
+    ``"forward"`` (forward checking). Each takes the same argument types as a real search, so what is compiled (or loaded
     from numba's cache) here is what the search then runs. ``plan`` is the search's plan class
     (passed in, so that this module does not import the search that imports it).
     """
-    key = "propagate" if propagate else "forward"
+    key = kind
     if key in _warm:
         return 0.0
     from upheaval.cib._compile import CrossImpactMatrix
