@@ -9,7 +9,7 @@ one number, the most that variant ``a`` of ``j`` can still lead ``v`` by:
 
 The inner maximum depends only on ``i`` and its domain ``D_i``, so it is tabulated once per
 descriptor and per domain (``best[i * n_mask + D_i]``, a row over all ``(v, c)``), and a
-domain change is two vector operations on ``M``: add the new domain's row, subtract the old
+domain change is one vector operation on ``M``: add the new domain's row, subtract the old
 one's. Variant ``a`` of ``j`` stays possible while ``M[v, (j, a)] >= 0`` for every rival ``v``;
 a removal changes ``M`` and is propagated until nothing changes. It is the bound of the
 propagation kernel (:mod:`upheaval.cib._kernel_propagate`) without its arc consistency, laid
@@ -31,34 +31,40 @@ from upheaval.cib._kernel_backtrack import grow, replay, save_path
 __all__ = ["prepare_tables", "tables_kernel"]
 
 _UNUSED = 1 << 28  # a slot that is no rival (v == a, or v past the descriptor's variants): never binding
+_NONE = 1 << 40  # branching key of a descriptor with one variant left: never branched on
 
 
 @njit(cache=True, nogil=True)
 def prepare_tables(values, sizes, offsets, tol):  # pragma: no cover - compiled
     """``(best, base, n_mask)``: the per-domain rows and the starting margins (no domain counted yet).
 
-    Row ``best[i * n_mask + D]`` holds, at ``v * n_var + c`` for ``c = (j, a)``, ``j != i``,
-    ``max_{u in D} values[i_u, j_a] - values[i_u, j_v]``; ``base`` holds ``tol`` plus ``j``'s
-    own part, and ``_UNUSED`` where ``v`` is no rival of ``a``.
+    Columns are numbered variant first, ``c = a * n + j`` (``n`` descriptors, ``s`` the most
+    variants any has), and rows of ``M`` rival first, at ``v * (s * n) + c``, so that the
+    feasibility of every column and the new domain of every descriptor are vector operations.
+    Row ``best[i * n_mask + D]`` holds ``max_{u in D} values[i_u, j_a] - values[i_u, j_v]``
+    for ``j != i``; ``base`` holds ``tol`` plus ``j``'s own part, ``_UNUSED`` where ``v`` is no
+    rival of ``a``, and ``-_UNUSED`` in the columns of variants a descriptor does not have.
     """
     n = sizes.shape[0]
-    n_var = values.shape[0]
     s_max = 0
     for j in range(n):
         if sizes[j] > s_max:
             s_max = sizes[j]
     n_mask = 1 << s_max
-    width = s_max * n_var
-    best = np.zeros((n * n_mask, width), dtype=np.int32)
-    base = np.zeros(width, dtype=np.int32)
+    n_col = s_max * n
+    best = np.zeros((n * n_mask, s_max * n_col), dtype=np.int32)
+    base = np.zeros(s_max * n_col, dtype=np.int32)
     for j in range(n):
         oj = offsets[j]
-        for a in range(sizes[j]):
+        for a in range(s_max):
             for v in range(s_max):
-                if v >= sizes[j] or v == a:
-                    base[v * n_var + oj + a] = _UNUSED
+                k = v * n_col + a * n + j
+                if a >= sizes[j]:
+                    base[k] = -_UNUSED
+                elif v >= sizes[j] or v == a:
+                    base[k] = _UNUSED
                 else:
-                    base[v * n_var + oj + a] = tol + values[oj + a, oj + a] - values[oj + a, oj + v]
+                    base[k] = tol + values[oj + a, oj + a] - values[oj + a, oj + v]
     for i in range(n):
         oi = offsets[i]
         for m in range(1, 1 << sizes[i]):
@@ -77,58 +83,91 @@ def prepare_tables(values, sizes, offsets, tol):  # pragma: no cover - compiled
                                 d = values[oi + u, oj + a] - values[oi + u, oj + v]
                                 if d > top:
                                     top = d
-                        row[v * n_var + oj + a] = top
+                        row[v * n_col + a * n + j] = top
     return best, base, n_mask
 
 
 @njit(cache=True, nogil=True)
-def _propagate(M, lv, mask, best, n_mask, sizes, offsets, low):  # pragma: no cover - compiled
-    """Shrink the domains of level ``lv`` until every remaining variant passes; False on an empty domain."""
-    n = sizes.shape[0]
-    n_var = low.shape[0]
-    width = M.shape[1]
-    s_max = width // n_var
-    while True:
-        for c in range(n_var):
-            low[c] = M[lv, c]
+def _feasible(M, lv, ok, n_col, s_max):  # pragma: no cover - compiled
+    """``ok[c]``: column ``c`` passes against every rival (the common widths unrolled, so they vectorise)."""
+    if s_max == 4:
+        for c in range(n_col):
+            ok[c] = min(min(M[lv, c], M[lv, n_col + c]), min(M[lv, 2 * n_col + c], M[lv, 3 * n_col + c])) >= 0
+    elif s_max == 3:
+        for c in range(n_col):
+            ok[c] = min(min(M[lv, c], M[lv, n_col + c]), M[lv, 2 * n_col + c]) >= 0
+    elif s_max == 2:
+        for c in range(n_col):
+            ok[c] = min(M[lv, c], M[lv, n_col + c]) >= 0
+    else:
+        for c in range(n_col):
+            ok[c] = M[lv, c] >= 0
         for v in range(1, s_max):
-            o = v * n_var
-            for c in range(n_var):
-                x = M[lv, o + c]
-                if x < low[c]:
-                    low[c] = x
-        changed = False
-        for t in range(n):
-            m = mask[lv, t]
-            ot = offsets[t]
-            nm = 0
-            for b in range(sizes[t]):
-                nm |= (low[ot + b] >= 0) << b
-            nm &= m
-            if nm == 0:
-                return False
-            if nm != m:
-                rn = t * n_mask + nm
-                ro = t * n_mask + m
-                for c in range(width):
-                    M[lv, c] += best[rn, c] - best[ro, c]
-                mask[lv, t] = nm
-                changed = True
-        if not changed:
-            return True
+            for c in range(n_col):
+                ok[c] &= M[lv, v * n_col + c] >= 0
 
 
 @njit(cache=True, nogil=True)
-def _choose(mask, lv, popc, prio):  # pragma: no cover - compiled
-    """The descriptor to branch on: the fewest variants left above one (ties: the most influencing); -1 if none."""
-    best = -1
-    k_best = 0
-    for t in range(mask.shape[1]):
-        k = popc[mask[lv, t]]
-        if k > 1 and (best < 0 or k < k_best or (k == k_best and prio[t] > prio[best])):
-            best = t
-            k_best = k
-    return best
+def _propagate(M, lv, mask, best, n_mask, s_max, ok, nm):  # pragma: no cover - compiled
+    """Shrink the domains of level ``lv`` until every remaining variant passes; False on an empty domain."""
+    n = mask.shape[1]
+    n_col = s_max * n
+    width = M.shape[1]
+    while True:
+        _feasible(M, lv, ok, n_col, s_max)
+        for t in range(n):
+            nm[t] = ok[t]
+        for b in range(1, s_max):
+            for t in range(n):
+                nm[t] |= ok[b * n + t] << b
+        empty = 0
+        changed = 0
+        for t in range(n):
+            x = nm[t] & mask[lv, t]
+            nm[t] = x
+            empty |= x == 0
+            changed |= x != mask[lv, t]
+        if empty:
+            return False
+        if not changed:
+            return True
+        for t in range(n):
+            m = mask[lv, t]
+            if nm[t] != m:
+                rn = t * n_mask + nm[t]
+                ro = t * n_mask + m
+                for c in range(width):
+                    M[lv, c] += best[rn, c] - best[ro, c]
+                mask[lv, t] = nm[t]
+
+
+@njit(cache=True, nogil=True)
+def _branch_keys(prio, n_mask):  # pragma: no cover - compiled
+    """``(keys, order)``: ``keys[t, D]`` ranks branching on ``t`` with domain ``D`` (fewest variants,
+    then most influencing; ``_NONE`` for one variant) and ``order[key % (n + 1)]`` is ``t``."""
+    n = prio.shape[0]
+    order = np.argsort(-prio, kind="mergesort")
+    keys = np.empty((n, n_mask), dtype=np.int64)
+    for r in range(n):
+        t = order[r]
+        for q in range(n_mask):
+            k = 0
+            x = q
+            while x:
+                x &= x - 1
+                k += 1
+            keys[t, q] = _NONE if k <= 1 else k * (n + 1) + r
+    return keys, order
+
+
+@njit(cache=True, nogil=True)
+def _choose(mask, lv, keys, order):  # pragma: no cover - compiled
+    """The descriptor to branch on at level ``lv``; -1 when every domain is one variant."""
+    n = mask.shape[1]
+    k = _NONE
+    for t in range(n):
+        k = min(k, keys[t, mask[lv, t]])
+    return -1 if k == _NONE else order[k % (n + 1)]
 
 
 @njit(cache=True, nogil=True)
@@ -157,14 +196,17 @@ def tables_kernel(
     n = sizes.shape[0]
     n_var = allowed.shape[0]
     width = base.shape[0]
+    s_max = 0
+    for j in range(n):
+        if sizes[j] > s_max:
+            s_max = sizes[j]
     M = np.empty((n + 1, width), dtype=np.int32)
     mask = np.zeros((n + 1, n), dtype=np.int64)
     choice = np.zeros(n + 1, dtype=np.int64)
     vptr = np.zeros(n + 1, dtype=np.int64)
-    low = np.empty(n_var, dtype=np.int32)
-    popc = np.zeros(n_mask, dtype=np.int64)
-    for q in range(1, n_mask):
-        popc[q] = popc[q >> 1] + (q & 1)
+    ok = np.empty(s_max * n, dtype=np.int64)
+    nm = np.empty(n, dtype=np.int64)
+    keys, order = _branch_keys(prio, n_mask)
     out = np.empty((64, n), dtype=np.int64)
     n_out = 0
     n_nodes = 0
@@ -183,7 +225,7 @@ def tables_kernel(
         r = t * n_mask + m
         for c in range(width):
             M[0, c] += best[r, c]
-    if not _propagate(M, 0, mask, best, n_mask, sizes, offsets, low):
+    if not _propagate(M, 0, mask, best, n_mask, s_max, ok, nm):
         return out[:0].copy(), n_nodes, none, none, none, none
     r_len = r_desc.shape[0]
     level = 0
@@ -215,10 +257,10 @@ def tables_kernel(
             for t in range(n):
                 mask[nxt, t] = mask[level, t]
             mask[nxt, j] = 1 << a
-            if not _propagate(M, nxt, mask, best, n_mask, sizes, offsets, low):
+            if not _propagate(M, nxt, mask, best, n_mask, s_max, ok, nm):
                 continue
         root = False
-        jj = _choose(mask, nxt, popc, prio)
+        jj = _choose(mask, nxt, keys, order)
         if jj < 0:  # every domain is one variant: a scenario within the tolerance
             out = grow(out, n_out)
             for t in range(n):
