@@ -113,6 +113,25 @@ def test_search_equals_brute_force(cim, tolerance, kernel):
     assert res.complete
 
 
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(cim=matrices(max_desc=5, max_var=6), tolerance=st.integers(0, 2), kernel=st.sampled_from(["tables", "forward"]))
+def test_dense_kernels_with_many_variants_equal_brute_force(cim, tolerance, kernel):
+    """Descriptors of up to six variants: the tabulated kernel's general row layout, against brute force."""
+    res = find_consistent(cim, tolerance, _kernel=kernel)
+    assert found_map(res) == brute(cim, tolerance)
+
+
+def test_tables_kernel_with_single_variant_descriptors():
+    """A descriptor with one variant has no rival: it never prunes, and every scenario it is in is judged on the others."""
+    rng = np.random.default_rng(5)
+    sizes = (1, 3, 1, 4, 2)
+    values = rng.integers(-3, 4, size=(sum(sizes), sum(sizes)))
+    cim = CrossImpactMatrix(values, sizes)
+    res = find_consistent(cim, 1, _kernel="tables")
+    assert found_map(res) == brute(cim, 1)
+    assert len(res) > 0
+
+
 @settings(max_examples=100, deadline=None)
 @given(cim=matrices(), tolerance=st.integers(0, 2), data=st.data(), kernel=st.sampled_from(KERNELS))
 def test_search_with_fixed_variants(cim, tolerance, data, kernel):

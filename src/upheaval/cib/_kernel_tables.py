@@ -30,7 +30,7 @@ from upheaval.cib._kernel_backtrack import grow, replay, save_path
 
 __all__ = ["prepare_tables", "tables_kernel"]
 
-_UNUSED = 1 << 28  # a slot that is no rival (v == a, or v past the descriptor's variants): never binding
+_UNUSED = 1 << 28  # a slot that is no rival (past the descriptor's variants): never binding
 _NONE = 1 << 40  # branching key of a descriptor with one variant left: never branched on
 
 
@@ -39,11 +39,12 @@ def prepare_tables(values, sizes, offsets, tol):  # pragma: no cover - compiled
     """``(best, base, n_mask)``: the per-domain rows and the starting margins (no domain counted yet).
 
     Columns are numbered variant first, ``c = a * n + j`` (``n`` descriptors, ``s`` the most
-    variants any has), and rows of ``M`` rival first, at ``v * (s * n) + c``, so that the
-    feasibility of every column and the new domain of every descriptor are vector operations.
+    variants any has), and rows by rival, at ``r * (s * n) + c`` for the rival
+    ``v = (a + r + 1) mod sizes[j]`` (``r < s - 1``), so that the feasibility of every column
+    and the new domain of every descriptor are vector operations.
     Row ``best[i * n_mask + D]`` holds ``max_{u in D} values[i_u, j_a] - values[i_u, j_v]``
-    for ``j != i``; ``base`` holds ``tol`` plus ``j``'s own part, ``_UNUSED`` where ``v`` is no
-    rival of ``a``, and ``-_UNUSED`` in the columns of variants a descriptor does not have.
+    for ``j != i``; ``base`` holds ``tol`` plus ``j``'s own part, ``_UNUSED`` where ``r`` names no
+    rival (``r + 1 >= sizes[j]``), and ``-_UNUSED`` in the columns of variants a descriptor does not have.
     """
     n = sizes.shape[0]
     s_max = 0
@@ -52,18 +53,21 @@ def prepare_tables(values, sizes, offsets, tol):  # pragma: no cover - compiled
             s_max = sizes[j]
     n_mask = 1 << s_max
     n_col = s_max * n
-    best = np.zeros((n * n_mask, s_max * n_col), dtype=np.int32)
-    base = np.zeros(s_max * n_col, dtype=np.int32)
+    n_row = max(s_max - 1, 1)
+    best = np.zeros((n * n_mask, n_row * n_col), dtype=np.int32)
+    base = np.zeros(n_row * n_col, dtype=np.int32)
     for j in range(n):
         oj = offsets[j]
+        nj = sizes[j]
         for a in range(s_max):
-            for v in range(s_max):
-                k = v * n_col + a * n + j
-                if a >= sizes[j]:
+            for r in range(n_row):
+                k = r * n_col + a * n + j
+                if a >= nj:
                     base[k] = -_UNUSED
-                elif v >= sizes[j] or v == a:
+                elif r + 1 >= nj:
                     base[k] = _UNUSED
                 else:
+                    v = (a + r + 1) % nj
                     base[k] = tol + values[oj + a, oj + a] - values[oj + a, oj + v]
     for i in range(n):
         oi = offsets[i]
@@ -73,38 +77,38 @@ def prepare_tables(values, sizes, offsets, tol):  # pragma: no cover - compiled
                 if j == i:
                     continue
                 oj = offsets[j]
-                for a in range(sizes[j]):
-                    for v in range(sizes[j]):
-                        if v == a:
-                            continue
+                nj = sizes[j]
+                for a in range(nj):
+                    for r in range(nj - 1):
+                        v = (a + r + 1) % nj
                         top = -(1 << 30)
                         for u in range(sizes[i]):
                             if (m >> u) & 1:
                                 d = values[oi + u, oj + a] - values[oi + u, oj + v]
                                 if d > top:
                                     top = d
-                        row[v * n_col + a * n + j] = top
+                        row[r * n_col + a * n + j] = top
     return best, base, n_mask
 
 
 @njit(cache=True, nogil=True)
-def _feasible(M, lv, ok, n_col, s_max):  # pragma: no cover - compiled
+def _feasible(M, lv, ok, n_col, n_row):  # pragma: no cover - compiled
     """``ok[c]``: column ``c`` passes against every rival (the common widths unrolled, so they vectorise)."""
-    if s_max == 4:
-        for c in range(n_col):
-            ok[c] = min(min(M[lv, c], M[lv, n_col + c]), min(M[lv, 2 * n_col + c], M[lv, 3 * n_col + c])) >= 0
-    elif s_max == 3:
+    if n_row == 3:
         for c in range(n_col):
             ok[c] = min(min(M[lv, c], M[lv, n_col + c]), M[lv, 2 * n_col + c]) >= 0
-    elif s_max == 2:
+    elif n_row == 2:
         for c in range(n_col):
             ok[c] = min(M[lv, c], M[lv, n_col + c]) >= 0
+    elif n_row == 4:
+        for c in range(n_col):
+            ok[c] = min(min(M[lv, c], M[lv, n_col + c]), min(M[lv, 2 * n_col + c], M[lv, 3 * n_col + c])) >= 0
     else:
         for c in range(n_col):
             ok[c] = M[lv, c] >= 0
-        for v in range(1, s_max):
+        for r in range(1, n_row):
             for c in range(n_col):
-                ok[c] &= M[lv, v * n_col + c] >= 0
+                ok[c] &= M[lv, r * n_col + c] >= 0
 
 
 @njit(cache=True, nogil=True)
@@ -113,8 +117,9 @@ def _propagate(M, lv, mask, best, n_mask, s_max, ok, nm):  # pragma: no cover - 
     n = mask.shape[1]
     n_col = s_max * n
     width = M.shape[1]
+    n_row = width // n_col
     while True:
-        _feasible(M, lv, ok, n_col, s_max)
+        _feasible(M, lv, ok, n_col, n_row)
         for t in range(n):
             nm[t] = ok[t]
         for b in range(1, s_max):

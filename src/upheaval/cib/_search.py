@@ -705,7 +705,7 @@ def _kernel_kind(cim: CrossImpactMatrix, tolerance: int, kernel: str | None) -> 
             return "propagate"
     reach = int(tolerance) + 2 * int(np.abs(cim.values).max(initial=0)) * (n + 1)  # the largest margin
     s = max(cim.sizes, default=0)
-    table_bytes = n * (1 << s) * s * s * n * 4  # int32 rows: one per descriptor and domain, s * s * n wide
+    table_bytes = n * (1 << s) * max(s - 1, 1) * s * n * 4  # int32 rows: one per descriptor and domain
     if kernel == "tables" or (table_bytes <= _TABLE_BYTES_LIMIT and reach < _TABLE_VALUE_LIMIT):
         return "tables"
     return "forward"
