@@ -528,13 +528,15 @@ def find_consistent(
 
     A depth-first branch-and-bound (compiled with numba) assigns one descriptor at a time
     and keeps the impact balances up to date incrementally. A branch is cut when some
-    assigned descriptor's chosen variant can no longer come within ``tolerance`` of a rival
-    even if every unassigned descriptor took the variant most favourable to it (a sound
-    bound, so nothing consistent is lost); forward checking removes variants of unassigned
-    descriptors that can no longer be chosen consistently and branches on the descriptor
-    with the fewest left. Independent parts of the influence graph are searched separately
-    and their consistent sets combined as a product. Balances count the diagonal blocks,
-    as ScenarioWizard does [1]_.
+    descriptor's variant can no longer come within ``tolerance`` of a rival even if every
+    other descriptor took, among the variants still open to it, the one most favourable to
+    it (a sound bound, so nothing consistent is lost); variants that fail are removed and the
+    bound recomputed until nothing changes, and the search branches on the descriptor with
+    the fewest variants left. Dense systems read the bound from tables (one row per
+    descriptor and set of open variants); sparse ones propagate it along the influence
+    graph, with arc consistency on each descriptor's own condition. Independent parts of the
+    influence graph are searched separately and their consistent sets combined as a product.
+    Balances count the diagonal blocks, as ScenarioWizard does [1]_.
 
     Parameters
     ----------
