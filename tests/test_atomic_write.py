@@ -24,13 +24,20 @@ write_text_atomic(sys.argv[1], b"x" * 1_000_000)
 """
 
 
+def _sigint_as_default() -> None:
+    """In the child: Ctrl-C's default action, even when the suite runs as a background job (which ignores it)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _temporaries(folder: Path) -> list[Path]:
     return [p for p in folder.iterdir() if p.name.startswith(".target.yaml.")]
 
 
 def _kill_while_writing(target: Path, sig: int) -> int:
     env = os.environ | {"PYTHONPATH": str(ROOT / "src")}
-    proc = subprocess.Popen([sys.executable, "-c", WRITER, str(target)], env=env, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", WRITER, str(target)], env=env, stderr=subprocess.PIPE, preexec_fn=_sigint_as_default
+    )
     deadline = time.monotonic() + 60
     while not _temporaries(target.parent) and proc.poll() is None and time.monotonic() < deadline:
         time.sleep(0.001)
