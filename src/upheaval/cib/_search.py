@@ -236,7 +236,8 @@ class _Plan:
                 tables = prepare_bounds(sub.values, sizes, sub.offsets, sub_allowed)
             pstart, diag, _, _, _, tp, ti, prio = tables
             if self.kind == "tables":
-                tables = (*prepare_tables(sub.values, sizes, sub.offsets, self.tolerance), prio)
+                tight = 3 * max(int(np.abs(sub.values).max(initial=0)), 1)  # rows summed: within 3 cells of failing
+                tables = (*prepare_tables(sub.values, sizes, sub.offsets, self.tolerance), tight, prio)
             elif self.propagate:
                 in_ptr, in_idx = _transpose(len(sizes), tp, ti)
                 tables = (pstart, diag, tp, ti, prio, *prepare_entries(sizes, sub.offsets, pstart, tp, ti))
