@@ -534,8 +534,10 @@ def find_consistent(
     it (a sound bound, so nothing consistent is lost); variants that fail are removed and the
     bound recomputed until nothing changes, and the search branches on the descriptor with
     the fewest variants left. Dense systems read the bound from tables (one row per
-    descriptor and set of open variants); sparse ones propagate it along the influence
-    graph, with arc consistency on each descriptor's own condition. Independent parts of the
+    descriptor and set of open variants) and add a second one, on the sum of the nearly
+    failing conditions, with every descriptor taking one variant for all of them; sparse
+    ones propagate the bound along the influence graph, with arc consistency on each
+    descriptor's own condition. Independent parts of the
     influence graph are searched separately and their consistent sets combined as a product.
     Balances count the diagonal blocks, as ScenarioWizard does [1]_.
 
