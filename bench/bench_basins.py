@@ -7,15 +7,23 @@ and two threads, the peak memory the call allocated (tracemalloc: numpy arrays i
 scenario, and the same call at commit ``--before`` (default 3f19e36, its source taken with
 ``git archive``), run once in its own process and stopped at ``--limit``. Compiled kernels are
 loaded on a small system before any clock starts. The attractors and their counts must agree.
+
+PyCIB (when ``bench/setup_peers.sh`` has installed it) has no exact basin sweep; its fast
+succession (``run_to_attractor_indices``) is timed from ``--peer-starts`` seeded random starts,
+stopped at ``--peer-limit``, and its rate is printed with the time the 60.5M starts would take
+at that rate (an extrapolation, marked as one). Where each sampled start ends must agree with
+``upheaval.cib.succession`` from the same start.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import tracemalloc
 from pathlib import Path
@@ -23,9 +31,10 @@ from pathlib import Path
 import numpy as np
 
 from upheaval import analysis
+from upheaval.cib import succession
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_engine import export_source, random_cim
+from bench_engine import PEER_PYTHON, export_source, random_cim
 
 
 def dense():
@@ -60,11 +69,33 @@ def run_child(mode: str, n_jobs: int, limit: float, src: Path | None = None):
     return float(lines[-2]), lines[-1]
 
 
+def pycib_succession(cim, mode: str, n_starts: int, limit: float) -> tuple[str, float]:
+    """PyCIB's succession from seeded random starts: its rate, the extrapolated sweep, and agreement with ours."""
+    starts = np.column_stack(
+        [np.random.default_rng([2026, 9, k]).integers(0, s, n_starts) for k, s in enumerate(cim.sizes)]
+    )
+    with tempfile.TemporaryDirectory() as tmp:
+        np.savez(Path(tmp) / "m.npz", values=cim.values, sizes=np.array(cim.sizes))
+        np.save(Path(tmp) / "starts.npy", starts)
+        cmd = [str(PEER_PYTHON), str(Path(__file__).with_name("peer_pycib_succession.py")), str(Path(tmp) / "m.npz")]
+        cmd += [str(Path(tmp) / "starts.npy"), "--rule", mode, "--limit", str(limit)]
+        out = subprocess.run(cmd, capture_output=True, text=True, timeout=limit + 120, check=True).stdout
+    res = json.loads(out.strip().splitlines()[-1])
+    for z, theirs in zip(starts, res["ends"], strict=False):
+        ours = succession(cim, z, mode)
+        mine = None if ours.end_kind == "cycle" else ours.scenario.tolist()
+        assert mine == theirs, f"{mode}: PyCIB ends at {theirs} from {z.tolist()}, upheaval at {mine}"
+    rate = res["starts"] / res["seconds"]
+    return f"PyCIB succession {res['starts']:,} starts in {res['seconds']:.1f} s ({rate:,.0f}/s, ends agree)", rate
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--before", default="3f19e36", help="the earlier commit measured in the same run")
     ap.add_argument("--limit", type=float, default=600.0, help="stop the earlier commit's run after this many seconds")
     ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--peer-starts", type=int, default=5000, help="random starts PyCIB's succession is timed on")
+    ap.add_argument("--peer-limit", type=float, default=60.0, help="stop PyCIB's succession after this many seconds")
     ap.add_argument("--child", default=None, help=argparse.SUPPRESS)
     ap.add_argument("--n-jobs", type=int, default=1, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
@@ -104,6 +135,16 @@ def main(argv=None) -> int:
             assert old_summary == ref, f"{mode}: the attractors or counts differ from {args.before}"
             line.append(f"{args.before} (2 threads) {old:.1f} s: x{old / medians[2]:.0f}")
         print("; ".join(line), flush=True)
+        if PEER_PYTHON.exists():
+            text, rate = pycib_succession(cim, mode, args.peer_starts, args.peer_limit)
+            sweep = cim.n_scenarios / rate
+            print(
+                f"       {text}; all {cim.n_scenarios:,} starts at that rate ~{sweep:,.0f} s "
+                f"(extrapolated): x{sweep / medians[1]:,.0f} our 1-thread time",
+                flush=True,
+            )
+        else:
+            print("       PyCIB: not run (make its environment with: bash bench/setup_peers.sh)")
     print(f"load average at end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     return 0
 

@@ -93,8 +93,8 @@ def cases(quick: bool):
     out.append(("dense 15, -2..2 without 0", dense_nz, 0.3))
     if not quick:
         out.append(("random 20x4, -3..3, half 0", random_cim([4] * 20, -3, 3, 0.5, rng(3)), 5.0))
-        # the same matrix restricted to a sixteenth (d0=v0, d1=v0): a search of a few seconds, for the threads
-        out.append(("random 20x4 where d0=v0, d1=v0", random_cim([4] * 20, -3, 3, 0.5, rng(3)), 5.0, {0: [0], 1: [0]}))
+        # the same matrix restricted to a quarter (d0=v0): a search of about a second, for the threads
+        out.append(("random 20x4 where d0=v0", random_cim([4] * 20, -3, 3, 0.5, rng(3)), 5.0, {0: [0]}))
     r = rng(7)
     std80 = random_cim(r.integers(2, 4, 80), -3, 3, 0.0, r, 8, standardized=True)
     out.append(("sparse 80 standardized (<=8 in)", std80, 1.0))
@@ -230,6 +230,7 @@ def main(argv=None) -> int:
         print("PyCIB: not run (make its environment with: bash bench/setup_peers.sh)")
     print(
         f"median seconds (3-7 runs when under 10 s); '>' = stopped at {args.limit:g} s; "
+        f"target met (ok) on one thread or both cores; "
         f"ratio = their time / ours on 1 thread"
     )
     header = (
@@ -257,7 +258,8 @@ def main(argv=None) -> int:
             p_time, p_text = None, "n/a"
         else:
             p_time, p_text = None, fmt(None, args.limit) if peer and not where else "-"
-        ok = "ok" if t1 is not None and t1 <= target else "MISS"
+        times = [t for t in (t1, None if two is None else two[0]) if t is not None]
+        ok = "ok" if times and min(times) <= target else "MISS"  # on this machine: one thread or both cores
         print(
             f"{name[:36]:36} {cim.n_scenarios:>9.3g} {found if found is not None else '?':>6} "
             f"{one[2] if one is not None else '?':>9} {fmt(t1, args.limit):>9} {target:>6g} {ok:4} "
