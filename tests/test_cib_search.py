@@ -405,12 +405,36 @@ def test_threads_over_subtrees_give_the_same_result(cim, tolerance, kernel, monk
 
 @pytest.fixture
 def monkeypatch_split():
+    """Every space split into subtrees, and searched by them (no first search of the whole)."""
     import upheaval.cib._search as search_mod
 
-    old = search_mod._SPLIT_MIN
-    search_mod._SPLIT_MIN = 0
+    old = search_mod._SPLIT_MIN, search_mod._WHOLE_FIRST
+    search_mod._SPLIT_MIN, search_mod._WHOLE_FIRST = 0, 0
     yield
-    search_mod._SPLIT_MIN = old
+    search_mod._SPLIT_MIN, search_mod._WHOLE_FIRST = old
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+)
+@given(
+    cim=matrices(),
+    tolerance=st.integers(0, 2),
+    kernel=st.sampled_from(["tables", "forward", "propagate", "gac"]),
+    first=st.sampled_from([1, 3, 2_000]),
+)
+def test_a_split_space_searched_whole_first_gives_the_same_set(cim, tolerance, kernel, first, monkeypatch):
+    """A split component is first searched whole for a few nodes: finished there or not (then by its
+    subtrees), the set is brute force's and the node count the same on one and two threads."""
+    import upheaval.cib._search as search_mod
+
+    monkeypatch.setattr(search_mod, "_SPLIT_MIN", 0)
+    monkeypatch.setattr(search_mod, "_WHOLE_FIRST", first)
+    one = find_consistent(cim, tolerance, _kernel=kernel)
+    two = find_consistent(cim, tolerance, _kernel=kernel, n_jobs=2)
+    np.testing.assert_array_equal(one.indices, two.indices)
+    assert one.n_nodes == two.n_nodes
+    assert found_map(one) == brute(cim, tolerance)
 
 
 def test_interrupt_stops_every_thread(monkeypatch):

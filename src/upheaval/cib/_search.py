@@ -250,12 +250,17 @@ class _Plan:
         self, part: int, subtree: int, max_nodes: int, r_desc: np.ndarray, r_start: np.ndarray
     ) -> tuple[np.ndarray, int, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """One kernel call on a subtree: at most ``max_nodes`` nodes, resuming at ``r_desc``/``r_start``."""
+        return self.call_mask(part, self.parts[part][5][subtree], max_nodes, r_desc, r_start)
+
+    def call_mask(
+        self, part: int, allowed: np.ndarray, max_nodes: int, r_desc: np.ndarray, r_start: np.ndarray
+    ) -> tuple[np.ndarray, int, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """One kernel call on the scenarios of one component that ``allowed`` (a variant mask) admits."""
         from upheaval.cib._kernel_forward import search_kernel
         from upheaval.cib._kernel_propagate import propagate_kernel
         from upheaval.cib._kernel_tables import tables_kernel
 
-        _, sub, sizes, _, tables, subtrees = self.parts[part]
-        allowed = subtrees[subtree]
+        _, sub, sizes, _, tables, _ = self.parts[part]
         max_nodes = max(int(max_nodes), len(sizes) + 2)  # more than a replayed path: always progress
         try:
             if self.kind == "tables":
@@ -307,6 +312,7 @@ _EMPTY = np.empty(0, dtype=np.int64)
 _NODE_BUDGET = 200_000  # nodes per kernel call: Ctrl-C is seen between calls
 _NODE_BUDGET_PROPAGATE = 20_000
 _SPLIT_MIN = 2_000_000  # spaces from this size on are split into subtrees (run in parallel with n_jobs)
+_WHOLE_FIRST = 2_000  # nodes a split component is first searched whole for (a small search ends there)
 _TABLE_BYTES_LIMIT = 256 * 1024 * 1024  # larger dense systems use forward checking
 _TABLE_VALUE_LIMIT = 1 << 26  # the tables hold margins in int32, with 2**28 marking slots that are no rival
 _GAC_LIMIT = 243  # largest scope (product of domain sizes) enumerated for generalized arc consistency
@@ -639,7 +645,19 @@ def find_consistent(
                 "or run the incomplete heuristic instead: "
                 "upheaval.cib.heuristic_search(cim, tolerance, fix, where, n_starts=10_000, random_state=0)"
             )
-    tasks = [(p, s) for p, part in enumerate(plan.parts) for s in range(len(part[5]))]
+    # a component split into subtrees is first searched whole for a few nodes: a small search ends
+    # there, without a kernel start per subtree (the same on any number of threads)
+    whole: dict[int, np.ndarray] = {}
+    tried = 0
+    for p, part in enumerate(plan.parts):
+        if len(part[5]) > 1 and not done and _WHOLE_FIRST > 0:
+            sols, nodes, r_desc, _, _, _ = plan.call_mask(p, part[3], _WHOLE_FIRST, _EMPTY, _EMPTY)
+            tried += int(nodes)
+            if r_desc.shape[0] == 0:
+                whole[p] = sols
+    tasks = [(p, s) for p, part in enumerate(plan.parts) if p not in whole for s in range(len(part[5]))]
+    if progress is not None and not tasks:
+        progress(1.0)
 
     def subtree(task: tuple[int, int], stop) -> tuple[np.ndarray, int]:
         sampled = done.get(task)  # already searched while estimating
@@ -651,7 +669,7 @@ def find_consistent(
         n_jobs,
         None if progress is None else _counter(progress, len(tasks)),
     )
-    by_part: list[list[np.ndarray]] = [[] for _ in plan.parts]
+    by_part: list[list[np.ndarray]] = [[whole[p]] if p in whole else [] for p in range(len(plan.parts))]
     for (p, _), (sols, _) in zip(tasks, found, strict=True):
         by_part[p].append(sols)
     results = [
@@ -662,7 +680,7 @@ def find_consistent(
     out = ScenarioSet.from_indices(
         cim, indices, complete=True, seconds=time.perf_counter() - t0, tolerance=tolerance, where=where_n, unique=False
     )
-    object.__setattr__(out, "n_nodes", sum(nodes for _, nodes in found))
+    object.__setattr__(out, "n_nodes", tried + sum(nodes for _, nodes in found))
     return out
 
 
