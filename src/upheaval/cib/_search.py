@@ -509,11 +509,11 @@ def estimate_search(
     where_n = iv.restrict(normalize_condition(iv.full, where, "where"))
     if where_n is None:
         return SearchEstimate(cim.n_scenarios, 0, 0, 0.0, 0)
-    if _uses_numpy(cim, where_n, _kernel):
+    if _uses_numpy(cim, tolerance, where_n, _kernel):
         t0 = time.perf_counter()
         search_numpy(cim, tolerance, where_n)
         return SearchEstimate(cim.n_scenarios, 1, 1, time.perf_counter() - t0, 1)
-    _kernel = _warm_kernels(cim, where_n, _kernel)
+    _kernel = _warm_kernels(cim, tolerance, _kernel)
     plan = _Plan(cim, tolerance, where_n, _kernel)
     est, _, n_timed = _sample_timing(plan, check_random_state(random_state), sample_seconds)
     return SearchEstimate(cim.n_scenarios, plan.n_subtrees, n_timed, est, len(plan.components))
@@ -543,9 +543,9 @@ def find_consistent(
     descriptor and set of open variants) and add a second one, on the sum of the nearly
     failing conditions, with every descriptor taking one variant for all of them; sparse
     ones propagate the bound along the influence graph, with arc consistency on each
-    descriptor's own condition. Independent parts of the
-    influence graph are searched separately and their consistent sets combined as a product.
-    Balances count the diagonal blocks, as ScenarioWizard does [1]_.
+    descriptor's own condition. Independent parts of the influence graph are searched
+    separately and their consistent sets combined as a product. Balances count the diagonal
+    blocks, as ScenarioWizard does [1]_.
 
     Parameters
     ----------
@@ -626,13 +626,13 @@ def find_consistent(
         out = inner._under(iv, where_n)
         object.__setattr__(out, "seconds", time.perf_counter() - t0)
         return out
-    if _uses_numpy(cim, where_n, _kernel):
+    if _uses_numpy(cim, tolerance, where_n, _kernel):
         t0 = time.perf_counter()
         indices = search_numpy(cim, tolerance, where_n, progress)
         return ScenarioSet.from_indices(
             cim, indices, complete=True, seconds=time.perf_counter() - t0, tolerance=tolerance, where=where_n
         )
-    _kernel = _warm_kernels(cim, where_n, _kernel)  # a compile happens here, before the clock starts
+    _kernel = _warm_kernels(cim, tolerance, _kernel)  # a compile happens here, before the clock starts
     t0 = time.perf_counter()
     plan = _Plan(cim, tolerance, where_n, _kernel)
     done: dict[tuple[int, int], tuple[np.ndarray, int]] = {}
@@ -695,7 +695,9 @@ def _counter(progress: Callable[[float], None], total: int) -> Callable[[int], N
     return done
 
 
-def _uses_numpy(cim: CrossImpactMatrix, where_n: dict[int, tuple[int, ...]], kernel: str | None) -> bool:
+def _uses_numpy(
+    cim: CrossImpactMatrix, tolerance: int, where_n: dict[int, tuple[int, ...]], kernel: str | None
+) -> bool:
     """Whether the search runs as numpy enumeration: forced with ``"numpy"``; by default for small
     spaces while the compiled kernels it would need are not loaded in this process (so a first,
     small analysis never waits for them, and a process that has them uses them)."""
@@ -705,7 +707,7 @@ def _uses_numpy(cim: CrossImpactMatrix, where_n: dict[int, tuple[int, ...]], ker
         return False
     from upheaval.cib._warm import kernels_loaded
 
-    return not kernels_loaded(_kernel_kind(cim, 0, None))
+    return not kernels_loaded(_kernel_kind(cim, tolerance, None))
 
 
 def _kernel_kind(cim: CrossImpactMatrix, tolerance: int, kernel: str | None) -> str:
@@ -734,7 +736,7 @@ def _kernel_kind(cim: CrossImpactMatrix, tolerance: int, kernel: str | None) -> 
     return "forward"
 
 
-def _warm_kernels(cim: CrossImpactMatrix, where_n: dict[int, tuple[int, ...]], kernel: str | None) -> str | None:
+def _warm_kernels(cim: CrossImpactMatrix, tolerance: int, kernel: str | None) -> str | None:
     """Load (or compile, once) the kernels the search will run; return the plan's kernel choice.
 
     ``"kernels"`` means the compiled search with its automatic choice of kernel.
@@ -742,7 +744,7 @@ def _warm_kernels(cim: CrossImpactMatrix, where_n: dict[int, tuple[int, ...]], k
     from upheaval.cib._warm import warm_search_kernels
 
     kernel = None if kernel == "kernels" else kernel
-    warm_search_kernels(_kernel_kind(cim, 0, kernel), _Plan)
+    warm_search_kernels(_kernel_kind(cim, tolerance, kernel), _Plan)  # the kind the plan will pick
     return kernel
 
 

@@ -43,21 +43,20 @@ def warm_search_kernels(kind: str, plan: type) -> float:
     """Run the search kernels of one kind on a tiny system once per process; return the seconds it took.
 
     ``kind`` is ``"propagate"`` (the propagation search), ``"tables"`` (tabulated bounds) or
-    ``"forward"`` (forward checking). Each takes the same argument types as a real search, so what is compiled (or loaded
-    from numba's cache) here is what the search then runs. ``plan`` is the search's plan class
+    ``"forward"`` (forward checking). Each takes the same argument types as a real search, so
+    what is compiled (or loaded from numba's cache) here is what the search then runs. ``plan`` is the search's plan class
     (passed in, so that this module does not import the search that imports it).
     """
-    key = kind
-    if key in _warm:
+    if kind in _warm:
         return 0.0
     from upheaval.cib._compile import CrossImpactMatrix
 
     tiny = CrossImpactMatrix(np.array([[0, 0, 2, -2], [0, 0, -1, 1], [3, -3, 0, 0], [-1, 1, 0, 0]]), (2, 2))
     t0 = time.perf_counter()
     with compiling("search kernels"):
-        warm = plan(tiny, 0, {}, key)
+        warm = plan(tiny, 0, {}, kind)
         for p, part in enumerate(warm.parts):
             for s in range(len(part[5])):
                 warm.run(p, s)
-    _warm.add(key)
+    _warm.add(kind)
     return time.perf_counter() - t0
