@@ -134,8 +134,8 @@ def test_conditionals_give_descriptors_and_modal_should_does_not():
     ids = {x.candidate.id: x.candidate.variants for x in r.descriptors}
     assert ids["war_gaza"] == [("ends", "Ends"), ("not_end", "Does not end")]
     assert ids["washington"] == [
-        ("escorting_convoys", "escorting convoys"),
-        ("striking_launch_sites", "striking launch sites"),
+        ("escorting_convoys", "Escorting convoys"),
+        ("striking_launch_sites", "Striking launch sites"),
     ]
 
 
@@ -158,7 +158,12 @@ def test_a_text_with_nothing_to_draft_still_validates(tmp_path):
     p = tmp_path / "plain.txt"
     p.write_text("A quiet week.\n\nNothing much happened, and no one did anything to anyone.\n", encoding="utf-8")
     system = parse_yaml(draft_yaml(draft(p)), "plain.yaml")
-    assert [d.id for d in system.descriptors] == ["factor"]
+    # one descriptor named from the text (its title), never "First variant"
+    (only,) = system.descriptors
+    assert only.label == "plain" and [v.label for v in only.variants] == [
+        "As the text describes it",
+        "Otherwise (write how)",
+    ]
     assert system.actors == [] and system.ties == []
 
 
@@ -191,7 +196,9 @@ def test_a_draft_beside_its_text_passes_the_source_checks(tmp_path, path):
     text.write_bytes(path.read_bytes())
     r = _cli("draft", text.name, "-o", "d.yaml", cwd=tmp_path)
     assert r.returncode == 0, r.stderr
-    assert f'path: "{text.name}"' in (tmp_path / "d.yaml").read_text(encoding="utf-8")
+    assert f"path: {text.name}  # citations are checked against this text" in (tmp_path / "d.yaml").read_text(
+        encoding="utf-8"
+    )
     v = _cli("validate", "d.yaml", cwd=tmp_path)
     assert v.returncode == 0, v.stderr
     from upheaval import load_system
@@ -205,18 +212,39 @@ def test_a_draft_beside_its_text_passes_the_source_checks(tmp_path, path):
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        (b"", "no paragraph"),
-        (b"\xff\xfe\x00broken", "not UTF-8 text: byte 0 (line 1)"),
-        (b"ok line\n\n\xc3\x28 bad", "byte 9 (line 3)"),
+        (b"", "the text is empty"),
+        (b"  \n\n\t ", "the text is empty"),
+        (b"\xff\xfe\x00broken", "does not decode as utf-16"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "byte 8 is NUL"),
+        (bytes(range(1, 32)) * 20, "control characters"),
     ],
 )
-def test_cli_bad_text_exits_2_with_a_location(tmp_path, content, message):
+def test_cli_input_that_is_not_text_exits_2_with_a_message(tmp_path, content, message):
     p = tmp_path / "bad.txt"
     p.write_bytes(content)
     r = _cli("draft", str(p), cwd=tmp_path)
     assert r.returncode == 2, r.stderr
     assert message in r.stderr and "bad.txt" in r.stderr
     assert "Traceback" not in r.stderr
+
+
+@pytest.mark.parametrize(
+    ("content", "encoding"),
+    [
+        ("Russia’s war: Ukraine fought on in Kyiv.\n\nRussia attacked Ukraine.", "cp1252"),
+        ("Russia attacked Ukraine; Україна тримається.\n\nСША допомагають.", "utf-16"),
+        ("\ufeffRussia attacked Ukraine.\n", "utf-8"),
+        ("Russia attacked Ukraine. Müller said so.\n", "latin-1"),
+    ],
+)
+def test_any_encoding_gives_a_draft_that_validates(tmp_path, content, encoding):
+    p = tmp_path / "t.txt"
+    p.write_bytes(content.encode(encoding))
+    r = _cli("draft", p.name, "-o", "d.yaml", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert _cli("validate", "d.yaml", cwd=tmp_path).returncode == 0
+    ties = {(t.source, t.target, t.kind) for t in draft(p).ties}
+    assert ("RUS", "UKR", "combat") in ties
 
 
 def test_cli_missing_text_and_bad_options_exit_2(tmp_path):

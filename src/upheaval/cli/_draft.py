@@ -60,7 +60,7 @@ def draft(
         raise fail(f"cannot write {report}: unknown report format", EXIT_INVALID, "use a .md or .html file name")
     d = make_draft(text, as_of=as_of, system_id=system_id)
     source_path = None
-    if output is not None:
+    if output is not None and d.document.checkable:
         # a text beside (or below) the model is pointed at, so citations are checked against it
         try:
             source_path = text.resolve().relative_to(output.resolve().parent).as_posix()

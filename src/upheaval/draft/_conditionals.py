@@ -1,13 +1,16 @@
 """Candidate descriptors and claims out of the text's conditional and scenario language.
 
-A condition ("should the military situation in Ukraine destabilise", "if China's support for
-Russia expands and Ukraine's defences degrade", "unless …") becomes one candidate descriptor per
-conjunct: its subject as the label and two variants, the change the text names and its negation
-("destabilises" / "does not destabilise"). "Options range from A to B", "either A or B" and
-"whether A or B" give a descriptor with the options as variants. A condition whose subject is a
-pronoun ("should that transpire", "if it …") names no descriptor; its sentence is still a
-candidate claim. Candidate claims are the conditional sentences with a consequence; the drafter
-does not judge them.
+The forms commentaries use: "if X", "should X", "unless X", "until X", "as long as X", "whether X
+will", "in the event of X", "in the case of X", "provided that X", "the longer X, the more Y",
+"options range from A to B", "either A or B", "whether A or B", "depends on how X", "Ukraine
+cannot ... without X", and a hypothetical event's consequence ("an intervention from ECOWAS would
+constitute ..."). Each condition becomes a candidate descriptor whose variants are named from the
+text: the change the text names and its negation ("Ends its bombardment of the Gaza Strip" / "Does
+not end ..."), the two ends of a comparison ("Longer" / "Shorter"), or the options it lists. The
+consequence of a conditional becomes a descriptor too, so the sentence links two descriptors (a
+judgement section for the analyst to fill). A condition whose subject is a pronoun and whose verb
+names no change ("should that transpire") gives no descriptor; its sentence is still a candidate
+claim. Concessive clauses ("even if") are not conditions.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-__all__ = ["Candidate", "Conditional", "find_conditionals"]
+__all__ = ["Candidate", "Conditional", "find_conditionals", "slug"]
 
 
 @dataclass
@@ -31,54 +34,113 @@ class Candidate:
 
 @dataclass
 class Conditional:
-    """A conditional sentence: its conditions, the candidates they give, and its consequence."""
+    """A conditional clause: its marker, condition and consequence as the sentence words them, where
+    it starts, the candidates its condition gives and the candidate its consequence gives."""
 
     marker: str
     condition: str
     consequence: str
     candidates: list[Candidate] = field(default_factory=list)
+    outcome: Candidate | None = None
+    start: int = 0
+
+    @property
+    def text(self) -> str:
+        """The clause from its marker: "until Israel ends its brutal bombardment of the Gaza Strip"."""
+        return f"{self.marker} {self.condition}".strip()
 
 
-_MARKER = re.compile(r"\b(?P<m>[Ss]hould|[Ii]f|[Uu]nless|[Pp]rovided\s+that|[Ii]n\s+case)\b\s+")
-_END = re.compile(r",\s*(?:then\s+)?|\s+then\s+|\s*[.;:!?](?:\s|$)|\s+[–—-]\s+")
+_STOP = {"the", "a", "an", "of", "in", "on", "for", "to", "and", "its", "their", "his", "her", "that", "this"}
+
+
+def slug(text: str, limit: int = 40) -> str:
+    """An id from words: lower case, underscores, cut at a word boundary within ``limit``.
+
+    >>> slug("The war in Gaza's end"), slug("1999 events")
+    ('war_gaza_end', 'd_1999_events')
+    """
+    words = re.findall(r"[a-z0-9]+", text.lower().replace("'s", "").replace("’s", ""))
+    words = [w for w in words if w not in _STOP] or words
+    out = ""
+    for w in words:
+        if len(out) + len(w) + 1 > limit:
+            break
+        out = f"{out}_{w}" if out else w
+    out = out or (words[0][:limit] if words else "descriptor")
+    return out if out[0].isalpha() else f"d_{out}"
+
+
+def _cap(text: str) -> str:
+    text = text.strip().strip(",;:")
+    return (text[:1].upper() + text[1:])[:120]
+
+
+_MARKER = re.compile(
+    r"(?<![Ee]ven\s)\b(?P<m>[Ii]f\s+and\s+when|[Ii]f|[Ss]hould|[Uu]nless|[Uu]ntil|[Aa]s\s+long\s+as|[Ss]o\s+long\s+as|"
+    r"[Pp]rovided\s+that|[Ii]n\s+case|[Ii]n\s+the\s+(?:event|case)\s+(?:of|that)|[Ww]hether)\b\s+"
+)
+_END = re.compile(r",\s*(?:then\s+)?|\s+then\s+|\s*[.;:!?](?:\s|$)|\s+[–—-]\s+|\s+(?:or\s+not|so\s+that|because)\b")
 # "should" opens a condition when a subject follows it ("should North Korea find", "should that transpire").
 _INVERTED = re.compile(
-    r"(?:[A-Z]|(?:the|a|an|its|their|his|her|this|that|these|those|it|they|he|she|we|such|any|both)\b)"
+    r"(?:[A-Z]|(?:the|a|an|its|their|his|her|this|that|these|those|it|they|he|she|we|such|any|both|neither|no)\b)"
 )
 _PRONOUN = re.compile(r"^(?:it|that|this|they|there|these|those|so|he|she|we|you|i|such|nothing|anything)\b", re.I)
+_VAGUE = re.compile(r"^(?:transpire|happen|occur|come|be|do|go|prove|turn\s+out)\b", re.I)
 _AUX = re.compile(r"^(?:is|are|was|were|be|been|has|have|had|do|does|did|can|could|will|would|may|might|must)\b")
-# Verbs of change commentaries use in conditions, with their third person and negation.
+_MODAL = re.compile(r"\b(?:will|would|could|can|might|may|must|shall|should|is\s+going\s+to|are\s+going\s+to)\b", re.I)
+_NEG = re.compile(r"\b(?:not|never|no\s+longer|cannot|can't|won't|don't|doesn't|didn't|fail(?:s|ed)?\s+to)\b", re.I)
+# Verbs of change commentaries use in conditions.
 _VERBS = (
     "destabilise|destabilize|degrade|collapse|hold|fail|succeed|expand|grow|increase|decrease|decline|fall|rise|"
     "escalate|de-escalate|weaken|strengthen|improve|deteriorate|break|end|continue|persist|stall|advance|retreat|"
     "enter|join|withdraw|leave|win|lose|use|establish|sign|agree|refuse|reject|accept|attack|invade|intervene|"
     "transpire|happen|occur|emerge|find|spread|return|resume|cease|stop|pressure|sanction|support|abandon|"
     "mobilise|mobilize|deploy|send|provide|open|close|reach|achieve|become|remain|stay|turn|shift|change|"
-    "widen|narrow|recover|worsen|hold|last|falter|unravel|harden|soften|split|unite|default|launch|seize|extend"
+    "widen|narrow|recover|worsen|last|falter|unravel|harden|soften|split|unite|default|launch|seize|extend|"
+    "authorize|authorise|restrain|respond|retaliate|comply|strike|negotiate|back|fall|wear|exhaust|keep|"
+    "choose|supported|incorporate|approve|threaten|block|blockade|arm|fund|recognize|recognise|annex|take|put|"
+    "give|make|have|comply|persist"
 )
-_VERB = re.compile(rf"\b(?:(?:successfully|quickly|actually|further|again)\s+)?({_VERBS})(?:s|es|d|ed)?\b", re.I)
-
-
-def _slug(text: str, limit: int = 40) -> str:
-    words = re.findall(r"[a-z0-9]+", text.lower().replace("'s", "").replace("’s", ""))
-    stop = {"the", "a", "an", "of", "in", "on", "for", "to", "and", "its", "their", "his", "her"}
-    words = [w for w in words if w not in stop] or words
-    out = ""
-    for w in words:
-        if len(out) + len(w) + 1 > limit:
-            break
-        out = f"{out}_{w}" if out else w
-    out = out or "descriptor"
-    return out if out[0].isalpha() else f"d_{out}"
+_VERB = re.compile(
+    rf"\b(?:(?:successfully|quickly|actually|further|again|not|no\s+longer)\s+)?({_VERBS})(?:s|es|d|ed|ing)?\b", re.I
+)
+_NOUN_BEFORE = re.compile(r"(?:\b(?:the|a|an|its|their|his|her|our|my|your|this|that)|'s|’s)\s+$", re.I)
+_INFLECTED = re.compile(r"\b([a-z]{2,}(?:es|ed|s))\b")
+_NOT_VERBS = {"this", "thus", "his", "its", "was", "has", "does", "is", "as", "us", "yes", "always", "perhaps",
+              "whereas", "across", "towards", "less", "unless", "news", "series", "themselves", "ourselves",
+              "various", "previous", "serious", "famous", "numerous", "indeed", "need", "speed", "seed"}  # fmt: skip
+_IRREGULAR = {"have": "has", "be": "is", "do": "does", "go": "goes", "can": "can"}
+_ADVERBIAL = re.compile(
+    r"^(?:(?:first|second|third|finally|so|yet|but|and|however|indeed|thus|then|now|also|in\s+fact|of\s+course|"
+    r"(?:before|after|especially|with|without|given|despite)\s+[^,]{1,60}),\s*)+",
+    re.I,
+)
+_CUT = re.compile(r"\s*(?:[,(;]|\b(?:until|unless|if|as\s+long\s+as|because|while|whereas)\b)")
 
 
 def _third_person(verb: str) -> str:
     v = verb.lower()
+    if v in _IRREGULAR:
+        return _IRREGULAR[v]
     if v.endswith(("s", "sh", "ch", "x", "z")):
         return v + "es"
     if v.endswith("y") and len(v) > 2 and v[-2] not in "aeiou":
         return v[:-1] + "ies"
     return v + "s"
+
+
+def _base(verb: str) -> str:
+    """A verb's base form from its inflection ("ends" → end, "authorized" → authorize)."""
+    v = verb.lower()
+    for suffix, repl in (("ies", "y"), ("ied", "y"), ("sses", "ss"), ("ches", "ch"), ("shes", "sh")):
+        if v.endswith(suffix):
+            return v[: -len(suffix)] + repl
+    if v.endswith("ed") and len(v) > 4:
+        stem = v[:-2]
+        return stem + "e" if re.search(r"(?:iz|is|at|ur|in|ov|iv|ag|ad|us|uc|ct|ok|ak)$", stem) else stem
+    if v.endswith("s") and not v.endswith("ss") and len(v) > 3:
+        return v[:-1]
+    return v
 
 
 def _conjuncts(condition: str) -> list[str]:
@@ -89,89 +151,274 @@ def _conjuncts(condition: str) -> list[str]:
     return [condition]
 
 
-_NOUN_BEFORE = re.compile(r"(?:\b(?:the|a|an|its|their|his|her|our|my|your|this|that)|'s|’s)\s+$", re.I)
-
-
 def _verb(phrase: str, inflected: bool) -> re.Match | None:
-    """The condition's verb: a verb of change not used as a noun ("China's support"); after
-    "if" the first inflected one ("expands"), after "should" the first bare one."""
+    """The condition's verb: after a modal the next word ("will become"); else a verb of change
+    not used as a noun ("China's support"), after "if" the first inflected one ("expands"), after
+    "should" the first bare one; else the first inflected word after the subject."""
+    mm = _MODAL.search(phrase)
+    if mm and mm.start() > 0:
+        after = re.compile(r"(?:\s+(?:not|never|also|then|still|likely|be|been|have))*\s+([a-z][a-z-]+)\b", re.I).match(
+            phrase, mm.end()
+        )
+        if after:
+            return after
     found = [m for m in _VERB.finditer(phrase) if m.start() > 0 and not _NOUN_BEFORE.search(phrase[: m.start()])]
     if inflected:
-        with_suffix = [m for m in found if m.group(0).lower() != m.group(1).lower()]
-        found = with_suffix or found
-    return found[0] if found else None
+        found = [m for m in found if m.group(0).lower() != m.group(1).lower()] or found
+    if found:
+        return found[0]
+    words = [m for m in _INFLECTED.finditer(phrase) if m.group(1).lower() not in _NOT_VERBS]
+    return next((m for m in words if m.start() > 0 and not _NOUN_BEFORE.search(phrase[: m.start()])), None)
+
+
+_SPEECH = re.compile(
+    r"^(?P<sp>.+?)\s+(?:says?|said|claims?|claimed|warns?|warned|argues?|insists?|insisted|vows?|vowed)\s+"
+    r"(?:that\s+)?(?P<pro>it|they|he|she)\b",
+    re.I,
+)
+_LINKING = {"become", "remain", "stay", "turn", "be", "seem", "appear", "prove"}
+
+
+_EXPECT = re.compile(
+    r"^.*?\b(?:expect|expects|expected|anticipate|anticipates|predict|predicts|fear|fears)\s+"
+    r"(?P<x>(?!to\b)[\w'’-]+(?:\s+(?!to\b)[\w'’-]+){0,4})\s+to\s+(?P<rest>\w.*)$",
+    re.I,
+)
+
+
+def _resolve_speech(phrase: str) -> str:
+    """A reported clause with its pronoun replaced by the speaker ("Hezbollah says it will not
+    cease" → "Hezbollah will not cease"); an expectation as what is expected ("Asia should expect
+    shipping to stay disrupted" → "shipping will stay disrupted")."""
+    em = _EXPECT.match(phrase)
+    if em:
+        return f"{em.group('x')} will {em.group('rest')}"
+    m = _SPEECH.match(phrase)
+    if not m or _PRONOUN.match(m.group("sp")):
+        return phrase
+    speaker = re.sub(r"^.*\b(?:movement|group|government|official|officials)\b\s*", "", m.group("sp")) or m.group("sp")
+    return m.group("sp") + phrase[m.end("pro") :] if speaker else phrase
 
 
 def _candidate(phrase: str, inflected: bool = True) -> Candidate | None:
-    phrase = re.sub(r"[\"“”‘’]", "", phrase).strip().rstrip(",")
-    if _PRONOUN.match(phrase):
-        return None
+    """A descriptor from a clause: its subject (with the object of its change) as the label, or its
+    verb phrase when the subject is a pronoun; the change the clause names and its negation as
+    the variants."""
+    phrase = _resolve_speech(_ADVERBIAL.sub("", re.sub(r"[\"“”‘’]", "", phrase).strip().rstrip(",")))
     vm = _verb(phrase, inflected)
     if vm is None:
         return None
-    subject = phrase[: vm.start()].strip()
-    subject = re.sub(r"^(?:the)\s+", "", subject, flags=re.I)
-    if not subject or _AUX.match(subject.split()[-1].lower()) or len(subject.split()) > 12:
+    subject = re.sub(r"^(?:the)\s+", "", phrase[: vm.start()].strip(), flags=re.I)
+    subject = _MODAL.sub("", subject).strip()
+    subject = re.sub(r"\s+(?:not|never|also|then|still|likely|did|does|do)$", "", subject).strip()
+    verb = _base(vm.group(1))
+    passive = re.search(r"\b(?:be|been)\s+$", phrase[: vm.start()] + " ") and vm.group(1).lower().endswith("ed")
+    if re.search(r"\bbe\s+\S*$", phrase[: vm.end()]) or passive:
+        verb = f"be {vm.group(1).lower()}"  # "might be praised"
+    rest = _CUT.split(phrase[vm.end() :].strip(" ,"), 1)[0].strip()
+    negated = bool(_NEG.search(phrase[: vm.start()] + " " + vm.group(0)))
+    pronoun = not subject or bool(_PRONOUN.match(subject))
+    if pronoun and (_VAGUE.match(verb) or not (rest or _VERB.fullmatch(verb))):
         return None
-    verb = vm.group(1).lower()
-    rest = phrase[vm.end() :].strip()
-    does = f"{_third_person(verb)}{' ' + rest if rest else ''}"
-    label_yes = does[:1].upper() + does[1:]
-    label_no = f"Does not {verb}{' ' + rest if rest else ''}"
-    yes_id = _slug(_third_person(verb), 30)
-    label = subject[:1].upper() + subject[1:]
+    if (subject and _AUX.match(subject.split()[-1].lower())) or len(subject.split()) > 12 or len(verb) < 2:
+        return None
+    if verb.startswith("be "):
+        does, doesnt = f"is {verb[3:]}", f"is not {verb[3:]}"
+    else:
+        does = _third_person(verb)
+        doesnt = f"does not {verb}"
+    does, doesnt = (f"{x} {rest}".strip() for x in (does, doesnt))
+    if negated:
+        does, doesnt = doesnt, does  # the text's own wording first
+    if pronoun:
+        label = _cap(f"{verb} {rest}")
+    elif rest and verb not in _LINKING and len(subject.split()) <= 4:
+        label = _cap(f"{subject} {_third_person(verb) if ' ' not in verb else verb} {rest}")
+    else:
+        label = _cap(subject)
+    yes_id = slug(("not_" if negated else "") + _third_person(verb.split()[-1]), 30)
+    no_id = slug(("" if negated else "not_") + verb.split()[-1], 30)
+    if yes_id == no_id:
+        return None
     return Candidate(
-        id=_slug(subject),
-        label=label[:120],
-        variants=[(yes_id, label_yes[:120]), (f"not_{_slug(verb, 24)}", label_no[:120])],
+        id=slug(label),
+        label=label,
+        variants=[(yes_id, _cap(does)), (no_id, _cap(doesnt))],
         phrase=phrase,
         subject=subject,
     )
 
 
-_OPTIONS = re.compile(
-    r"\b(?:options?\s+(?:range|ranging)\s+from|either)\s+(?P<a>[^,.;]+?)\s+(?:to|or)\s+(?P<b>[^,.;]+?)(?=[,.;]|$)"
-    r"|\bwhether\s+(?P<c>[^,.;]+?)\s+or\s+(?P<d>[^,.;]+?)(?=[,.;]|$)",
+def _event(noun_phrase: str) -> Candidate | None:
+    """A descriptor from an event named by a noun ("in the event of a broader conflict in the
+    Middle East"): it happens, or it does not."""
+    np = re.sub(r"^(?:a|an|the|any)\s+", "", noun_phrase.strip(" ,"), flags=re.I)
+    if len(np.split()) < 1 or _PRONOUN.match(np):
+        return None
+    return Candidate(
+        id=slug(np),
+        label=_cap(np),
+        variants=[("occurs", _cap(np)), ("does_not_occur", _cap(f"no {np}"))],
+        phrase=noun_phrase,
+        subject=np,
+    )
+
+
+_ANTONYM = {
+    "longer": "shorter", "more": "less", "less": "more", "larger": "smaller", "greater": "smaller", "bigger": "smaller",
+    "higher": "lower", "lower": "higher", "stronger": "weaker", "weaker": "stronger", "worse": "better",
+    "better": "worse", "sooner": "later", "later": "sooner", "fewer": "more", "further": "less far", "deeper": "shallower",
+}  # fmt: skip
+_COMPARATIVE = re.compile(
+    rf"\b[Tt]he\s+(?P<a>{'|'.join(_ANTONYM)})\s+(?P<x>[^;.]+?),\s*the\s+(?P<b>{'|'.join(_ANTONYM)})\s+(?P<y>[^;.]+)"
+)
+_COPULA_END = re.compile(
+    r"\s+(?:is|are|was|were|goes\s+on|go\s+on|lasts|last|continues|continue|drags\s+on|gets|get|becomes|become)"
+    r"(?:\s+\w+)?$|\s+(?:will|would)\s+(?:likely\s+)?be$",
     re.I,
 )
 
 
-def find_conditionals(sentence: str) -> list[Conditional]:
-    """The conditional clauses and option lists of ``sentence``.
+def _scale(word: str, rest: str) -> Candidate | None:
+    """One side of "the longer X, the more Y": X's subject, with the comparison and its opposite as variants."""
+    rest = rest.strip()
+    core = _COPULA_END.sub("", rest)
+    ends = core != rest
+    adjective, subject = "", core
+    split = re.search(r"\b(?:a|an|the|its|their|his|her)\b", core) if ends else None
+    if split and split.start() > 0:
+        adjective, subject = core[: split.start()].strip(" ,"), core[split.start() :]
+    elif not ends:
+        adjective, subject = (core.split(None, 1) + [""])[:2] if word in ("more", "less", "fewer") else ("", core)
+    subject = re.sub(r"^(?:the|a|an)\s+", "", subject.strip(), flags=re.I)
+    if not subject:
+        return None
+    adjective = re.sub(r",?\s*(?:presumably|probably|perhaps),?", "", adjective).strip(" ,")
+    hi = f"{word} {adjective}".strip()
+    lo = f"{_ANTONYM[word]} {adjective}".strip()
+    return Candidate(slug(subject), _cap(subject), [(slug(hi, 30), _cap(hi)), (slug(lo, 30), _cap(lo))], rest, subject)
 
-    >>> [c.candidates[0].variants for c in find_conditionals("Should the military situation in Ukraine destabilise, China loses.")]
-    [[('destabilises', 'Destabilises'), ('not_destabilise', 'Does not destabilise')]]
-    """
+
+_OPTIONS = re.compile(
+    r"\b(?:options?\s+(?:range|ranging)\s+from|either)\s+(?P<a>[^,.;]+?)\s+(?:to|or)\s+(?P<b>[^,.;]+?)(?=[,.;]|$)"
+    r"|\bwhether\s+(?P<c>[^,.;]+?)\s+or\s+(?!not\b)(?P<d>[^,.;]+?)(?=[,.;]|$)",
+    re.I,
+)
+_DEPENDS = re.compile(r"\bdepends?\s+(?:\w+\s+)?on\s+(?P<x>(?:how|whether|what|who|when|the|its|their)\b[^.;]+)", re.I)
+_WOULD = re.compile(
+    r"\b(?P<np>(?:a|an|any|the)\s+(?:[\w-]+\s+){0,2}?(?:intervention|attack|strike|invasion|war|blockade|ceasefire|deal|"
+    r"collapse|withdrawal|escalation|conflict|victory|defeat|offensive)(?:\s+(?:from|by|of|in|on|against)\s+[\w\s'-]+?)?)"
+    r"\s+would\s+(?P<y>[^.;]+)",
+    re.I,
+)
+_WITHOUT = re.compile(
+    r"\b(?:cannot|can't|could\s+not|would\s+not|will\s+not|won't|unable\s+to)\b[^.;]*?\bwithout\s+(?P<x>[^,.;]+)", re.I
+)
+_SCENARIOS = re.compile(
+    r"\b(?P<n>two|three|four|five|six|\d|several|broadly\s+\w+)\s+(?:\w+\s+){0,2}?(?:scenarios|options|paths|outcomes|futures)\b"
+    r"(?:\s+(?:for|in|of)\s+(?P<x>[^,.:;]+))?",
+    re.I,
+)
+
+
+def _clause_conditionals(sentence: str) -> list[Conditional]:
     out: list[Conditional] = []
     for m in _MARKER.finditer(sentence):
+        marker = m.group("m")
         rest = sentence[m.end() :]
-        if m.group("m").lower() == "should" and not _INVERTED.match(rest):
+        low = re.sub(r"\s+", " ", marker.lower())
+        if low == "should" and not _INVERTED.match(rest):
             continue  # "Asia should expect": the modal, not a condition
+        if low == "until" and re.match(r"(?:recently|now|then|today|the\s+end|\d|late|early|[A-Z][a-z]+\s+\d)", rest):
+            continue  # "until recently", "until 2003": time, not a condition
+        if low == "whether" and _OPTIONS.match(sentence, m.start()):
+            continue  # "whether A or B": an option list
         em = _END.search(rest)
-        condition = rest[: em.start()] if em else rest
+        condition = (rest[: em.start()] if em else rest).strip()
         consequence = rest[em.end() :] if em else ""
-        if not consequence and m.start() > 0:
-            consequence = sentence[: m.start()]  # "X happens, if Y"
+        if (not consequence or low in ("until", "unless", "as long as", "so long as", "whether")) and m.start() > 0:
+            before = sentence[: m.start()].strip(" ,")
+            last = re.split(r",\s+", before)[-1]
+            consequence = last if len(last.split()) >= 3 else before  # "X happens, if Y": the clause before it
         if len(condition.split()) < 2:
             continue
-        cond = Conditional(m.group("m"), condition.strip(), consequence.strip().rstrip("."))
-        inflected = m.group("m").lower() != "should"
-        for part in _conjuncts(condition):
-            cand = _candidate(part, inflected)
-            if cand is not None:
-                cond.candidates.append(cand)
+        cond = Conditional(marker, condition, consequence.strip().rstrip(".").strip(" ,"), start=m.start())
+        if low.startswith("in the") or low == "in case":
+            cand = _event(condition)
+            cond.candidates = [cand] if cand else []
+        else:
+            inflected = low not in ("should", "whether")
+            cond.candidates = [c for c in (_candidate(p, inflected) for p in _conjuncts(condition)) if c]
+        cond.outcome = _candidate(cond.consequence, False) if cond.consequence else None
         out.append(cond)
+    return out
+
+
+def _option_conditionals(sentence: str) -> list[Conditional]:
+    out = []
     for m in _OPTIONS.finditer(sentence):
         a, b = (m.group("a"), m.group("b")) if m.group("a") else (m.group("c"), m.group("d"))
         head = sentence[: m.start()].strip()
-        subject = re.sub(r"^.*\b(?:the|its|their)\s+", "", head)[-60:] or "options"
+        subject = re.sub(r"^.*\b(?:the|its|their)\s+", "", head)[-60:].strip(" ,") or "options"
         cand = Candidate(
-            id=_slug(subject or a),
-            label=(subject or "Options").strip()[:120] or "Options",
-            variants=[(_slug(a, 30), a.strip()[:120]), (_slug(b, 30), b.strip()[:120])],
+            id=slug(subject or a),
+            label=_cap(subject) or "Options",
+            variants=[(slug(a, 30), _cap(a)), (slug(b, 30), _cap(b))],
             phrase=m.group(0),
             subject=subject,
         )
         if cand.variants[0][0] != cand.variants[1][0]:
-            out.append(Conditional("options", m.group(0), "", [cand]))
+            out.append(Conditional("options", m.group(0), "", [cand], start=m.start()))
+    return out
+
+
+def _other_conditionals(sentence: str) -> list[Conditional]:
+    """Comparisons, dependencies, hypothetical events, necessary conditions and scenario counts."""
+    out = []
+    for m in _COMPARATIVE.finditer(sentence):
+        x, y = _scale(m.group("a").lower(), m.group("x")), _scale(m.group("b").lower(), m.group("y"))
+        cond = Conditional(
+            f"the {m.group('a')}",
+            m.group("x").strip(),
+            m.group(0)[m.start("b") - m.start() - 4 :].strip(),
+            start=m.start(),
+        )
+        cond.candidates, cond.outcome = ([x] if x else []), y
+        out.append(cond)
+    for m in _DEPENDS.finditer(sentence):
+        out.append(
+            Conditional(
+                m.group(0)[: m.start("x") - m.start()].strip(),
+                m.group("x").strip(),
+                sentence[: m.start()].strip(),
+                start=m.start(),
+            )
+        )
+    for m in _WOULD.finditer(sentence):
+        cand = _event(m.group("np"))
+        cond = Conditional("", m.group("np"), f"would {m.group('y').strip()}", [cand] if cand else [], start=m.start())
+        out.append(cond)
+    for m in _WITHOUT.finditer(sentence):
+        x = m.group("x").strip()
+        cand = Candidate(slug(x), _cap(x), [("with", _cap(f"with {x}")), ("without", _cap(f"without {x}"))], x, x)
+        out.append(Conditional("without", x, sentence[: m.start("x")].strip(), [cand], start=m.start("x") - 8))
+    for m in _SCENARIOS.finditer(sentence):
+        out.append(Conditional("", m.group(0).strip(), (m.group("x") or "").strip(), start=m.start()))
+    return out
+
+
+def find_conditionals(sentence: str) -> list[Conditional]:
+    """The conditional clauses, comparisons and option lists of ``sentence``, in order.
+
+    >>> [c.candidates[0].variants for c in find_conditionals("Should the military situation in Ukraine destabilise, China loses.")]
+    [[('destabilises', 'Destabilises'), ('not_destabilise', 'Does not destabilise')]]
+    >>> c = find_conditionals("Hezbollah says it will not cease its attacks until Israel ends its bombardment of Gaza.")[0]
+    >>> c.text, c.candidates[0].label, c.outcome.label, c.outcome.variants[0][1]
+    ('until Israel ends its bombardment of Gaza', 'Israel ends its bombardment of Gaza', 'Hezbollah ceases its attacks', 'Does not cease its attacks')
+    """
+    found = _clause_conditionals(sentence) + _option_conditionals(sentence) + _other_conditionals(sentence)
+    out: list[Conditional] = []
+    for c in sorted(found, key=lambda c: c.start):
+        if not any(o.start == c.start for o in out):
+            out.append(c)
     return out

@@ -19,7 +19,7 @@ from pathlib import Path
 from upheaval.errors import ModelError, Problem
 from upheaval.model._sources import Block, join_page_breaks, text_blocks
 
-__all__ = ["Document", "Paragraph", "Section", "read_document", "sentences"]
+__all__ = ["Document", "Paragraph", "Section", "decode_text", "publication_date", "read_document", "sentences"]
 
 
 @dataclass(frozen=True)
@@ -37,11 +37,13 @@ class Section:
 
     title: str
     paragraphs: list[Paragraph] = field(default_factory=list)
+    headed: bool = True  # False: the paragraphs before any heading, named after the document
 
 
 @dataclass
 class Document:
-    """A commentary: title, byline, publisher, date (as the text gives them) and its sections."""
+    """A commentary: title, byline, publisher, date (``YYYY-MM-DD`` or ``YYYY-MM``, from its date
+    line or the page's metadata) and its sections."""
 
     title: str
     sections: list[Section]
@@ -50,11 +52,18 @@ class Document:
     date: str | None = None
     front: list[str] = field(default_factory=list)
     back: list[str] = field(default_factory=list)
+    encoding: str = "utf-8"
 
     def paragraphs(self):
         """Every paragraph of every section, in order."""
         for s in self.sections:
             yield from s.paragraphs
+
+    @property
+    def checkable(self) -> bool:
+        """Whether a model's source can point at this text and have its citations checked: the
+        text is UTF-8 and every section the draft cites is a heading of the text."""
+        return self.encoding == "utf-8" and all(s.headed for s in self.sections)
 
 
 # ---------------------------------------------------------------------------------------------- document
@@ -69,19 +78,90 @@ def _title_case(text: str) -> str:
     return text
 
 
-_BYLINE = re.compile(r"^(?:by|written by)\s+(.+?)\.?$", re.I)
+_BYLINE = re.compile(
+    r"^(?:by|written\s+by|posted\s+by|author)\s*:?\s+(.+?)\.?$"
+    r"|^([A-Z][A-Z.'’-]+(?:\s+[A-Z][A-Z.'’-]+){1,3}),\s+(?:contributing|staff|senior|special)?\s*"
+    r"(?:writer|correspondent|reporter|editor|analyst)\b",
+    re.I,
+)
 _PUBLISHER = re.compile(
     r"\b((?:[A-Z][\w.'’-]*\s+){0,6}(?:School|Institute|Centre|Center|Council|Foundation|Programme|Program|"
     r"University|Observatory|Forum|Academy)\b(?:\s+(?:of|for)\s+(?:[A-Z][\w.'’-]*\s*){1,5})?(?:\s*\([A-Z]{2,8}\))?)"
 )
 _MONTHS = (
     "January|February|March|April|May|June|July|August|September|October|November|December|"
-    "Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec"
+    "Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec"
 )
-_PUB_DATE = re.compile(
-    rf"^\s*(?:published\s*:?\s*)?(\d{{1,2}}\s+(?:{_MONTHS})\.?\s+\d{{4}}|(?:{_MONTHS})\.?\s+(?:\d{{1,2}},\s*)?\d{{4}}|\d{{4}}-\d{{2}}(?:-\d{{2}})?)\s*$",
+_MONTH_NUMBER = {m[:3].lower(): i + 1 for i, m in enumerate(_MONTHS.split("|")[:12])}
+_WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|Mon|Tue|Wed|Thu|Fri|Sat|Sun)\.?,?"
+_DATE_FORMS = (
+    re.compile(rf"^(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<m>{_MONTHS})\.?,?\s+(?P<y>(?:19|20)\d{{2}})$", re.I),
+    re.compile(rf"^(?P<m>{_MONTHS})\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>(?:19|20)\d{{2}})$", re.I),
+    re.compile(r"^(?P<y>(?:19|20)\d{2})-(?P<mn>\d{2})-(?P<d>\d{2})$"),
+    re.compile(r"^(?P<d>\d{1,2})\s*[|/.]\s*(?P<mn>\d{1,2})\s*[|/.]\s*(?P<y>(?:19|20)\d{2})$"),
+    re.compile(rf"^(?P<m>{_MONTHS})\.?,?\s+(?P<y>(?:19|20)\d{{2}})$", re.I),
+)
+_DATE_LABEL = re.compile(r"^(?:published|posted|updated|first\s+published|date|dated|released)(?:\s+on)?\s*:?\s*", re.I)
+_CLOCK = re.compile(r"(?:\s*[|,·•-]?\s*\d{1,2}:\d{2}(?::\d{2})?\s*(?:[AP]\.?M\.?)?\s*(?:[A-Z]{2,4})?)+\s*$", re.I)
+
+
+def publication_date(line: str) -> str | None:
+    """The date a publisher's date line gives, as ``YYYY-MM-DD`` (``YYYY-MM`` without a day), or None.
+
+    Date lines take the forms publishers use: "24 January 2024", "March 12, 2024", "Sept 28 2023",
+    "21 Mar 2024", "16 | 02 | 2024" (day, month, year), "2023-08-11 | 04:27", "9 January, 2024
+    Tuesday", "Posted: March 28th, 2024", "Published on: 2025-03-16", "Date: Monday, 07 October 2024".
+
+    >>> [publication_date(x) for x in ("16 | 02 | 2024", "Sept 28 2023", "2023-08-11 | 04:27", "Posted: March 28th, 2024")]
+    ['2024-02-16', '2023-09-28', '2023-08-11', '2024-03-28']
+    """
+    text = line.strip().strip("*_").strip()
+    if len(text) > 60:
+        return None
+    text = _DATE_LABEL.sub("", text)
+    text = _CLOCK.sub("", text)
+    text = re.sub(rf"^{_WEEKDAY}\s*|\s*{_WEEKDAY}$", "", text, flags=re.I).strip(" ,:")
+    for rx in _DATE_FORMS:
+        m = rx.match(text)
+        if not m:
+            continue
+        fields = m.groupdict()
+        month = int(fields["mn"]) if fields.get("mn") else _MONTH_NUMBER[fields["m"][:3].lower()]
+        if not 1 <= month <= 12:
+            return None
+        if not fields.get("d"):
+            return f"{fields['y']}-{month:02d}"
+        day = int(fields["d"])
+        return f"{fields['y']}-{month:02d}-{day:02d}" if 1 <= day <= 31 else None
+    return None
+
+
+_META_DATE = re.compile(
+    r"<meta\s+[^>]*?(?:property|name|itemprop)\s*=\s*[\"'](?:article:published_time|og:published_time|"
+    r"datePublished|date|pubdate|publish-date|DC\.date(?:\.issued)?|citation_publication_date)[\"'][^>]*?"
+    r"content\s*=\s*[\"'](?P<v>[^\"']+)[\"']"
+    r"|<time\s+[^>]*?datetime\s*=\s*[\"'](?P<t>[^\"']+)[\"']"
+    r"|\"datePublished\"\s*:\s*\"(?P<j>[^\"]+)\"",
     re.I,
 )
+_META_AUTHOR = re.compile(
+    r"<meta\s+[^>]*?name\s*=\s*[\"']author[\"'][^>]*?content\s*=\s*[\"'](?P<v>[^\"']+)[\"']", re.I
+)
+
+
+def page_metadata(text: str) -> tuple[str | None, str | None]:
+    """An HTML page's publication date (``YYYY-MM-DD``) and author from its metadata, if it has them."""
+    date = author = None
+    m = _META_DATE.search(text)
+    if m:
+        raw = m.group("v") or m.group("t") or m.group("j")
+        dm = re.match(r"((?:19|20)\d{2})-(\d{2})(?:-(\d{2}))?", raw.strip())
+        if dm:
+            date = "-".join(x for x in dm.groups() if x)
+    a = _META_AUTHOR.search(text)
+    if a:
+        author = a.group("v").strip()
+    return date, author
 
 
 def _document(blocks: list[Block], page_title: str, fallback_title: str) -> Document:
@@ -136,10 +216,14 @@ def _document(blocks: list[Block], page_title: str, fallback_title: str) -> Docu
         text = b.text
         m = _BYLINE.match(text)
         if m and author is None and len(text) < 120:
-            author = m.group(1).strip()
+            author = re.sub(r"\s*\(.*\)\s*$", "", (m.group(1) or m.group(2)).strip(" *_"))
+            if current is not None:
+                pending.append(b)  # inside a section it still counts, as the source checker counts it
             continue
-        if date is None and _PUB_DATE.match(text):
-            date = _PUB_DATE.match(text).group(1)
+        if date is None and publication_date(text):
+            date = publication_date(text)
+            if current is not None:
+                pending.append(b)
             continue
         if not seen_title or after_rule:
             (front if not seen_title else back).append(text)
@@ -148,7 +232,7 @@ def _document(blocks: list[Block], page_title: str, fallback_title: str) -> Docu
             if b.emphasis and not sections:
                 front.append(text)  # a publisher's notice or standfirst in italics before any heading
                 continue
-            current = Section(title)
+            current = Section(title, headed=title_block is not None)
             sections.append(current)
         pending.append(b)
     close()
@@ -163,15 +247,55 @@ def _document(blocks: list[Block], page_title: str, fallback_title: str) -> Docu
 
 
 _MAX_BYTES = 5_000_000
+_BOMS = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"),
+         (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))  # fmt: skip
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+
+
+def _not_text(path: Path, why: str) -> ModelError:
+    return ModelError(
+        str(path),
+        [Problem("not-text", f"not a text to draft from: {why}", help="give a .txt, .md or .html file (any encoding)")],
+    )
+
+
+def decode_text(raw: bytes, path: Path) -> tuple[str, str]:
+    """``raw`` as text and the encoding it was read in: UTF-8 (with or without a byte-order
+    mark), UTF-16 or UTF-32 by their mark, else Windows-1252, else Latin-1.
+
+    Raises :class:`upheaval.errors.ModelError` for bytes that are no text (a binary file:
+    NUL bytes without a UTF-16/32 mark, or control characters in more than 1 % of it).
+    """
+    for bom, encoding in _BOMS:
+        if raw.startswith(bom):
+            try:
+                return raw.decode(encoding), encoding.replace("-sig", "")
+            except UnicodeDecodeError:
+                raise _not_text(path, f"it starts with a {encoding} mark but does not decode as {encoding}") from None
+    if b"\x00" in raw:
+        at = raw.index(b"\x00")
+        raise _not_text(path, f"byte {at} is NUL (binary data; a UTF-16 text needs its byte-order mark)")
+    for encoding in ("utf-8", "cp1252", "latin-1"):
+        try:
+            text = raw.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    controls = len(_CONTROL.findall(text))
+    if controls > max(2, len(text) // 100):
+        raise _not_text(path, f"{controls} control characters in {len(text):,} (binary data)")
+    return _CONTROL.sub(" ", text), encoding
 
 
 def read_document(path: str | Path, text: str | None = None) -> Document:
-    """Read a commentary from ``path`` (``.txt``, ``.md``, ``.html``/``.htm``; others by content).
+    """Read a commentary from ``path`` (``.txt``, ``.md``, ``.html``/``.htm``; others by content),
+    in any encoding (see :func:`decode_text`).
 
     Raises :class:`upheaval.errors.ModelError` (with the file named) when the file cannot be
-    read as UTF-8 text, is too large, or holds no paragraph.
+    read, is too large, is empty or is not text.
     """
     path = Path(path)
+    encoding = "utf-8"
     if text is None:
         try:
             raw = path.read_bytes()
@@ -183,28 +307,17 @@ def read_document(path: str | Path, text: str | None = None) -> Document:
             raise ModelError(
                 str(path), [Problem("too-large", f"the text is {len(raw):,} bytes; drafts take at most {_MAX_BYTES:,}")]
             )
-        try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            line = raw[: exc.start].count(b"\n") + 1
-            column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-            raise ModelError(
-                str(path),
-                [
-                    Problem(
-                        "encoding",
-                        f"not UTF-8 text: byte {exc.start} (line {line}) is 0x{raw[exc.start]:02x}",
-                        line=line,
-                        column=column,
-                        help="save the text as UTF-8",
-                    )
-                ],
-            ) from None
+        text, encoding = decode_text(raw, path)
+    if not text.strip():
+        raise ModelError(str(path), [Problem("empty", "the text is empty: there is nothing to draft from")])
     fallback = path.stem.replace("_", " ").replace("-", " ")
     blocks, page_title = text_blocks(text, path.suffix, guess_headings=True)
     doc = _document(blocks, page_title, fallback)
-    if not any(True for _ in doc.paragraphs()):
-        raise ModelError(str(path), [Problem("empty", "the text has no paragraph to draft from")])
+    doc.encoding = encoding
+    if "<" in text[:5000]:
+        meta_date, meta_author = page_metadata(text)
+        doc.date = doc.date or meta_date
+        doc.author = doc.author or meta_author
     return doc
 
 

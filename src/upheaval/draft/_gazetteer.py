@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-__all__ = ["Entry", "Mention", "find_mentions", "gazetteer"]
+__all__ = ["Entry", "Mention", "find_mentions", "fit_code", "gazetteer"]
 
 
 @dataclass
@@ -36,8 +36,18 @@ class Entry:
 _EXTRA: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = {
     "USA": (
         ("American", "Americans", "US"),
-        ("U.S.", "the States", "White House", "Pentagon"),
-        ("Trump", "Biden", "Lloyd Austin", "Blinken", "Rubio", "Hegseth", "Vance"),
+        (
+            "U.S.",
+            "USA",
+            "U.S.A.",
+            "United States of America",
+            "America",
+            "Washington",
+            "the States",
+            "White House",
+            "Pentagon",
+        ),
+        ("Trump", "Biden", "Obama", "George W. Bush", "Lloyd Austin", "Blinken", "Rubio", "Hegseth", "Vance"),
     ),
     "RUS": (
         ("Russian", "Russians"),
@@ -55,10 +65,28 @@ _EXTRA: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = {
         ("Seoul", "ROK", "Republic of Korea"),
         ("Yoon Suk Yeol", "Lee Jae-myung"),
     ),
-    "CHN": (("Chinese",), ("Beijing", "PRC", "Zhongnanhai"), ("Xi Jinping", "Wang Yi", "Li Qiang")),
-    "IRN": (("Iranian", "Iranians"), ("Tehran", "Islamic Republic"), ("Khamenei", "Pezeshkian", "Araghchi")),
+    "CHN": (
+        ("Chinese",),
+        ("Beijing", "PRC", "Zhongnanhai", "People's Liberation Army", "PLA"),
+        ("Xi Jinping", "Wang Yi", "Li Qiang"),
+    ),
+    "IRN": (
+        ("Iranian", "Iranians"),
+        (
+            "Tehran",
+            "Islamic Republic",
+            "IRGC",
+            "Islamic Revolutionary Guard Corps",
+            "Islamic Revolutionary Guards Corps",
+        ),
+        ("Khamenei", "Pezeshkian", "Araghchi", "Ahmadinejad", "Raisi", "Soleimani"),
+    ),
     "JPN": (("Japanese",), ("Tokyo",), ("Ishiba", "Kishida", "Takaichi")),
-    "GBR": (("British", "Briton", "Britons"), ("London", "UK", "Downing Street"), ("Starmer",)),
+    "GBR": (
+        ("British", "Briton", "Britons"),
+        ("London", "UK", "U.K.", "Britain", "Great Britain", "United Kingdom", "Downing Street", "Whitehall"),
+        ("Starmer", "Sunak", "Rishi Sunak"),
+    ),
     "FRA": (("French",), ("Paris", "Élysée", "Elysee"), ("Macron",)),
     "DEU": (("German", "Germans"), ("Berlin",), ("Scholz", "Merz")),
     "POL": (("Polish", "Pole", "Poles"), ("Warsaw",), ("Tusk", "Duda")),
@@ -78,11 +106,15 @@ _EXTRA: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = {
     "ROU": (("Romanian",), ("Bucharest",), ()),
     "MDA": (("Moldovan",), ("Chisinau", "Chișinău"), ()),
     "GEO": (("Georgian",), ("Tbilisi",), ()),
-    "ARM": (("Armenian",), ("Yerevan",), ()),
-    "AZE": (("Azerbaijani",), ("Baku",), ("Aliyev",)),
+    "ARM": (("Armenian", "Armenians"), ("Yerevan",), ("Pashinyan", "Nikol Pashinyan")),
+    "AZE": (("Azerbaijani", "Azerbaijanis", "Azeri"), ("Baku",), ("Aliyev", "Ilham Aliyev")),
     "TUR": (("Turkish", "Turk", "Turks"), ("Ankara",), ("Erdoğan", "Erdogan")),
-    "ISR": (("Israeli", "Israelis"), ("Jerusalem", "Tel Aviv"), ("Netanyahu",)),
-    "PSE": (("Palestinian", "Palestinians"), ("Gaza", "West Bank", "Ramallah"), ()),
+    "ISR": (
+        ("Israeli", "Israelis"),
+        ("Jerusalem", "Tel Aviv", "IDF", "Israel Defense Forces", "the Jewish state"),
+        ("Netanyahu", "Gallant"),
+    ),
+    "PSE": (("Palestinian", "Palestinians"), ("Palestine", "Palestinian Authority", "Ramallah"), ("Abbas",)),
     "SYR": (("Syrian", "Syrians"), ("Damascus",), ("al-Sharaa", "Assad")),
     "IRQ": (("Iraqi", "Iraqis"), ("Baghdad",), ()),
     "SAU": (("Saudi", "Saudis"), ("Riyadh",), ("Mohammed bin Salman",)),
@@ -92,19 +124,34 @@ _EXTRA: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = {
     "YEM": (("Yemeni", "Yemenis"), ("Sanaa", "Sana'a", "Aden"), ()),
     "EGY": (("Egyptian", "Egyptians"), ("Cairo",), ("Sisi",)),
     "JOR": (("Jordanian",), ("Amman",), ()),
-    "LBN": (("Lebanese",), ("Beirut",), ()),
+    "LBN": (("Lebanese",), ("Beirut",), ("Mikati",)),
     "DJI": (("Djiboutian",), ("Djibouti City",), ()),
     "ERI": (("Eritrean",), ("Asmara",), ()),
     "SOM": (("Somali", "Somalis"), ("Mogadishu",), ()),
     "ETH": (("Ethiopian", "Ethiopians"), ("Addis Ababa",), ()),
-    "SDN": (("Sudanese",), ("Khartoum",), ()),
+    "SDN": (
+        ("Sudanese",),
+        ("Khartoum", "Port Sudan", "Sudanese Army", "Sudanese Armed Forces", "Sudan Armed Forces", "SAF"),
+        ("Burhan", "al-Burhan"),
+    ),
+    "RWA": (("Rwandan", "Rwandans"), ("Kigali",), ("Kagame", "Paul Kagame")),
+    "COD": (
+        ("Congolese",),
+        ("Congo", "DRC", "DR Congo", "Democratic Republic of Congo", "Democratic Republic of the Congo", "Kinshasa"),
+        ("Tshisekedi",),
+    ),
+    "NER": (("Nigerien", "Nigeriens"), ("Niamey",), ("Bazoum", "Tiani", "Tchiani")),
+    "MLI": (("Malian", "Malians"), ("Bamako",), ("Goita", "Goïta")),
+    "BFA": (("Burkinabe", "Burkinabè"), ("Ouagadougou",), ("Traoré", "Traore")),
+    "NGA": (("Nigerian", "Nigerians"), ("Abuja",), ("Tinubu",)),
+    "GUY": (("Guyanese",), (), ("Ali", "Irfaan Ali")),
     "LBY": (("Libyan",), ("Tripoli",), ()),
     "IND": (("Indian", "Indians"), ("New Delhi", "Delhi"), ("Modi",)),
     "PAK": (("Pakistani", "Pakistanis"), ("Islamabad",), ()),
     "AFG": (("Afghan", "Afghans"), ("Kabul",), ()),
     "TWN": (("Taiwanese",), ("Taipei",), ("Lai Ching-te",)),
     "VNM": (("Vietnamese",), ("Hanoi",), ()),
-    "PHL": (("Filipino", "Filipinos"), ("Manila", "Philippines"), ("Marcos",)),
+    "PHL": (("Filipino", "Filipinos", "Philippine"), ("Manila", "Philippines"), ("Marcos", "Duterte")),
     "IDN": (("Indonesian", "Indonesians"), ("Jakarta",), ()),
     "MYS": (("Malaysian",), ("Kuala Lumpur",), ()),
     "SGP": (("Singaporean",), (), ()),
@@ -121,7 +168,6 @@ _EXTRA: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = {
     "VEN": (("Venezuelan", "Venezuelans"), ("Caracas",), ("Maduro",)),
     "CUB": (("Cuban", "Cubans"), ("Havana",), ()),
     "ZAF": (("South African",), ("Pretoria",), ()),
-    "NGA": (("Nigerian",), ("Abuja",), ()),
     "KEN": (("Kenyan",), ("Nairobi",), ()),
     "SRB": (("Serbian", "Serbs"), ("Belgrade",), ()),
     "GRC": (("Greek", "Greeks"), ("Athens",), ()),
@@ -133,7 +179,9 @@ _EXTRA: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = {
     "PRT": (("Portuguese",), ("Lisbon",), ()),
 }
 
-# Alliances, organisations and armed groups: code, kind, name, CAMEO code, names, demonyms.
+# Alliances, organisations and armed groups: code, kind, name, CAMEO code, names, demonyms. Names
+# include the transliterations publishers use ("Hizbullah", "Hizballah", "Ansarallah"). Codes are
+# at most eight capitals and digits (the model format's rule for actor codes).
 _BODIES: tuple[tuple[str, str, str, str | None, tuple[str, ...], tuple[str, ...]], ...] = (
     (
         "NATO",
@@ -148,7 +196,7 @@ _BODIES: tuple[tuple[str, str, str, str | None, tuple[str, ...], tuple[str, ...]
         "organisation",
         "European Union",
         "EUR",
-        ("European Union", "EU", "Europe", "Brussels"),
+        ("European Union", "EU", "E.U.", "Europe", "Brussels", "European Commission"),
         ("European", "Europeans"),
     ),
     ("UN", "organisation", "United Nations", "UNO", ("United Nations", "UN", "U.N."), ()),
@@ -162,9 +210,19 @@ _BODIES: tuple[tuple[str, str, str, str | None, tuple[str, ...], tuple[str, ...]
     ),
     ("ASEAN", "organisation", "ASEAN", None, ("ASEAN", "Association of Southeast Asian Nations"), ()),
     ("AU", "organisation", "African Union", None, ("African Union",), ()),
+    (
+        "ECOWAS",
+        "organisation",
+        "ECOWAS",
+        None,
+        ("ECOWAS", "Ecowas", "Economic Community of West African States"),
+        (),
+    ),
     ("G7", "organisation", "G7", None, ("G7", "Group of Seven"), ()),
     ("G20", "organisation", "G20", None, ("G20", "Group of Twenty"), ()),
     ("IAEA", "organisation", "IAEA", None, ("IAEA", "International Atomic Energy Agency"), ()),
+    ("ICJ", "organisation", "International Court of Justice", None, ("International Court of Justice", "ICJ"), ()),
+    ("OAS", "organisation", "Organization of American States", None, ("Organization of American States", "OAS"), ()),
     ("OPEC", "organisation", "OPEC", None, ("OPEC", "OPEC+"), ()),
     (
         "SCO",
@@ -182,14 +240,40 @@ _BODIES: tuple[tuple[str, str, str, str | None, tuple[str, ...], tuple[str, ...]
         "group",
         "Houthis (Ansar Allah)",
         None,
-        ("Houthis", "Houthi movement", "Ansar Allah", "Ansarallah"),
-        ("Houthi",),
+        ("Houthis", "Houthi movement", "Ansar Allah", "Ansarallah", "Ansarullah", "Huthis", "Huthi movement"),
+        ("Houthi", "Huthi"),
     ),
-    ("HAMAS", "group", "Hamas", None, ("Hamas",), ()),
-    ("HEZBOLLAH", "group", "Hezbollah", None, ("Hezbollah", "Hizbollah", "Hizballah"), ()),
+    ("HAMAS", "group", "Hamas", None, ("Hamas", "HAMAS", "Harakat al-Muqawama al-Islamiya"), ()),
+    ("PIJ", "group", "Palestinian Islamic Jihad", None, ("Palestinian Islamic Jihad", "Islamic Jihad", "PIJ"), ()),
+    (
+        "HEZBOLAH",
+        "group",
+        "Hezbollah",
+        None,
+        ("Hezbollah", "Hizbullah", "Hizballah", "Hizbollah", "Hezballah", "Hisbollah", "Hizb Allah", "Hizbu'llah"),
+        (),
+    ),
+    ("KATAIB", "group", "Kataib Hezbollah", None, ("Kataib Hezbollah", "Kata'ib Hizballah", "Kataib Hizbullah"), ()),
     ("WAGNER", "group", "Wagner Group", None, ("Wagner Group", "Wagner", "Africa Corps"), ()),
     ("ISIS", "group", "Islamic State", None, ("Islamic State", "ISIS", "ISIL", "Daesh"), ()),
+    ("AQ", "group", "al-Qaeda", None, ("al-Qaeda", "al-Qaida", "Al Qaeda", "Al-Qaeda", "al Qaeda"), ()),
+    ("JNIM", "group", "JNIM", None, ("JNIM", "Jama'at Nusrat al-Islam wal-Muslimin"), ()),
+    ("SHABAAB", "group", "al-Shabaab", None, ("al-Shabaab", "Al-Shabaab", "al-Shabab", "Al Shabaab"), ()),
     ("TALIBAN", "group", "Taliban", None, ("Taliban",), ()),
+    ("M23", "group", "M23", None, ("M23", "March 23 Movement", "M23 rebels"), ()),
+    ("FDLR", "group", "FDLR", None, ("FDLR", "Democratic Forces for the Liberation of Rwanda"), ()),
+    ("RSF", "group", "Rapid Support Forces", None, ("Rapid Support Forces", "RSF"), ()),
+    ("HTS", "group", "Hayat Tahrir al-Sham", None, ("Hayat Tahrir al-Sham", "HTS"), ()),
+    ("SDF", "group", "Syrian Democratic Forces", None, ("Syrian Democratic Forces", "SDF"), ()),
+    ("PKK", "group", "PKK", None, ("PKK", "Kurdistan Workers' Party"), ()),
+    (
+        "NKR",
+        "group",
+        "Nagorno-Karabakh Republic",
+        None,
+        ("Nagorno-Karabakh Republic", "NKR", "Artsakh", "Republic of Artsakh", "Nagorno-Karabakh", "Karabakh"),
+        (),
+    ),
 )
 
 # Names too ambiguous to stand for an actor on their own.
@@ -206,7 +290,45 @@ _AMBIGUOUS = {
     "Lee",
     "the Alliance",
     "Wagner",
+    "Ali",
+    "Washington",
 }
+# Display names where the ISO name reads badly, and ISO names that a commentary means otherwise
+# ("Congo" is almost always the Democratic Republic of the Congo).
+_DISPLAY = {"PSE": "Palestine", "COD": "DR Congo"}
+_NOT_NAMES = {"COG": {"Congo"}}
+
+CODE = re.compile(r"^[A-Z][A-Z0-9]{1,7}$")
+
+
+def fit_code(text: str, taken: set[str] | frozenset[str] = frozenset()) -> str:
+    """An actor code that fits the model format (a capital, then one to seven capitals or digits),
+    made from ``text`` and different from every code in ``taken``.
+
+    A code that fits is kept; a longer name gives its initials when it has three words or more
+    ("Rapid Support Forces" → ``RSF``), else its first eight letters; a clash takes a digit.
+
+    >>> fit_code("Hezbollah"), fit_code("Rapid Support Forces"), fit_code("RSF", {"RSF"})
+    ('HEZBOLLA', 'RSF', 'RSF2')
+    """
+    plain = re.sub(r"[^A-Za-z0-9 ]+", " ", text).strip()
+    upper = plain.replace(" ", "").upper()
+    words = [w for w in plain.split() if w.lower() not in {"of", "the", "and", "for", "de", "al"}]
+    if CODE.match(upper):
+        base = upper
+    elif len(words) >= 3:
+        base = "".join(w[0] for w in words).upper()[:8]
+    else:
+        base = upper[:8]
+    if not base or not base[0].isalpha():
+        base = ("A" + base)[:8]
+    if len(base) < 2:
+        base = (base + "X")[:8]
+    code, n = base, 2
+    while code in taken:
+        code = f"{base[: 8 - len(str(n))]}{n}"
+        n += 1
+    return code
 
 
 @lru_cache(maxsize=1)
@@ -229,6 +351,10 @@ def gazetteer() -> tuple[Entry, ...]:
         for n in (common, country.name, official):
             if n and n not in e.names and "," not in n:
                 e.names.append(n)
+    for code, drop in _NOT_NAMES.items():
+        entries[code].names = [n for n in entries[code].names if n not in drop]
+    for code, name in _DISPLAY.items():
+        entries[code].name = name
     for code, (demonyms, names, leaders) in _EXTRA.items():
         e = entries[code]
         e.demonyms.extend(d for d in demonyms if d not in e.demonyms)
@@ -236,10 +362,12 @@ def gazetteer() -> tuple[Entry, ...]:
         e.leaders.extend(leaders)
     known_groups = {code: cameo for code, _names, cameo in GROUPS}
     for code, kind, name, cameo, names, demonyms in _BODIES:
+        code = fit_code(code, set(entries))
         source = "event readers' group table" if code in known_groups else "short name (no ISO or CAMEO code)"
         entries[code] = Entry(
             code, name, kind=kind, cameo=cameo, names=list(names), demonyms=list(demonyms), code_source=source
         )
+    assert all(CODE.match(e.code) for e in entries.values()), "every actor code fits the model format"
     return tuple(entries.values())
 
 
@@ -265,7 +393,7 @@ def _pattern() -> tuple[re.Pattern, dict[str, tuple[str, str]]]:
                 table.setdefault(n, (e.code, how))
     names = sorted(table, key=len, reverse=True)
     alternation = "|".join(re.escape(n) for n in names)
-    return re.compile(rf"(?<![\w-])(?:{alternation})(?![\w-])"), table
+    return re.compile(rf"(?<!\w)(?:{alternation})(?!\w)"), table
 
 
 def find_mentions(text: str) -> list[Mention]:
