@@ -132,7 +132,7 @@ def test_conditionals_give_descriptors_and_modal_should_does_not():
     assert not any("expect" in x.candidate.id for x in d.descriptors)  # "Asia should expect": a modal
     r = draft(DATA / "red-sea-brief.html")
     ids = {x.candidate.id: x.candidate.variants for x in r.descriptors}
-    assert ids["war_gaza"] == [("ends", "Ends"), ("not_end", "Does not end")]
+    assert ids["war_gaza_ends"] == [("ends", "Ends"), ("not_end", "Does not end")]
     assert ids["washington"] == [
         ("escorting_convoys", "Escorting convoys"),
         ("striking_launch_sites", "Striking launch sites"),

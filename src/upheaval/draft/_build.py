@@ -177,7 +177,7 @@ _KIND_OF_UNIT = [
         re.compile(r"^(?:shells?|rounds?|missiles?|rockets?|drones?|munitions|artillery|weapons)\b"),
         ("munitions", "combat", "attack"),
     ),
-    (re.compile(r"^(?:hours?|days?|weeks?|months?|years?)\b"), ("combat", "hostility", "troops", "casualties")),
+    (re.compile(r"^(?:hours?|days?|weeks?|months?|years?)\b"), ("combat", "hostility", "troops")),
 ]
 
 

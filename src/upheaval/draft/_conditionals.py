@@ -164,7 +164,9 @@ def _verb(phrase: str, inflected: bool) -> re.Match | None:
             return after
     found = [m for m in _VERB.finditer(phrase) if m.start() > 0 and not _NOUN_BEFORE.search(phrase[: m.start()])]
     if inflected:
-        found = [m for m in found if m.group(0).lower() != m.group(1).lower()] or found
+        found = [
+            m for m in found if not m.group(0).lower().endswith("ing") and m.group(0).lower() != m.group(1).lower()
+        ] or found
     if found:
         return found[0]
     words = [m for m in _INFLECTED.finditer(phrase) if m.group(1).lower() not in _NOT_VERBS]
@@ -232,8 +234,16 @@ def _candidate(phrase: str, inflected: bool = True) -> Candidate | None:
         does, doesnt = doesnt, does  # the text's own wording first
     if pronoun:
         label = _cap(f"{verb} {rest}")
-    elif rest and verb not in _LINKING and len(subject.split()) <= 4:
-        label = _cap(f"{subject} {_third_person(verb) if ' ' not in verb else verb} {rest}")
+    elif verb not in _LINKING and len(subject.split()) <= 4:
+        token = vm.group(0).split()[-1]
+        plural = subject.lower().endswith("s") and not subject.lower().endswith("ss")
+        if " " in verb:
+            finite = verb
+        elif token.lower() != verb and not _MODAL.search(phrase[: vm.start()]):
+            finite = token  # as the text inflects it ("Israel ends")
+        else:
+            finite = verb if plural else _third_person(verb)
+        label = _cap(f"{subject} {finite} {rest}".strip())
     else:
         label = _cap(subject)
     yes_id = slug(("not_" if negated else "") + _third_person(verb.split()[-1]), 30)

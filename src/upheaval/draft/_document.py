@@ -38,6 +38,7 @@ class Section:
     title: str
     paragraphs: list[Paragraph] = field(default_factory=list)
     headed: bool = True  # False: the paragraphs before any heading, named after the document
+    offset: int = 0  # blocks of the section that are no paragraph here (a date line, a byline) but count in citations
 
 
 @dataclass
@@ -164,86 +165,112 @@ def page_metadata(text: str) -> tuple[str | None, str | None]:
     return date, author
 
 
-def _document(blocks: list[Block], page_title: str, fallback_title: str) -> Document:
+def _title_block(blocks: list[Block]) -> Block | None:
+    """The first heading when it is the title: at the top level with nothing but front matter
+    (emphasised notices) before it, and either the only top-level heading or followed by deeper
+    ones (a document of equal headings has no title heading)."""
     headings = [b for b in blocks if b.kind == "heading"]
     top = min((b.level for b in headings), default=0)
-    # The first heading is the title when it is at the top level and nothing but front matter
-    # (emphasised notices) comes before it, and it is either the only top-level heading or
-    # followed by deeper ones (a document of equal headings has no title heading).
-    title_block = None
-    if headings and headings[0].level == top:
-        before = blocks[: blocks.index(headings[0])]
-        alone = sum(1 for b in headings if b.level == top) == 1
-        deeper = any(b.level > top for b in headings)
-        if all(b.kind == "para" and b.emphasis for b in before) and (alone or deeper):
-            title_block = headings[0]
-    title = title_block.text if title_block else (page_title or fallback_title)
-    front: list[str] = []
-    back: list[str] = []
-    sections: list[Section] = []
+    if not headings or headings[0].level != top:
+        return None
+    before = blocks[: blocks.index(headings[0])]
+    alone = sum(1 for b in headings if b.level == top) == 1
+    deeper = any(b.level > top for b in headings)
+    return headings[0] if all(b.kind == "para" and b.emphasis for b in before) and (alone or deeper) else None
+
+
+@dataclass
+class _Reader:
+    """The state of reading a document's blocks in order."""
+
+    title: str
+    titled: bool
+    doc: Document = field(init=False)
     current: Section | None = None
-    pending: list[Block] = []
-    seen_title = title_block is None
-    after_rule = False
-    author = publisher = date = None
+    pending: list[Block] = field(default_factory=list)
+    seen_title: bool = False
+    after_rule: bool = False
+    skipped: int = 0  # blocks after a title heading taken as byline, date or notice, before its first paragraph
 
-    def close() -> None:
-        nonlocal pending
-        if current is not None:
-            for p in join_page_breaks(pending):
-                current.paragraphs.append(Paragraph(current.title, len(current.paragraphs) + 1, p.text))
-        pending = []
+    def __post_init__(self) -> None:
+        self.doc = Document(title=self.title, sections=[])
+        self.seen_title = not self.titled
 
+    def close(self) -> None:
+        if self.current is not None:
+            for p in join_page_breaks(self.pending):
+                number = self.current.offset + len(self.current.paragraphs) + 1
+                self.current.paragraphs.append(Paragraph(self.current.title, number, p.text))
+        self.pending = []
+
+    def structure(self, b: Block) -> bool:
+        """Take a rule or a heading; whether ``b`` was one."""
+        if b.kind == "rule":
+            if self.current is not None and self.current.paragraphs + self.pending:
+                self.close()
+                self.after_rule = True
+            return True
+        if b.kind != "heading":
+            return False
+        if self.after_rule:
+            self.doc.back.append(b.text)
+            return True
+        self.close()
+        self.current = Section(_title_case(b.text))
+        self.doc.sections.append(self.current)
+        return True
+
+    def byline_or_date(self, b: Block) -> bool:
+        """Take a byline or a date line (it still counts inside a section, as the source checker counts it)."""
+        m = _BYLINE.match(b.text)
+        if m and self.doc.author is None and len(b.text) < 120:
+            self.doc.author = re.sub(r"\s*\(.*\)\s*$", "", (m.group(1) or m.group(2)).strip(" *_"))
+        elif self.doc.date is None and publication_date(b.text):
+            self.doc.date = publication_date(b.text)
+        else:
+            return False
+        if self.current is not None:
+            self.pending.append(b)
+        else:
+            self._skip()
+        return True
+
+    def _skip(self) -> None:
+        """A block under the title heading that is no paragraph here still counts in the source
+        checker's numbering of that heading's section."""
+        if self.titled and self.seen_title and not self.after_rule:
+            self.skipped += 1
+
+    def paragraph(self, b: Block) -> None:
+        if not self.seen_title or self.after_rule:
+            (self.doc.front if not self.seen_title else self.doc.back).append(b.text)
+            return
+        if self.current is None:
+            if b.emphasis and not self.doc.sections:
+                self.doc.front.append(b.text)  # a publisher's notice or standfirst in italics before any heading
+                self._skip()
+                return
+            self.current = Section(self.title, headed=self.titled, offset=self.skipped)
+            self.doc.sections.append(self.current)
+        self.pending.append(b)
+
+
+def _document(blocks: list[Block], page_title: str, fallback_title: str) -> Document:
+    title_block = _title_block(blocks)
+    r = _Reader(title_block.text if title_block else (page_title or fallback_title), title_block is not None)
     for b in blocks:
         if b is title_block:
-            front.extend(p.text for p in pending)
-            pending = []
-            seen_title = True
-            continue
-        if b.kind == "rule":
-            if current is not None and current.paragraphs + pending:
-                close()
-                after_rule = True
-            continue
-        if b.kind == "heading":
-            if after_rule:
-                back.append(b.text)
-                continue
-            close()
-            current = Section(_title_case(b.text))
-            sections.append(current)
-            continue
-        text = b.text
-        m = _BYLINE.match(text)
-        if m and author is None and len(text) < 120:
-            author = re.sub(r"\s*\(.*\)\s*$", "", (m.group(1) or m.group(2)).strip(" *_"))
-            if current is not None:
-                pending.append(b)  # inside a section it still counts, as the source checker counts it
-            continue
-        if date is None and publication_date(text):
-            date = publication_date(text)
-            if current is not None:
-                pending.append(b)
-            continue
-        if not seen_title or after_rule:
-            (front if not seen_title else back).append(text)
-            continue
-        if current is None:
-            if b.emphasis and not sections:
-                front.append(text)  # a publisher's notice or standfirst in italics before any heading
-                continue
-            current = Section(title, headed=title_block is not None)
-            sections.append(current)
-        pending.append(b)
-    close()
-    sections = [s for s in sections if s.paragraphs]
-    for text in back + front:
-        m = _PUBLISHER.search(text)
-        if m and publisher is None:
-            publisher = m.group(1).strip()
-    return Document(
-        title=title, sections=sections, author=author, publisher=publisher, date=date, front=front, back=back
-    )
+            r.doc.front.extend(p.text for p in r.pending)
+            r.pending = []
+            r.seen_title = True
+        elif not r.structure(b) and not r.byline_or_date(b):
+            r.paragraph(b)
+    r.close()
+    doc = r.doc
+    doc.sections = [s for s in doc.sections if s.paragraphs]
+    found = (_PUBLISHER.search(text) for text in doc.back + doc.front)
+    doc.publisher = next((m.group(1).strip() for m in found if m), None)
+    return doc
 
 
 _MAX_BYTES = 5_000_000

@@ -410,7 +410,7 @@ def find_figures(sentence: str, dates: list[DateMention] | None = None) -> list[
             out.append(Figure(f.amount, after.unit, f.rate, f.text, f.start, f.end, f.high, f.qualifier))
             continue
         before = next((g for g in reversed(out) if g.unit), None)
-        rate, per, end = _rate_after(sentence, f.end)
+        rate, _per, end = _rate_after(sentence, f.end)
         if before is not None and (rate or re.match(r"\s*(?:in|on|by|,|\)|;|$)", sentence[f.end :])):
             out.append(
                 Figure(

@@ -21,6 +21,7 @@ A cue with no actor before it takes the actor the sentence names as the one with
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -93,6 +94,7 @@ CUES: tuple[Cue, ...] = (
         r"\b(?:support|backing|solidarity)\s+(?:for|with)\b|\bhail(?:s|ed|ing)?\b|\b(?:visit(?:s|ed)?|met|meeting)\b",
     ),
     _cue("pressure", r"\bpressure\s+from\b", reverse=True),
+    _cue("diplomatic_support", r"\b(?:support|backing|help|assistance)\s+from\b", reverse=True),
     _cue(
         "pressure",
         r"\b(?:leverage\s+over|pressur(?:e|es|ed|ing)|coerc(?:e|es|ed|ion)|urg(?:e|es|ed|ing)|restrain(?:s|ed|ing)?|"
@@ -105,14 +107,14 @@ CUES: tuple[Cue, ...] = (
     _cue("interception", r"\bintercept(?:s|ed|ing|ion)?\b"),
     _cue(
         "combat",
-        r"\b(?:war|conflict|clash(?:es)?|fighting|hostilities|skirmishes)\s+(?:between|with)\b",
+        r"\b(?:war|conflict|clash(?:es)?|fighting|hostilities|skirmishes)\s+(?:\w+\s+){0,2}?(?:between|with)\b",
         mutual=True,
     ),
     _cue(
         "combat",
-        r"\b(?:invasion\s+of|invad(?:e|es|ed|ing)|war\s+(?:on|against|in)|used\s+against|fight(?:s|ing)?\s+against|"
+        r"\b(?:invasion\s+(?:of|in|into)|conflict\s+against|invad(?:e|es|ed|ing)|war\s+(?:on|against|in)|used\s+against|fight(?:s|ing)?\s+against|"
         r"attack(?:s|ed|ing)?|strik(?:e|es|ing)|struck|(?:air\s*)?strikes?\s+on|hits?\s+on|retaliat(?:e|es|ed|ion)\s+(?:against|on)|"
-        r"offensive\s+(?:in|against|on)|shell(?:s|ed|ing)|bombard(?:s|ed|ing|ment)(?:\s+of)?|target(?:s|ed|ing)?|"
+        r"offensive\s+(?:in|against|on)|shell(?:s|ed|ing)|bombard(?:s|ed|ing|ment)(?:\s+of)?|target(?:ed|ing)|to\s+target|"
         r"laying\s+waste\s+to|war\s+of\s+aggression\s+against|overwhelm(?:s|ed|ing)?|advances?\s+(?:on|into)|"
         r"launch(?:es|ed|ing)?\s+(?:\w+\s+){0,2}(?:at|against|on))\b",
     ),
@@ -127,6 +129,10 @@ CUES: tuple[Cue, ...] = (
 )
 
 _BOUNDARY = re.compile(r"\b(?:should|if|unless|while|whereas|although|but|because|according\s+to)\b|[;:]")
+# What a speaker says is not the speaker's act: an agent is not looked for across a speech verb.
+_SPEECH = re.compile(
+    r"\b(?:say|says|said|told|tell|claim|claims|claimed|argue|argues|argued|believe|believes|stated)\b", re.I
+)
 _HEDGE = re.compile(
     r"\b(?:could|might|may|would|consider(?:s|ing)?|options?|opportunity|possible|possibly|rather\s+than|"
     r"unwilling(?:ness)?|refus\w*|not|no|never|fail(?:s|ed)?\s+to|if|should|unless)\b",
@@ -168,6 +174,16 @@ def _coordinated(text: str, a: Mention, b: Mention) -> bool:
     return bool(re.fullmatch(r"\s*(?:,|,?\s*and|&|/)\s*(?:the\s+)?", text[a.end : b.start]))
 
 
+def _list_only(text: str, group: list[Mention]) -> list[Mention]:
+    """A group joined by commas alone is no list ("Iraq, the Houthis embraced"): keep its first;
+    a list ends with "and" ("X, Y and Z")."""
+    ordered = sorted(group, key=lambda m: m.start)
+    gaps = [text[a.end : b.start] for a, b in itertools.pairwise(ordered)]
+    if gaps and not any(re.search(r"\band\b|&|/", g) for g in gaps):
+        return group[:1]
+    return group
+
+
 def _left(mentions: list[Mention], text: str, pos: int, limit: int) -> list[Mention]:
     """The actors nearest before the cue, with those coordinated with them ("X, Y and Z")."""
     # A possessive ("North Korea's troop deployment") is the cue's agent only right before it.
@@ -176,6 +192,7 @@ def _left(mentions: list[Mention], text: str, pos: int, limit: int) -> list[Ment
         for m in mentions
         if m.end <= pos
         and _gap_ok(text, m.end, pos, limit)
+        and not _SPEECH.search(text[m.end : pos])
         and not (text[m.end : m.end + 2] in ("'s", "’s") and not _gap_ok(text, m.end, pos, 3))
     ]
     if not cands:
@@ -185,7 +202,7 @@ def _left(mentions: list[Mention], text: str, pos: int, limit: int) -> list[Ment
         if not _coordinated(text, m, group[-1]):
             break
         group.append(m)
-    return group
+    return _list_only(text, group)
 
 
 def _right(mentions: list[Mention], text: str, pos: int, limit: int) -> list[Mention]:
@@ -204,7 +221,7 @@ def _right(mentions: list[Mention], text: str, pos: int, limit: int) -> list[Men
         if not _coordinated(text, group[-1], m):
             break
         group.append(m)
-    return group
+    return _list_only(text, group)
 
 
 def _collapse(text: str, mentions: list[Mention]) -> list[Mention]:
@@ -283,8 +300,12 @@ def _ends(cue: Cue, sentence: str, m: re.Match, mentions: list[Mention], topic: 
     if cue.predicate:
         earlier = [x for x in mentions if left and x.end <= left[-1].start and x.code != left[0].code]
         return (earlier[:1], left, "") if earlier else ([], [], "")
+    if cue.mutual and m.group(0).lower().endswith("between"):
+        return (right, right, "") if len(right) >= 2 else ([], [], "")  # "war between X and Y"
     if (cue.symmetric or cue.mutual) and len(left) >= 2 and not right:
         return left, left, ""  # "X and Y signed", "X and Y are at war": each side's tie to the other
+    if cue.mutual:
+        left = left[:1]  # "the US, which has a treaty with the Philippines": the nearest actor
     srcs, dsts = (right, left) if cue.reverse else (left, right)
     inferred = ""
     if not srcs and not cue.reverse:
