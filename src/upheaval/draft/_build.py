@@ -136,6 +136,9 @@ class Draft:
             out.append(DraftItem("section", f"{s.source} → {s.target} (empty: needs judgement)", s.cites))
         for text, c, conds in self.claims:
             out.append(DraftItem("claim", text, [c], ", ".join(conds)))
+        for fc in self.conditionals:
+            gives = ", ".join(fc.descriptors + ([f"→ {fc.outcome}"] if fc.outcome else []))
+            out.append(DraftItem("conditional", fc.text, [fc.cite], gives or "no descriptor"))
         return out + self.unplaced
 
 
@@ -307,7 +310,8 @@ def _collect_figures(out: Scan, s: _Sentence, figures: list[Figure], sent_ties: 
     for f in figures:
         c = s.cite(f.start, f.end)
         kinds = _kinds_of_unit(f.unit)
-        fitting = [t for t in sent_ties if t.kind in kinds] or (sent_ties if len(sent_ties) == 1 and not kinds else [])
+        alone = len(sent_ties) == 1 and not kinds and f.unit != "percent"  # a share is rarely what a tie carries
+        fitting = [t for t in sent_ties if t.kind in kinds] or (sent_ties if alone else [])
         target = next((t for t in fitting if t.amount is None), None)
         if target is not None:
             target.amount, target.unit, target.rate = f.amount, f.unit, f.rate

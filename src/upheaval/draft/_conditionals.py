@@ -321,6 +321,9 @@ _WOULD = re.compile(
     r"\s+would\s+(?P<y>[^.;]+)",
     re.I,
 )
+_CONDITIONAL_ON = re.compile(
+    r"\b(?P<y>(?:the|a|an|any|its|their)\s+[\w\s'-]{2,40}?)\s+conditional\s+(?:up)?on\s+(?P<x>[^,.;]+)", re.I
+)
 _WITHOUT = re.compile(
     r"\b(?:cannot|can't|could\s+not|would\s+not|will\s+not|won't|unable\s+to)\b[^.;]*?\bwithout\s+(?P<x>[^,.;]+)", re.I
 )
@@ -407,6 +410,17 @@ def _other_conditionals(sentence: str) -> list[Conditional]:
     for m in _WOULD.finditer(sentence):
         cand = _event(m.group("np"))
         cond = Conditional("", m.group("np"), f"would {m.group('y').strip()}", [cand] if cand else [], start=m.start())
+        out.append(cond)
+    for m in _CONDITIONAL_ON.finditer(sentence):
+        cand, outcome = _event(m.group("x")), _event(m.group("y"))
+        cond = Conditional(
+            "conditional on",
+            m.group("x").strip(),
+            m.group("y").strip(),
+            [cand] if cand else [],
+            start=m.start("x") - 15,
+        )
+        cond.outcome = outcome
         out.append(cond)
     for m in _WITHOUT.finditer(sentence):
         x = m.group("x").strip()

@@ -102,7 +102,9 @@ _FIGURE = re.compile(
     r"(?P<pct>\s?(?:%|per\s?cent|percent))?",
     re.I,
 )
-_COMPOUND = re.compile(rf"\b(?P<num>{_DIGITS}|{_WORDS})-(?P<unit>[a-z]+)\b(?!-old)", re.I)
+_COMPOUND = re.compile(
+    rf"\b(?P<num>{_DIGITS}|{_WORDS})-(?!(?:{_WORD}|hundred|thousand|million|billion)\b)(?P<unit>[a-z]+)\b(?!-old)", re.I
+)
 _ROUND_RE = re.compile(
     r"\b(?P<q>tens\s+of\s+thousands|hundreds\s+of\s+thousands|dozens|scores|hundreds|thousands|millions|billions)"
     r"\s+of\s+(?:(?:the|their|its)\s+)?",

@@ -80,7 +80,8 @@ CUES: tuple[Cue, ...] = (
     _cue(
         "aid",
         r"\b(?:military|economic|financial|humanitarian)\s+(?:support|aid|assistance)\s+(?:to|for)\b|\baid\s+to\b|"
-        r"\b(?:packages|assistance)\s+to\b|\bsupport(?:s|ed|ing)?\b(?!\s+(?:for|from))|\bback(?:s|ed|ing)\b(?!\s+(?:down|off|away|to))",
+        r"\b(?:packages|assistance)\s+to\b|\bsponsor(?:s|ed|ing)?\b|"
+        r"\bsupport(?:s|ed|ing)?\b(?!\s+(?:for|from|(?:an?|the|any)\s+(?:\w+\s+)?(?:attack|strike|war|invasion|operation|ceasefire|deal|plan)))|\bback(?:s|ed|ing)\b(?!\s+(?:down|off|away|to))",
     ),
     _cue("liaison", r"\bliaison\s+office\b"),
     _cue(

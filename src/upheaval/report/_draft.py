@@ -14,6 +14,7 @@ _HEADINGS = [
     ("tie", "Ties (status: draft)"),
     ("figure", "Figures"),
     ("date", "Dates"),
+    ("conditional", "Conditionals (the argument)"),
     ("descriptor", "Candidate descriptors"),
     ("section", "Judgement sections to fill"),
     ("claim", "Candidate claims"),
