@@ -125,6 +125,50 @@ def _drafted_conditionals(d) -> list[str]:
     return quotes + [c.quote for u in d.unplaced if u.kind == "condition" for c in u.cites]
 
 
+def _score_figures(d, gold: dict, resolved: dict) -> tuple[tuple[int, int, int], tuple[int, int]]:
+    """(found, list size, drafted) for figures, and (on the reader's tie, figures with a tie)."""
+    figs = [(f.amount, f.unit, tie) for f, _c, tie in d.figures]
+    tie_ends = {t.id: (t.source, t.target) for t in d.ties}
+    hit_gold, on_tie, with_tie = set(), 0, 0
+    for i, g in enumerate(gold["figures"]):
+        matches = [j for j, (a, u, _t) in enumerate(figs) if _figure_matches(g, a, u)]
+        if matches:
+            hit_gold.add(i)
+        if g.get("tie"):
+            with_tie += 1
+            want = tuple(resolved.get(x) or x for x in g["tie"])
+            on_tie += any(figs[j][2] and tie_ends.get(figs[j][2]) == want for j in matches)
+    return (len(hit_gold), len(gold["figures"]), len(figs)), (on_tie, with_tie)
+
+
+def _score_matches(gold_items: list, drafted: list, match) -> tuple[int, int, int]:
+    """(found, list size, drafted) where ``match(gold, drafted)`` pairs them; drafted items that
+    match an item of the list count once per item they find."""
+    hit = [g for g in gold_items if any(match(g, x) for x in drafted)]
+    good = [x for x in drafted if any(match(g, x) for g in gold_items)]
+    return len(hit), len(gold_items), len(drafted) - len(good) + len(hit)
+
+
+def _score_ties(d, gold: dict, resolved: dict) -> tuple[int, int, int]:
+    """(found, list size, drafted) for ties: each reader's tie is matched once, by its ends and a kind it accepts."""
+    wanted = [
+        (resolved.get(t["from"]) or t["from"], resolved.get(t["to"]) or t["to"], set(t["kinds"])) for t in gold["ties"]
+    ]
+    matched: set[int] = set()
+    for t in d.ties:
+        i = next(
+            (
+                i
+                for i, (a, b, k) in enumerate(wanted)
+                if i not in matched and (t.source, t.target) == (a, b) and t.kind in k
+            ),
+            None,
+        )
+        if i is not None:
+            matched.add(i)
+    return len(matched), len(gold["ties"]), len(d.ties)
+
+
 def score_text(name: str) -> Score:
     """Score the draft of one corpus text against its reader's lists."""
     gold = load_gold(name)
@@ -138,45 +182,12 @@ def score_text(name: str) -> Score:
         return s
     keys = _actor_keys(d)
     resolved = {g: _resolve(g, keys) for g in gold["actors"]}
-    found = {c for c in resolved.values() if c}
-    s.counts["actors"] = (len(found), len(gold["actors"]), len(keys))
-
-    figs = [(f.amount, f.unit, tie) for f, _c, tie in d.figures]
-    tie_ends = {t.id: (t.source, t.target) for t in d.ties}
-    hit_gold, hit_draft, on_tie, with_tie = set(), set(), 0, 0
-    for i, g in enumerate(gold["figures"]):
-        matches = [j for j, (a, u, _t) in enumerate(figs) if _figure_matches(g, a, u)]
-        if matches:
-            hit_gold.add(i)
-            hit_draft.update(matches)
-        if g.get("tie"):
-            with_tie += 1
-            want = tuple(resolved.get(x) or x for x in g["tie"])
-            if any(figs[j][2] and tie_ends.get(figs[j][2]) == want for j in matches):
-                on_tie += 1
-    s.counts["figures"] = (len(hit_gold), len(gold["figures"]), len(figs))
-    s.figures_on_tie = (on_tie, with_tie)
-
-    dates = {(dm.text, value) for dm, _c, value in d.dates}
-    dhit = [g for g in gold["dates"] if any(_date_matches(g, t, v) for t, v in dates)]
-    dgood = [x for x in dates if any(_date_matches(g, *x) for g in gold["dates"])]
-    s.counts["dates"] = (len(dhit), len(gold["dates"]), len(dates) - len(dgood) + len(dhit))
-
-    conds = _drafted_conditionals(d)
-    chit = [g for g in gold["conditionals"] if any(_conditional_matches(g, c) for c in conds)]
-    cgood = [c for c in conds if any(_conditional_matches(g, c) for g in gold["conditionals"])]
-    s.counts["conditionals"] = (len(chit), len(gold["conditionals"]), len(conds) - len(cgood) + len(chit))
-
-    wanted = [
-        (resolved.get(t["from"]) or t["from"], resolved.get(t["to"]) or t["to"], set(t["kinds"])) for t in gold["ties"]
-    ]
-    matched: set[int] = set()
-    for t in d.ties:
-        for i, (a, b, kinds) in enumerate(wanted):
-            if i not in matched and (t.source, t.target) == (a, b) and t.kind in kinds:
-                matched.add(i)
-                break
-    s.counts["ties"] = (len(matched), len(gold["ties"]), len(d.ties))
+    s.counts["actors"] = (len({c for c in resolved.values() if c}), len(gold["actors"]), len(keys))
+    s.counts["figures"], s.figures_on_tie = _score_figures(d, gold, resolved)
+    dates = list({(dm.text, value) for dm, _c, value in d.dates})
+    s.counts["dates"] = _score_matches(gold["dates"], dates, lambda g, x: _date_matches(g, *x))
+    s.counts["conditionals"] = _score_matches(gold["conditionals"], _drafted_conditionals(d), _conditional_matches)
+    s.counts["ties"] = _score_ties(d, gold, resolved)
     s.named_descriptors = sum(1 for x in d.descriptors if _named(x.candidate.variants))
     s.placeholder_variants = sum(1 for x in d.descriptors if not _named(x.candidate.variants))
     return s

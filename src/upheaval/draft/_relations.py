@@ -284,27 +284,42 @@ def _origin_by_context(
     return [], ""
 
 
-def _ends(cue: Cue, sentence: str, m: re.Match, mentions: list[Mention], topic: str | None):
-    """The origins and targets of one cue, and how an origin not named around it was chosen."""
-    left = _left(mentions, sentence, m.start(), 10)
+def _objects(cue: Cue, sentence: str, m: re.Match, mentions: list[Mention], left: list[Mention]) -> list[Mention]:
+    """The actors a cue acts on: those after it (not the origin named again), else one named
+    inside it or a pronoun's antecedent; after a preposition where the cue needs one."""
     right = _right(mentions, sentence, m.end(), 6)
-    agent = _passive_agent(sentence, m, mentions)
-    if agent:
-        return agent, [x for x in left if x.code != agent[0].code], ""
     if right and {x.code for x in right} <= {x.code for x in left}:
         right = []  # the origin named again ("Iran ... and Tehran"), not an object
     if not right and not cue.predicate:
         right = _object_inside(sentence, m, mentions, left)
     gap = sentence[m.end() : right[0].start] if right else ""
     if cue.prep and right and not (_PREP.match(gap) or (not gap.strip() and _ENDS_PREP.search(m.group(0)))):
-        right = []
+        return []
+    return right
+
+
+def _both_ways(cue: Cue, m: re.Match, left: list[Mention], right: list[Mention]):
+    """The two sides of a tie each way ("war between X and Y", "X and Y signed"), or None."""
+    if cue.mutual and m.group(0).lower().endswith("between"):
+        return (right, right, "") if len(right) >= 2 else ([], [], "")
+    if (cue.symmetric or cue.mutual) and len(left) >= 2 and not right:
+        return left, left, ""
+    return None
+
+
+def _ends(cue: Cue, sentence: str, m: re.Match, mentions: list[Mention], topic: str | None):
+    """The origins and targets of one cue, and how an origin not named around it was chosen."""
+    left = _left(mentions, sentence, m.start(), 10)
+    agent = _passive_agent(sentence, m, mentions)
+    if agent:
+        return agent, [x for x in left if x.code != agent[0].code], ""
+    right = _objects(cue, sentence, m, mentions, left)
     if cue.predicate:
         earlier = [x for x in mentions if left and x.end <= left[-1].start and x.code != left[0].code]
         return (earlier[:1], left, "") if earlier else ([], [], "")
-    if cue.mutual and m.group(0).lower().endswith("between"):
-        return (right, right, "") if len(right) >= 2 else ([], [], "")  # "war between X and Y"
-    if (cue.symmetric or cue.mutual) and len(left) >= 2 and not right:
-        return left, left, ""  # "X and Y signed", "X and Y are at war": each side's tie to the other
+    both = _both_ways(cue, m, left, right)
+    if both is not None:
+        return both
     if cue.mutual:
         left = left[:1]  # "the US, which has a treaty with the Philippines": the nearest actor
     srcs, dsts = (right, left) if cue.reverse else (left, right)
