@@ -2,7 +2,7 @@
 organisations and armed groups, each with the code a model uses for it.
 
 States take their ISO 3166 alpha-3 code. Names come from three places, in this order: the event
-readers' code table (:mod:`upheaval.events._codes`, the names event data uses), the ISO 3166 names
+readers' country table (:mod:`upheaval._countries`, the names event data uses), the ISO 3166 names
 that pycountry ships, and the table below of demonyms, capitals, short forms and the leaders that
 commentaries of the 2020s name in place of their state. Organisations and groups use the codes of
 the event readers' table where it has one, otherwise the short name in capitals (marked so in
@@ -336,7 +336,7 @@ def gazetteer() -> tuple[Entry, ...]:
     """Every actor the drafter recognises (built once per process)."""
     import pycountry
 
-    from upheaval.events._codes import COUNTRIES, GROUPS
+    from upheaval._countries import COUNTRIES, GROUPS
 
     entries: dict[str, Entry] = {}
     for code, names, _cow, _gw in COUNTRIES:

@@ -1,6 +1,7 @@
 """Event data: readers for GDELT, ACLED, ICEWS and POLECAT, the common event table, indicators and tracking."""
 
-from upheaval.events._codes import goldstein, resolve_actor
+from upheaval._countries import resolve_actor
+from upheaval.events._codes import goldstein
 from upheaval.events._demo import demo_events_path, write_demo_events
 from upheaval.events._indicators import (
     IndicatorValue,

@@ -11,8 +11,8 @@ from typing import Any
 import ibis
 import ibis.expr.types as ir
 
+from upheaval._countries import resolve_actor
 from upheaval.errors import EventDataError
-from upheaval.events._codes import resolve_actor
 
 __all__ = [
     "IndicatorValue",

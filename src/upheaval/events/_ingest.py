@@ -17,8 +17,8 @@ from typing import BinaryIO
 
 import duckdb
 
+from upheaval._countries import GROUPS, resolve_actor
 from upheaval.errors import EventDataError
-from upheaval.events._codes import GROUPS, resolve_actor
 from upheaval.events._layouts import (
     FORMATS,
     GDELT1_COLUMNS,

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import duckdb
 
+from upheaval._countries import actor_lookup_rows
 from upheaval.errors import EventDataError
-from upheaval.events._codes import GOLDSTEIN, PLOVER, actor_lookup_rows
+from upheaval.events._codes import GOLDSTEIN, PLOVER
 
 __all__ = ["DEFAULT_DB", "EVENT_COLUMNS", "connect"]
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from upheaval._countries import resolve_actor
 from upheaval.errors import EventDataError
-from upheaval.events._codes import resolve_actor
 from upheaval.events._indicators import make_periods
 from upheaval.events._track import data_range
 
