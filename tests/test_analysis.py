@@ -108,9 +108,19 @@ def test_parallel_exact_sweep_equals_serial():
     assert a.counts.sum() == 3**9
 
 
-def test_wilson_interval():
-    lo, hi = analysis.wilson_interval(np.array([0, 10]), 10)
-    assert lo[0] == 0 and hi[0] > 0.2 and hi[1] == 1 and lo[1] < 0.8
+def test_wilson_interval_is_scipys():
+    """The vectorised interval equals scipy's Wilson interval (``binomtest(...).proportion_ci``) to two
+    units in the last place, for every count of 1 to 12 trials and of 40 and 97, at two confidence levels
+    (scipy takes one count at a time and computes a test on the way: far slower, so it is the oracle)."""
+    from scipy.stats import binomtest
+
+    for confidence in (0.95, 0.999):
+        for n in [*range(1, 13), 40, 97]:
+            lo, hi = analysis.wilson_interval(np.arange(n + 1), n, confidence)
+            ci = [binomtest(k, n).proportion_ci(confidence_level=confidence, method="wilson") for k in range(n + 1)]
+            np.testing.assert_allclose(lo, [c.low for c in ci], rtol=0, atol=5e-16)
+            np.testing.assert_allclose(hi, [c.high for c in ci], rtol=0, atol=5e-16)
+            assert lo[0] == 0 and hi[-1] == 1
 
 
 # --- landscape --------------------------------------------------------------------------
