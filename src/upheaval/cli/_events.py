@@ -369,18 +369,38 @@ def indicators_cmd(
     floor: FloorOpt = None,
     figure: FigureOpt = None,
     json: JsonOpt = False,
+    sql: Annotated[
+        str | None,
+        typer.Option(
+            "--sql",
+            help="Print instead the one query measuring every indicator per period (--from, --to, --every) "
+            "over GDELT 2.0's table in this SQL dialect: bigquery (on gdelt-bq.gdeltv2.events) or duckdb.",
+            show_default=False,
+        ),
+    ] = None,
+    start: Annotated[str | None, typer.Option("--from", help="With --sql: the first day YYYY-MM-DD.")] = None,
+    end: Annotated[str | None, typer.Option("--to", help="With --sql: the end day, exclusive.")] = None,
+    every: EveryOpt = "1m",
 ) -> None:
     """Rank MODEL's indicators as signposts: which consistent scenarios each tells apart, how sharply.
 
     Diagnosticity is the expected information (bits) an indicator's observation gives about the
     scenario under the prior; spread is the range of its likelihoods over the scenarios. Pairs
     of futures no indicator separates are named: the data cannot tell them apart.
+
+    With --sql, the indicators' query for GDELT's public BigQuery table instead: its rows are each
+    indicator's count, intensity, tone and mentions per period window, as `track` reads them.
     """
     from upheaval._load import load_system
     from upheaval.cib import compile_system
     from upheaval.cib._search import find_consistent
     from upheaval.events._signposts import signposts, signposts_json
 
+    if sql is not None:
+        if json or figure is not None:
+            raise fail("--sql prints a query; leave out --json and --figure, or --sql", EXIT_INVALID)
+        _print_sql(model, sql, _date(start, "--from"), _date(end, "--to"), every)
+        return
     _figure_path(figure)
     if floor is not None and not 0 < floor < 0.5:
         raise fail(f"--floor {floor}: use a number between 0 and 0.5, e.g. 0.05", EXIT_INVALID)
@@ -418,6 +438,20 @@ def indicators_cmd(
         console.print("Every pair of consistent scenarios is separated by at least one indicator.")
     if figure is not None:
         console.print(f"[dim]figure written to {figure}[/]")
+
+
+def _print_sql(model: str | None, dialect: str, start: dt.date | None, end: dt.date | None, every: str) -> None:
+    from upheaval._load import load_system
+    from upheaval.events import indicators_sql, make_periods
+
+    if start is None or end is None:
+        raise fail("--sql needs --from and --to: the days the query's periods cover", EXIT_INVALID)
+    system = load_system(model)
+    try:
+        text = indicators_sql(system, make_periods(start, end, every), dialect=dialect)
+    except EventDataError as exc:
+        raise fail(str(exc), EXIT_INVALID) from None
+    typer.echo(text.rstrip() + ";")
 
 
 def _difference(consistent, a: str, b: str) -> str:

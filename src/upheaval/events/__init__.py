@@ -3,6 +3,7 @@
 from upheaval._countries import resolve_actor
 from upheaval.events._codes import goldstein
 from upheaval.events._demo import demo_events_path, write_demo_events
+from upheaval.events._gdelt import GDELT_BIGQUERY_TABLE, gdelt_event_table, gdelt_schema, indicators_sql
 from upheaval.events._indicators import (
     IndicatorValue,
     Period,
@@ -22,6 +23,7 @@ __all__ = [
     "DEFAULT_DB",
     "EVENT_COLUMNS",
     "FORMATS",
+    "GDELT_BIGQUERY_TABLE",
     "FileReport",
     "IndicatorValue",
     "IngestProgress",
@@ -35,9 +37,12 @@ __all__ = [
     "evaluate_indicators",
     "events_table",
     "expand_paths",
+    "gdelt_event_table",
+    "gdelt_schema",
     "goldstein",
     "indicator_query",
     "indicators_query",
+    "indicators_sql",
     "ingest",
     "make_periods",
     "parse_dyad",

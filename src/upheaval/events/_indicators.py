@@ -112,8 +112,12 @@ def actor_codes(system: Any, code: str) -> list[str]:
     return sorted(out)
 
 
-def _windows(periods: Sequence[Period], window: str, baseline: str | None) -> ir.Table:
-    """A memtable of the windows each period looks at: the measure window and the baseline before it."""
+def _windows(periods: Sequence[Period], window: str, baseline: str | None, inline: bool = False) -> ir.Table:
+    """The windows each period looks at: the measure window and the baseline before it.
+
+    A memtable (the backend loads it as a table), or with ``inline`` an array literal unnested in
+    the query itself, so that the query compiled to SQL runs on its own (slower to compile).
+    """
     n, unit = parse_span(window)
     rows = []
     for k, p in enumerate(periods):
@@ -122,6 +126,9 @@ def _windows(periods: Sequence[Period], window: str, baseline: str | None) -> ir
         if baseline:
             bn, bunit = parse_span(baseline)
             rows.append({"period": k, "kind": "b", "lo": _add(lo, bn, bunit, -1), "hi": lo})
+    if inline:
+        rows_type = "array<struct<period: int64, kind: string, lo: date, hi: date>>"
+        return ibis.literal(rows, type=rows_type).name("window").as_table().unnest("window").unpack("window")
     return ibis.memtable(rows, schema={"period": "int64", "kind": "string", "lo": "date", "hi": "date"})
 
 
@@ -155,14 +162,17 @@ def _pattern_filter(events: ir.Table, indicator: Any, system: Any) -> ir.Boolean
     return cond
 
 
-def indicator_query(events: ir.Table, indicator: Any, periods: Sequence[Period], system: Any = None) -> ir.Table:
+def indicator_query(
+    events: ir.Table, indicator: Any, periods: Sequence[Period], system: Any = None, *, inline_windows: bool = False
+) -> ir.Table:
     """The Ibis query for one indicator: per period and window kind (``w`` measure, ``b`` baseline), the
     matching events' count, intensity sum and mean, mean tone and mentions.
 
     Written once with Ibis, it runs unchanged on DuckDB and PySpark (or any backend with the
-    event table).
+    event table); with ``inline_windows`` the periods' windows are written into the query, which
+    then compiles to SQL that runs on its own (see :mod:`upheaval.events._gdelt` for BigQuery).
     """
-    windows = _windows(periods, indicator.window, indicator.rule.baseline)
+    windows = _windows(periods, indicator.window, indicator.rule.baseline, inline_windows)
     matched = events.filter(_pattern_filter(events, indicator, system))
     joined = windows.join(matched, [matched.date >= windows.lo, matched.date < windows.hi])
     return joined.group_by([joined.period, joined.kind]).aggregate(
@@ -222,20 +232,32 @@ def indicator_events(
 
 
 def window_totals_query(
-    events: ir.Table, periods: Sequence[Period], window: str, baseline: str | None = None
+    events: ir.Table,
+    periods: Sequence[Period],
+    window: str,
+    baseline: str | None = None,
+    *,
+    inline_windows: bool = False,
 ) -> ir.Table:
     """All events (whatever their pattern) per period window: how many, and their mentions.
 
     A window with no events at all is not covered by the data, and indicators say nothing there.
     """
-    windows = _windows(periods, window, baseline)
+    windows = _windows(periods, window, baseline, inline_windows)
     joined = windows.join(events, [events.date >= windows.lo, events.date < windows.hi])
     return joined.group_by([joined.period, joined.kind]).aggregate(
         n=joined.count(), mentions=joined.mentions.fill_null(1).sum()
     )
 
 
-def indicators_query(events: ir.Table, system: Any, periods: Sequence[Period], indicators: Sequence[Any]) -> ir.Table:
+def indicators_query(
+    events: ir.Table,
+    system: Any,
+    periods: Sequence[Period],
+    indicators: Sequence[Any],
+    *,
+    inline_windows: bool = False,
+) -> ir.Table:
     """One query for many indicators: the union of every :func:`indicator_query` (``part`` = its index)
     and of the window totals (``part`` = -1 - index of the distinct (window, baseline) pair).
 
@@ -244,9 +266,10 @@ def indicators_query(events: ir.Table, system: Any, periods: Sequence[Period], i
     keys = sorted({(i.window, i.rule.baseline or "") for i in indicators})
     parts = []
     for k, ind in enumerate(indicators):
-        parts.append(indicator_query(events, ind, periods, system).mutate(part=ibis.literal(k, "int64")))
+        query = indicator_query(events, ind, periods, system, inline_windows=inline_windows)
+        parts.append(query.mutate(part=ibis.literal(k, "int64")))
     for j, (window, baseline) in enumerate(keys):
-        totals = window_totals_query(events, periods, window, baseline or None)
+        totals = window_totals_query(events, periods, window, baseline or None, inline_windows=inline_windows)
         parts.append(
             totals.mutate(
                 intensity_sum=ibis.null("float64"),

@@ -173,16 +173,12 @@ def _actor_case(n: int) -> str:
     whens = " ".join(
         f"WHEN r.Actor{n}KnownGroupCode = {_lit(c)} THEN {_lit(code)}" for code, _, codes in GROUPS for c in codes
     )
-    eur = " ".join(
-        f"WHEN r.Actor{n}CountryCode = {_lit(c)} THEN {_lit(code)}"
-        for code, _, codes in GROUPS
-        for c in codes
-        if len(c) == 3 and code == "EU"
-    )
+    eu = [c for code, _, codes in GROUPS for c in codes if len(c) == 3 and code == "EU"]
+    eur = " ".join(f"WHEN r.Actor{n}CountryCode = {_lit(c)} THEN 'EU'" for c in eu)
     full = f"CASE {whens} {eur} ELSE r.Actor{n}CountryCode END"
     # Most rows name no known group and a plain country: decide those with one cheap test.
     return (
-        f"CASE WHEN r.Actor{n}KnownGroupCode IS NULL AND r.Actor{n}CountryCode <> 'EUR' "
+        f"CASE WHEN r.Actor{n}KnownGroupCode IS NULL AND r.Actor{n}CountryCode NOT IN ({', '.join(map(_lit, eu))}) "
         f"THEN r.Actor{n}CountryCode ELSE {full} END"
     )
 
