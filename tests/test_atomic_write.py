@@ -84,3 +84,23 @@ def test_an_exception_during_the_write_removes_the_temporary_file(tmp_path: Path
     with pytest.raises(OSError, match="disk full"):
         write_text_atomic(target, "new\n")
     assert _temporaries(tmp_path) == [] and not target.exists()
+
+
+def test_the_file_and_its_folder_are_flushed_to_disk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """fsync of the data before the rename, then of the folder after it (else a power cut may lose either)."""
+    calls: list[str] = []
+    real_fsync, real_replace = os.fsync, os.replace
+
+    def fsync(fd: int) -> None:
+        calls.append("folder" if os.path.isdir(f"/proc/self/fd/{fd}") else "file")
+        real_fsync(fd)
+
+    def replace(src: str, dst: str) -> None:
+        calls.append("rename")
+        real_replace(src, dst)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    monkeypatch.setattr(os, "replace", replace)
+    write_text_atomic(tmp_path / "target.yaml", "id: x\n")
+    assert calls == ["file", "rename", "folder"]
+    assert (tmp_path / "target.yaml").read_text() == "id: x\n"

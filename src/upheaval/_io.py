@@ -50,6 +50,9 @@ def _remove_stale_temporaries(target: Path) -> None:
 def write_text_atomic(path: str | Path, text: str | bytes) -> None:
     """Write to a temporary file beside ``path``, then rename it over ``path``.
 
+    The file's data is flushed to disk (``fsync``) before the rename, and the folder after it,
+    so that after a crash or power cut ``path`` holds either the old text or the new, whole.
+
     The temporary file is removed on every exit that can run code: an exception, Ctrl-C,
     and SIGTERM (turned into ``SystemExit(143)`` while the file is written, in the main
     thread). A SIGKILL leaves it, named ``.NAME.PID.XXXX.upheaval-tmp``; the next write to
@@ -67,12 +70,31 @@ def write_text_atomic(path: str | Path, text: str | bytes) -> None:
                 )
             with os.fdopen(fd, "wb") as fh:
                 fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())  # the data is on disk before the name points at it
             os.chmod(tmp, _file_mode(target))
             os.replace(tmp, target)
+            tmp = None
+            _fsync_folder(target.parent)  # and the rename itself survives a power cut
         except BaseException:
             if tmp is not None:
                 Path(tmp).unlink(missing_ok=True)
             raise
+
+
+def _fsync_folder(folder: Path) -> None:
+    """Flush a folder's entries (a rename) to disk; a no-op where folders cannot be opened (Windows)."""
+    flags = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0)
+    try:
+        fd = os.open(folder if str(folder) else ".", flags)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:  # some file systems refuse fsync on a folder; the rename stands regardless
+        pass
+    finally:
+        os.close(fd)
 
 
 @contextlib.contextmanager

@@ -80,9 +80,16 @@ def classical_mds(distances, n_components: int = 2) -> tuple[np.ndarray, np.ndar
     k = min(n_components, n)
     if n > LANCZOS_FROM:
         # Only the leading few eigenpairs are needed: Lanczos iterations are much cheaper than a full eigh.
-        from scipy.sparse.linalg import eigsh
+        from scipy.sparse.linalg import ArpackError, eigsh
 
-        vals, vecs = eigsh(b, k=k, which="LA", v0=np.ones(n))
+        # The start vector must not lie in B's null space: a vector of ones always does (B's rows
+        # sum to 0), so ARPACK would stop with "starting vector is zero". A seeded random one
+        # keeps the result deterministic; should ARPACK still fail, the full eigh answers.
+        start = np.random.default_rng(0).standard_normal(n)
+        try:
+            vals, vecs = eigsh(b, k=k, which="LA", v0=start)
+        except ArpackError:
+            vals, vecs = np.linalg.eigh(b)
     else:
         vals, vecs = np.linalg.eigh(b)
     order = np.argsort(vals)[::-1][:k]

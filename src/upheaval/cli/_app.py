@@ -13,7 +13,7 @@ app = typer.Typer(
     "built-in dprk-ukraine-2024. Exit codes: 0 ok, 1 a check failed or the engine could not "
     "answer, 2 invalid model or usage, 130 interrupted.",
     no_args_is_help=True,
-    rich_markup_mode="rich",
+    rich_markup_mode=None,
     pretty_exceptions_enable=False,
     add_completion=False,
 )

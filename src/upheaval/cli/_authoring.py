@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from upheaval.cli._app import app
 from upheaval.cli._common import EXIT_INVALID, console, fail, handle_errors
@@ -22,11 +23,11 @@ def print_coverage(system, *, limit: int | None = None) -> None:
     if not findings:
         return
     shown = findings if limit is None else findings[:limit]
-    from rich.markup import escape
-
     for f in shown:
         colour = "yellow" if f.level == "warning" else "cyan"
-        console.print(f"[{colour}]{f.level}[/]{escape(f'[{f.code}]')}: {escape(f.message)} [dim](field `{f.field}`)[/]")
+        console.print(
+            f"[{colour}]{f.level}[/]{escape(f'[{f.code}]')}: {escape(f.message)} [dim](field `{escape(f.field)}`)[/]"
+        )
         if f.help:
             console.print(f"  [dim]help: {escape(f.help)}[/]")
     if len(shown) < len(findings):
@@ -77,7 +78,7 @@ def init(
     text = _template().replace("__ID__", ident).replace("__TITLE__", title).replace("__FILE__", str(path))
     parse_yaml(text, path, folder=path.parent)  # never write a model the loader would refuse
     write_text_atomic(path, text)
-    console.print(f"wrote {path} (model `{ident}`); next: [bold]upheaval analyze {path}[/]")
+    console.print(f"wrote {escape(str(path))} (model `{ident}`); next: [bold]upheaval analyze {escape(str(path))}[/]")
 
 
 @app.command()

@@ -12,6 +12,7 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
 from upheaval._notice import set_compile_notice
@@ -34,8 +35,10 @@ __all__ = [
     "search_progress",
 ]
 
-console = Console(highlight=False)
-err = Console(stderr=True, highlight=False)
+# Rich never rewrites a message: no emoji codes (``file.yaml:100:15`` holds ``:100:``), no highlighting;
+# markup only where a command writes it around text it escaped (see :func:`fail`).
+console = Console(highlight=False, emoji=False)
+err = Console(stderr=True, highlight=False, emoji=False)
 
 EXIT_FAILED = 1  # a check failed, or the engine could not answer
 EXIT_INVALID = 2  # invalid model or usage
@@ -64,9 +67,9 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 def fail(message: str, code: int = EXIT_FAILED, help: str = "") -> typer.Exit:
     """Print ``error: message`` (and ``help:``) on stderr; return the Exit to raise."""
-    err.print(f"[bold red]error[/]: {message}", markup=True)
+    err.print(f"[bold red]error[/]: {escape(message)}", markup=True)
     if help:
-        err.print(f"  [cyan]help[/]: {help}", markup=True)
+        err.print(f"  [cyan]help[/]: {escape(help)}", markup=True)
     return typer.Exit(code)
 
 

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
+from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
 
@@ -159,9 +160,9 @@ def claims_table(results: list[ClaimResult]) -> Table:
     table.add_column("what the source says, and what the model shows")
     for r in results:
         verdict = "[green]pass[/]" if r.passed else "[bold red]FAIL[/]"
-        cites = f" [dim]({'; '.join(r.cites)})[/]" if r.cites else ""
-        warn = "".join(f"\n[yellow]{w}[/]" for w in r.warnings)
-        table.add_row(r.id, verdict, f"{r.text}{cites}\n[dim]{r.detail}[/]{warn}")
+        cites = f" [dim]({escape('; '.join(r.cites))})[/]" if r.cites else ""
+        warn = "".join(f"\n[yellow]{escape(w)}[/]" for w in r.warnings)
+        table.add_row(r.id, verdict, f"{escape(r.text)}{cites}\n[dim]{escape(r.detail)}[/]{warn}")
     return table
 
 
@@ -180,7 +181,7 @@ def audit_table(audits: list) -> Table:
         ]
         if len(a.sections) > 4:
             rows.append(f"and {len(a.sections) - 4} more sections (see --json)")
-        detail = "\n".join(rows)
+        detail = escape("\n".join(rows))
         robust = f"{a.share:.0%}" if a.n_samples else "-"
         table.add_row(a.id, f"{verdict}\n[dim]{detail}[/]" if detail else verdict, robust)
     return table
@@ -192,13 +193,13 @@ def _summary(system: System) -> Panel:
         for s in system.sources
     )
     lines = [
-        f"[bold]{system.title}[/]  [dim]({system.id}{', as of ' + system.as_of if system.as_of else ''})[/]",
-        f"sources: {src}" if src else "",
+        f"[bold]{escape(system.title)}[/]  [dim]({system.id}{', as of ' + system.as_of if system.as_of else ''})[/]",
+        f"sources: {escape(src)}" if src else "",
         f"{len(system.actors)} actors, {len(system.ties)} ties, {len(system.descriptors)} descriptors, "
         f"{len(system.impacts)} judgement sections, {system.n_scenarios:,} scenarios, {len(system.claims)} claims",
     ]
     if system.actors:
-        lines.append("actors: " + ", ".join(f"{a.name} ({a.code})" for a in system.actors))
+        lines.append("actors: " + escape(", ".join(f"{a.name} ({a.code})" for a in system.actors)))
     return Panel("\n".join(line for line in lines if line), title="System", expand=False)
 
 
@@ -249,7 +250,7 @@ def analyze(
         from upheaval.report import write_report
 
         write_report(system, report)
-        console.print(f"report written to {report}")
+        console.print(f"report written to {report}", markup=False)
 
 
 @app.command()
@@ -481,7 +482,7 @@ def convert(
                 f"give the date the judgements describe: upheaval convert {source} {target} --as-of 2024-11",
             )
         save_system(system, target)
-    console.print(f"wrote {target}")
+    console.print(f"wrote {target}", markup=False)
 
 
 @app.command()

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -146,7 +147,9 @@ def demo_db(db: DbOpt = Path("events.duckdb"), json: JsonOpt = False) -> None:
     if json:
         emit_json({"db": str(db), "rows_added": report.rows_added, "file": str(demo_events_path())})
         return
-    console.print(f"{report.rows_added:,} demonstration events added to {db}; now: upheaval track --events {db}")
+    console.print(
+        f"{report.rows_added:,} demonstration events added to {db}; now: upheaval track --events {db}", markup=False
+    )
 
 
 @events_app.command("summary")
@@ -186,7 +189,7 @@ def summary(
         table.add_row(r["start"], *(str(r[q]) for q in ("events", *QUADS)), mi)
     console.print(table)
     if figure is not None:
-        console.print(f"[dim]figure written to {figure}[/]")
+        console.print(f"[dim]figure written to {escape(str(figure))}[/]")
 
 
 PriorOpt = Annotated[
@@ -291,7 +294,7 @@ def track_cmd(
     if changes is not None:
         _print_changes(changes)
     if figure is not None:
-        console.print(f"[dim]figure written to {figure}[/]")
+        console.print(f"[dim]figure written to {escape(str(figure))}[/]")
 
 
 def _print_tracking(result, events: Path) -> None:
@@ -299,7 +302,7 @@ def _print_tracking(result, events: Path) -> None:
 
     system = result.system
     console.print(
-        f"[bold]Tracking {system.id}[/] against {events}: prior {result.prior_kind}, floor {result.floor:g}; "
+        f"[bold]Tracking {system.id}[/] against {escape(str(events))}: prior {result.prior_kind}, floor {result.floor:g}; "
         "indicators taken as independent given the scenario."
     )
     table = Table(title="Most probable future per period", title_justify="left")
@@ -317,7 +320,7 @@ def _print_tracking(result, events: Path) -> None:
         )
         text = ", ".join(f"{u.indicator} ×{u.ratio:.3g}" for u in moved[:2]) or "no rule holds"
         if p.alerts:
-            text += " [red]alert: " + "; ".join(a["alert"] for a in p.alerts) + "[/]"
+            text += " [red]alert: " + escape("; ".join(a["alert"] for a in p.alerts)) + "[/]"
         label = _label(*result.labels[k]) if len(probs) else "-"
         table.add_row(f"{p.period.start}", label, f"{probs[k]:.2f}" if len(probs) else "", text, f"{len(p.scenarios)}")
     console.print(table)
@@ -356,7 +359,7 @@ def _print_changes(ch: dict) -> None:
     for i in ch["indicators"]:
         console.print(f"  {i['indicator']}: {'now holds' if i['now'] else 'no longer holds'}")
     for a in ch["alerts"]:
-        console.print(f"  [red]alert[/] {a['period']}: {a['alert']} (value {a['value']:.3g})")
+        console.print(f"  [red]alert[/] {a['period']}: {escape(a['alert'])} (value {a['value']:.3g})")
     if not (ch["variants"] or ch["indicators"] or ch["alerts"]):
         console.print("  nothing moved by 0.05 or more; no indicator changed; no alert")
 
@@ -437,7 +440,7 @@ def indicators_cmd(
     else:
         console.print("Every pair of consistent scenarios is separated by at least one indicator.")
     if figure is not None:
-        console.print(f"[dim]figure written to {figure}[/]")
+        console.print(f"[dim]figure written to {escape(str(figure))}[/]")
 
 
 def _print_sql(model: str | None, dialect: str, start: dt.date | None, end: dt.date | None, every: str) -> None:

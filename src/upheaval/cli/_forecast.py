@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from upheaval.cli._app import app
@@ -53,7 +54,9 @@ def forecast_cmd(
     if json:
         emit_json(fc)
         return
-    console.print(f"Forecast for {fc['horizon']} written to {out} (issued {fc['issued']}, model {fc['model']}).")
+    console.print(
+        f"Forecast for {fc['horizon']} written to {out} (issued {fc['issued']}, model {fc['model']}).", markup=False
+    )
     table = Table(title="Scenario probabilities", title_justify="left")
     table.add_column("future")
     table.add_column("p", justify="right")
@@ -137,5 +140,7 @@ def score_cmd(
         console.print(cal)
     if result["unresolved"]:
         console.print(
-            "[dim]not yet resolved (no outcome on or after the horizon): " + ", ".join(result["unresolved"]) + "[/]"
+            "[dim]not yet resolved (no outcome on or after the horizon): "
+            + escape(", ".join(result["unresolved"]))
+            + "[/]"
         )

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from upheaval.cli._app import app
 from upheaval.cli._common import EXIT_INVALID, console, fail, handle_errors
@@ -80,7 +81,10 @@ def serve(
     workspace = web.state.workspace
     shown = f"[{host}]" if ":" in host else host
     url = f"http://{shown if host not in ('0.0.0.0', '::') else '127.0.0.1'}:{port}/"
-    console.print(f"upheaval workbench on [bold]{url}{'?token=' + token if token else ''}[/]  (working folder {root})")
+    console.print(
+        f"upheaval workbench on [bold]{escape(url)}{'?token=' + token if token else ''}[/]  "
+        f"(working folder {escape(str(root))})"
+    )
     if token:
         console.print(f"access token: [bold]{token}[/] (required on every request; the address above sets it)")
     workspace.claims(workspace.doc())  # load and compile before the first page is asked for (after the address)

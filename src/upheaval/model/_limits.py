@@ -32,8 +32,10 @@ __all__ = [
     "UNBUILT",
     "check_file_size",
     "check_printable",
+    "check_yaml_version",
     "decode_text",
     "scan_yaml",
+    "yaml_syntax_problem",
 ]
 
 MAX_FILE_BYTES = 32 * 2**20  # a model file (YAML or .scw)
@@ -108,6 +110,60 @@ def check_printable(text: str, path: str | Path | None) -> None:
             _source_line(text, line).replace(bad.group(), " "),
         ),
     )
+
+
+_VERSION_DIRECTIVE = re.compile(r"^%YAML(?:[ \t]+([^ \t\r\n#]*))?", re.MULTILINE)
+
+
+def check_yaml_version(text: str, path: str | Path | None) -> None:
+    """Refuse a ``%YAML`` directive naming a version other than 1.1 or 1.2, located by its line.
+
+    The round-trip parser knows those two only (it stops on ``%YAML 1.3`` with an assertion).
+    """
+    for m in _VERSION_DIRECTIVE.finditer(text):
+        if m.group(1) in ("1.1", "1.2"):
+            continue
+        line = text.count("\n", 0, m.start()) + 1
+        shown = f"%YAML {m.group(1)}" if m.group(1) else "%YAML"
+        raise _error(
+            path,
+            Problem(
+                "yaml-version",
+                f"`{shown[:40]}` is not a YAML version this reader knows (1.1, 1.2)",
+                "",
+                line,
+                1,
+                "model files are YAML 1.2: write `%YAML 1.2`, or remove the line",
+                _source_line(text, line)[:200],
+            ),
+        )
+
+
+_MAX_MESSAGE = 300  # characters of a parser's own message that a problem repeats
+
+
+def yaml_syntax_problem(exc: Exception, text: str) -> Problem:
+    """A YAML parser's error as a located ``yaml-syntax`` problem of bounded length.
+
+    A duplicate key is named with the line of the mapping that holds it, not with both values
+    (the parser's message quotes them whole: 59 KB for one long value).
+    """
+    mark = getattr(exc, "problem_mark", None)
+    line, col = (mark.line + 1, mark.column + 1) if mark is not None else (0, 0)
+    message = str(getattr(exc, "problem", None) or exc)
+    help = "fix the YAML syntax here"
+    if type(exc).__name__ == "DuplicateKeyError":
+        key = re.match(r'found duplicate key "(.*?)"(?: with value|$)', message, re.DOTALL)
+        name = key.group(1) if key else "?"
+        name = name if len(name) <= 60 else name[:60] + "…"
+        context = getattr(exc, "context_mark", None)
+        where = f" that starts on line {context.line + 1}" if context is not None else ""
+        message = f"key `{name}` appears twice in the mapping{where}"
+        help = "keep one of the two (a later value would silently replace the first)"
+    elif len(message) > _MAX_MESSAGE:
+        message = message[:_MAX_MESSAGE] + "…"
+    code = "duplicate-key" if type(exc).__name__ == "DuplicateKeyError" else "yaml-syntax"
+    return Problem(code, message, "", line, col, help, _source_line(text, line))
 
 
 def decode_text(raw: bytes, path: str | Path | None) -> str:
@@ -407,20 +463,7 @@ def scan_yaml(text: str, path: str | Path | None) -> Any:
     try:
         _Scan(text, path).run(YAML(typ="rt").parse(text))
     except MarkedYAMLError as exc:
-        mark = exc.problem_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
-        raise _error(
-            path,
-            Problem(
-                "yaml-syntax",
-                str(exc.problem or exc),
-                "",
-                line,
-                col,
-                "fix the YAML syntax here",
-                _source_line(text, line),
-            ),
-        ) from None
+        raise _error(path, yaml_syntax_problem(exc, text)) from None
     except YAMLError as exc:
         raise _error(path, Problem("yaml-syntax", str(exc).splitlines()[0], help="fix the YAML syntax")) from None
     return UNBUILT

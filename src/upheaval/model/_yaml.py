@@ -17,7 +17,16 @@ from upheaval.errors import ModelError, Problem
 from upheaval.model._check import cross_check
 from upheaval.model._common import Id, _check_partial_date, _Part
 from upheaval.model._indicator import TrackingSettings
-from upheaval.model._limits import MAX_FILE_BYTES, UNBUILT, check_file_size, check_printable, decode_text, scan_yaml
+from upheaval.model._limits import (
+    MAX_FILE_BYTES,
+    UNBUILT,
+    check_file_size,
+    check_printable,
+    check_yaml_version,
+    decode_text,
+    scan_yaml,
+    yaml_syntax_problem,
+)
 from upheaval.model._schema import (
     Actor,
     Claim,
@@ -156,6 +165,14 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def _without_nulls(data: Any) -> Any:
+    """A document's top level with null values left out: ``claims:`` with nothing under it, or
+    ``description: ~``, means the field is not given (an empty section, or the default)."""
+    if isinstance(data, dict):
+        return {k: v for k, v in data.items() if v is not None}
+    return data
+
+
 def _salvage(adapter: TypeAdapter, plain: Any, exc: ValidationError) -> Any:
     """The item with its invalid leaves dropped, if that validates: so its references still get checked."""
     for e in exc.errors():
@@ -199,7 +216,7 @@ def _fast_parse(text: str, folder: Path | None = None, data: Any = UNBUILT) -> S
         data = scan_yaml(text, None)
     if not isinstance(data, dict) or set(data) - (set(_SCALARS) | set(_LIST_PARTS) | set(_OBJECT_PARTS)):
         return None
-    plain = _plain(data)
+    plain = _without_nulls(_plain(data))
     try:
         system = System.model_validate(plain)
     except ValidationError:
@@ -233,6 +250,7 @@ def parse_yaml(text: str, path: str | Path | None = None, *, folder: str | Path 
             [Problem("too-large", f"the text has {len(text):,} characters; models are limited to {MAX_FILE_BYTES:,}")],
         )
     check_printable(text, path)
+    check_yaml_version(text, path)
     folder = Path(folder) if folder is not None else None
     data = scan_yaml(text, path)
     fast = _fast_parse(text, folder, data) if data is not UNBUILT else None
@@ -242,13 +260,7 @@ def parse_yaml(text: str, path: str | Path | None = None, *, folder: str | Path 
     try:
         doc = _yaml().load(text)
     except MarkedYAMLError as exc:
-        mark = exc.problem_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
-        src = text.splitlines()[line - 1] if 0 < line <= len(text.splitlines()) else ""
-        raise ModelError(
-            str(path) if path else None,
-            [Problem("yaml-syntax", str(exc.problem or exc), "", line, col, "fix the YAML syntax here", src)],
-        ) from None
+        raise ModelError(str(path) if path else None, [yaml_syntax_problem(exc, text)]) from None
     except YAMLError as exc:  # e.g. a control character the YAML reader refuses
         raise ModelError(
             str(path) if path else None,
@@ -317,7 +329,10 @@ def parse_yaml(text: str, path: str | Path | None = None, *, folder: str | Path 
     if problems:
         problems.sort(key=lambda p: (p.line or 10**9, p.column))
         raise ModelError(str(path) if path else None, problems)
-    system = System.model_validate(_plain(doc))
+    try:
+        system = System.model_validate(_without_nulls(_plain(doc)))
+    except ValidationError as exc:  # a rule over the whole system that the parts' checks did not see
+        raise ModelError(str(path) if path else None, _pydantic_problems(exc, (), at)) from None
     system._document = doc
     system._folder = folder
     return system
