@@ -17,7 +17,7 @@ from fastapi.testclient import TestClient
 from upheaval.errors import ModelError
 from upheaval.web import create_app
 from upheaval.web._app import parse_authority, same_origin
-from upheaval.web._bounded import check_upload
+from upheaval.web._bounded import WorkerPool, parse_model_text
 
 DATA = Path(__file__).parent / "data"
 TINY = (DATA / "tiny.yaml").read_text()
@@ -85,20 +85,30 @@ def test_origin_check_accepts_loopback_aliases_only(client: TestClient) -> None:
 
 
 def test_bounded_reader_returns_the_problems_of_the_child() -> None:
-    check_upload(TINY, "tiny.yaml")
+    import asyncio
+
+    assert asyncio.run(parse_model_text(TINY, "tiny.yaml")).id == "tiny"
     with pytest.raises(ModelError) as info:
-        check_upload(_bomb(), "bomb.yaml")
+        asyncio.run(parse_model_text(_bomb(), "bomb.yaml"))
     assert info.value.problems[0].code == "alias-limit" and info.value.problems[0].line == 5
 
 
-def test_bounded_reader_enforces_its_time_and_memory_limits() -> None:
-    with pytest.raises(ModelError) as slow:
-        check_upload(TINY, "tiny.yaml", seconds=0.01)
-    assert slow.value.problems[0].code == "too-slow"
-    with pytest.raises(ModelError) as big:
-        check_upload(TINY, "tiny.yaml", memory=8 << 20)  # too little even to start the reader
-    assert big.value.problems[0].code == "too-large"
-    assert "8 MB" in big.value.problems[0].message
+def test_worker_pool_enforces_its_time_and_memory_limits() -> None:
+    """Past its time a worker is killed and replaced; past its memory its call fails; the pool goes on."""
+    pool = WorkerPool(size=1, memory=64 << 20)
+    try:
+        assert pool.run(sum, ([1, 2, 3],)) == 6
+        start = time.perf_counter()
+        with pytest.raises(TimeoutError):
+            pool.run(time.sleep, (30,), seconds=0.5)
+        assert time.perf_counter() - start < 10
+        with pytest.raises(MemoryError):
+            pool.run(bytearray, (512 << 20,))  # 512 MB against a 64 MB allowance
+        with pytest.raises(ZeroDivisionError):  # the work's own exception comes back as raised
+            pool.run(divmod, (1, 0))
+        assert pool.run(sum, ([1, 2],)) == 3
+    finally:
+        pool.close()
 
 
 def _free_port() -> int:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Callable, Coroutine
-from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, File, HTTPException, Query, Request, UploadFile
@@ -22,12 +21,14 @@ from upheaval.web._views import claims_json, cytoscape_elements, parse_scenario
 __all__ = ["router"]
 
 _JSON_DEPTH = 32
+_JSON_VALUES = 5_000  # values in one body: the API's requests hold a few dozen (an edit, a start scenario)
 
 
 def _json_problem(raw: bytes) -> dict[str, Any] | None:
     """Why a request body cannot be a JSON value any endpoint accepts, as a FastAPI-style error; None if it can.
 
-    Refused: text that is not JSON (or not UTF-8), nesting deeper than 32, numbers that are
+    Refused: text that is not JSON (or not UTF-8), nesting deeper than 32, more than 5,000
+    values (FastAPI would validate them, and echo them in its answer, on the event loop), numbers that are
     not finite (``1e999`` parses as infinity; ``NaN`` and ``Infinity`` are not JSON) and
     strings or keys holding a lone surrogate (``"\\ud800"``), which no text can store.
     """
@@ -38,6 +39,10 @@ def _json_problem(raw: bytes) -> dict[str, Any] | None:
     def constant(name: str) -> Any:
         raise ValueError(f"{name} is not a JSON number")
 
+    # JSON separates values by commas and colons: counted at C speed, they bound the parse before it starts
+    # (one json.loads of 125,000 numbers holds the interpreter for a tenth of a second)
+    if raw.count(b",") + raw.count(b":") > 4 * _JSON_VALUES:
+        return refuse([], f"more than {_JSON_VALUES:,} JSON values; a request holds a few dozen", "json_size")
     try:
         data = json.loads(raw, parse_constant=constant)
     except RecursionError:
@@ -45,8 +50,12 @@ def _json_problem(raw: bytes) -> dict[str, Any] | None:
     except ValueError as exc:
         return refuse([], f"not valid JSON: {str(exc)[:200]}", "json_invalid")
     stack: list[tuple[list[Any], Any]] = [([], data)]
+    seen = 0
     while stack:
         loc, value = stack.pop()
+        seen += 1
+        if seen > _JSON_VALUES:
+            return refuse([], f"more than {_JSON_VALUES:,} JSON values; a request holds a few dozen", "json_size")
         if len(loc) > _JSON_DEPTH:
             return refuse(loc[:_JSON_DEPTH], f"JSON nested deeper than {_JSON_DEPTH} levels", "json_depth")
         if isinstance(value, float) and not math.isfinite(value):
@@ -83,8 +92,11 @@ class _StrictJSONRoute(APIRoute):
         async def strict(request: Request) -> Response:
             kind = request.headers.get("content-type", "")
             if request.method == "POST" and not kind.startswith(("multipart/", "application/x-www-form-urlencoded")):
-                raw = await request.body()
-                problem = _json_problem(raw) if raw else None
+                raw = await request.body()  # at most MAX_BODY bytes (web._bounded.BodyLimit)
+                if len(raw) > 4096:  # a walk over a big body would hold the event loop: a worker thread does it
+                    problem = await run_in_threadpool(_json_problem, raw)
+                else:
+                    problem = _json_problem(raw) if raw else None
                 if problem is not None:
                     return JSONResponse({"detail": [problem]}, status_code=422)
             return await handler(request)
@@ -212,11 +224,41 @@ def list_models(request: Request) -> dict[str, Any]:
     return {**ws.available(), "open": open_docs, "current": ws.current}
 
 
+async def open_bounded(ws: Workspace, name: str) -> Document:
+    """Open a model by name (see :meth:`Workspace.open`), a file being read in a bounded worker process."""
+    from upheaval.web._bounded import load_model_file
+
+    key, path = await run_in_threadpool(ws.locate, name)
+    system = None
+    if path is not None and key not in ws.docs:
+        system = await load_model_file(path, key.removeprefix("file:"))
+    return await run_in_threadpool(ws.open, name, system)
+
+
+async def reload_bounded(ws: Workspace) -> Document:
+    """Reload the current model from its file (see :meth:`Workspace.reload`), read in a bounded worker process."""
+    from upheaval.web._bounded import load_model_file
+
+    doc = ws.doc()
+    system = await load_model_file(doc.path, doc.origin) if doc.path is not None else None
+    return await run_in_threadpool(ws.reload, system)
+
+
+async def open_upload(ws: Workspace, file: UploadFile) -> Document:
+    """Read, check and open an upload: size-limited, UTF-8, parsed in a bounded worker process."""
+    from upheaval.web._bounded import parse_model_text, upload_name
+
+    name = upload_name(file.filename)
+    text = await read_upload(ws, file, name)
+    system = await parse_model_text(text, name)
+    return await run_in_threadpool(ws.open_text, text, name, system)
+
+
 @router.post("/models/open", summary="Open a built-in model or a model file")
-def open_model(request: Request, body: OpenRequest) -> JSONResponse:
+async def open_model(request: Request, body: OpenRequest) -> JSONResponse:
     """Open a model by built-in name or by its path inside the working folder; it becomes current."""
     ws = _ws(request)
-    doc = ws.open(body.name)
+    doc = await open_bounded(ws, body.name)
     return _changed(ws, doc)
 
 
@@ -225,26 +267,20 @@ async def upload_model(
     request: Request, file: Annotated[UploadFile, File(description="A YAML model file")]
 ) -> JSONResponse:
     """Validate an uploaded YAML model (size-limited) and open it; problems come back with line numbers."""
-    from upheaval.web._bounded import check_upload
-
     ws = _ws(request)
-    text = await read_upload(ws, file)
-    name = file.filename or "upload.yaml"
-    # read first in a child process with time and memory limits, off the event loop
-    await run_in_threadpool(check_upload, text, Path(name).name or "upload.yaml")
-    doc = await run_in_threadpool(ws.open_text, text, name)
+    doc = await open_upload(ws, file)
     return _changed(ws, doc)
 
 
-async def read_upload(ws: Workspace, file: UploadFile) -> str:
+async def read_upload(ws: Workspace, file: UploadFile, name: str) -> str:
     """The upload's text, refusing files over the size limit or not in UTF-8."""
-    name = file.filename or "upload.yaml"
     data = await file.read(ws.max_upload + 1)
     if len(data) > ws.max_upload:
         raise HTTPException(413, f"upload too large: the limit is {ws.max_upload:,} bytes")
     from upheaval.model._limits import decode_text
 
-    return decode_text(data, name)  # an undecodable byte is a ModelError with its offset, line and column
+    # an undecodable byte is a ModelError with its offset, line and column (a worker thread finds it)
+    return await run_in_threadpool(decode_text, data, name)
 
 
 @router.get("/model", summary="The current model: summary")
@@ -409,7 +445,7 @@ def save(request: Request, body: SaveRequest) -> JSONResponse:
 
 
 @router.post("/reload", summary="Reload the model from its file")
-def reload(request: Request) -> JSONResponse:
+async def reload(request: Request) -> JSONResponse:
     """Read the model's file again; unsaved edits are dropped (and stay undoable)."""
     ws = _ws(request)
-    return _changed(ws, ws.reload())
+    return _changed(ws, await reload_bounded(ws))

@@ -16,6 +16,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from upheaval.errors import EngineError, EventDataError, ModelError, SearchBudgetExceeded
+from upheaval.web._bounded import BodyLimit
 from upheaval.web._paths import PathNotAllowed
 from upheaval.web._state import Conflict, EditRefused, Workspace
 
@@ -147,6 +148,9 @@ def create_app(
     env.filters["toggle"] = toggle_fix
     app.mount("/static", StaticFiles(directory=str(_package_dir("static"))), name="static")
 
+    # every body counted as it arrives, chunked or not, against its route's limit (inside the guard below)
+    app.add_middleware(BodyLimit, max_upload=max_upload)
+
     @app.middleware("http")
     async def guard(request: Request, call_next: Any) -> Response:
         authority = parse_authority(request.headers.get("host") or "")
@@ -173,11 +177,6 @@ def create_app(
                     status_code=401,
                 )
             set_cookie = request.query_params.get("token") is not None
-        length = request.headers.get("content-length")
-        if request.method == "POST" and request.url.path.endswith("/upload") and not length:
-            return PlainTextResponse("uploads must state their length (Content-Length)", status_code=411)
-        if length and length.isdigit() and int(length) > max_upload + 64_000:
-            return PlainTextResponse(f"upload too large: the limit is {max_upload:,} bytes", status_code=413)
         response = await call_next(request)
         response.headers["Content-Security-Policy"] = CSP
         response.headers["X-Content-Type-Options"] = "nosniff"

@@ -8,7 +8,7 @@ from typing import Any
 
 from fastapi import HTTPException
 
-__all__ = ["figures_available", "render_figure"]
+__all__ = ["draw_figure", "figures_available", "render_figure"]
 
 _LOCK = threading.Lock()  # matplotlib is not thread-safe; figures are drawn one at a time
 
@@ -51,18 +51,33 @@ def render_figure(
     )
 
     def draw() -> bytes:
-        cim = ws.matrix(doc)
-        with _LOCK:
-            if kind == "matrix":
-                fig = mod.matrix_figure(system, cim)
-            elif kind == "tableau":
-                fig = mod.tableau_figure(system, ws.scenarios(tolerance, fixed, doc))
-            elif kind == "impact":
-                fig = mod.impact_figure(system, choice, cim)
-            elif kind == "landscape":
-                fig = mod.landscape_figure(system, tolerance, dict(fixed) or None, cim)
-            else:
-                fig = mod.network_figure(system, choice)
-            return mod.figure_bytes(fig, "svg")
+        from upheaval.web._bounded import run_bounded
+
+        # drawn in a worker process, bounded in time and memory (a landscape searches and places scenarios)
+        fixed_plain = {d: list(vs) for d, vs in fixed.items()}
+        return run_bounded(draw_figure, system, kind, choice, tolerance, fixed_plain, what=f"the {kind} figure")
 
     return ws._cached(key, draw)
+
+
+def draw_figure(
+    system: Any, kind: str, choice: dict[str, str] | None, tolerance: int, fixed: dict[str, list[str]]
+) -> bytes:
+    """One of the report's figures of ``system`` as SVG bytes (run in a worker process)."""
+    from upheaval import cib
+    from upheaval.web._state import SEARCH_BUDGET_SECONDS
+
+    mod = _module()
+    cim = cib.compile_system(system)
+    if kind == "matrix":
+        fig = mod.matrix_figure(system, cim)
+    elif kind == "tableau":
+        result = cib.find_consistent(cim, tolerance, fixed or None, budget_seconds=SEARCH_BUDGET_SECONDS)
+        fig = mod.tableau_figure(system, result)
+    elif kind == "impact":
+        fig = mod.impact_figure(system, choice, cim)
+    elif kind == "landscape":
+        fig = mod.landscape_figure(system, tolerance, fixed or None, cim)
+    else:
+        fig = mod.network_figure(system, choice)
+    return mod.figure_bytes(fig, "svg")

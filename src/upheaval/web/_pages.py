@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from upheaval.errors import ModelError, UpheavalError
-from upheaval.web._api import model_summary, read_upload
+from upheaval.web._api import model_summary, open_bounded, open_upload, reload_bounded
 from upheaval.web._figures import figures_available
 from upheaval.web._state import Conflict, Workspace, fix_from_pairs
 from upheaval.web._views import fix_pairs, matrix_view, parse_scenario, tableau_view
@@ -57,21 +58,21 @@ def open_page(request: Request) -> HTMLResponse:
 
 
 @router.post("/ui/open")
-def open_model(request: Request, name: Annotated[str, Form(max_length=400)]) -> Response:
+async def open_model(request: Request, name: Annotated[str, Form(max_length=400)]) -> Response:
     """Open a model and show its system page."""
-    _ws(request).open(name)
+    await open_bounded(_ws(request), name)
     return RedirectResponse("/system", status_code=303)
 
 
 @router.post("/ui/upload")
 async def upload(request: Request, file: Annotated[UploadFile, File()]) -> Response:
-    """Validate an uploaded model; open it, or show its problems with line numbers."""
+    """Validate an uploaded model (parsed in a bounded worker process); open it, or show its problems."""
     ws = _ws(request)
     try:
-        text = await read_upload(ws, file)
-        ws.open_text(text, file.filename or "upload.yaml")
+        await open_upload(ws, file)
     except ModelError as exc:
-        return render(
+        return await run_in_threadpool(
+            render,
             request,
             "open.html",
             status_code=422,
@@ -222,11 +223,11 @@ def save(request: Request, as_name: Annotated[str | None, Form(max_length=400)] 
 
 
 @router.post("/ui/reload", response_class=HTMLResponse)
-def reload(request: Request) -> HTMLResponse:
+async def reload(request: Request) -> HTMLResponse:
     """Reload from disk, dropping unsaved edits (they stay undoable)."""
     ws = _ws(request)
-    doc = ws.reload()
-    resp = render(request, "_saved.html", path=doc.origin, reloaded=True)
+    doc = await reload_bounded(ws)
+    resp = await run_in_threadpool(render, request, "_saved.html", path=doc.origin, reloaded=True)
     resp.headers["HX-Trigger"] = "modelChanged"
     return resp
 

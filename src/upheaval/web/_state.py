@@ -164,38 +164,51 @@ class Workspace:
         """Models that can be opened: built-in names and model files in the working folder."""
         return {"builtin": list(builtin_models()), "files": list_model_files(self.root)}
 
-    def open(self, name: str) -> Document:
+    def locate(self, name: str) -> tuple[str, Path | None]:
+        """The key ``name`` opens under and, for a file, its path (a built-in model: None).
+
+        Raises PathNotAllowed for a path outside the working folder, ModelError for no such file.
+        """
+        if name in builtin_models():
+            return f"builtin:{name}", None
+        path = resolve_inside(self.root, name)
+        rel = str(path.relative_to(self.root))
+        if f"file:{rel}" not in self.docs and not path.is_file():
+            raise ModelError(rel, [Problem("not-found", "no such file in the working folder")])
+        return f"file:{rel}", path
+
+    def open(self, name: str, system: System | None = None) -> Document:
         """Open a built-in model by name, or a model file by its path inside the working folder.
 
-        An already open model becomes current again with its edits.
+        An already open model becomes current again with its edits. ``system`` is the model
+        as read elsewhere (the server reads files in a bounded worker); left out, it is read here.
         """
         with self.lock:
-            builtins = builtin_models()
-            if name in builtins:
-                key = f"builtin:{name}"
-                if key not in self.docs:
-                    system = load_system(name)
+            key, path = self.locate(name)
+            if key not in self.docs:
+                if path is None:
+                    system = system or load_system(name)
                     self.docs[key] = Document(
-                        key, system, name, builtins[name], False, None, version=self._next_version()
+                        key, system, name, builtin_models()[name], False, None, version=self._next_version()
                     )
-            else:
-                path = resolve_inside(self.root, name)
-                rel = str(path.relative_to(self.root))
-                key = f"file:{rel}"
-                if key not in self.docs:
-                    if not path.is_file():
-                        raise ModelError(rel, [Problem("not-found", "no such file in the working folder")])
-                    with _yaml_errors(rel):
-                        system = load_system(path)
+                else:
+                    rel = key.removeprefix("file:")
+                    if system is None:
+                        with _yaml_errors(rel):
+                            system = load_system(path)
                     self.docs[key] = Document(key, system, rel, path, True, _stamp(path), version=self._next_version())
             self.current = key
             return self.docs[key]
 
-    def open_text(self, text: str, filename: str) -> Document:
-        """Open an uploaded model from its YAML text (validated like a file; never written back)."""
+    def open_text(self, text: str, filename: str, system: System | None = None) -> Document:
+        """Open an uploaded model from its YAML text (validated like a file; never written back).
+
+        ``system`` is the text as parsed elsewhere (the server parses uploads in a bounded worker).
+        """
         safe = Path(filename or "upload.yaml").name or "upload.yaml"
-        with _yaml_errors(safe):  # parsed before taking the lock: other requests go on meanwhile
-            system = parse_yaml(text, safe)
+        if system is None:
+            with _yaml_errors(safe):  # parsed before taking the lock: other requests go on meanwhile
+                system = parse_yaml(text, safe)
         with self.lock:
             self._serial += 1
             key = f"upload:{self._serial}:{safe}"
@@ -471,14 +484,18 @@ class Workspace:
             candidate = str(parent / f"{stem}-{n}{suffix}")
         return candidate
 
-    def reload(self) -> Document:
-        """Read the current model's file again, dropping unsaved edits (they stay undoable)."""
+    def reload(self, system: System | None = None) -> Document:
+        """Read the current model's file again, dropping unsaved edits (they stay undoable).
+
+        ``system`` is the file as read elsewhere (the server reads it in a bounded worker).
+        """
         with self.lock:
             doc = self.doc()
             if doc.path is None:
                 raise EditRefused("this model has no file to reload from")
-            with _yaml_errors(doc.origin):
-                system = load_system(doc.path)
+            if system is None:
+                with _yaml_errors(doc.origin):
+                    system = load_system(doc.path)
             doc.undo.append((doc.system, doc.last_edit))
             doc.system = system
             doc.version = self._next_version()
