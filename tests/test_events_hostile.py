@@ -172,3 +172,84 @@ def test_ctrl_c_during_start_up_exits_130_without_a_traceback(delay: float) -> N
     assert proc.returncode in (130, 0, -signal.SIGINT), text
     if proc.returncode == 130:
         assert "interrupted" in text
+
+
+# --- event files that lie: literal paths, broken archives, header faults ------------------------------------------
+
+
+def _icews_rows(n: int = 2) -> list[str]:
+    return _lines(ICEWS)[: n + 1]
+
+
+def test_a_path_is_read_literally_not_as_a_pattern(tmp_path: Path) -> None:
+    """``ev?.tab`` (2 rows) once added every file the pattern matched (3,708 rows)."""
+    for name in ("ev1.tab", "ev2.tab"):
+        (tmp_path / name).write_bytes(ICEWS.read_bytes())
+    for name in ("ev?.tab", "ev*.tab", "ev[1].tab"):
+        _write(tmp_path / name, _icews_rows(2))
+        (f,) = ingest([tmp_path / name], tmp_path / f"{len(name)}-{name.encode().hex()}.duckdb").files
+        assert f.rows_added == 2, (name, f)
+
+
+def test_a_truncated_gzip_is_named_with_the_reason(tmp_path: Path) -> None:
+    """A cut-off download once printed only "Aborted." with exit 1."""
+    from typer.testing import CliRunner
+
+    from upheaval.cli import app
+    from upheaval.errors import EventDataError
+
+    packed = gzip.compress(ICEWS.read_bytes() * 20)
+    cut = tmp_path / "icews.tab.gz"
+    cut.write_bytes(packed[: len(packed) // 2])
+    with pytest.raises(EventDataError, match="truncated or corrupt"):
+        ingest([cut], tmp_path / "ev.duckdb")
+    res = CliRunner().invoke(app, ["events", "ingest", str(cut), "--db", str(tmp_path / "ev.duckdb")])
+    assert res.exit_code == 2 and "truncated" in res.output and "Aborted" not in res.output
+    assert duckdb.connect(str(tmp_path / "ev.duckdb")).execute("SELECT count(*) FROM events").fetchone()[0] == 0
+    junk = tmp_path / "junk.tab.gz"
+    junk.write_bytes(b"not gzip at all" * 10)
+    res = CliRunner().invoke(app, ["events", "ingest", str(junk), "--db", str(tmp_path / "ev.duckdb")])
+    assert res.exit_code == 2 and "Traceback" not in res.output
+
+
+def test_decompression_is_capped_by_size_and_ratio(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import zipfile
+
+    from upheaval.errors import EventDataError
+    from upheaval.events import _ingest
+
+    monkeypatch.setattr(_ingest, "_RATIO_FROM", 1 << 20)
+    bomb = b"\t" * (8 << 20)  # 8 MB of one byte: packs about a thousand times smaller
+    (tmp_path / "bomb.tab.gz").write_bytes(gzip.compress(_lines(ICEWS)[0].encode() + b"\n" + bomb))
+    with pytest.raises(EventDataError, match="decompression bomb"):
+        ingest([tmp_path / "bomb.tab.gz"], tmp_path / "a.duckdb")
+    with zipfile.ZipFile(tmp_path / "bomb.zip", "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("events.tab", _lines(ICEWS)[0] + "\n" + bomb.decode())
+    with pytest.raises(EventDataError, match="decompression bomb"):
+        ingest([tmp_path / "bomb.zip"], tmp_path / "b.duckdb")
+
+
+def test_header_faults_are_named_or_read(tmp_path: Path) -> None:
+    """Empty column names, no actor that resolves, CR-only line ends: DuckDB's own words once, exit 1."""
+    rows = _icews_rows(2)
+    names = rows[0].split("\t")
+    blank = list(names)
+    blank[3] = blank[5] = ""  # two columns the reader does not need, without a name
+    (f,) = ingest([_write(tmp_path / "blank.tab", ["\t".join(blank), *rows[1:]])], tmp_path / "a.duckdb").files
+    assert f.rows_added == 2
+    unknown = [rows[0]]
+    for row in rows[1:]:
+        for i, value in ((2, "Nobody Known"), (4, "Atlantis"), (8, "Someone Else"), (10, "Lemuria"), (17, "Utopia")):
+            row = _field(row, i, value)
+        unknown.append(row)
+    (f,) = ingest([_write(tmp_path / "unknown.tab", unknown)], tmp_path / "b.duckdb").files
+    assert f.rows_added == 2
+    con = duckdb.connect(str(tmp_path / "b.duckdb"))
+    assert (
+        con.execute("SELECT count(*) FROM events WHERE source IS NULL AND source_name = 'Nobody Known'").fetchone()[0]
+        == 2
+    )
+    con.close()
+    (tmp_path / "cr.tab").write_bytes("\r".join(rows).encode() + b"\r")
+    (f,) = ingest([tmp_path / "cr.tab"], tmp_path / "c.duckdb").files
+    assert f.rows_added == 2 and not f.malformed

@@ -95,7 +95,10 @@ def ingest_cmd(
     Each file is one transaction: an interrupted run leaves the table as it was and a new
     run resumes. Malformed rows are reported by file and line; the rest is ingested.
     """
-    report = _ingest_with_bar(paths, db, format, quiet=json)
+    try:
+        report = _ingest_with_bar(paths, db, format, quiet=json)
+    except EventDataError as exc:  # a file that cannot be read as event data: invalid input, as a bad model is
+        raise fail(str(exc), EXIT_INVALID) from None
     if json:
         emit_json(
             {

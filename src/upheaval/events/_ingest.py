@@ -10,6 +10,7 @@ import tempfile
 import threading
 import time
 import zipfile
+import zlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -89,7 +90,12 @@ def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
         elif p.is_file():
             out.append(p)
         else:
-            raise EventDataError(f"{p}: no such file or folder")
+            hint = (
+                " (paths are read as written: let the shell expand a pattern)"
+                if any(c in str(p) for c in "*?[")
+                else ""
+            )
+            raise EventDataError(f"{p}: no such file or folder{hint}")
     return out
 
 
@@ -400,7 +406,8 @@ def _insert_headed(
     lines = first_lines(path, 2)
     if not lines:
         raise EventDataError(f"{path}: the file is empty")
-    header = [_snake(c) for c in lines[0].lstrip("\ufeff").split(spec["sep"])]
+    # a column without a name gets its position as a name (its values are not read)
+    header = [_snake(c) or f"unnamed_{i + 1}" for i, c in enumerate(lines[0].lstrip("\ufeff").split(spec["sep"]))]
     missing = [c for c in _REQUIRED[fmt] if c not in header]
     if missing:
         raise EventDataError(f"{path}: not a {fmt} file: no column {', '.join(missing)}")
@@ -446,9 +453,9 @@ def _insert_headed(
         )
     con.execute("DROP TABLE IF EXISTS upheaval_names")
     con.execute("CREATE TEMP TABLE upheaval_names (name VARCHAR, code VARCHAR)")
-    resolved = [(v, resolve_actor(v)) for v in values]
-    if resolved:
-        con.executemany("INSERT INTO upheaval_names VALUES (?, ?)", [r for r in resolved if r[1]])
+    resolved = [(v, code) for v in values if (code := resolve_actor(v))]
+    if resolved:  # no name may resolve (the rows then keep their names and no actor code)
+        con.executemany("INSERT INTO upheaval_names VALUES (?, ?)", resolved)
 
     def col(c: str) -> str:
         return f"r.{c}" if c in names else "NULL"
@@ -559,28 +566,61 @@ def _open(path: Path) -> BinaryIO:
     return gzip.open(path, "rb") if path.suffix.lower() == ".gz" else open(path, "rb")
 
 
-def _stray_returns(path: Path) -> bool:
-    """Whether a plain or gzipped file has carriage returns other than a CRLF at the end of every line.
+MAX_UNPACKED = 8 << 30  # bytes one compressed file or archive member may unpack to
+MAX_RATIO = 200  # and at most this many times its compressed size (beyond 64 MB unpacked)
+_RATIO_FROM = 64 << 20
+
+
+def _check_unpacked(path: Path, packed: int, unpacked: int) -> None:
+    """Refuse decompression past :data:`MAX_UNPACKED` bytes or :data:`MAX_RATIO` times the packed size."""
+    if unpacked > MAX_UNPACKED or (unpacked > _RATIO_FROM and unpacked > MAX_RATIO * max(packed, 1)):
+        raise EventDataError(
+            f"{path}: unpacks to more than {unpacked:,} bytes from {packed:,} "
+            f"(limits: {MAX_UNPACKED:,} bytes, {MAX_RATIO} times the packed size); "
+            "a real event file compresses far less, so this looks like a decompression bomb"
+        )
+
+
+def _line_endings(path: Path) -> str:
+    """How a plain or gzipped file ends its lines: ``lf`` (or CRLF throughout), ``stray`` (carriage returns
+    other than a CRLF at the end of every line) or ``cr`` (carriage returns alone, as old Mac files do).
 
     DuckDB's reader counts a stray ``\r`` as a line break (so every later line number would be
-    off) or, in strict mode, stops at it; such a file is read from a normalized copy instead.
+    off) or, in strict mode, stops at it; such a file is read from a normalized copy instead. A
+    gzipped file is read whole here, so a truncated or corrupt one is named before any row is read.
     """
-    cr = lf = crlf = 0
+    cr = lf = crlf = unpacked = 0
     last = b""
-    with _open(path) as f:
-        while chunk := f.read(1 << 22):
-            cr += chunk.count(b"\r")
-            lf += chunk.count(b"\n")
-            crlf += chunk.count(b"\r\n") + (last == b"\r" and chunk[:1] == b"\n")
-            last = chunk[-1:]
-    return cr > 0 and not (cr == crlf == lf or (cr == crlf == lf - 1 and last == b"\n"))
+    gz = path.suffix.lower() == ".gz"
+    packed = path.stat().st_size
+    try:
+        with _open(path) as f:
+            while chunk := f.read(1 << 22):
+                cr += chunk.count(b"\r")
+                lf += chunk.count(b"\n")
+                crlf += chunk.count(b"\r\n") + (last == b"\r" and chunk[:1] == b"\n")
+                last = chunk[-1:]
+                unpacked += len(chunk)
+                if gz:
+                    _check_unpacked(path, packed, unpacked)
+    except (EOFError, OSError, zlib.error) as exc:
+        if not gz:
+            raise
+        reason = "it ends before its end marker (a cut-off download)" if isinstance(exc, EOFError) else str(exc)
+        raise EventDataError(f"{path}: the gzip file is truncated or corrupt: {reason}; download it again") from None
+    if cr == 0 or cr == crlf == lf or (cr == crlf == lf - 1 and last == b"\n"):
+        return "lf"
+    return "cr" if lf == 0 else "stray"
 
 
 def _normalized(path: Path, tmp: Path) -> Path:
-    """``path`` itself, or a copy in ``tmp`` where CRLF is LF and a stray CR is a space (same lines, same numbers)."""
-    if not _stray_returns(path):
+    """``path`` itself, or a copy in ``tmp`` with LF line ends: CRLF becomes LF and a stray CR a space (same
+    lines, same numbers); in a file whose lines all end with a CR alone, each CR is a line end."""
+    endings = _line_endings(path)
+    if endings == "lf":
         return path
-    target = tmp / f"lf_{path.name.removesuffix('.gz').removesuffix('.GZ')}"
+    target = tmp / f"lf_{len(list(tmp.iterdir()))}_{_plain_name(path)}"
+    lone = b"\n" if endings == "cr" else b" "
     with _open(path) as src, open(target, "wb") as dst:
         carry = b""
         while chunk := src.read(1 << 22):
@@ -588,9 +628,27 @@ def _normalized(path: Path, tmp: Path) -> Path:
             carry = b"\r" if chunk.endswith(b"\r") else b""
             if carry:
                 chunk = chunk[:-1]
-            dst.write(chunk.replace(b"\r\n", b"\n").replace(b"\r", b" "))
-        dst.write(carry.replace(b"\r", b" "))
+            dst.write(chunk.replace(b"\r\n", b"\n").replace(b"\r", lone))
+        dst.write(carry.replace(b"\r", lone))
     return target
+
+
+def _plain_name(path: Path) -> str:
+    """A file name DuckDB reads literally: no glob characters (``*``, ``?``, ``[``), no ``.gz``."""
+    name = path.name.removesuffix(".gz").removesuffix(".GZ")
+    return "".join("_" if ch in "*?[]{}\\" else ch for ch in name)
+
+
+def _literal(path: Path, tmp: Path) -> Path:
+    """``path``, or a link to it in ``tmp`` when its name holds glob characters: DuckDB's ``read_csv`` reads
+    ``ev?.tab`` as a pattern (every matching file), and the user named one file."""
+    if not any(ch in str(path) for ch in "*?[{"):
+        return path
+    link = (
+        tmp / f"literal_{len(list(tmp.iterdir()))}_{_plain_name(path)}{'.gz' if path.suffix.lower() == '.gz' else ''}"
+    )
+    link.symlink_to(path.resolve())
+    return link
 
 
 def _short(message: str) -> str:
@@ -622,14 +680,21 @@ def _members(path: Path, tmp: Path) -> list[Path]:
         with zipfile.ZipFile(path) as z:
             out = []
             for i, name in enumerate(n for n in z.namelist() if not n.endswith("/")):
-                target = tmp / f"{i}_{Path(name).name}"
+                info = z.getinfo(name)
+                target = tmp / f"{i}_{_plain_name(Path(name))}"
+                _check_unpacked(path / name, info.compress_size, info.file_size)  # as declared...
+                unpacked = 0
                 with z.open(name) as src, open(target, "wb") as dst:
                     while chunk := src.read(1 << 22):
+                        unpacked += len(chunk)
+                        _check_unpacked(path / name, info.compress_size, unpacked)  # ...and as it unpacks
                         dst.write(chunk)
                 out.append(target)
             return out
-    except zipfile.BadZipFile as exc:
-        raise EventDataError(f"{path}: not a valid zip archive ({exc})") from None
+    except (zipfile.BadZipFile, EOFError, zlib.error) as exc:
+        raise EventDataError(
+            f"{path}: not a valid zip archive, or a truncated one ({exc}); download it again"
+        ) from None
 
 
 def ingest(
@@ -697,7 +762,10 @@ def _ingest_file(
     rows_before: int = 0,
 ) -> FileReport:
     start = time.perf_counter()
-    fmt = format if format != "auto" else sniff_format(path)
+    try:
+        fmt = format if format != "auto" else sniff_format(path)
+    except (EOFError, zlib.error, gzip.BadGzipFile) as exc:
+        raise EventDataError(f"{path}: the gzip file is truncated or corrupt ({exc}); download it again") from None
     # The content hash is computed while the rows are read (hashlib releases the GIL); it is
     # awaited first only when a recorded file has the same size and so could be this one.
     hashed: dict[str, str] = {}
@@ -733,7 +801,7 @@ def _ingest_file(
         with tempfile.TemporaryDirectory(prefix="upheaval-") as tmp:
             for member in _members(path, Path(tmp)):
                 mfmt = fmt if format != "auto" or member == path else sniff_format(member)
-                n, bad = _load_one(con, _normalized(member, Path(tmp)), mfmt, file_id)
+                n, bad = _load_one(con, _literal(_normalized(member, Path(tmp)), Path(tmp)), mfmt, file_id)
                 added += n
                 malformed += bad
         if malformed:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import io
 import zipfile
+import zlib
 from pathlib import Path
 
 from upheaval.errors import EventDataError
@@ -67,7 +68,9 @@ def first_lines(path: Path, n: int = 3) -> list[str]:
                 if len(lines) >= n:
                     break
             return lines
-    except (OSError, zipfile.BadZipFile, EOFError) as exc:
+    except (OSError, zipfile.BadZipFile, EOFError, zlib.error) as exc:
+        if path.suffix.lower() in (".gz", ".zip") and not isinstance(exc, FileNotFoundError):
+            raise EventDataError(f"{path}: the archive is truncated or corrupt ({exc}); download it again") from None
         raise EventDataError(f"{path}: cannot read ({exc})") from None
 
 
