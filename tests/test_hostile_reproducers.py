@@ -208,3 +208,57 @@ def test_every_help_text_is_shown_as_written() -> None:
             assert re.sub(r"\s+", " ", w) in flat, (path, w)
             checked += 1
     assert checked >= 1
+
+
+# --- no silent loss --------------------------------------------------------------------------------------------
+
+
+def test_convert_to_scw_names_every_character_it_cannot_carry(tmp_path: Path) -> None:
+    """ "한국" became "??" in the .scw file and the "dropped:" summary did not say so."""
+    text = TINY.replace("label: Factor X", "label: 한국 relations").replace(
+        "rationale: X drags Y along.", "rationale: Ω drags Y along (€ is fine)."
+    )
+    path = tmp_path / "k.yaml"
+    path.write_text(text, encoding="utf-8")
+    result = runner.invoke(app, ["convert", str(path), str(tmp_path / "k.scw")])
+    assert result.exit_code == 0, result.output
+    flat = re.sub(r"\s+", " ", result.output)
+    for ch in "한국Ω":
+        assert f"{ch} (U+{ord(ch):04X})" in flat
+    assert "€" not in flat.split("cannot hold")[1]  # Windows-1252 holds the euro sign
+    assert "descriptors[0].label" in flat and "impacts[0].rationale" in flat
+    assert (tmp_path / "k.scw").read_bytes().count(b"?") >= 3
+
+
+def test_score_marks_a_forecast_issued_after_its_horizon_and_shows_its_method(tmp_path: Path) -> None:
+    """A "pre-registered" forecast issued 2026-12-07 for 2025-03-01 was graded without a word."""
+    import json
+
+    def forecast(name: str, issued: str | None) -> Path:
+        data = {
+            "kind": "upheaval-forecast",
+            "model": "m",
+            "horizon": "2025-03-01",
+            "method": "persistence of the last period",
+            "variants": {"d": {"a": 0.75, "b": 0.25}},
+            "scenarios": [{"label": "S1", "name": "", "probability": 1.0, "variants": {"d": "a"}}],
+        }
+        if issued is not None:
+            data["issued"] = issued
+        path = tmp_path / name
+        path.write_text(json.dumps(data))
+        return path
+
+    late = forecast("late.json", "2026-12-07T02:00:00+00:00")
+    early = forecast("early.json", "2025-01-10T09:00:00+00:00")
+    undated = forecast("undated.json", None)
+    args = ["score", str(late), str(early), str(undated), "--outcome", "d=a", "--on", "2025-03-01"]
+    result = runner.invoke(app, [*args, "--json"])
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.stdout)
+    marked = {Path(i["forecast"]).name: i["late"] for i in out["items"] if i["target"] == "d"}
+    assert marked == {"late.json": True, "early.json": False, "undated.json": True}
+    assert {Path(x["forecast"]).name for x in out["late"]} == {"late.json", "undated.json"}
+    assert "issued 2026-12-07" in result.stderr and "not pre-registered" in result.stderr
+    text = runner.invoke(app, args)
+    assert "LATE" in text.stdout and "method (late.json): persistence of the last period" in text.stdout

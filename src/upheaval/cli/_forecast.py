@@ -11,7 +11,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from upheaval.cli._app import app
-from upheaval.cli._common import EXIT_INVALID, ModelArg, console, emit_json, fail, handle_errors, parse_assignments
+from upheaval.cli._common import EXIT_INVALID, ModelArg, console, emit_json, err, fail, handle_errors, parse_assignments
 from upheaval.cli._events import EventsOpt, EveryOpt, FloorOpt, FromOpt, PriorOpt, ToOpt, _track
 from upheaval.errors import EventDataError
 
@@ -109,17 +109,27 @@ def score_cmd(
         result = score_forecasts(loaded, recorded)
     except EventDataError as exc:
         raise fail(str(exc), EXIT_INVALID) from None
+    for item in result["late"]:  # loud on stderr, whatever the output format
+        err.print(
+            f"warning: {item['forecast']} was issued {item['issued'] or 'on an unknown day'}, after its horizon "
+            f"{item['horizon']}: it is not pre-registered (the outcome could be known when it was made); "
+            "its scores are marked late",
+            markup=False,
+            highlight=False,
+        )
     if json:
         emit_json(result)
         return
+    for name, method in result["methods"].items():
+        console.print(f"method ({Path(name).name}): {method}", markup=False, highlight=False)
     table = Table(title="Scores (lower is better)", title_justify="left")
-    for c in ("forecast", "horizon", "target", "happened", "p", "Brier", "log"):
+    for c in ("forecast", "horizon", "target", "happened", "p", "Brier", "log", "late"):
         table.add_column(c, justify="right" if c in ("p", "Brier", "log") else "left")
     for i in result["items"]:
         log = "inf" if i["log"] is None else f"{i['log']:.3f}"
         table.add_row(
             Path(i["forecast"]).name, i["horizon"], i["target"], i["happened"], f"{i['probability']:.3f}",
-            f"{i['brier']:.3f}", log,
+            f"{i['brier']:.3f}", log, "LATE" if i["late"] else "",
         )  # fmt: skip
     console.print(table)
     if "mean_brier" in result:

@@ -210,6 +210,14 @@ def read_outcomes(path: str | Path) -> list[dict[str, Any]]:
     return out
 
 
+def _issued_day(value: Any) -> dt.date | None:
+    """The day a forecast was issued (its ``issued`` timestamp), None when missing or unreadable."""
+    try:
+        return dt.datetime.fromisoformat(str(value)).date()
+    except (TypeError, ValueError):
+        return None
+
+
 def _finite(x: float) -> float | None:
     return None if math.isinf(x) else x
 
@@ -220,11 +228,19 @@ def score_forecasts(forecasts: list[tuple[str, dict[str, Any]]], outcomes: list[
     Per forecast and descriptor in the outcome: the Brier and log scores of the variant
     probabilities; when the outcome names every descriptor, the scenario probabilities are scored
     too. Returns the items, the mean scores, the calibration table and Murphy decomposition over
-    every variant's (probability, happened) pair, and the forecasts still unresolved.
+    every variant's (probability, happened) pair, the forecasts still unresolved, each forecast's
+    method, and the forecasts that were not pre-registered (``late``): issued after their horizon
+    (or with no issue date), when the outcome could already be known. Their items carry
+    ``late: true``; they are scored, and marked, never silently mixed in.
     """
-    items, pairs, unresolved = [], [], []
+    items, pairs, unresolved, late, methods = [], [], [], [], {}
     for name, fc in forecasts:
         horizon = dt.date.fromisoformat(fc["horizon"])
+        methods[name] = fc.get("method") or "(not stated)"
+        issued = _issued_day(fc.get("issued"))
+        is_late = issued is None or issued > horizon
+        if is_late:
+            late.append({"forecast": name, "issued": fc.get("issued"), "horizon": fc["horizon"]})
         due = sorted((o for o in outcomes if o["date"] >= horizon), key=lambda o: o["date"])
         if not due:
             unresolved.append(name)
@@ -250,6 +266,7 @@ def score_forecasts(forecasts: list[tuple[str, dict[str, Any]]], outcomes: list[
                     "probability": probs[happened],
                     "brier": b,
                     "log": _finite(lg),
+                    "late": is_late,
                 }
             )
             pairs += [(float(p), int(v == happened)) for v, p in probs.items()]
@@ -273,10 +290,11 @@ def score_forecasts(forecasts: list[tuple[str, dict[str, Any]]], outcomes: list[
                     "probability": scen.get(hit, 0.0),
                     "brier": brier_score(scen, hit),
                     "log": _finite(log_score(scen, hit)),
+                    "late": is_late,
                 }
             )
     variant_items = [i for i in items if i["target"] != "scenario"]
-    summary: dict[str, Any] = {"items": items, "unresolved": unresolved}
+    summary: dict[str, Any] = {"items": items, "unresolved": unresolved, "late": late, "methods": methods}
     if variant_items:
         logs = [log_score({"x": i["probability"]}, "x") for i in variant_items]
         summary["mean_brier"] = sum(i["brier"] for i in variant_items) / len(variant_items)

@@ -424,7 +424,46 @@ def scw_losses(system) -> list[str]:
         (True, f"the id `{system.id}` and title"),
         (sum(1 for d in system.descriptors for v in d.variants if v.id != v.label), "variant ids (labels kept)"),
     ]
-    return [text for count, text in lost if count]
+    return [text for count, text in lost if count] + _uncarried_characters(system)
+
+
+def _written_texts(system):
+    """(field, text) of every text a ``.scw`` file holds, in the order :func:`write_scw` writes them."""
+    yield "description", system.description
+    for i, d in enumerate(system.descriptors):
+        yield f"descriptors[{i}].label", d.label
+        yield f"descriptors[{i}].description", d.description
+        for j, v in enumerate(d.variants):
+            yield f"descriptors[{i}].variants[{j}].label", v.label
+    for k, section in enumerate(system.impacts):
+        if section.rationale:
+            yield f"impacts[{k}].rationale", section.rationale
+
+
+def _uncarried_characters(system, shown: int = 30) -> list[str]:
+    """The characters a ``.scw`` file (Windows-1252 text) cannot hold, each named with the fields it is in.
+
+    They are written as ``?``: "한국" becomes "??". Every such character is named, with its code
+    point, and every field holding one (the first ``shown`` of each, then how many more).
+    """
+    chars: dict[str, list[str]] = {}
+    for field, text in _written_texts(system):
+        for ch in set(text):
+            if ord(ch) > 127:
+                try:
+                    ch.encode("cp1252")
+                except UnicodeEncodeError:
+                    chars.setdefault(ch, []).append(field)
+    if not chars:
+        return []
+    fields = sorted({f for fs in chars.values() for f in fs})
+    names = [f"{ch} (U+{ord(ch):04X})" for ch in sorted(chars)]
+    more_chars = f" and {len(names) - shown:,} more" if len(names) > shown else ""
+    more_fields = f" and {len(fields) - shown:,} more" if len(fields) > shown else ""
+    return [
+        f"{len(chars):,} characters Windows-1252 cannot hold, written as '?': {', '.join(names[:shown])}{more_chars} "
+        f"(in {', '.join(fields[:shown])}{more_fields})"
+    ]
 
 
 def _one_line(text: str) -> str:
