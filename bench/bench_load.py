@@ -7,6 +7,13 @@ alone (``upheaval --help``) is printed too, for each version.
 
     .venv/bin/python bench/bench_load.py            # sparse and dense models, the bomb
     .venv/bin/python bench/bench_load.py --quick    # without the dense model
+    .venv/bin/python bench/bench_load.py --growth   # worst cases of each shape, doubling up to 32 MB
+
+``--growth`` loads generated worst cases of each shape at doubling sizes (each load in its own
+process: wall seconds and peak memory, start-up included) and prints the growth ratio from one
+size to the next: 2 is linear, 4 quadratic. The shapes: many unknown top-level keys, many
+futures, many actors, blank lines (all of one YAML file), and a dense ``.scw`` of 125 to 1,000
+descriptors. A case is stopped at ``--limit`` seconds.
 """
 
 from __future__ import annotations
@@ -42,6 +49,116 @@ def model(n: int = 200, k: int = 4, per: int | None = None, seed: int = 1) -> st
             for a in range(k):
                 out.append(f"      v{a}: {{" + ", ".join(f"v{b}: {rnd.randint(-3, 3)}" for b in range(k)) + "}")
     return "\n".join(out) + "\n"
+
+
+def _tiny_head() -> list[str]:
+    return [
+        "id: m", "title: M", "as_of: 2024", "descriptors:",
+        "  - {id: a, label: A, variants: [{id: x, label: X}, {id: y, label: Y}]}",
+        "  - {id: b, label: B, variants: [{id: x, label: X}, {id: y, label: Y}]}",
+        "impacts:", "  - {from: a, to: b, values: {x: {x: 1}, y: {y: 1}}}",
+    ]  # fmt: skip
+
+
+def many_keys(size: int) -> str:
+    """Unknown top-level keys (each an error to report) until ``size`` bytes."""
+    n = size // 16
+    return "\n".join(_tiny_head() + [f"unknown_{i:08d}: 1" for i in range(n)]) + "\n"
+
+
+def many_futures(size: int) -> str:
+    """A valid model with futures until ``size`` bytes."""
+    n = size // 60
+    rows = [f"  - {{id: f{i}, name: Future {i}, match: {{a: x}}}}" for i in range(n)]
+    return "\n".join([*_tiny_head(), "futures:", *rows]) + "\n"
+
+
+def many_actors(size: int) -> str:
+    """A valid model with actors (codes of the model's own) until ``size`` bytes."""
+    n = size // 50
+    rows = [f"  - {{code: A{i:07d}, name: Actor {i}, kind: group, own_code: true}}" for i in range(n)]
+    return "\n".join([*_tiny_head(), "actors:", *rows]) + "\n"
+
+
+def blank_lines(size: int) -> str:
+    """A valid model followed by ``size`` blank lines."""
+    return "\n".join(_tiny_head()) + "\n" * size
+
+
+def dense_scw(n: int, k: int = 3) -> bytes:
+    """A ScenarioWizard file of ``n`` descriptors of ``k`` variants, every cell judged."""
+    rnd = random.Random(n)
+    out = ["$ ScenarioWizard 4.0", "dense.scw"]
+    for i in range(n):
+        out.append(f"&D{i}")
+        out += [f" -v{j}" for j in range(k)]
+    out.append("#")
+    for _ in range(n):
+        out.append("&")
+        out += [" "] * k
+    out += ["#", "#"] + ["FFFFFF"] * (n * k) + ["#", "#"]
+    out += [",".join(f" {rnd.randint(-3, 3)} " for _ in range(n * k)) for _ in range(n * k)]
+    out += ["#", "# 0-0", '""', "#", "#"]
+    return ("\r\n".join(out) + "\r\n").encode("cp1252")
+
+
+LOADER = "import sys; from upheaval import load_system; load_system(sys.argv[1])"
+
+
+def measure_load(path: Path, limit: float) -> tuple[float, float, int | None]:
+    """(wall seconds, peak MB, exit code) of loading ``path`` in a fresh process; (limit, nan, None) if stopped."""
+    env = os.environ | {"PYTHONPATH": str(ROOT / "src")}
+    start = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-c", LOADER, str(path)], env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)  # fmt: skip
+    deadline = start + limit
+    while True:
+        pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+        if pid:
+            proc.returncode = os.waitstatus_to_exitcode(status)
+            return time.perf_counter() - start, usage.ru_maxrss / 1024, proc.returncode
+        if time.perf_counter() > deadline:
+            proc.kill()
+            proc.wait()
+            return limit, float("nan"), None
+        time.sleep(0.02)
+
+
+def growth(limit: float, top: int) -> None:
+    """Each shape at doubling sizes up to ``top`` bytes: seconds, peak MB, and the growth ratio."""
+    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (shared machine); one run per size")
+    print(f"{'shape':<22} {'bytes':>12} {'seconds':>9} {'ratio':>6} {'peak MB':>8} exit")
+    with tempfile.TemporaryDirectory(prefix="upheaval-growth-") as tmp_name:
+        tmp = Path(tmp_name)
+        empty = tmp / "empty.yaml"
+        empty.write_text("\n".join(_tiny_head()) + "\n")
+        t0, m0, _ = measure_load(empty, limit)
+        print(f"{'start-up (tiny model)':<22} {empty.stat().st_size:>12,} {t0:>9.2f} {'':>6} {m0:>8.0f}")
+        sizes = [top >> k for k in (3, 2, 1, 0)]
+        shapes = {"many keys": many_keys, "many futures": many_futures, "many actors": many_actors,
+                  "blank lines": blank_lines}  # fmt: skip
+        for name, make in shapes.items():
+            previous = None
+            for size in sizes:
+                path = tmp / f"{name.replace(' ', '-')}.yaml"
+                path.write_text(make(size))
+                t, m, code = measure_load(path, limit)
+                ratio = (
+                    f"{(t - t0) / max(previous - t0, 1e-3):.2f}" if previous is not None and code is not None else ""
+                )
+                shown = f"{t:>9.2f}" if code is not None else f">{limit:>8.0f}"
+                print(f"{name:<22} {path.stat().st_size:>12,} {shown} {ratio:>6} {m:>8.0f} {code}", flush=True)
+                previous = t if code is not None else None
+        previous = None
+        for n in (125, 250, 500, 1000):
+            path = tmp / "dense.scw"
+            path.write_bytes(dense_scw(n))
+            t, m, code = measure_load(path, limit)
+            ratio = f"{(t - t0) / max(previous - t0, 1e-3):.2f}" if previous is not None and code is not None else ""
+            shown = f"{t:>9.2f}" if code is not None else f">{limit:>8.0f}"
+            print(f"{'dense .scw ' + str(n):<22} {path.stat().st_size:>12,} {shown} {ratio:>6} {m:>8.0f} {code}",
+                  flush=True)  # fmt: skip
+            previous = t if code is not None else None
 
 
 def bomb() -> str:
@@ -89,7 +206,12 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="leave out the dense model")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--limit", type=float, default=240.0, help="seconds before a run is stopped")
+    parser.add_argument("--growth", action="store_true", help="worst cases of each shape at doubling sizes")
+    parser.add_argument("--top", type=int, default=32 << 20, help="largest size of --growth, in bytes")
     opts = parser.parse_args()
+    if opts.growth:
+        growth(opts.limit, opts.top)
+        return
     with tempfile.TemporaryDirectory(prefix="upheaval-bench-") as tmp_name:
         tmp = Path(tmp_name)
         versions = {"this version": ROOT / "src", f"baseline {BASELINE}": baseline_src(tmp)}

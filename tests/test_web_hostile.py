@@ -179,3 +179,55 @@ def test_server_answers_within_a_second_after_and_during_hostile_uploads(server:
     # the server parses the (valid) model in a worker thread meanwhile, sharing the interpreter
     # with the request: on a busy 2-core machine single answers can take a little over a second
     assert statistics.median(times) < 1.0 and max(times) < 5.0, times
+
+
+# --- two clients editing one model -----------------------------------------------------------------------------
+
+
+def test_concurrent_edits_of_one_section_get_a_conflict_not_a_silent_overwrite(tmp_path: Path) -> None:
+    shutil.copy(DATA / "tiny.yaml", tmp_path / "tiny.yaml")
+    app = create_app(["tiny.yaml"], root=tmp_path, trusted_hosts=("testserver",))
+    alice, bob = TestClient(app), TestClient(app)
+    pair = {"source": "x", "target": "y"}
+    seen = alice.get("/api/section", params=pair)
+    assert seen.status_code == 200 and seen.headers["etag"] == f'"{seen.json()["version"]}"'
+    v0 = seen.json()["version"]
+    assert bob.get("/api/section", params=pair).json()["version"] == v0
+    r = bob.post("/api/edit/section", json={**pair, "rationale": "Bob's reason", "version": v0})
+    assert r.status_code == 200
+    r = alice.post("/api/edit/section", json={**pair, "rationale": "Alice's reason", "version": v0})
+    assert r.status_code == 409, r.text
+    current = r.json()["current"]
+    assert current["sections"][0]["rationale"] == "Bob's reason" and current["version"] != v0
+    cell = {**pair, "source_variant": "lo", "target_variant": "hi", "value": 3}
+    assert alice.post("/api/edit/impact", json=cell, headers={"if-match": f'"{v0}"'}).status_code == 409
+    r = alice.post("/api/edit/section", json={**pair, "rationale": "Alice's reason", "version": current["version"]})
+    assert r.status_code == 200
+    assert alice.get("/api/model/data").json()["impacts"][0]["rationale"] == "Alice's reason"
+    # an edit that states no version is taken as before (scripts, older pages)
+    assert bob.post("/api/edit/section", json={**pair, "rationale": "unversioned"}).status_code == 200
+
+
+def test_undo_is_per_client(tmp_path: Path) -> None:
+    shutil.copy(DATA / "tiny.yaml", tmp_path / "tiny.yaml")
+    app = create_app(["tiny.yaml"], root=tmp_path, trusted_hosts=("testserver",))
+    alice, bob = TestClient(app), TestClient(app)
+
+    def cell(client: TestClient, sv: str, value: int) -> None:
+        edit = {"source": "x", "source_variant": sv, "target": "y", "target_variant": "hi", "value": value}
+        assert client.post("/api/edit/impact", json=edit).status_code == 200
+
+    def values() -> dict:
+        return alice.get("/api/model/data").json()["impacts"][0]["values"]
+
+    cell(alice, "lo", 3)
+    cell(bob, "hi", -3)
+    assert alice.get("/api/model").json()["undo_depth"] == 1 and bob.get("/api/model").json()["undo_depth"] == 1
+    r = alice.post("/api/undo")
+    assert r.status_code == 409 and "another client" in r.json()["detail"]  # undoing would drop Bob's edit
+    assert values()["hi"]["hi"] == -3 and values()["lo"]["hi"] == 3
+    assert bob.post("/api/undo").status_code == 200  # Bob's own edit, the last one
+    assert values()["hi"]["hi"] == 1 and values()["lo"]["hi"] == 3
+    assert bob.post("/api/undo").status_code == 422  # nothing of Bob's left
+    assert alice.post("/api/undo").status_code == 200
+    assert values()["lo"]["hi"] == -2

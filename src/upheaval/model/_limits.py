@@ -28,7 +28,9 @@ __all__ = [
     "MAX_SECTIONS",
     "MAX_STRING",
     "MAX_TOTAL_VARIANTS",
+    "MAX_UNKNOWN_FIELDS",
     "MAX_VARIANTS",
+    "TOP_LEVEL_FIELDS",
     "UNBUILT",
     "check_file_size",
     "check_printable",
@@ -48,6 +50,11 @@ MAX_DESCRIPTORS = 1_000
 MAX_VARIANTS = 50  # per descriptor
 MAX_TOTAL_VARIANTS = 3_000  # the engine's matrix is this squared
 MAX_SECTIONS = 250_000  # judgement sections (`impacts:` items)
+MAX_UNKNOWN_FIELDS = 50  # unknown top-level fields reported before the file is refused as not a model
+TOP_LEVEL_FIELDS = frozenset(
+    ("id", "title", "as_of", "description", "scale", "tie_kinds", "sources", "actors", "ties", "descriptors",
+     "impacts", "futures", "claims", "indicators", "present", "periods", "tracking")
+)  # fmt: skip
 
 # YAML 1.2's printable characters (c-printable), which a YAML reader accepts.
 _NOT_PRINTABLE = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -296,6 +303,7 @@ class _Scan:
         self.aliased = 0
         self.variants = 0
         self.documents = 0
+        self.unknown = 0  # unknown top-level keys so far
         self.sizes: dict[str, int] = {}  # anchor -> values it stands for, expanded
         # open collections: [kind, path, anchor, nodes at start, items or expecting-a-key, current key]
         self.stack: list[list[Any]] = []
@@ -316,6 +324,15 @@ class _Scan:
             if top[4]:  # a key
                 top[4] = False
                 top[5] = event.value if type(event).__name__ == "ScalarEvent" else None
+                if len(self.stack) == 1 and top[5] not in TOP_LEVEL_FIELDS:
+                    self.unknown += 1
+                    if self.unknown > MAX_UNKNOWN_FIELDS:  # each would be located by the slow parser, at a cost
+                        raise self.fail(
+                            event,
+                            "not-a-model",
+                            f"more than {MAX_UNKNOWN_FIELDS} unknown top-level fields: this is not a model file",
+                            "a model's top-level fields are " + ", ".join(sorted(TOP_LEVEL_FIELDS)),
+                        )
                 return None
             top[4] = True
             return (*top[1], top[5])

@@ -129,6 +129,16 @@ class CitationIn(BaseModel):
     quote: Annotated[str | None, Field(max_length=160)] = None
 
 
+Version = Annotated[
+    str | None,
+    Field(
+        max_length=64,
+        pattern=r"^[0-9a-f]+$",
+        description="The judgement section's version as read (GET /api/section); if it changed since, 409.",
+    ),
+]
+
+
 class ImpactEdit(BaseModel):
     """Set one cell of the matrix: the impact of ``source.source_variant`` on ``target.target_variant``."""
 
@@ -137,6 +147,7 @@ class ImpactEdit(BaseModel):
     target: IdStr
     target_variant: IdStr
     value: Annotated[int, Field(ge=-99, le=99)]
+    version: Version = None
 
 
 class SectionEdit(BaseModel):
@@ -146,6 +157,7 @@ class SectionEdit(BaseModel):
     target: IdStr
     rationale: Text = ""
     cites: Annotated[list[CitationIn], Field(max_length=50)] = []
+    version: Version = None
 
 
 class VariantIn(BaseModel):
@@ -201,7 +213,7 @@ def model_summary(ws: Workspace, doc: Document) -> dict[str, Any]:
         "writable": doc.writable,
         "dirty": doc.dirty,
         "version": doc.version,
-        "undo_depth": len(doc.undo),
+        "undo_depth": ws.undo_depth(doc),
         "last_edit": doc.last_edit,
         "changed_on_disk": ws.on_disk_changed(doc),
         "descriptors": len(s.descriptors),
@@ -396,20 +408,49 @@ def tracking_figure(request: Request, kind: Literal["probabilities", "signposts"
     return Response(tracking_figure_svg(_ws(request), request.app.state.events, kind), media_type="image/svg+xml")
 
 
+def _if_match(request: Request, stated: str | None) -> str | None:
+    """The section version an edit is based on: the body's ``version``, else the ``If-Match`` header."""
+    header = request.headers.get("if-match", "").strip().strip('"')
+    return stated or (header if header and header != "*" else None)
+
+
+@router.get("/section", summary="A judgement section with its version")
+def get_section(
+    request: Request,
+    source: Annotated[str, Query(max_length=80)],
+    target: Annotated[str, Query(max_length=80)],
+) -> JSONResponse:
+    """The judgement section(s) from ``source`` to ``target`` and their version (also the ``ETag``), to send back
+    with an edit: an edit based on a version another client has changed since is refused with 409."""
+    from upheaval.web._state import section_version
+
+    system = _ws(request).doc().system
+    sections = [
+        s.model_dump(by_alias=True, exclude_none=True, mode="json") for s in system.impact_sections(source, target)
+    ]
+    version = section_version(system, source, target)
+    body = {"source": source, "target": target, "version": version, "sections": sections}
+    return JSONResponse(body, headers={"ETag": f'"{version}"'})
+
+
 @router.post("/edit/impact", summary="Set one judgement (a matrix cell)")
 def edit_impact(request: Request, body: ImpactEdit) -> JSONResponse:
     """Set the impact of one variant on another (within the model's scale, -3..+3 by default); scenarios and
-    claims follow at once."""
+    claims follow at once. With ``version`` (or ``If-Match``), refused with 409 if the section changed since."""
     ws = _ws(request)
-    doc = ws.set_impact(body.source, body.source_variant, body.target, body.target_variant, body.value)
+    doc = ws.set_impact(
+        body.source, body.source_variant, body.target, body.target_variant, body.value, _if_match(request, body.version)
+    )
     return _changed(ws, doc)
 
 
 @router.post("/edit/section", summary="Set a judgement section's rationale and citations")
 def edit_section(request: Request, body: SectionEdit) -> JSONResponse:
-    """Set why descriptor ``source`` acts on ``target`` as it does, and where the source says so."""
+    """Set why descriptor ``source`` acts on ``target`` as it does, and where the source says so. With
+    ``version`` (or ``If-Match``), refused with 409 if the section changed since."""
     ws = _ws(request)
-    doc = ws.set_section(body.source, body.target, body.rationale, [c.model_dump() for c in body.cites])
+    cites = [c.model_dump() for c in body.cites]
+    doc = ws.set_section(body.source, body.target, body.rationale, cites, _if_match(request, body.version))
     return _changed(ws, doc)
 
 
@@ -429,9 +470,9 @@ def add_variant(request: Request, body: VariantAdd) -> JSONResponse:
     return _changed(ws, doc)
 
 
-@router.post("/undo", summary="Undo the last edit")
+@router.post("/undo", summary="Undo your last edit")
 def undo(request: Request) -> JSONResponse:
-    """Go back to the model as it was before the last edit of this session."""
+    """Undo this client's last edit (each browser has its own); 409 if another client edited since."""
     ws = _ws(request)
     return _changed(ws, ws.undo())
 

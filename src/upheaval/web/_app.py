@@ -5,6 +5,7 @@ from __future__ import annotations
 import hmac
 import ipaddress
 import re
+import secrets
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -18,11 +19,12 @@ from fastapi.templating import Jinja2Templates
 from upheaval.errors import EngineError, EventDataError, ModelError, SearchBudgetExceeded
 from upheaval.web._bounded import BodyLimit
 from upheaval.web._paths import PathNotAllowed
-from upheaval.web._state import Conflict, EditRefused, Workspace
+from upheaval.web._state import CLIENT, Conflict, EditConflict, EditRefused, Workspace
 
 __all__ = ["TOKEN_COOKIE", "create_app", "is_loopback"]
 
 TOKEN_COOKIE = "upheaval_token"
+CLIENT_COOKIE = "upheaval_client"  # which browser made an edit: undo is per client
 _LOOPBACK_NAMES = {"localhost", "127.0.0.1", "::1", "[::1]"}
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
@@ -177,7 +179,14 @@ def create_app(
                     status_code=401,
                 )
             set_cookie = request.query_params.get("token") is not None
+        client = request.cookies.get(CLIENT_COOKIE, "")
+        new_client = not re.fullmatch(r"[A-Za-z0-9_-]{16,64}", client)
+        if new_client:
+            client = secrets.token_urlsafe(16)
+        CLIENT.set(client)
         response = await call_next(request)
+        if new_client:
+            response.set_cookie(CLIENT_COOKIE, client, httponly=True, samesite="strict")
         response.headers["Content-Security-Policy"] = CSP
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["Referrer-Policy"] = "same-origin"
@@ -226,6 +235,10 @@ def create_app(
     @app.exception_handler(Conflict)
     async def _conflict(request: Request, exc: Conflict) -> Response:
         return _error(request, 409, str(exc), {"conflict": {"file": exc.path.name, "suggestion": exc.suggestion}})
+
+    @app.exception_handler(EditConflict)
+    async def _edit_conflict(request: Request, exc: EditConflict) -> Response:
+        return _error(request, 409, str(exc), {"current": exc.current} if exc.current else None)
 
     @app.exception_handler(SearchBudgetExceeded)
     async def _budget(request: Request, exc: SearchBudgetExceeded) -> Response:

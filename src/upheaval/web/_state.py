@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextvars
 import hashlib
 import itertools
+import json
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -21,13 +23,19 @@ from upheaval.model._yaml import cross_references
 from upheaval.web._paths import PathNotAllowed, list_model_files, resolve_inside
 
 __all__ = [
+    "CLIENT",
     "MAX_UNDO",
     "MAX_VARIANTS",
     "Conflict",
     "Document",
+    "EditConflict",
     "EditRefused",
     "Workspace",
+    "section_version",
 ]
+
+# Who is editing: the server sets it per request (a cookie of each browser); edits and undo are kept per client.
+CLIENT: contextvars.ContextVar[str] = contextvars.ContextVar("upheaval_client", default="local")
 
 MAX_UNDO = 100
 MAX_VARIANTS = 9
@@ -38,6 +46,26 @@ SEARCH_BUDGET_SECONDS = 3.0
 
 class EditRefused(UpheavalError):
     """An edit cannot be applied (unknown descriptor, duplicate id, out-of-range value...)."""
+
+
+class EditConflict(UpheavalError):
+    """An edit or undo was based on a part another client has changed since (answered 409)."""
+
+    def __init__(self, message: str, current: dict[str, Any] | None = None) -> None:
+        self.current = current or {}
+        super().__init__(message)
+
+
+def section_version(system: System, source: str, target: str) -> str:
+    """The version of the judgement section(s) from ``source`` to ``target``: a digest of their content.
+
+    An edit that states the version it was based on is refused (409) if the section changed since;
+    equal content gives an equal version, so an edit undone restores its version too.
+    """
+    parts = [
+        s.model_dump(by_alias=True, exclude_none=True, mode="json") for s in system.impact_sections(source, target)
+    ]
+    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()[:16]
 
 
 class Conflict(UpheavalError):
@@ -82,7 +110,8 @@ class Document:
 
     ``path`` is the file it was read from (None for an upload); ``writable`` says whether
     that file lies inside the working folder (built-in models do not); ``stamp`` is the
-    file's (mtime, sha256) when last read or written.
+    file's (mtime, sha256) when last read or written. ``undo`` holds, per edit, the system
+    before it, its description, the client that made it, and the versions before and after it.
     """
 
     key: str
@@ -91,7 +120,7 @@ class Document:
     path: Path | None
     writable: bool
     stamp: tuple[float, str] | None
-    undo: list[tuple[System, str]] = field(default_factory=list)
+    undo: list[tuple[System, str, str, int, int]] = field(default_factory=list)
     version: int = 0
     dirty: bool = False
     last_edit: str = ""
@@ -272,10 +301,11 @@ class Workspace:
     # ---- edits ---------------------------------------------------------------------------
 
     def _commit(self, doc: Document, new: System, what: str) -> Document:
-        doc.undo.append((doc.system, doc.last_edit))
+        version = self._next_version()
+        doc.undo.append((doc.system, doc.last_edit, CLIENT.get(), doc.version, version))
         del doc.undo[:-MAX_UNDO]
         doc.system = new
-        doc.version = self._next_version()
+        doc.version = version
         doc.dirty = True
         doc.last_edit = what
         return doc
@@ -292,14 +322,24 @@ class Workspace:
                 f"descriptor {descriptor!r} has no variant {variant!r}; it has {', '.join(d.variant_ids())}"
             )
 
-    def set_impact(self, source: str, source_variant: str, target: str, target_variant: str, value: int) -> Document:
+    def set_impact(
+        self,
+        source: str,
+        source_variant: str,
+        target: str,
+        target_variant: str,
+        value: int,
+        version: str | None = None,
+    ) -> Document:
         """Set one cell: the impact of ``source.source_variant`` on ``target.target_variant``.
 
         The value goes into the first judgement section for the descriptor pair (created if
         none) and the cell is cleared in any other section, so the compiled cell equals
         ``value``. A descriptor acting on itself needs an existing ``diagonal`` section.
+        ``version`` (see :func:`section_version`), when given, must be the section's current one.
         """
         with self.lock:
+            self.check_section(source, target, version)
             doc = self.doc()
             system = doc.system
             if not isinstance(value, int) or not -system.scale <= value <= system.scale:
@@ -326,9 +366,15 @@ class Workspace:
             new = _rebuild(system, data)
             return self._commit(doc, new, f"{source}.{source_variant} → {target}.{target_variant} = {value:+d}")
 
-    def set_section(self, source: str, target: str, rationale: str, cites: list[dict[str, Any]]) -> Document:
-        """Set the rationale and citations of the judgement section from ``source`` to ``target``."""
+    def set_section(
+        self, source: str, target: str, rationale: str, cites: list[dict[str, Any]], version: str | None = None
+    ) -> Document:
+        """Set the rationale and citations of the judgement section from ``source`` to ``target``.
+
+        ``version`` (see :func:`section_version`), when given, must be the section's current one.
+        """
         with self.lock:
+            self.check_section(source, target, version)
             doc = self.doc()
             system = doc.system
             for d in (source, target):
@@ -419,16 +465,51 @@ class Workspace:
             new = _rebuild(system, data)
             return self._commit(doc, new, f"add variant {descriptor}.{variant.get('id')}")
 
+    def undo_depth(self, doc: Document) -> int:
+        """How many edits the current client can undo."""
+        client = CLIENT.get()
+        return sum(1 for entry in doc.undo if entry[2] == client)
+
     def undo(self) -> Document:
-        """Go back to the model as it was before the last edit of this session."""
+        """Undo the current client's last edit (each client its own; another client's edits stay).
+
+        If another client has edited the model since, undoing would drop that edit too:
+        :class:`EditConflict` is raised and nothing changes.
+        """
         with self.lock:
             doc = self.doc()
-            if not doc.undo:
-                raise EditRefused("nothing to undo")
-            doc.system, doc.last_edit = doc.undo.pop()
-            doc.version = self._next_version()
+            client = CLIENT.get()
+            mine = [i for i, entry in enumerate(doc.undo) if entry[2] == client]
+            if not mine:
+                raise EditRefused("nothing of yours to undo")
+            before, last_edit, _, version_before, made = doc.undo[mine[-1]]
+            if made != doc.version:
+                raise EditConflict(
+                    "the model was edited by another client after your last edit; undoing it would drop theirs: "
+                    "change the judgement back by hand, or reload"
+                )
+            del doc.undo[mine[-1]]
+            doc.system, doc.last_edit = before, last_edit
+            doc.version = version_before  # the model is again as it was then (cached results still hold)
             doc.dirty = bool(doc.undo) or doc.path is None
             return doc
+
+    def check_section(self, source: str, target: str, version: str | None) -> None:
+        """Refuse (409) an edit of the section ``source`` → ``target`` based on an older ``version`` of it."""
+        if version is None:
+            return
+        system = self.doc().system
+        current = section_version(system, source, target)
+        if version != current:
+            sections = [
+                s.model_dump(by_alias=True, exclude_none=True, mode="json")
+                for s in system.impact_sections(source, target)
+            ]
+            raise EditConflict(
+                f"the judgement section {source} → {target} changed since you read it (another client's edit); "
+                "read it again and redo your change",
+                {"source": source, "target": target, "version": current, "sections": sections},
+            )
 
     # ---- saving --------------------------------------------------------------------------
 
@@ -496,9 +577,10 @@ class Workspace:
             if system is None:
                 with _yaml_errors(doc.origin):
                     system = load_system(doc.path)
-            doc.undo.append((doc.system, doc.last_edit))
+            version = self._next_version()
+            doc.undo.append((doc.system, doc.last_edit, CLIENT.get(), doc.version, version))
             doc.system = system
-            doc.version = self._next_version()
+            doc.version = version
             doc.stamp = _stamp(doc.path) if doc.writable else None
             doc.dirty = False
             doc.last_edit = "reloaded from disk"
