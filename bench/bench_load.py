@@ -85,7 +85,7 @@ def blank_lines(size: int) -> str:
     return "\n".join(_tiny_head()) + "\n" * size
 
 
-def dense_scw(n: int, k: int = 3) -> bytes:
+def dense_scw(n: int, k: int = 2) -> bytes:
     """A ScenarioWizard file of ``n`` descriptors of ``k`` variants, every cell judged."""
     rnd = random.Random(n)
     out = ["$ ScenarioWizard 4.0", "dense.scw"]

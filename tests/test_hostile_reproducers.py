@@ -284,3 +284,29 @@ def test_many_unknown_top_level_keys_are_refused_early_at_their_line() -> None:
     with pytest.raises(ModelError) as info:
         parse_yaml(few, "k.yaml")
     assert [p.code for p in info.value.problems] == ["extra-forbidden"] * 3  # a few are each reported, located
+
+
+def test_a_dense_scw_beyond_the_section_limit_is_refused_at_its_matrix(tmp_path: Path) -> None:
+    """A 1,000-descriptor dense .scw (16 MB) ran past 180 s and 2.1 GB: a million judgement sections."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).parent.parent / "bench"))
+    from bench_load import dense_scw
+    from upheaval.model._limits import MAX_SECTIONS
+
+    path = tmp_path / "dense.scw"
+    path.write_bytes(dense_scw(520))  # 270,400 descriptor pairs, nearly all judged
+    with pytest.raises(ModelError) as info:
+        load_system(path)
+    (problem,) = info.value.problems
+    assert problem.code == "too-many" and f"{MAX_SECTIONS:,}" in problem.message
+    first_row = next(i for i, line in enumerate(path.read_text(encoding="cp1252").splitlines(), 1) if "," in line)
+    assert problem.line == first_row
+    small = tmp_path / "small.scw"
+    small.write_bytes(dense_scw(12))
+    system = load_system(small)
+    from upheaval.cib import compile_system
+    from upheaval.formats._scw import _judged_blocks
+
+    judged = _judged_blocks(compile_system(system).values, [2] * 12)
+    assert len(system.impacts) == judged and judged > 100  # one section per judged pair, counted the same way

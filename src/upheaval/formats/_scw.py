@@ -10,6 +10,7 @@ import numpy as np
 from upheaval.errors import ModelError, Problem
 from upheaval.model._limits import (
     MAX_DESCRIPTORS,
+    MAX_SECTIONS,
     MAX_STRING,
     MAX_TOTAL_VARIANTS,
     MAX_VARIANTS,
@@ -21,6 +22,8 @@ __all__ = ["read_scw", "write_scw"]
 
 _ID_BAD = re.compile(r"[^A-Za-z0-9_\-]+")
 _CELL = re.compile(r"[ \t]*([-+]?[0-9]{1,6})[ \t]*")  # ASCII digits only: not `1_0`, not other scripts' digits
+# a whole row of small cells (1 or 2 digits), checked at C speed; any other row is read cell by cell
+_ROW = re.compile(r"[ \t]*[-+]?[0-9]{1,2}[ \t]*(?:,[ \t]*[-+]?[0-9]{1,2}[ \t]*)*")
 MAX_CELL = 99  # the widest impact scale a model may declare
 _HELP_LAYOUT = (
     "a .scw file has the header lines `$ ScenarioWizard ...` and the file name, then sections each ended by a "
@@ -207,6 +210,7 @@ def read_scw(path: str | Path):
     sizes = [len(v) for _, v, _ in descriptors]
     n_var = sum(sizes)
     values = np.zeros((n_var, n_var), dtype=np.int64)
+    matrix_start = lines.lineno + 1
     for r in range(n_var):
         line = lines.next(f"matrix row {r + 1} of {n_var}")
         if line.startswith("#"):
@@ -216,6 +220,9 @@ def read_scw(path: str | Path):
                 lines.lineno,
                 help="write one matrix row per variant",
             )
+        if _ROW.fullmatch(line) and line.count(",") == n_var - 1:  # the common row: parsed in one pass
+            values[r] = np.array(line.split(","), dtype=np.int64)
+            continue
         cells = line.split(",")
         if len(cells) != n_var:
             raise lines.problem(
@@ -246,6 +253,14 @@ def read_scw(path: str | Path):
                 )
             values[r, c] = value
             col += len(cell) + 1
+    sections = _judged_blocks(values, sizes)
+    if sections > MAX_SECTIONS:
+        raise lines.problem(
+            "too-many",
+            f"the matrix judges {sections:,} descriptor pairs; a model holds at most {MAX_SECTIONS:,} judgement sections",
+            matrix_start,
+            help="a model this dense is beyond what the workbench analyses; split it",
+        )
     end = lines.next("the `#` line after the matrix")
     if not end.startswith("#"):
         raise lines.problem(
@@ -273,6 +288,15 @@ def read_scw(path: str | Path):
     except ModelError:
         pass  # texts are optional extras; the structure and matrix are what matters
     return _build_system(path, descriptors, sizes, values, descriptions, judgements, project_text)
+
+
+def _judged_blocks(values: np.ndarray, sizes: list[int]) -> int:
+    """How many descriptor pairs have a non-zero cell (each a judgement section of the system)."""
+    offsets = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
+    nonzero = (values != 0).astype(np.int64)
+    per_row_block = np.add.reduceat(nonzero, offsets[:-1], axis=1)  # rows x descriptors
+    per_block = np.add.reduceat(per_row_block, offsets[:-1], axis=0)  # descriptors x descriptors
+    return int((per_block > 0).sum())
 
 
 def _build_system(path, descriptors, sizes, values, descriptions, judgements, project_text=""):
