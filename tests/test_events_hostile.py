@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import json
 import os
 import signal
 import subprocess
@@ -253,3 +254,59 @@ def test_header_faults_are_named_or_read(tmp_path: Path) -> None:
     (tmp_path / "cr.tab").write_bytes("\r".join(rows).encode() + b"\r")
     (f,) = ingest([tmp_path / "cr.tab"], tmp_path / "c.duckdb").files
     assert f.rows_added == 2 and not f.malformed
+
+
+# --- the summary counts every row: read = added + duplicated + refused ---------------------------------------------
+
+
+def _counts(f) -> tuple[int, int, int, int]:
+    return f.rows_read, f.rows_added, f.rows_duplicated, f.rows_refused
+
+
+def test_the_summary_counts_rows_read_added_duplicated_and_refused(tmp_path: Path) -> None:
+    """A headed file with a row stored already, a row twice, a malformed row and a row without an id."""
+    from typer.testing import CliRunner
+
+    from upheaval.cli import app
+
+    header, a, b, c = _lines(ICEWS)[:4]
+    db = tmp_path / "ev.duckdb"
+    assert _counts(ingest([_write(tmp_path / "first.tab", [header, b])], db).files[0]) == (1, 1, 0, 0)
+    rows = [header, a, a, b, a + "\textra", _field(c, 0, ""), c]  # a twice, b stored, one malformed, one without id
+    (f,) = ingest([_write(tmp_path / "second.tab", rows)], db).files
+    assert _counts(f) == (6, 2, 2, 2), f
+    assert [line for line, _ in f.malformed] == [5, 0]  # the malformed row by line; a note for the incomplete one
+    res = CliRunner().invoke(
+        app,
+        [
+            "events",
+            "ingest",
+            str(_write(tmp_path / "third.tab", [*rows, _field(c, 0, "99999")])),
+            "--db",
+            str(db),
+            "--json",
+        ],
+    )
+    assert res.exit_code == 0, res.output
+    out = json.loads(res.stdout)
+    (g,) = out["files"]
+    assert (g["rows_read"], g["rows_added"], g["rows_duplicated"], g["rows_refused"]) == (7, 1, 4, 2), g
+    assert (out["rows_read"], out["rows_added"], out["rows_duplicated"], out["rows_refused"]) == (7, 1, 4, 2)
+    table = CliRunner().invoke(
+        app, ["events", "ingest", str(_write(tmp_path / "fourth.tab", rows[:3])), "--db", str(db)]
+    )
+    assert table.exit_code == 0 and "duplicated" in table.stdout and "refused" in table.stdout, table.output
+
+
+def test_a_headless_file_counts_rows_stored_already_and_rows_without_an_id(tmp_path: Path) -> None:
+    """GDELT: an event stored by an earlier file is a duplicate; an empty event id is a malformed row with its line."""
+    lines = _lines(GDELT)
+    clean = ingest([GDELT], tmp_path / "clean.duckdb").files[0]
+    db = tmp_path / "ev.duckdb"
+    ingest([_write(tmp_path / "first.CSV", lines[:2])], db)
+    rows = [*lines[:3], _field(lines[0], 0, "")]
+    (f,) = ingest([_write(tmp_path / "second.CSV", rows)], db).files
+    assert _counts(f) == (4, 1, 2, 1), f
+    assert [line for line, _ in f.malformed] == [4]
+    assert clean.rows_read == clean.rows_added + clean.rows_duplicated + clean.rows_refused
+    assert clean.rows_refused == len(clean.malformed) and clean.rows_read == len(lines)

@@ -43,7 +43,7 @@ _reflow_help(app)
 
 
 def main() -> None:
-    """Entry point of the console script."""
+    """Run the command line (the entry point, `upheaval.__main__.main`, loads it first)."""
     try:
         app()
     except KeyboardInterrupt:

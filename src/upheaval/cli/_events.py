@@ -93,7 +93,9 @@ def ingest_cmd(
     """Read event files into the event table of --db, skipping files and events already there.
 
     Each file is one transaction: an interrupted run leaves the table as it was and a new
-    run resumes. Malformed rows are reported by file and line; the rest is ingested.
+    run resumes. Malformed rows are reported by file and line; the rest is ingested. The summary
+    counts each file's rows: read = added + duplicated (an event stored already, or twice in the
+    file) + refused (malformed, or without a date, id or event code).
     """
     try:
         report = _ingest_with_bar(paths, db, format, quiet=json)
@@ -103,13 +105,19 @@ def ingest_cmd(
         emit_json(
             {
                 "db": str(db),
+                "rows_read": report.rows_read,
                 "rows_added": report.rows_added,
+                "rows_duplicated": report.rows_duplicated,
+                "rows_refused": report.rows_refused,
                 "malformed": report.malformed,
                 "files": [
                     {
                         "path": f.path,
                         "format": f.format,
+                        "rows_read": f.rows_read,
                         "rows_added": f.rows_added,
+                        "rows_duplicated": f.rows_duplicated,
+                        "rows_refused": f.rows_refused,
                         "skipped": f.skipped or None,
                         "seconds": round(f.seconds, 4),
                         "malformed": [{"line": line, "error": msg} for line, msg in f.malformed],
@@ -122,13 +130,16 @@ def ingest_cmd(
     table = Table(title=f"Ingested into {db}")
     table.add_column("file", style="cyan")
     table.add_column("format")
-    table.add_column("rows added", justify="right", style="green")
-    table.add_column("malformed", justify="right", style="red")
+    table.add_column("read", justify="right")
+    table.add_column("added", justify="right", style="green")
+    table.add_column("duplicated", justify="right")
+    table.add_column("refused", justify="right", style="red")
     table.add_column("rows/s", justify="right")
     table.add_column("note", style="dim")
     for f in report.files:
         rate = f"{f.rows_added / f.seconds:,.0f}" if f.seconds > 0 and f.rows_added else ""
-        table.add_row(Path(f.path).name, f.format, f"{f.rows_added:,}", str(len(f.malformed)), rate, f.skipped)
+        counts = (f.rows_read, f.rows_added, f.rows_duplicated, f.rows_refused)
+        table.add_row(escape(Path(f.path).name), f.format, *(f"{n:,}" for n in counts), rate, escape(f.skipped))
     console.print(table)
     for f in report.files:
         for line, msg in f.malformed[:20]:

@@ -37,7 +37,13 @@ _SUFFIXES = (".csv", ".tsv", ".tab", ".txt", ".gz", ".zip")
 
 @dataclass
 class FileReport:
-    """What ingesting one file did: rows added, malformed rows (line, error), or why it was skipped."""
+    """What ingesting one file did, or why it was skipped.
+
+    Every data row read is counted once: ``rows_read == rows_added + rows_duplicated + rows_refused``.
+    ``rows_added`` were stored; ``rows_duplicated`` were not, as their (dataset, id) was stored
+    already or came earlier in the same file; ``rows_refused`` are the malformed rows (listed in
+    ``malformed`` as (line, error)) and the rows without a date, id or event code.
+    """
 
     path: str
     format: str
@@ -46,6 +52,9 @@ class FileReport:
     skipped: str = ""
     seconds: float = 0.0
     size: int = 0
+    rows_read: int = 0
+    rows_duplicated: int = 0
+    rows_refused: int = 0
 
 
 @dataclass
@@ -64,6 +73,31 @@ class IngestReport:
     def malformed(self) -> int:
         """Malformed rows over all files."""
         return sum(len(f.malformed) for f in self.files)
+
+    @property
+    def rows_read(self) -> int:
+        """Data rows read over all files (stored, duplicated or refused)."""
+        return sum(f.rows_read for f in self.files)
+
+    @property
+    def rows_duplicated(self) -> int:
+        """Rows not stored because their event was stored already, over all files."""
+        return sum(f.rows_duplicated for f in self.files)
+
+    @property
+    def rows_refused(self) -> int:
+        """Malformed or incomplete rows over all files."""
+        return sum(f.rows_refused for f in self.files)
+
+
+@dataclass
+class _Loaded:
+    """What loading one plain file did: rows that were complete, stored, incomplete, and the malformed ones."""
+
+    complete: int
+    added: int
+    incomplete: int = 0
+    malformed: list[tuple[int, str]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -170,6 +204,7 @@ def _gdelt_types(columns: Sequence[str], date_added: str) -> list[tuple[str, str
         "ActionGeo_Lat": "DOUBLE",
         "ActionGeo_Long": "DOUBLE",
         "DATEADDED": date_added,
+        "GLOBALEVENTID": "BIGINT",  # an empty or non-numeric id: a malformed row, with its line
     }
     return [(c, typed.get(c, "VARCHAR")) for c in columns]
 
@@ -228,7 +263,7 @@ def _n_fields(path: Path) -> int:
     return len(lines[0].split("\t"))
 
 
-def _insert_gdelt(con: duckdb.DuckDBPyConnection, path: Path, fmt: str, file_id: int) -> tuple[int, int]:
+def _insert_gdelt(con: duckdb.DuckDBPyConnection, path: Path, fmt: str, file_id: int) -> tuple[_Loaded, int]:
     n_fields = _n_fields(path)
     columns = GDELT2_COLUMNS
     if fmt == "gdelt1":
@@ -239,7 +274,7 @@ def _insert_gdelt(con: duckdb.DuckDBPyConnection, path: Path, fmt: str, file_id:
             delim="\t",
             header=False,
             quote=False,
-            required=("SQLDATE",),
+            required=("SQLDATE", "GLOBALEVENTID"),
             dateformat="%Y%m%d",
         )
         added = "CAST(r.DATEADDED AS TIMESTAMP)"
@@ -250,7 +285,7 @@ def _insert_gdelt(con: duckdb.DuckDBPyConnection, path: Path, fmt: str, file_id:
             delim="\t",
             header=False,
             quote=False,
-            required=("SQLDATE",),
+            required=("SQLDATE", "GLOBALEVENTID"),
             dateformat="%Y%m%d",
             timestampformat="%Y%m%d%H%M%S",
         )
@@ -260,13 +295,16 @@ def _insert_gdelt(con: duckdb.DuckDBPyConnection, path: Path, fmt: str, file_id:
     had_rows = _has_rows(con, "events", fmt)
     earlier = had_rows and _earlier_member(con, file_id)
     anti = (
-        f"ANTI JOIN (SELECT original_id FROM events WHERE dataset = '{fmt}') old ON old.original_id = r.GLOBALEVENTID"
+        f"ANTI JOIN (SELECT original_id FROM events WHERE dataset = '{fmt}') old"
+        " ON old.original_id = CAST(r.GLOBALEVENTID AS VARCHAR)"
         if earlier
         else ""
     )
+    # rows read: those the insert takes, or (when earlier members' ids are joined out) a count of its own
+    complete = int(con.execute(f"SELECT count(*) FROM {source} r").fetchone()[0]) if earlier else None
     sql = f"""
     INSERT INTO events
-    SELECT r.SQLDATE, {added}, '{fmt}', r.GLOBALEVENTID, {_actor_case(1)}, {_actor_case(2)},
+    SELECT r.SQLDATE, {added}, '{fmt}', CAST(r.GLOBALEVENTID AS VARCHAR), {_actor_case(1)}, {_actor_case(2)},
            r.Actor1Name, r.Actor2Name, r.EventCode, r.EventRootCode,
            COALESCE(r.QuadClass, CASE WHEN r.EventRootCode <= '05' THEN 1 WHEN r.EventRootCode <= '08' THEN 2
                                       WHEN r.EventRootCode <= '13' THEN 3 ELSE 4 END),
@@ -276,6 +314,8 @@ def _insert_gdelt(con: duckdb.DuckDBPyConnection, path: Path, fmt: str, file_id:
     WHERE r.SQLDATE IS NOT NULL AND r.GLOBALEVENTID IS NOT NULL
     """
     added_rows = int(con.execute(sql).fetchone()[0])
+    if complete is None:
+        complete = added_rows
     if had_rows and not earlier:
         added_rows -= _drop_known(con, fmt, file_id)
     # GDELT rows nearly always carry a Goldstein score; fill the rare gaps from our table.
@@ -286,10 +326,10 @@ def _insert_gdelt(con: duckdb.DuckDBPyConnection, path: Path, fmt: str, file_id:
                 (SELECT s.score FROM event_scores s WHERE s.code = events.event_root))
             WHERE file_id = {file_id} AND intensity IS NULL"""
     )
-    return added_rows, len(columns)
+    return _Loaded(complete, added_rows), len(columns)
 
 
-def _insert_mentions(con: duckdb.DuckDBPyConnection, path: Path, file_id: int) -> tuple[int, int]:
+def _insert_mentions(con: duckdb.DuckDBPyConnection, path: Path, file_id: int) -> tuple[_Loaded, int]:
     n_fields = _n_fields(path)
     columns = GDELT2_MENTIONS_COLUMNS[: max(15, min(n_fields, 16))]
     typed = {
@@ -308,18 +348,25 @@ def _insert_mentions(con: duckdb.DuckDBPyConnection, path: Path, file_id: int) -
         quote=False,
         timestampformat="%Y%m%d%H%M%S",
     )
+    con.execute("DROP TABLE IF EXISTS upheaval_stage")
+    con.execute(f"CREATE TEMP TABLE upheaval_stage AS SELECT * FROM {source}")
+    total, incomplete = con.execute(
+        "SELECT count(*), count(*) FILTER (WHERE GLOBALEVENTID IS NULL) FROM upheaval_stage"
+    ).fetchone()
     sql = f"""
     INSERT INTO mentions
     SELECT 'gdelt2', r.GLOBALEVENTID, r.EventTimeDate, r.MentionTimeDate, r.MentionType, r.MentionSourceName,
            r.MentionIdentifier, r.SentenceID, r.Confidence, r.MentionDocTone, {file_id}
-    FROM {source} r
+    FROM upheaval_stage r
     WHERE r.GLOBALEVENTID IS NOT NULL AND NOT EXISTS (
         SELECT 1 FROM mentions m WHERE m.dataset = 'gdelt2' AND m.event_id = r.GLOBALEVENTID
           AND m.identifier IS NOT DISTINCT FROM r.MentionIdentifier
           AND m.sentence IS NOT DISTINCT FROM r.SentenceID)
     QUALIFY row_number() OVER (PARTITION BY r.GLOBALEVENTID, r.MentionIdentifier, r.SentenceID) = 1
     """
-    return int(con.execute(sql).fetchone()[0]), len(columns)
+    added = int(con.execute(sql).fetchone()[0])
+    con.execute("DROP TABLE upheaval_stage")
+    return _Loaded(total - incomplete, added, incomplete), len(columns)
 
 
 def _snake(name: str) -> str:
@@ -399,9 +446,7 @@ ACLED_CAMEO = {
 }
 
 
-def _insert_headed(
-    con: duckdb.DuckDBPyConnection, path: Path, fmt: str, file_id: int
-) -> tuple[int, list[tuple[int, str]]]:
+def _insert_headed(con: duckdb.DuckDBPyConnection, path: Path, fmt: str, file_id: int) -> _Loaded:
     spec = _HEADED[fmt]
     lines = first_lines(path, 2)
     if not lines:
@@ -510,9 +555,10 @@ def _insert_headed(
                COALESCE({col("placename")}, {col("city")}, {col("province")}) AS location, {code_of("country")} AS country,
                {col("latitude")} AS latitude, {col("longitude")} AS longitude
         FROM upheaval_stage r"""
-    incomplete = con.execute(
-        f"SELECT count(*) FROM ({select}) x WHERE x.date IS NULL OR x.original_id IS NULL OR x.event_code IS NULL"
-    ).fetchone()[0]
+    total, incomplete = con.execute(
+        "SELECT count(*), count(*) FILTER (WHERE x.date IS NULL OR x.original_id IS NULL OR x.event_code IS NULL)"
+        f" FROM ({select}) x"
+    ).fetchone()
     if incomplete:
         rejects.append((0, f"{incomplete} row(s) without a date, id or event code were left out"))
     had_rows = _has_rows(con, "events", fmt)
@@ -538,7 +584,7 @@ def _insert_headed(
     if had_rows and not earlier:  # ids already stored: checked only in the new rows' id range, as for GDELT
         added -= _drop_known(con, fmt, file_id)
     con.execute("DROP TABLE upheaval_stage")
-    return added, rejects
+    return _Loaded(total - incomplete, added, incomplete, rejects)
 
 
 def _rejects(con: duckdb.DuckDBPyConnection, fields: int = 0, delim: str = "\t") -> list[tuple[int, str]]:
@@ -660,16 +706,17 @@ def _drop_rejects(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("DROP TABLE IF EXISTS upheaval_reject_scans")
 
 
-def _load_one(con: duckdb.DuckDBPyConnection, path: Path, fmt: str, file_id: int) -> tuple[int, list[tuple[int, str]]]:
-    """Insert one plain or gzipped file; returns (rows added, malformed rows)."""
+def _load_one(con: duckdb.DuckDBPyConnection, path: Path, fmt: str, file_id: int) -> _Loaded:
+    """Insert one plain or gzipped file; returns what it held and what was stored."""
     _drop_rejects(con)
     if fmt in ("gdelt1", "gdelt2"):
-        added, fields = _insert_gdelt(con, path, fmt, file_id)
-        return added, _rejects(con, fields)
-    if fmt == "gdelt2-mentions":
-        added, fields = _insert_mentions(con, path, file_id)
-        return added, _rejects(con, fields)
-    return _insert_headed(con, path, fmt, file_id)
+        loaded, fields = _insert_gdelt(con, path, fmt, file_id)
+    elif fmt == "gdelt2-mentions":
+        loaded, fields = _insert_mentions(con, path, file_id)
+    else:
+        return _insert_headed(con, path, fmt, file_id)
+    loaded.malformed = _rejects(con, fields)
+    return loaded
 
 
 def _members(path: Path, tmp: Path) -> list[Path]:
@@ -797,18 +844,22 @@ def _ingest_file(
     con.execute("BEGIN TRANSACTION")
     try:
         file_id = con.execute("SELECT COALESCE(max(file_id), 0) + 1 FROM ingested_files").fetchone()[0]
-        added, malformed = 0, []
+        added, complete, incomplete, malformed = 0, 0, 0, []
         with tempfile.TemporaryDirectory(prefix="upheaval-") as tmp:
             for member in _members(path, Path(tmp)):
                 mfmt = fmt if format != "auto" or member == path else sniff_format(member)
-                n, bad = _load_one(con, _literal(_normalized(member, Path(tmp)), Path(tmp)), mfmt, file_id)
-                added += n
-                malformed += bad
+                loaded = _load_one(con, _literal(_normalized(member, Path(tmp)), Path(tmp)), mfmt, file_id)
+                added += loaded.added
+                complete += loaded.complete
+                incomplete += loaded.incomplete
+                malformed += loaded.malformed
         if malformed:
             con.executemany(
                 "INSERT INTO malformed_rows VALUES (?, ?, ?, ?)",
                 [(file_id, str(path), line, msg) for line, msg in malformed],
             )
+        refused = sum(1 for line, _ in malformed if line > 0) + incomplete  # line 0: the incomplete rows' note
+        read = complete + refused
         hasher.join()
         if "sha256" not in hashed:
             raise EventDataError(f"{path}: cannot read the file to hash it")
@@ -817,7 +868,7 @@ def _ingest_file(
         con.execute(
             "INSERT INTO ingested_files (file_id, path, sha256, format, size, rows_read, rows_added, malformed, seconds)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [file_id, str(path), digest, fmt, size, added + len(malformed), added, len(malformed), seconds],
+            [file_id, str(path), digest, fmt, size, read, added, len(malformed), seconds],
         )
         _drop_rejects(con)
         con.execute("COMMIT")
@@ -834,4 +885,5 @@ def _ingest_file(
         raise
     finally:
         stop.set()
-    return FileReport(str(path), fmt, added, malformed, seconds=time.perf_counter() - start, size=size)
+    seconds = time.perf_counter() - start
+    return FileReport(str(path), fmt, added, malformed, "", seconds, size, read, complete - added, refused)
