@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import re
 from pathlib import Path
@@ -142,41 +141,48 @@ def test_citations_point_to_listed_sections(system):
                 assert len(c.quote.split()) <= 8, f"{what}: quote too long"
 
 
-def test_impact_rows_are_standardised(system):
+def test_modelling_judgements_are_marked_few_and_weak(system):
+    """Rows whose link the text does not state open with "Modelling judgement:" and stay within +-2."""
+    acting = judged = 0
     for imp in system.impacts:
         for a, row in imp.values.items():
-            assert sum(row.values()) == 0, f"{imp.source}->{imp.target} row {a}"
+            if not any(row.values()):
+                continue
+            acting += 1
+            rationale, _ = imp.reason(a)
+            if rationale.startswith("Modelling judgement:"):
+                judged += 1
+                assert max(abs(v) for v in row.values()) <= 2, f"{imp.source}.{a} -> {imp.target} is a strong guess"
+    assert judged <= acting * 0.6, f"{judged} of {acting} acting rows are modelling judgements"
 
 
-def test_present_is_consistent(system, cim, consistent):
+def test_present_is_consistent_on_a_margin(system, cim, consistent):
+    from upheaval.analysis import explain
+
     present = cim.scenario_indices(system.present.scenario)
     assert system.present.tolerance == 0
     assert (consistent == present).all(axis=1).any()
+    view = explain(system, present, cim)
+    assert min(d.margin for d in view.descriptors) >= 2, [(d.descriptor, d.margin) for d in view.descriptors]
 
 
-def test_consistent_scenarios_are_few_and_varied(cim, consistent):
-    assert 5 <= len(consistent) <= 60
+def test_present_survives_most_of_the_audits_samples(system, cim):
+    from upheaval.analysis import audit_claims
+
+    (audit,) = [a for a in audit_claims(system, cim, n_samples=200, random_state=0) if a.id == "C8"]
+    assert audit.share >= 0.5, audit.share
+
+
+def test_consistent_scenarios_are_few_varied_and_stand_on_margins(cim, consistent):
+    from upheaval.cib import consistency_value
+
+    assert 4 <= len(consistent) <= 12
     names = [cim.scenario_names(r) for r in consistent]
     assert {n["war_path"] for n in names} == {"grinding", "escalation", "peace", "flawed_deal"}
     assert {n["china_west"] for n in names} == {"competition", "confrontation"}
-    assert {n["front"] for n in names} == {"holds", "destabilises"}
-    # Destabilisation comes in more than one package, not only with China complicit.
-    assert {n["china_seen"] for n in names if n["front"] == "destabilises"} == {"rival", "complicit"}
-    # A peace in which North Korea keeps what it gained.
-    assert any(n["war_path"] == "peace" and n["dprk_gains"] == "substantial" for n in names)
-    # A quick deal pushed while Europe steps up (the two parts of US policy move apart).
-    assert any(n["us_deal"] == "pushes_deal" and n["west_response"] == "stepped_up" for n in names)
-
-
-@pytest.mark.skipif(importlib.util.find_spec("upheaval.claims") is None, reason="upheaval.claims not available")
-def test_every_claim_passes(system, cim):
-    from upheaval.claims import check_claims
-
-    ids = {c.id for c in system.claims}
-    assert {f"C{i}" for i in range(1, 11)} <= ids
-    results = check_claims(system, cim)
-    failed = [f"{r.id}: {r.detail}" for r in results if not r.passed]
-    assert not failed, "\n".join(failed)
+    for d in cim.descriptor_ids:
+        assert len({n[d] for n in names}) > 1, f"{d} never changes: within the model it is not uncertain"
+    assert all(consistency_value(cim, r) >= 1 for r in consistent)
 
 
 def _seed_text() -> str | None:
@@ -304,62 +310,79 @@ def test_literal_search_agrees_with_the_engine_without_interventions(literal, co
     assert sorted(map(tuple, literal.find().tolist())) == sorted(map(tuple, consistent.tolist()))
 
 
-def test_present_is_among_the_unforced_futures(system, literal):
-    present = literal.cim.scenario_indices(system.present.scenario)
-    assert (literal.find() == present).all(axis=1).any()
+def _share(literal, fix, outcome=None) -> tuple[int, float]:
+    rows = literal.find(fix)
+    hit = literal.mask(rows, outcome or {"china_west": "confrontation"})
+    return len(rows), float(hit.mean()) if len(rows) else float("nan")
+
+
+def test_the_synopsis_route_exists_with_the_west_quiet(literal):
+    rows = literal.find()
+    route = {"west_response": "statements", "front": "destabilises", "china_support": "expanded",
+             "beijing_dprk": "acquiesces", "china_west": "confrontation"}  # fmt: skip
+    assert literal.mask(rows, route).any()
 
 
 @pytest.mark.parametrize(
     "fix",
     [
-        {"front": "destabilises", "china_support": "balancing"},
-        {"front": "destabilises", "beijing_dprk": "restrains"},
-        {"front": "destabilises", "west_response": "statements"},
-        {"front": "destabilises", "us_allies": "presses_spending"},
-        {"front": "destabilises", "us_allies": "usual"},
-        {"front": "destabilises", "us_deal": "pushes_deal"},
-        {"front": "destabilises", "us_deal": "backs_ukraine"},
-        {"us_deal": "pushes_deal", "west_response": "stepped_up"},
-        {"war_path": "flawed_deal"},
-        {"war_path": "peace", "dprk_gains": "substantial"},
+        {"front": "holds"},
+        {"beijing_dprk": "restrains"},
+        {"china_support": "balancing"},
+        {"war_path": "peace"},
+        {"front": "holds", "china_support": "expanded", "beijing_dprk": "acquiesces", "dprk_role": "combat"},
     ],
     ids=lambda f: ",".join(f"{d}={v}" for d, v in f.items()),
 )
-def test_the_futures_the_author_contrasts_exist_under_intervention(literal, fix):
-    found = literal.find(fix)
-    assert len(found) >= 1, f"no consistent future with {fix}"
+def test_the_contrasts_avoid_confrontation_under_intervention(literal, fix):
+    n, share = _share(literal, fix)
+    assert n >= 1 and share == 0, f"{fix}: {share:.0%} of {n} futures in confrontation"
 
 
-def test_destabilisation_without_acquiescence_or_with_balancing_spares_china(literal):
-    cw, rival = literal.allowed("china_seen", "rival")
-    for fix in (
-        {"front": "destabilises", "beijing_dprk": "restrains"},
-        {"front": "destabilises", "china_support": "balancing"},
-    ):
-        found = literal.find(fix)
-        assert (found[:, cw] == rival[0]).all(), fix
+def test_a_satisfactory_peace_lowers_the_risk_more_than_a_flawed_deal(literal):
+    n_peace, peace = _share(literal, {"war_path": "peace"})
+    n_flawed, flawed = _share(literal, {"war_path": "flawed_deal"})
+    _, unforced = _share(literal, None)
+    assert n_peace and n_flawed
+    assert peace < flawed and peace < unforced, (peace, flawed, unforced)
 
 
-def test_every_consistent_scenario_is_named(system, literal):
+def test_peace_comes_through_the_us_push(literal):
+    i, (backs,) = literal.allowed("us_deal", "backs_ukraine")
+    p, (peace,) = literal.allowed("war_path", "peace")
+    unforced = literal.find()
+    assert not ((unforced[:, i] == backs) & (unforced[:, p] == peace)).any()
+    assert not (literal.find({"us_deal": "backs_ukraine"})[:, p] == peace).any()
+    assert (literal.find({"us_deal": "pushes_deal"})[:, p] == peace).any()
+
+
+def test_no_future_undoes_the_deployment_without_a_settlement(literal):
+    """North Korea's soldiers go home only once a deal stops the fighting, and a row says so."""
+    d, (munitions,) = literal.allowed("dprk_role", "munitions")
+    w, settled = literal.allowed("war_path", ["peace", "flawed_deal"])
+    rows = literal.find()
+    home = rows[rows[:, d] == munitions]
+    assert len(home) and np.isin(home[:, w], settled).all()
+
+
+def test_every_consistent_scenario_is_named_and_every_future_matches(system, literal):
     names = set()
     for row in literal.find():
         future = system.future_of(literal.cim.scenario_names(row))
         assert future is not None, literal.cim.scenario_names(row)
         names.add(future.id)
-    assert {"rupture", "collapse_china_balances", "peace_dprk_keeps_gains", "flawed_deal", "attrition"} <= names
+    assert names == {f.id for f in system.futures}
     present = system.future_of(system.present.scenario)
     assert present is not None and present.id == "attrition"
 
 
-def test_every_claim_passes_under_interventions_and_rests_on_several_scenarios(system, literal):
-    ids = [c.id for c in system.claims]
-    assert {f"C{i}" for i in range(1, 11)} | {"C4b"} <= set(ids)
+def test_every_claim_passes_under_interventions(system, literal):
     problems = []
     for claim in system.claims:
         ok, support, detail = literal.claim(claim)
         if not ok:
             problems.append(f"{claim.id} fails: {detail}")
-        elif claim.check.kind != "consistent" and support < 2:
+        elif claim.check.kind in ("implies",) and support < 2:
             problems.append(f"{claim.id} rests on {support} scenario: {detail}")
     assert not problems, "\n".join(problems)
 
@@ -386,110 +409,136 @@ def _reversed(system, sections: list[int]):
     return out
 
 
-@pytest.mark.parametrize("claim_id", ["C1", "C2", "C3", "C4", "C4b", "C5", "C6", "C7", "C8", "C9", "C10"])
-def test_claim_fails_when_its_own_judgements_are_reversed(system, claim_id):
-    claim = next(c for c in system.claims if c.id == claim_id)
-    sections = _own_sections(system, claim)
-    assert sections, f"{claim_id} runs through no judgement section"
-    ok, _, detail = _Literal(_reversed(system, sections)).claim(claim)
-    names = [f"{system.impacts[k].source}->{system.impacts[k].target}" for k in sections]
-    assert not ok, f"{claim_id} still passes with {names} reversed: {detail}"
+def test_every_claim_fails_when_its_own_judgements_are_reversed(system):
+    for claim in system.claims:
+        sections = _own_sections(system, claim)
+        assert sections, f"{claim.id} runs through no judgement section"
+        ok, _, detail = _Literal(_reversed(system, sections)).claim(claim)
+        names = [f"{system.impacts[k].source}->{system.impacts[k].target}" for k in sections]
+        assert not ok, f"{claim.id} still passes with {names} reversed: {detail}"
 
 
-# --------------------------------------------------------------------------- storylines quote the acting row
+def test_no_claim_restates_its_judgement(system, cim):
+    """Each claim's premise leaves its conclusion open by dominance: the consistent futures decide it."""
+    from upheaval.analysis import dominance
+
+    for claim in system.claims:
+        dom = dominance(cim, claim.check)
+        assert not dom.restates, f"{claim.id}: {dom.reason}"
 
 
-def _acting_rows(imp) -> list[str]:
-    return [a for a, row in imp.values.items() if any(row.values())]
+def test_the_claims_are_the_authors_conditionals_and_contrasts(system):
+    checks = {c.id: c.check for c in system.claims}
+    premises = {cid: {**c.given, **c.if_} for cid, c in checks.items()}
+    assert any(c.kind == "exists" and c.match.get("west_response") == "statements"
+               and c.match.get("china_west") == "confrontation" for c in checks.values())  # fmt: skip
+    assert {"front": "holds"} in premises.values()
+    assert {"beijing_dprk": "restrains"} in premises.values()
+    assert any(
+        c.kind == "lowers" and "flawed_deal" in str(c.given) and "peace" in str(c.baseline) for c in checks.values()
+    )
+
+
+def test_check_audit_passes_every_claim(system, cim):
+    """`upheaval check --audit`: every claim passes, fails once its own judgements are reversed, and does not
+    restate its judgement."""
+    from upheaval.analysis import audit_claims
+
+    audits = audit_claims(system, cim, n_samples=0)
+    assert [a.id for a in audits] == [c.id for c in system.claims]
+    bad = [f"{a.id}: {a.verdict}" for a in audits if not a.sound]
+    assert not bad, "\n".join(bad)
+
+
+# --------------------------------------------------------------------------- storylines
+
+# Phrases by which a rationale asserts a variant of another descriptor. A storyline bullet (the
+# rationale of the row that does most for its step) must assert only variants its scenario has.
+ASSERTS = {
+    ("dprk_role", "munitions"): ["soldiers go home", "soldiers home", "soldiers gone", "no north korean soldiers at"],
+    ("dprk_role", "combat"): ["fighting at scale", "fight at scale", "larger combat role"],
+    ("front", "holds"): ["lines hold", "front holds", "stalemate"],
+    ("front", "destabilises"): ["giving way", "faltering"],
+    ("west_response", "statements"): [
+        "weak response",
+        "reaction of nothing",
+        "lack of a response",
+        "settle for statements",
+        "restraint shown by nato",
+    ],
+    ("west_response", "stepped_up"): ["steps up", "imposes costs", "visibly backed", "tangible western support"],
+    ("us_deal", "pushes_deal"): ["bent on a quick deal"],
+    ("us_deal", "backs_ukraine"): ["keeps backing kyiv", "only backs kyiv"],
+    ("china_support", "expanded"): ["expands its own support", "expanded chinese"],
+    ("china_support", "balancing"): ["intent on keeping it", "within a balance", "within the balance"],
+    ("beijing_dprk", "acquiesces"): ["beijing goes along", "stayed quiet"],
+    ("beijing_dprk", "restrains"): ["reining pyongyang in", "presses pyongyang"],
+    ("china_seen", "complicit"): ["china held complicit"],
+    ("china_west", "confrontation"): ["ties with the west are irreparably harmed"],
+    ("war_path", "peace"): ["satisfactory peace ends"],
+    ("war_path", "flawed_deal"): ["deal on poor terms for kyiv is one"],
+    ("war_path", "escalation"): ["worsens and widens", "is widening"],
+    ("rok_response", "supports_ukraine"): ["seoul arming ukraine"],
+}
+
+
+def _storyline_futures(system, literal):
+    """Every consistent scenario, unforced and under each claim's intervention, with the descriptors it fixes."""
+    out = {tuple(r): frozenset() for r in literal.find().tolist()}
+    for claim in system.claims:
+        for cond in (claim.check.given, claim.check.baseline):
+            if cond:
+                for r in literal.find(cond).tolist():
+                    out.setdefault(tuple(r), frozenset(cond))
+    return sorted(out.items())
+
+
+def test_every_bullet_has_a_rationale_that_asserts_only_its_own_future(system, literal):
+    from upheaval.report import storyline
+
+    checked = 0
+    for row, fixed in _storyline_futures(system, literal):
+        story = storyline(system, np.array(row), literal.cim)
+        names = story.scenario
+        for step in story.steps:
+            if step.descriptor in fixed:
+                continue  # set by the intervention: no row has to hold it
+            assert step.reason is not None and step.reason.rationale, f"{names}: no reason for {step.descriptor}"
+            text = step.reason.rationale.lower()
+            for (d, v), phrases in ASSERTS.items():
+                if any(p in text for p in phrases):
+                    assert names[d] == v, (
+                        f"the bullet for {step.descriptor}={step.variant} ({step.reason.source_descriptor}="
+                        f"{step.reason.source_variant}) asserts {d}={v} in a future with {d}={names[d]}"
+                    )
+            checked += 1
+    assert checked >= 12 * 5
 
 
 def test_sections_whose_rows_differ_give_each_acting_row_its_own_rationale(system):
     for imp in system.impacts:
-        acting = _acting_rows(imp)
+        acting = [a for a, row in imp.values.items() if any(row.values())]
         if len(acting) > 1:
             missing = [a for a in acting if not (a in imp.rows and imp.rows[a].rationale.strip())]
             assert not missing, f"{imp.source}->{imp.target}: rows {missing} have no rationale of their own"
-        for a, row in imp.rows.items():
-            assert row.rationale.strip(), f"{imp.source}->{imp.target} row {a}"
-
-
-def test_no_storyline_bullet_quotes_a_rationale_written_for_another_row(system, literal):
-    from upheaval.report import storyline
-
-    own = {}
-    for imp in system.impacts:
-        for a, row in imp.rows.items():
-            own.setdefault((imp.source, imp.target), {})[a] = row.rationale.strip()
-    scenarios = {tuple(r) for r in literal.find().tolist()}
-    for fix in ({"front": "destabilises", "beijing_dprk": "restrains"}, {"war_path": "flawed_deal"}):
-        scenarios |= {tuple(r) for r in literal.find(fix).tolist()}
-    checked = 0
-    for row in sorted(scenarios):
-        story = storyline(system, np.array(row), literal.cim)
-        for step in story.steps:
-            for inf in step.promoted_by + step.hindered_by:
-                rows = own.get((inf.source_descriptor, inf.target_descriptor), {})
-                others = {text for a, text in rows.items() if a != inf.source_variant}
-                assert inf.rationale not in others, (
-                    f"{inf.source_descriptor}={inf.source_variant} -> {inf.target_descriptor}: quotes another row"
-                )
-                if inf.source_variant in rows:
-                    assert inf.rationale == rows[inf.source_variant]
-                checked += 1
-    assert checked > 500
-
-
-# --------------------------------------------------------------------------- the reading of the commentary
 
 
 def test_the_conclusions_conditional_runs_through_the_western_view_of_china(system):
     into = {i.source for i in system.impacts if i.target == "china_seen"}
     assert {"front", "china_support", "dprk_role", "beijing_dprk"} <= into
-    pairs = {(i.source, i.target) for i in system.impacts}
-    # Being an adjacent belligerent "in the eyes of" the West is not the war spreading.
-    assert not pairs & {
-        ("front", "spread"),
-        ("china_support", "spread"),
-        ("china_west", "spread"),
-        ("china_seen", "spread"),
-    }
-    # US policy is two descriptors, neither locked to Europe's response alone.
-    assert [i.source for i in system.impacts if i.target == "us_deal"] == ["war_path"]
-    assert [i.source for i in system.impacts if i.target == "us_allies"] == ["west_response"]
+    # the Western view, China's own support (the Synopsis) and the war's course move the relationship itself
+    assert {i.source for i in system.impacts if i.target == "china_west"} == {"china_seen", "china_support", "war_path"}
+    # a satisfactory peace and a flawed deal have rows and drivers of their own
+    (into_war,) = [i for i in system.impacts if (i.source, i.target) == ("front", "war_path")]
+    assert into_war.values["destabilises"]["flawed_deal"] > 0 > into_war.values["destabilises"]["peace"]
+    (onto_west,) = [i for i in system.impacts if (i.source, i.target) == ("war_path", "china_west")]
+    assert onto_west.values["peace"]["competition"] > 0 and "flawed_deal" not in onto_west.values
 
 
-@pytest.mark.parametrize(
-    "pair",
-    [("china_support", "front"), ("west_response", "front"), ("spread", "peninsula"), ("dprk_role", "front"),
-     ("beijing_dprk", "dprk_role"), ("front", "west_response")],
-)  # fmt: skip
-def test_inferred_links_are_marked(system, pair):
-    (imp,) = system.impact_sections(*pair)
-    texts = [imp.rationale] + [imp.rows[a].rationale for a in _acting_rows(imp) if a in imp.rows]
-    assert all("Modelling judgement:" in t for t in texts if t), pair
+def test_nato_has_its_cameo_code_and_camps_are_declared(system):
+    assert system.actor("NATO").cameo == "IGONAT"
+    assert {a.camp for a in system.actors} == {"axis", "west"}
+    from upheaval import blocs
 
-
-def test_minor_readings(system):
-    ties = {t.id: t for t in _all_ties(system)}
-    assert ties["usa_prk_targeting"].until is None
-    assert ties["rus_prk_payment"].since is None
-    assert not any(t.kind == "sanctions" for t in ties.values())
-    labels = " ".join(t.label for t in ties.values()).lower()
-    assert "treaty" not in labels and "collective defence" not in labels  # the text's words: agreement, security
-    assert "collective security" in ties["nato_kor_liaison"].label
-    rationales = " ".join(i.rationale + " ".join(r.rationale for r in i.rows.values()) for i in system.impacts)
-    assert "signature management" in rationales and "logistics" in rationales
-    (gains,) = system.impact_sections("dprk_gains", "peninsula")
-    assert any(c.section == SECTIONS[2] and c.paragraph == 5 for c in gains.reason("substantial")[1])
-
-
-def test_check_audit_passes_every_claim(system, cim):
-    """`upheaval check --audit`: every claim passes and fails once its own judgements are reversed."""
-    from upheaval.analysis import audit_claims
-
-    audits = audit_claims(system, cim, n_samples=0)
-    assert [a.id for a in audits] == [c.id for c in system.claims]
-    bad = [f"{a.id}: {a.verdict}" for a in audits if not (a.passed and a.tested)]
-    assert not bad, "\n".join(bad)
-    thin = [f"{a.id}: {w}" for a in audits for w in a.warnings]
-    assert not thin, "\n".join(thin)
+    part = blocs(system)
+    assert not part.disagreements and part.frustration == 0

@@ -123,8 +123,8 @@ def test_validate_and_analyze_show_coverage_warnings_without_changing_the_exit_c
     run("init", str(tmp_path / "m.yaml"))
     path = tmp_path / "m.yaml"
     text = path.read_text().replace(
-        "  - {code: BBB, name: Country B, bloc: south}\n",
-        "  - {code: BBB, name: Country B, bloc: south}\n  - {code: CCC, name: Country C}\n",
+        "  - {code: BBB, name: Country B, camp: south}\n",
+        "  - {code: BBB, name: Country B, camp: south}\n  - {code: CCC, name: Country C}\n",
     )
     path.write_text(text)
     result = run("validate", str(path))

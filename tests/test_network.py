@@ -151,7 +151,10 @@ def test_builtin_camps_follow_the_axis_and_the_west(builtin):
     part = blocs(builtin)
     assert set(part.camps["axis"]) == {"RUS", "PRK", "CHN", "IRN"}
     assert {"UKR", "USA", "NATO", "EU", "KOR"} <= set(part.camps["west"])
-    assert brokers(builtin)[0].actor == "RUS"
+    ranked = brokers(builtin)
+    # each camp's hub leads its camp: Washington between NATO and Kyiv, Moscow among its backers
+    assert next(b.actor for b in ranked if b.camp == "west") == "USA"
+    assert next(b.actor for b in ranked if b.camp == "axis") == "RUS"
 
 
 def test_scenario_network_applies_variant_ties(signed):

@@ -488,20 +488,22 @@ def test_edit_claim_save_reload_undo(page, server) -> None:
     path = _open_new_model(page, server, "claims.yaml")
     expect(page.locator("#claims-summary")).to_have_text("claims 1/1 pass")
     _edit(page, "claims", "collapse-means-crisis")
-    assert page.input_value('#edit-claims input[name="item.check.if:cond"]') == "talks=collapse"
-    page.fill('#edit-claims input[name="item.check.then:cond"]', "relations=calm")  # what the model refutes
-    page.fill('#edit-claims textarea[name="item.text"]', "If the talks collapse, relations stay calm.")
+    match = "talks=collapse, relations=crisis"
+    assert page.input_value('#edit-claims input[name="item.check.match:cond"]') == match
+    refuted = "talks=collapse, relations=calm"  # what the model refutes
+    page.fill('#edit-claims input[name="item.check.match:cond"]', refuted)
+    page.fill('#edit-claims textarea[name="item.text"]', "Once the talks collapse, relations can stay calm.")
     _apply(page)
     expect(page.locator("#claims-summary")).to_have_text("claims 0/1 pass")
     expect(page.locator('tr[data-claim="collapse-means-crisis"]')).to_contain_text("stay calm")
     # a condition naming a variant that does not exist is refused with the loader's message
     _edit(page, "claims", "collapse-means-crisis")
-    page.fill('#edit-claims input[name="item.check.then:cond"]', "relations=calmish")
+    page.fill('#edit-claims input[name="item.check.match:cond"]', "talks=collapse, relations=calmish")
     page.click("#editor-save")
     expect(page.locator("#toast")).to_contain_text("no variant `calmish`")
     page.click("#save")
     page.wait_for_selector("#saved")
-    assert load_system(path).claims[0].check.then == {"relations": "calm"}
+    assert load_system(path).claims[0].check.match == {"talks": "collapse", "relations": "calm"}
     page.reload()
     expect(page.locator("#claims-summary")).to_have_text("claims 0/1 pass")
     page.click("#undo")

@@ -39,6 +39,7 @@ _LAZY = {
     "find_consistent": "upheaval.cib",
     "succession": "upheaval.cib",
     # analyses
+    "explain": "upheaval.analysis",
     "robustness": "upheaval.analysis",
     "sensitivity": "upheaval.analysis",
     "succession_basins": "upheaval.analysis",

@@ -1,8 +1,24 @@
 """Analyses built on the CIB engine: basins, landscape, robustness, sensitivity, ensembles, pathways."""
 
-from upheaval.analysis._audit import ClaimAudit, SectionTest, audit_claims, change_sections, claim_sections
+from upheaval.analysis._audit import (
+    ClaimAudit,
+    Dominance,
+    SectionTest,
+    audit_claims,
+    change_sections,
+    claim_sections,
+    dominance,
+)
 from upheaval.analysis._basins import Basins, succession_basins, wilson_interval
 from upheaval.analysis._ensemble import Ensemble, check_same_structure, ensemble
+from upheaval.analysis._explain import (
+    BalanceRow,
+    BalanceView,
+    DescriptorBalance,
+    explain,
+    resolve_scenario,
+    row_reason,
+)
 from upheaval.analysis._labels import ScenarioLabels, scenario_labels
 from upheaval.analysis._landscape import Landscape, classical_mds, landscape, scenario_distances
 from upheaval.analysis._parallel import check_n_jobs, run_chunks, spawn_seeds
@@ -24,12 +40,17 @@ from upheaval.analysis._sensitivity import (
     sensitivity,
 )
 from upheaval.analysis._split import split_search
+from upheaval.analysis._warnings import modelling_warnings, tie_descriptors
 
 __all__ = [
     "DEFAULT_UNCERTAINTY",
+    "BalanceRow",
+    "BalanceView",
     "Basins",
     "CellChange",
     "ClaimAudit",
+    "DescriptorBalance",
+    "Dominance",
     "Ensemble",
     "JudgementEffect",
     "Landscape",
@@ -46,13 +67,18 @@ __all__ = [
     "check_same_structure",
     "claim_sections",
     "classical_mds",
+    "dominance",
     "editable_cells",
     "ensemble",
+    "explain",
     "inert_descriptors",
     "judgement_effects",
     "landscape",
+    "modelling_warnings",
     "pathways",
+    "resolve_scenario",
     "robustness",
+    "row_reason",
     "run_chunks",
     "sample_matrix",
     "scenario_distances",
@@ -61,6 +87,7 @@ __all__ = [
     "spawn_seeds",
     "split_search",
     "succession_basins",
+    "tie_descriptors",
     "uncertainty_matrix",
     "wilson_interval",
 ]

@@ -10,6 +10,13 @@ none, every section into its conclusion descriptors. Each section is then revers
 claim re-checked. A claim that still passes with all of them reversed is "not tested by
 its own judgements": it would hold whatever the author had judged there.
 
+A claim also "restates its judgement" when its conclusion follows from its premise by
+dominance alone: holding the premise's variants, variants that lose to a rival whatever the
+other descriptors take (their worst case, descriptor by descriptor) are struck out, again and
+again, and what is left already decides the conclusion. Such a claim reads its own cells
+back: it would hold in any system with those cells, whichever futures are consistent (see
+:func:`dominance`).
+
 The claim's robustness is the share of Monte Carlo samples of the matrix (each judged
 cell moved by a uniform integer within its uncertainty, clipped to the scale, as in
 :func:`upheaval.analysis.robustness`) in which it holds, with a Wilson interval.
@@ -25,7 +32,16 @@ from upheaval.analysis._basins import wilson_interval
 from upheaval.analysis._parallel import spawn_seeds
 from upheaval.analysis._robustness import DEFAULT_UNCERTAINTY, sample_matrix, uncertainty_matrix
 
-__all__ = ["ClaimAudit", "SectionTest", "audit_claims", "audit_note", "change_sections", "claim_sections"]
+__all__ = [
+    "ClaimAudit",
+    "Dominance",
+    "SectionTest",
+    "audit_claims",
+    "audit_note",
+    "change_sections",
+    "claim_sections",
+    "dominance",
+]
 
 
 @dataclass(frozen=True)
@@ -56,7 +72,9 @@ class ClaimAudit:
     ``passed`` is the nominal result; ``sections`` the judgement sections it rests on, each
     tested; ``all_reversed_passes``/``all_removed_passes`` the claim with all of them changed
     at once (None when it rests on none); ``tested`` is False when the claim passes and
-    still passes with all of them reversed, or rests on no section at all. ``hits`` of
+    still passes with all of them reversed, or rests on no section at all. ``restates`` says
+    how its premise decides its conclusion by dominance alone ('' when it does not: see
+    :func:`dominance`). ``hits`` of
     ``n_samples`` sampled matrices keep the claim passing (``share``, ``low``..``high``).
     """
 
@@ -74,12 +92,23 @@ class ClaimAudit:
     low: float
     high: float
     warnings: list[str] = field(default_factory=list)
+    restates: str = ""
+
+    @property
+    def sound(self) -> bool:
+        """It passes, fails with its own judgements reversed, and does not restate its judgement."""
+        return self.passed and self.tested and not self.restates
 
     @property
     def verdict(self) -> str:
         """The audit's conclusion in words."""
         if not self.passed:
             return "fails as stated"
+        if self.restates:
+            return f"restates its judgement: {self.restates}; {self._reversal()}"
+        return self._reversal()
+
+    def _reversal(self) -> str:
         if not self.sections:
             return "not tested by its own judgements: no judgement section acts on its conclusion"
         if not self.tested:
@@ -101,6 +130,7 @@ class ClaimAudit:
             "all_reversed_passes": self.all_reversed_passes,
             "all_removed_passes": self.all_removed_passes,
             "tested": self.tested,
+            "restates": self.restates,
             "verdict": self.verdict,
             "robustness": {
                 "holds_in": self.hits,
@@ -155,6 +185,137 @@ def change_sections(cim, sections: list[tuple[int, int]], how: str):
         block = values[oi : oi + cim.sizes[i], oj : oj + cim.sizes[j]]
         block[...] = -block if how == "reverse" else 0
     return cim.with_values(values)
+
+
+@dataclass(frozen=True)
+class Dominance:
+    """What a claim's premise decides by dominance alone (see :func:`dominance`).
+
+    ``decided`` maps each descriptor whose variants the premise narrows to the variants left
+    to it, in the order they were narrowed; ``by`` maps it to the descriptors whose rows did
+    it. ``restates`` is True when that already decides the claim; ``reason`` says how.
+    """
+
+    decided: dict[str, tuple[str, ...]]
+    by: dict[str, tuple[str, ...]]
+    restates: bool
+    reason: str = ""
+
+    def to_json(self) -> dict:
+        return {
+            "restates": self.restates,
+            "reason": self.reason,
+            "decided": {d: list(v) for d, v in self.decided.items()},
+        }
+
+
+def _strike(
+    cim, domains: list[set[int]], pools: dict[int, list[int]], start: list[set[int]]
+) -> tuple[dict[int, set[int]], dict[int, set[int]]]:
+    """Strike out, until nothing changes, each variant some rival beats whatever the other descriptors take.
+
+    Variant ``u`` of descriptor ``j`` goes when a rival ``w`` (any variant of ``j``, or one of
+    ``pools[j]`` for a descriptor held by an intervention) has the higher balance in the worst
+    case, ``sum_i min over the variants a open to descriptor i of (V[a, w] - V[a, u]) > 0``.
+    Sound: a struck-out variant is in no consistent scenario. Returns, for each narrowed
+    descriptor, the descriptors whose rows told ``w`` and ``u`` apart, and those of them that
+    had been narrowed already (from ``start``) when they did.
+    """
+    V, off = cim.values, cim.offsets
+    by: dict[int, set[int]] = {}
+    needs: dict[int, set[int]] = {}
+    changed = True
+    while changed:
+        changed = False
+        rows = [np.array([int(off[i]) + a for a in sorted(domains[i])]) for i in range(cim.n_descriptors)]
+        for j in range(cim.n_descriptors):
+            oj = int(off[j])
+            for u in sorted(domains[j]):
+                if len(domains[j]) == 1:
+                    break
+                for w in pools.get(j, range(cim.sizes[j])):
+                    if w == u:
+                        continue
+                    diffs = [V[r, oj + w] - V[r, oj + u] for r in rows]
+                    if sum(int(d.min()) for d in diffs) > 0:
+                        domains[j].discard(u)
+                        movers = {i for i, d in enumerate(diffs) if d.any()}
+                        by.setdefault(j, set()).update(movers)
+                        needs.setdefault(j, set()).update(i for i in movers if i != j and domains[i] != start[i])
+                        rows[j] = np.array([oj + a for a in sorted(domains[j])])
+                        changed = True
+                        break
+    return by, needs
+
+
+def dominance(cim, check) -> Dominance:
+    """Whether a claim check restates its judgement: its premise decides it by dominance alone.
+
+    The premise's variants are held (``given`` as allowed sets, compared among themselves
+    only; ``if`` narrowing the descriptor's own variants). Then every variant that a rival
+    beats whatever the other descriptors take (each at its worst) is struck out, again and
+    again as the struck variants narrow the rest: a sound relaxation of CIB's consistency
+    condition (Weimer-Jehle 2006), a chain of single judgements with no feedback from the
+    rest of the system. The claim *restates its judgement* when what is left decides it: for
+    ``implies`` every descriptor of ``then`` keeps only variants ``then`` allows; for
+    ``exists`` likewise for ``match``; for ``never`` some descriptor of ``match`` keeps none of
+    them, with the rest of ``match`` held too (each way round); for ``lowers`` the outcome is
+    ruled out under ``given``. It would then hold in any
+    system with those cells, whichever futures are consistent. ``consistent`` claims are
+    about one scenario and never restate.
+
+    Examples
+    --------
+    >>> from upheaval import load_system
+    >>> from upheaval.cib import compile_system
+    >>> s = load_system("tests/data/rigged.yaml")
+    >>> [dominance(compile_system(s), c.check).restates for c in s.claims]
+    [True, True]
+    """
+    if check.kind == "consistent":
+        return Dominance({}, {}, False)
+    if check.kind == "never" and len(check.match) > 1:
+        # "never A and B" is "if A then not B" read every way round: it restates when holding
+        # all of the match but one descriptor already rules that one out
+        for d in check.match:
+            rest = {k: v for k, v in check.match.items() if k != d}
+            split = check.model_copy(update={"if_": {**check.if_, **rest}, "match": {d: check.match[d]}})
+            found = dominance(cim, split)
+            if found.restates:
+                return found
+        return Dominance({}, {}, False)
+    domains = [set(range(n)) for n in cim.sizes]
+    given = cim.condition_indices(check.given)
+    for i, vs in given.items():
+        domains[i] = set(vs)
+    for i, vs in cim.condition_indices(check.if_).items():
+        domains[i] &= set(vs)
+    start = [set(d) for d in domains]
+    by, needs = _strike(cim, domains, {i: sorted(vs) for i, vs in given.items()}, start)
+    want = {
+        i: set(vs)
+        for i, vs in cim.condition_indices(
+            {"implies": check.then, "exists": check.match, "never": check.match}.get(check.kind, check.outcome)
+        ).items()
+    }
+    if check.kind in ("implies", "exists"):
+        restates = all(domains[i] <= vs for i, vs in want.items())
+    else:  # never, lowers: some descriptor of the match (outcome) keeps none of its variants
+        restates = any(not domains[i] & vs for i, vs in want.items())
+    ids, names = cim.descriptor_ids, cim.variant_ids
+    decided = {ids[j]: tuple(names[j][v] for v in sorted(domains[j])) for j in by if domains[j] != start[j]}
+    movers = {ids[j]: tuple(ids[i] for i in sorted(by[j])) for j in by}
+    reason = ""
+    if restates:
+        chain, todo = set(), [ids[i] for i in want]
+        while todo:  # the narrowed descriptors the conclusion's own narrowing rests on
+            d = todo.pop()
+            if d in decided and d not in chain:
+                chain.add(d)
+                todo += [ids[i] for i in needs.get(ids.index(d), ())]
+        steps = [f"{d}={'|'.join(v)} (rows of {', '.join(movers[d])})" for d, v in decided.items() if d in chain]
+        reason = "its premise decides " + (", then ".join(steps) or "it") + ", whatever the other descriptors take"
+    return Dominance(decided, {d: movers[d] for d in decided}, restates, reason)
 
 
 def audit_claims(
@@ -247,6 +408,7 @@ def audit_claims(
                 float(low[k]) if n else float("nan"),
                 float(high[k]) if n else float("nan"),
                 nominal.warnings(),
+                dominance(cim, claim.check).reason,
             )
         )
     return out

@@ -15,11 +15,19 @@ from upheaval.cli._common import EXIT_INVALID, console, fail, handle_errors
 __all__ = ["print_coverage"]
 
 
-def print_coverage(system, *, limit: int | None = None) -> None:
-    """Print the model's coverage warnings (they never change the exit code)."""
+def print_coverage(
+    system, *, limit: int | None = None, modelling: bool = False, cim=None, result=None, structural: bool = True
+) -> None:
+    """Print the model's coverage warnings (``structural``) and, with ``modelling``, its modelling warnings (ties,
+    unmatched futures, claims that restate their judgement, constant descriptors); they never change the exit code."""
     from upheaval.model import coverage
 
-    findings = coverage(system)
+    findings = coverage(system) if structural else []
+    if modelling:
+        from upheaval.analysis import modelling_warnings
+
+        found = modelling_warnings(system, cim, result)
+        findings = sorted(findings + found, key=lambda f: f.level != "warning")
     if not findings:
         return
     shown = findings if limit is None else findings[:limit]

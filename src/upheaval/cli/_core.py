@@ -173,7 +173,7 @@ def audit_table(audits: list) -> Table:
     table.add_column("audit")
     table.add_column("holds in", justify="right", no_wrap=True)
     for a in audits:
-        verdict = a.verdict if a.tested else f"[bold red]{a.verdict}[/]"
+        verdict = a.verdict if a.tested and not a.restates else f"[bold red]{escape(a.verdict)}[/]"
         rows = [
             f"{s.source} → {s.target}: reversed, the claim {'passes' if s.reversed_passes else 'fails'}; "
             f"removed, it {'passes' if s.removed_passes else 'fails'}"
@@ -227,7 +227,7 @@ def analyze(
     system = load_system(model)
     result = _search(system, tolerance, fix, where, n_jobs=n_jobs)
     console.print(_summary(system))
-    print_coverage(system, limit=8)
+    print_coverage(system, limit=8, modelling=True, cim=result.cim, result=result)
     if _conditions_text(result):
         console.print(_conditions_text(result))
     if len(result) == 0:
@@ -306,19 +306,25 @@ def check(
         typer.Option(
             "--audit",
             help="Also audit each claim: reverse and remove the judgement sections it rests on, and sample its "
-            "robustness; exit 1 if a claim is not tested by its own judgements.",
+            "robustness; exit 1 if a claim is not tested by its own judgements or restates its judgement (its "
+            "premise decides it by dominance, whatever the other descriptors take).",
         ),
     ] = False,
     samples: Annotated[int, typer.Option("--samples", min=0, help="Audit: Monte Carlo samples (0: none).")] = 200,
     seed: Annotated[int, typer.Option("--seed", help="Audit: random seed; the same seed gives the same result.")] = 0,
     default_uncertainty: DefaultUncertaintyOpt = None,
 ) -> None:
-    """Evaluate the model's claims; exit 1 if any fails (or, with --audit, is not tested by its own judgements)."""
+    """Evaluate the model's claims; exit 1 if any fails (or, with --audit, is not tested by its own judgements or
+    restates its judgement: its premise decides its conclusion by dominance, whatever the other descriptors take)."""
     from upheaval._load import load_system
     from upheaval.claims import check_claims
 
     system = load_system(model)
     results = check_claims(system, n_jobs=_jobs(n_jobs))
+    if not json:
+        from upheaval.cli._authoring import print_coverage
+
+        print_coverage(system, modelling=True, structural=False, limit=8)
     audits = []
     note = ""
     default = default_uncertainty
@@ -349,7 +355,12 @@ def check(
             untested = [a.id for a in audits if not a.tested]
             if untested:
                 console.print(f"[bold red]not tested by their own judgements[/]: {', '.join(untested)}")
-    if any(not a.tested for a in audits):
+            restating = [a.id for a in audits if a.passed and a.restates]
+            if restating:
+                console.print(
+                    f"[bold red]restate their judgement[/] (decided by their premise alone): {', '.join(restating)}"
+                )
+    if any(not a.tested or (a.passed and a.restates) for a in audits):
         raise typer.Exit(EXIT_FAILED)
     if any(not r.passed for r in results):
         raise typer.Exit(EXIT_FAILED)
@@ -432,7 +443,7 @@ def validate(model: Annotated[str, typer.Argument(help="A model file (.yaml, .ym
         f"[green]ok[/]: {system.id}: {len(system.descriptors)} descriptors, {len(system.impacts)} judgement sections, "
         f"{len(system.actors)} actors, {len(system.ties)} ties, {len(system.claims)} claims"
     )
-    print_coverage(system)
+    print_coverage(system, modelling=True)
 
 
 @app.command()

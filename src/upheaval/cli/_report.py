@@ -269,6 +269,12 @@ def network(
                 "camps": part.camps,
                 "frustration": part.frustration,
                 "frustrated": [list(x) for x in part.frustrated],
+                "structural": part.structural,
+                "structural_frustration": part.structural_frustration,
+                "disagreements": [
+                    {"actor": d.actor, "declared": d.declared, "structural": d.structural, "ties": d.ties}
+                    for d in part.disagreements
+                ],
                 "brokers": [
                     {
                         "actor": b.actor, "camp": b.camp, "betweenness": b.betweenness,
@@ -294,6 +300,11 @@ def network(
     frustrated = ", ".join(f"{a}–{b} ({'cooperative' if s > 0 else 'hostile'})" for a, b, s in part.frustrated)
     console.print(f"frustration {part.frustration} of {part.signed_pairs} signed actor pairs" +
                   (f": {frustrated}" if frustrated else ""), markup=False)  # fmt: skip
+    if part.structural != part.camp_of:
+        console.print(f"declared camps; structural balance alone has frustration {part.structural_frustration}"
+                      + ("" if part.disagreements else " and agrees"), markup=False)  # fmt: skip
+        for d in part.disagreements:
+            console.print(f"  disagreement: {d.sentence()}", markup=False)
     table = Table(title="Brokers", header_style="bold")
     table.add_column("actor", style="cyan", ratio=2)
     table.add_column("camp")

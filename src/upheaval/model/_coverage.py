@@ -47,7 +47,10 @@ def coverage(system: System) -> list[Finding]:
     """Every coverage warning of a valid system, warnings first, then information.
 
     * ``unjudged-descriptor``: no judgement of another descriptor acts on it, or only rows
-      that give all its variants the same value (every scenario is indifferent to it);
+      that give all its variants the same value (every scenario is indifferent to it), and it
+      is not marked ``context: true`` (set from outside the system);
+    * ``context-acted-on``: a descriptor marked ``context: true`` that judgements act on;
+    * ``bloc-key``: actors declare their camp with ``bloc:``, the old name of ``camp:``;
     * ``empty-section``: a judgement section with no nonzero cell;
     * ``no-discrimination``: a row of a section gives every variant of ``to`` the same
       value (it shifts all their balances equally and so decides nothing);
@@ -92,7 +95,17 @@ def coverage(system: System) -> list[Finding]:
                     )
                 )
     for i, d in enumerate(system.descriptors):
-        if d.id not in acted_on:
+        if d.context and d.id in acted_on:
+            out.append(
+                Finding(
+                    "warning",
+                    "context-acted-on",
+                    f"descriptor `{d.id}` is marked `context: true` (set from outside), but judgements act on it",
+                    f"descriptors[{i}].context",
+                    "drop `context: true`, or the judgement sections with `to: " + d.id + "`",
+                )
+            )
+        elif d.id not in acted_on and not d.context:
             out.append(
                 Finding(
                     "warning",
@@ -100,7 +113,8 @@ def coverage(system: System) -> list[Finding]:
                     f"no judgement acts on descriptor `{d.id}`: every scenario is indifferent to it, "
                     "so consistent scenarios come in copies that differ only there",
                     f"descriptors[{i}]",
-                    f"add a judgement section with `to: {d.id}`",
+                    f"add a judgement section with `to: {d.id}`, or mark it `context: true` if it is set from "
+                    "outside the system",
                 )
             )
     connected = {t.source for t in system.all_ties()} | {t.target for t in system.all_ties()}
@@ -115,6 +129,20 @@ def coverage(system: System) -> list[Finding]:
                     "add a tie from or to it, or remove the actor",
                 )
             )
+    old_key = [(i, a) for i, a in enumerate(system.actors) if "bloc" in a.model_fields_set]
+    if old_key:
+        i, a = old_key[0]
+        codes = ", ".join(a.code for _, a in old_key[:6]) + (" ..." if len(old_key) > 6 else "")
+        out.append(
+            Finding(
+                "warning",
+                "bloc-key",
+                f"{len(old_key)} actor{'s declare their' if len(old_key) > 1 else ' declares its'} camp with "
+                f"`bloc:` ({codes}), the old name of `camp:`; it is still read",
+                f"actors[{i}].bloc",
+                f"write `camp: {a.camp}` instead of `bloc: {a.camp}`",
+            )
+        )
     for i, t in enumerate(system.ties):
         if t.status == "draft":
             out.append(

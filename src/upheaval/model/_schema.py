@@ -60,7 +60,8 @@ class Actor(_Part):
     """A state, alliance, organisation, leader or group with a stable code (ISO alpha-3 or CAMEO).
 
     A non-state actor without an ISO or CAMEO code gets a code of the model's own; say so
-    with ``own_code: true`` (event data cannot match such a code).
+    with ``own_code: true`` (event data cannot match such a code). ``camp`` is the group the
+    analyst puts the actor in (``bloc``, its old name, is still read and mirrors it).
     """
 
     code: str = Field(pattern=r"^[A-Z][A-Z0-9]{1,7}$")
@@ -69,7 +70,26 @@ class Actor(_Part):
     cameo: str | None = Field(default=None, pattern=r"^[A-Z0-9]{3,}$")
     own_code: bool = Field(default=False, description="the code is the model's own, not ISO alpha-3 or CAMEO")
     aliases: list[str] = Field(default_factory=list)
-    bloc: str | None = None
+    camp: str | None = Field(
+        default=None, description="the camp the actor belongs to; declared camps win over structural balance"
+    )
+    bloc: str | None = Field(
+        default=None,
+        description="the old name of `camp` (still read, with a warning)",
+        json_schema_extra={"deprecated": True},
+    )
+
+    @model_validator(mode="after")
+    def _camp_or_bloc(self) -> Actor:
+        if self.bloc is not None:
+            if self.camp is not None and self.camp != self.bloc:
+                raise ValueError(
+                    f"`camp: {self.camp}` and `bloc: {self.bloc}` disagree; `bloc` is the old name of `camp`: keep `camp`"
+                )
+            object.__setattr__(self, "camp", self.bloc)  # not marked as set: a saved file keeps the key it had
+        elif self.camp is not None:
+            object.__setattr__(self, "bloc", self.camp)
+        return self
 
 
 COOPERATIVE_KINDS = (
@@ -141,7 +161,9 @@ class Tie(_Part):
 
     ``amount`` ``unit`` per ``rate``: e.g. 2000 ``USD/soldier`` per ``month``.
     ``status`` distinguishes what is reported as fact from options and plans; ``draft`` marks a
-    tie written by ``upheaval draft`` that the analyst has not yet checked.
+    tie written by ``upheaval draft`` that the analyst has not yet checked. ``sign`` overrides
+    the kind's sign for this tie alone, where the kind is ambiguous between the two actors
+    (``pressure`` between allies, Washington talking a partner out of a strike, is cooperative).
     """
 
     id: Id
@@ -155,6 +177,11 @@ class Tie(_Part):
     since: str | None = None
     until: str | None = None
     status: Literal[TIE_STATUSES] = "reported"
+    sign: Literal["cooperative", "hostile"] | None = Field(
+        default=None,
+        description="this tie's own sign where its kind is ambiguous (e.g. `pressure` between allies); "
+        "else the kind's decides",
+    )
     cites: Cites
 
     _spec: TieKindSpec | None = PrivateAttr(default=None)  # set by the system for a kind it declares
@@ -162,7 +189,10 @@ class Tie(_Part):
 
     @property
     def polarity(self) -> int:
-        """+1 for a cooperative tie, -1 for a hostile one (a declared kind's ``sign``)."""
+        """+1 for a cooperative tie, -1 for a hostile one: the tie's own ``sign`` where it states one, else
+        its kind's (a declared kind's ``sign``, or the built-in kind's)."""
+        if self.sign is not None:
+            return -1 if self.sign == "hostile" else 1
         if self._spec is not None:
             return -1 if self._spec.sign == "hostile" else 1
         return -1 if self.kind in HOSTILE_KINDS else 1
@@ -190,12 +220,23 @@ class Variant(_Part):
 
 
 class Descriptor(_Part):
-    """An uncertain factor of the system, with two or more mutually exclusive variants."""
+    """An uncertain factor of the system, with two or more mutually exclusive variants.
+
+    A ``context`` descriptor is set from outside the system (a framework condition; the
+    ScenarioWizard manual's autonomous descriptor): no judgement of the system acts on it, so
+    every variant has the same impact balance and any of them is consistent; it drives the
+    others and takes no part in the consistency value.
+    """
 
     id: Id
     label: str = Field(min_length=1)
     description: str = ""
     variants: list[Variant] = Field(min_length=2)
+    context: bool = Field(
+        default=False,
+        description="set from outside the system (ScenarioWizard's autonomous descriptor): nothing in the system "
+        "acts on it, and it is exempt from the consistency test",
+    )
 
     def variant_ids(self) -> list[str]:
         """The variants' ids, in order."""

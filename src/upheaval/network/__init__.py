@@ -1,6 +1,6 @@
 """The actor network: typed ties with quantities, derived flows, camps and brokers, scenario networks, export."""
 
-from upheaval.network._blocs import BlocPartition, Broker, blocs, brokers, signed_graph
+from upheaval.network._blocs import BlocPartition, Broker, Disagreement, blocs, brokers, signed_graph
 from upheaval.network._diff import NetworkDiff, network_difference
 from upheaval.network._export import FORMATS, network_json, write_network
 from upheaval.network._flows import DerivedFlow, derived_flows, format_quantity, tie_quantity
@@ -12,6 +12,7 @@ __all__ = [
     "BlocPartition",
     "Broker",
     "DerivedFlow",
+    "Disagreement",
     "NetworkDiff",
     "actor_network",
     "blocs",

@@ -8,20 +8,45 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
-__all__ = ["BlocPartition", "Broker", "blocs", "brokers", "signed_graph"]
+__all__ = ["BlocPartition", "Broker", "Disagreement", "blocs", "brokers", "signed_graph"]
 
 EXACT_LIMIT = 18  # actors with signed ties; above this a local search replaces the exact one
 
 
 @dataclass(frozen=True)
-class BlocPartition:
-    """A two-camp partition of the actors that maximises structural balance.
+class Disagreement:
+    """An actor whose declared camp structural balance does not support.
 
-    ``camps`` maps a camp name to its actors; ``camp_of`` maps each actor to its camp
-    (actors with no signed tie go to ``unaligned``). ``frustration`` counts the signed
-    actor pairs that break the partition: cooperative pairs across camps and hostile pairs
-    within one; ``frustrated`` lists them as ``(a, b, sign)``. ``exact`` says whether the
-    optimum was proven by exhaustive search.
+    ``structural`` is the camp structural balance alone puts it in; ``ties`` the signed actor
+    pairs (``(other, sign)``) that the declared camps frustrate for this actor: cooperation
+    across camps, or hostility within its own.
+    """
+
+    actor: str
+    declared: str
+    structural: str
+    ties: list[tuple[str, int]] = field(default_factory=list)
+
+    def sentence(self) -> str:
+        """The disagreement in words."""
+        why = ", ".join(f"{self.actor}–{o} ({'cooperative' if s > 0 else 'hostile'})" for o, s in self.ties)
+        return (
+            f"{self.actor} is declared `{self.declared}`; structural balance alone puts it in `{self.structural}`"
+            + (f" because of {why}" if why else "")
+        )
+
+
+@dataclass(frozen=True)
+class BlocPartition:
+    """The actors' camps: declared ones where the model declares them, else a two-camp partition by structural balance.
+
+    ``camps`` maps a camp name to its actors; ``camp_of`` maps each actor to its camp (actors
+    with no signed tie and no declared camp go to ``unaligned``). ``frustration`` counts the
+    signed actor pairs that break these camps: cooperative pairs across camps and hostile pairs
+    within one; ``frustrated`` lists them as ``(a, b, sign)``. ``structural`` maps each actor to
+    the camp the structural-balance optimum alone gives it (``structural_frustration`` that
+    optimum's frustration; ``exact`` whether it was proven by exhaustive search), and
+    ``disagreements`` lists the actors whose declared camp differs from it, with the ties why.
     """
 
     camps: dict[str, list[str]]
@@ -30,10 +55,13 @@ class BlocPartition:
     frustrated: list[tuple[str, str, int]] = field(default_factory=list)
     signed_pairs: int = 0
     exact: bool = True
+    structural: dict[str, str] = field(default_factory=dict)
+    structural_frustration: int = 0
+    disagreements: list[Disagreement] = field(default_factory=list)
 
     @property
     def balance(self) -> float:
-        """Share of signed pairs that agree with the partition (1.0: perfectly balanced)."""
+        """Share of signed pairs that agree with the camps (1.0: perfectly balanced)."""
         return 1.0 - self.frustration / self.signed_pairs if self.signed_pairs else 1.0
 
 
@@ -86,20 +114,29 @@ def signed_graph(G: nx.MultiDiGraph, *, include_options: bool = False) -> nx.Gra
     return S
 
 
-def _frustrated(S: nx.Graph, side: dict[str, int]) -> list[tuple[str, str, int]]:
+def _frustrated(S: nx.Graph, side: dict[str, object]) -> list[tuple[str, str, int]]:
+    """The signed pairs that break a partition (``side`` maps each actor to its camp, any hashable)."""
     out = []
     for u, v, d in S.edges(data=True):
+        if u not in side or v not in side:
+            continue
         same = side[u] == side[v]
         if (d["sign"] > 0 and not same) or (d["sign"] < 0 and same):
             out.append((u, v, d["sign"]))
     return out
 
 
+def _declared(S: nx.Graph, n: str) -> str | None:
+    """The camp an actor declares (``camp:``, or its old name ``bloc:``), or None."""
+    data = S.nodes[n]
+    return data.get("camp") or data.get("bloc") or None
+
+
 def _declared_agreement(S: nx.Graph, side: dict[str, int]) -> int:
     """How well a partition agrees with the actors' declared blocs (higher is better)."""
     by_bloc: dict[str, Counter] = {}
     for n, s in side.items():
-        bloc = S.nodes[n].get("bloc")
+        bloc = _declared(S, n)
         if bloc:
             by_bloc.setdefault(bloc, Counter())[s] += 1
     return sum(max(c.values()) for c in by_bloc.values())
@@ -126,14 +163,18 @@ def _local_search(S: nx.Graph, nodes: list[str]) -> dict[str, int]:
 
 
 def blocs(system_or_graph, scenario=None, *, include_options: bool = False) -> BlocPartition:
-    """Split the actors into the two camps that best fit the signed network (structural balance).
+    """The actors' camps: declared ones win; structural balance places the rest and is shown beside.
 
     Cooperative ties should fall within camps and hostile ties between them (Cartwright &
-    Harary's structural balance). The partition minimises the frustration, the number of
-    signed pairs that break this rule; for up to 18 connected actors it is found by
-    exhaustive search, beyond that by a local search from the spectral split. Among equal
-    optima the one that best matches the actors' declared ``bloc`` wins. Camps are named
-    after the declared bloc most of their members share (else ``camp A`` / ``camp B``).
+    Harary's structural balance). The two-camp partition that minimises the frustration, the
+    number of signed pairs that break this rule, is found for up to 18 connected actors by
+    exhaustive search, beyond that by a local search from the spectral split; among equal
+    optima the one that best matches the actors' declared camps wins, and its two camps are
+    named after the declared camp most of their members share (else ``camp A`` /
+    ``camp B``). An actor that declares its camp (``camp:``) is in that camp whatever the
+    balance says, the analyst's reading of the text winning over a count of tie kinds; an
+    actor that declares none takes its camp from the balance. Where the two disagree, the
+    partition names the actor and the ties that pull it across (:class:`Disagreement`).
 
     Parameters
     ----------
@@ -164,19 +205,42 @@ def blocs(system_or_graph, scenario=None, *, include_options: bool = False) -> B
                 best_key, best = key, side
     elif active:
         best = _local_search(S, active)
-    frustrated = _frustrated(S, best) if best else []
     names = _camp_names(S, best)
-    camp_of = {n: names[best[n]] if n in best else "unaligned" for n in G.nodes}
+    structural = {n: names[best[n]] if n in best else "unaligned" for n in G.nodes}
+    frustrated = _frustrated(S, best) if best else []
+    declared = {n: _declared(G, n) for n in G.nodes if _declared(G, n)}
+    camp_of = {n: declared.get(n, structural[n]) for n in G.nodes}
+    disagreements = []
+    if declared:
+        shown = {n: camp_of[n] for n in S.nodes if n in camp_of and (S.degree(n) > 0 or n in declared)}
+        structural_frustration = len(frustrated)
+        frustrated = _frustrated(S, shown)
+        for n in G.nodes:
+            if n in declared and structural[n] not in (declared[n], "unaligned"):
+                ties = [(v if u == n else u, sign) for u, v, sign in frustrated if n in (u, v)]
+                disagreements.append(Disagreement(n, declared[n], structural[n], ties))
+    else:
+        structural_frustration = len(frustrated)
     camps: dict[str, list[str]] = {}
     for n in G.nodes:
         camps.setdefault(camp_of[n], []).append(n)
-    return BlocPartition(camps, camp_of, len(frustrated), frustrated, S.number_of_edges(), exact)
+    return BlocPartition(
+        camps,
+        camp_of,
+        len(frustrated),
+        frustrated,
+        S.number_of_edges(),
+        exact,
+        structural,
+        structural_frustration,
+        disagreements,
+    )
 
 
 def _camp_names(S: nx.Graph, side: dict[str, int]) -> dict[int, str]:
     names = {}
     for s, default in ((0, "camp A"), (1, "camp B")):
-        declared = Counter(S.nodes[n].get("bloc") for n in side if side[n] == s and S.nodes[n].get("bloc"))
+        declared = Counter(_declared(S, n) for n in side if side[n] == s and _declared(S, n))
         top = declared.most_common(1)
         names[s] = top[0][0] if top else default
     if names[0] == names[1]:

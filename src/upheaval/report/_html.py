@@ -202,6 +202,10 @@ def _steps(system: System, z, cim, first) -> list[dict[str, Any]]:
                 "variant": step.variant_label,
                 "balance": f"{step.balance:+d}",
                 "margin": step.margin,
+                "balances": " · ".join(
+                    f"{lab} {b:+d}" for lab, b in zip(step.variant_labels, step.balances, strict=True)
+                ),
+                "tie": "tie" if step.tie else "near tie" if step.near_tie else "",
                 "promoted": [influence(i) for i in step.promoted_by],
                 "hindered": [influence(i) for i in step.hindered_by],
             }
@@ -606,8 +610,11 @@ def blocs_html(part) -> str:
     """A camp partition as HTML: each camp's members, the frustration and the frustrated pairs."""
     rows = [[camp, ", ".join(members)] for camp, members in part.camps.items()]
     frustrated = ", ".join(f"{a}–{b} ({'cooperative' if s > 0 else 'hostile'})" for a, b, s in part.frustrated)
-    return _table(["camp", "actors"], rows, f"frustration {part.frustration} of {part.signed_pairs} signed pairs") + (
-        f"<p>frustrated: {html.escape(frustrated)}</p>" if frustrated else ""
+    disagree = "".join(f"<p>disagreement: {html.escape(d.sentence())}</p>" for d in part.disagreements)
+    return (
+        _table(["camp", "actors"], rows, f"frustration {part.frustration} of {part.signed_pairs} signed pairs")
+        + (f"<p>frustrated: {html.escape(frustrated)}</p>" if frustrated else "")
+        + disagree
     )
 
 

@@ -36,7 +36,13 @@ class Influence:
 
 @dataclass(frozen=True)
 class Step:
-    """One descriptor's variant in the scenario, with what promotes and what hinders it."""
+    """One descriptor's variant in the scenario, with what promotes and what hinders it.
+
+    ``balance`` is the chosen variant's impact balance and ``margin`` its lead over the best
+    rival (``rival``); ``balances`` holds every variant's, in the descriptor's order (labels in
+    ``variant_labels``). ``reason`` is the row that does most for the margin (the balance view's
+    first row that favours the chosen variant over the rival), which the step's sentence quotes.
+    """
 
     descriptor: str
     descriptor_label: str
@@ -46,12 +52,26 @@ class Step:
     margin: int
     promoted_by: list[Influence] = field(default_factory=list)
     hindered_by: list[Influence] = field(default_factory=list)
+    balances: tuple[int, ...] = ()
+    variant_labels: tuple[str, ...] = ()
+    rival: str = ""
+    reason: Influence | None = None
+
+    @property
+    def tie(self) -> bool:
+        """The chosen variant's balance equals its best rival's."""
+        return bool(self.rival) and self.margin == 0
+
+    @property
+    def near_tie(self) -> bool:
+        """A margin of 1: one step of one cell decides it."""
+        return self.margin == 1
 
     def sentence(self) -> str:
-        """The step in plain language, with its strongest reason and its citation."""
+        """The step in plain language, with the reason that does most for it and its citation."""
         text = f"{self.descriptor_label}: {self.variant_label}."
-        if self.promoted_by:
-            top = self.promoted_by[0]
+        top = self.reason or (self.promoted_by[0] if self.promoted_by else None)
+        if top is not None:
             cite = f" [{'; '.join(top.cites)}]" if top.cites else ""
             text += f" {top.reason()}{cite}"
         return text
@@ -72,61 +92,59 @@ class Storyline:
         return "\n".join(head + [s.sentence() for s in self.steps])
 
 
-def _section_index(system: System) -> dict[tuple[str, str], list]:
-    out: dict[tuple[str, str], list] = {}
-    for imp in system.impacts:
-        out.setdefault((imp.source, imp.target), []).append(imp)
-    return out
-
-
 def storyline(
     system: System, scenario: dict[str, str] | Sequence[int], cim: CrossImpactMatrix | None = None
 ) -> Storyline:
     """Tell a scenario as a storyline built from the judgements that act in it.
 
-    Each step is one descriptor's chosen variant, with the judgements (from the other
-    chosen variants) that promote or hinder it, strongest first, each carrying the
-    rationale and citations of the row that acts (the acting variant's own, where its
-    judgement section gives one; else the section's). Steps are ordered so that
-    descriptors that drive others come first (by the total absolute impact their chosen
-    variant exerts). The storyline carries the name of the system's future that the
-    scenario matches first, if any.
+    Each step is one descriptor's chosen variant, read from the balance view
+    (:func:`upheaval.analysis.explain`): the judgements (from the other chosen variants) that
+    promote or hinder it, strongest first, each carrying the rationale and citations of the
+    row that acts (the acting variant's own, where its judgement section gives one; else the
+    section's), every variant's balance and the margin over the best rival. The step's sentence
+    quotes the row that does most for that margin. Steps are ordered so that descriptors that
+    drive others come first (by the total absolute impact their chosen variant exerts). The
+    storyline carries the name of the system's future that the scenario matches first, if any.
     """
+    from upheaval.analysis import explain
+
     cim = cim if cim is not None else compile_system(system)
     z = cim.scenario_indices(scenario) if isinstance(scenario, dict) else np.asarray(scenario, dtype=np.int64)
-    names = cim.scenario_names(z)
+    view = explain(system, z, cim)
     rows = z + cim.offsets
-    balances = cim.values[rows].sum(axis=0)
-    sections = _section_index(system)
     steps = []
     drive = []
-    for j, d in enumerate(system.descriptors):
-        v = d.variants[int(z[j])]
-        col = cim.offsets[j] + z[j]
-        block = balances[cim.offsets[j] : cim.offsets[j] + cim.sizes[j]]
-        rivals = np.delete(block, z[j])
-        margin = int(block[z[j]] - rivals.max()) if len(rivals) else 0
-        promoted, hindered = [], []
-        for i, src in enumerate(system.descriptors):
-            score = int(cim.values[rows[i], col])
-            if score == 0:
-                continue
-            av = src.variants[int(z[i])]
-            a = av.id
-            rationale, cites = "", []
-            for imp in sections.get((src.id, d.id), []):
-                if v.id in imp.values.get(a, {}):
-                    rationale, row_cites = imp.reason(a)
-                    cites = [c.label() for c in row_cites]
-                    break
-            inf = Influence(src.id, a, d.id, v.id, score, rationale, cites, f"{src.label}: {av.label}")
-            (promoted if score > 0 else hindered).append(inf)
+    for j, d in enumerate(view.descriptors):
+        c = d.chosen
+        promoted, hindered, reason = [], [], None
+        for r in d.rows:
+            score = r.values[c]
+            inf = Influence(
+                r.source, r.variant, d.descriptor, d.variant, score, r.rationale, list(r.cites),
+                f"{r.source_label}: {r.variant_label}",
+            )  # fmt: skip
+            if reason is None and r.effect > 0:
+                reason = inf
+            if score > 0:
+                promoted.append(inf)
+            elif score < 0:
+                hindered.append(inf)
         promoted.sort(key=lambda x: -x.score)
         hindered.sort(key=lambda x: x.score)
-        steps.append(Step(d.id, d.label, v.id, v.label, int(block[z[j]]), margin, promoted, hindered))
+        margin = d.margin if d.margin is not None else 0
+        rival = d.variants[d.rival] if d.rival is not None else ""
+        steps.append(
+            Step(
+                d.descriptor, d.label, d.variant, d.variant_labels[c], d.balances[c], margin, promoted, hindered,
+                d.balances, d.variant_labels, rival, reason,
+            )
+        )  # fmt: skip
         drive.append(int(np.abs(cim.values[rows[j]]).sum()))
     order = sorted(range(len(steps)), key=lambda k: (-drive[k], k))
-    future = system.future_of(names)
+    future = system.future_of(view.scenario)
     return Storyline(
-        names, [steps[k] for k in order], future.name if future else "", future.summary.strip() if future else ""
+        view.scenario,
+        [steps[k] for k in order],
+        future.name if future else "",
+        future.summary.strip() if future else "",
     )

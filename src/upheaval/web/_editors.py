@@ -93,8 +93,13 @@ def system_parts(request: Request) -> HTMLResponse:
 
 @pages.get("/ui/coverage", response_class=HTMLResponse)
 def coverage_panel(request: Request) -> HTMLResponse:
-    """What still needs judgement: coverage warnings of the current model."""
+    """What still needs judgement: coverage and modelling warnings of the current model."""
+    from upheaval.analysis import modelling_warnings
     from upheaval.model import coverage
     from upheaval.web._pages import render
 
-    return render(request, "_coverage.html", findings=coverage(_ws(request).doc().system))
+    ws = _ws(request)
+    doc = ws.doc()
+    system = doc.system
+    found = coverage(system) + modelling_warnings(system, ws.matrix(doc), ws.scenarios(0, None, doc))
+    return render(request, "_coverage.html", findings=sorted(found, key=lambda f: f.level != "warning"))

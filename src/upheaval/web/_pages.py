@@ -120,10 +120,13 @@ def matrix_cell(
     sv: Annotated[str, Query(max_length=80)],
     target: Annotated[str, Query(max_length=80)],
     tv: Annotated[str, Query(max_length=80)],
+    scenario: Annotated[str | None, Query(max_length=400)] = None,
 ) -> HTMLResponse:
-    """One cell: its value, and the rationale and citations of its judgement section."""
+    """One cell: its value, the rationale and citations of its judgement section, and the balance view of its
+    target descriptor in a scenario (the present by default, else S1)."""
     ws = _ws(request)
-    system = ws.doc().system
+    doc = ws.doc()
+    system = doc.system
     cim = ws.matrix()
     i, a = cim.index_of(source, sv)
     j, b = cim.index_of(target, tv)
@@ -137,8 +140,32 @@ def matrix_cell(
         "value": value,
         "sections": sections,
         "self": source == target,
+        **_cell_balance(ws, doc, cim, source, sv, target, scenario),
     }
     return render(request, "_cell.html", cell=cell, sources=system.sources, scale=system.scale)
+
+
+def _cell_balance(ws: Workspace, doc, cim, source: str, sv: str, target: str, scenario: str | None) -> dict[str, Any]:
+    """The balance view of ``target`` in the scenario the cell panel shows, and the scenarios it offers."""
+    from upheaval.analysis import explain, resolve_scenario, scenario_labels
+    from upheaval.errors import EngineError
+
+    system = doc.system
+    result = ws.scenarios(0, None, doc)
+    labels = scenario_labels(system, cim, 0, result)
+    choices = ([("present", "the present")] if system.present is not None else []) + [
+        (labels.key(r), labels.label(r)) for r in result.indices
+    ]
+    if not choices:
+        return {"balance": None, "choices": [], "scenario": "", "acts": False}
+    code = scenario if scenario in {c for c, _ in choices} else choices[0][0]
+    try:
+        names, _note = resolve_scenario(system, code, cim)
+    except EngineError:
+        return {"balance": None, "choices": choices, "scenario": code, "acts": False}
+    view = explain(system, names, cim)
+    d = next(x for x in view.descriptors if x.descriptor == target)
+    return {"balance": d, "choices": choices, "scenario": code, "acts": names[source] == sv}
 
 
 def _scenario_context(request: Request, t: int, fix: list[str]) -> dict[str, Any]:
@@ -186,8 +213,19 @@ def scenario_page(request: Request, code: str) -> HTMLResponse:
     inc = int(cib.inconsistency(cim, z))
     tis = int(cib.total_impact_score(cim, z))
     diff = network_difference(system, choice)
+    from upheaval.analysis import explain
+
+    view = explain(system, z, cim)
     return render(
-        request, "scenario.html", code=code, story=story, inconsistency=inc, tis=tis, diff=diff, choice=choice
+        request,
+        "scenario.html",
+        code=code,
+        story=story,
+        inconsistency=inc,
+        tis=tis,
+        diff=diff,
+        choice=choice,
+        view=view,
     )
 
 

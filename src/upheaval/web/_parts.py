@@ -98,7 +98,7 @@ def edit_part(
 
 # top-level fields each editor shows: one left empty in the form is removed from the item
 _FORM_FIELDS = {
-    "actors": {"code", "name", "kind", "cameo", "own_code", "aliases", "bloc"},
+    "actors": {"code", "name", "kind", "cameo", "own_code", "aliases", "camp", "bloc"},
     "ties": {"id", "from", "to", "kind", "label", "amount", "unit", "rate", "since", "until", "status", "cites"},
     "sources": {"id", "title", "author", "publisher", "date", "url", "path", "sections"},
     "claims": {"id", "text", "cites", "check", "note"},
