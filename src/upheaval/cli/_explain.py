@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 from rich.markup import escape
+from rich.padding import Padding
 from rich.table import Table
 
 from upheaval.cli._app import app
@@ -56,12 +57,12 @@ def print_balance_view(view, title: str) -> None:
             word = "TIE with" if d.tie else "margin " + str(d.margin) + " over"
             verdict = f"[{colour}]{word} {escape(d.variant_labels[d.rival])}[/]"
         console.print()
-        console.print(f"[bold cyan]{escape(d.label)}[/] [dim]({d.descriptor})[/]: [bold]{escape(chosen)}[/]  {verdict}")
+        console.print(f"[bold cyan]{escape(d.label)}[/] [dim]({d.descriptor})[/]: [bold]{escape(chosen)}[/]")
         balances = " · ".join(
             f"{'[bold]' if k == d.chosen else ''}{escape(label)} {_signed(b)}{'[/]' if k == d.chosen else ''}"
             for k, (label, b) in enumerate(zip(d.variant_labels, d.balances, strict=True))
         )
-        console.print(f"  balance: {balances}")
+        console.print(Padding(f"{verdict}; balances: {balances}", (0, 0, 0, 2)))
         if not d.rows:
             console.print("  [dim]no judgement acts on it in this scenario[/]")
             continue
