@@ -96,16 +96,13 @@ Search = Callable[[cib.CrossImpactMatrix, int, Mapping[str, str | Sequence[str]]
 def matrix_search() -> Search:
     """An exact search for one matrix, cached per (tolerance, intervention): claims that share a
     premise share its search. Make one per matrix (the cache does not look at the matrix).
-
-    It runs the compiled kernels, whose loading pays off over the many searches of an audit
-    or a sensitivity analysis.
     """
     cache: dict = {}
 
     def search(cim, tolerance, fix):
         key = (int(tolerance), tuple(sorted((d, str(v)) for d, v in (fix or {}).items())))
         if key not in cache:
-            cache[key] = cib.find_consistent(cim, tolerance, fix=fix or None, _kernel="forward").indices
+            cache[key] = cib.find_consistent(cim, tolerance, fix=fix or None).indices
         return cache[key]
 
     return search

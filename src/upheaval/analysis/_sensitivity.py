@@ -352,6 +352,8 @@ def judgement_effects(
         from upheaval.claims import evaluate, matrix_search
 
         nominal = {c.id: evaluate(cim, c.check, matrix_search()).passed for c in system.claims}
+        slack = max((abs(new - int(cim.values[index[row], index[col]])) for row, col, new in candidates), default=0)
+        near_sets = _OneCellAway(cim, slack)
     effects = []
     for row, col, new in candidates:
         r, c = index[row], index[col]
@@ -365,7 +367,7 @@ def judgement_effects(
         makes = [labels[k] for k in np.flatnonzero(~before & after)]
         c_broken, c_made = [], []
         if evaluate is not None:
-            search = matrix_search()
+            search = near_sets.search(r, c, new)
             for claim in system.claims:
                 now = evaluate(changed, claim.check, search).passed
                 if now != nominal[claim.id]:
@@ -373,3 +375,51 @@ def judgement_effects(
         effects.append(JudgementEffect(row, col, old, int(new), breaks, makes, c_broken, c_made))
     effects.sort(key=lambda e: e.rank)
     return Sensitivity(effects, [cim.descriptor_ids[j] for j in inert], found, labels, per)
+
+
+class _OneCellAway:
+    """The claims' searches on matrices one cell away from ``cim``, without searching each again.
+
+    A change of cell ``(r, c)`` by ``delta`` moves the balance of column ``c`` by ``delta`` in
+    the scenarios that choose ``r`` and leaves every other balance as it was, so a scenario's
+    inconsistency moves by at most ``|delta|`` (under an intervention too, whose matrix is a
+    selection of the same cells). The scenarios within ``tolerance`` after a change of at most
+    ``slack`` are therefore among those within ``tolerance + slack`` before: each (tolerance,
+    intervention) is searched once at that reach, and each changed matrix only re-measures them.
+    """
+
+    def __init__(self, cim, slack: int) -> None:
+        self.cim = cim
+        self.slack = int(slack)
+        self.reach: dict = {}
+
+    def _near(self, tolerance: int, fix):
+        from upheaval.cib import find_consistent, intervene
+
+        key = (int(tolerance), tuple(sorted((d, str(v)) for d, v in (fix or {}).items())))
+        if key not in self.reach:
+            iv = intervene(self.cim, fix)
+            near = find_consistent(iv.cim, int(tolerance) + self.slack)
+            # the full matrix's column of each of the reduced matrix's columns
+            cols = np.concatenate([self.cim.offsets[i] + k for i, k in enumerate(iv.keep)])
+            self.reach[key] = (iv, near.indices, near.inconsistency, cols)
+        return self.reach[key]
+
+    def search(self, row: int, col: int, new: int):
+        """The exact search (as :func:`upheaval.claims.matrix_search`) of the matrix with cell ``(row, col)`` set to ``new``."""
+        from upheaval.cib._balance import batch_measures
+
+        delta = abs(int(new) - int(self.cim.values[row, col]))
+
+        def search(_changed, tolerance, fix):
+            iv, rows, inc, cols = self._near(tolerance, fix)
+            within = inc <= int(tolerance) + delta
+            rows, inc = rows[within], inc[within]
+            at_r, at_c = np.flatnonzero(cols == row), np.flatnonzero(cols == col)
+            if at_r.size and at_c.size:  # the cell is part of the intervention's matrix
+                values = iv.cim.values.copy()
+                values[at_r[0], at_c[0]] = new
+                inc, _, _ = batch_measures(iv.cim.with_values(values), rows)
+            return iv.to_full(rows[inc <= int(tolerance)])
+
+        return search

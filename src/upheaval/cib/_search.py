@@ -14,7 +14,7 @@ from upheaval.cib._balance import batch_measures
 from upheaval.cib._compile import CrossImpactMatrix, compile_system
 from upheaval.cib._intervene import Condition, intervene, normalize_condition
 from upheaval.cib._parallel import check_n_jobs, map_threads
-from upheaval.cib._small import SMALL_LIMIT, search_numpy, space_size
+from upheaval.cib._small import numpy_suffices, search_numpy, space_size
 from upheaval.errors import EngineError, SearchBudgetExceeded
 
 __all__ = [
@@ -698,12 +698,12 @@ def _counter(progress: Callable[[float], None], total: int) -> Callable[[int], N
 def _uses_numpy(
     cim: CrossImpactMatrix, tolerance: int, where_n: dict[int, tuple[int, ...]], kernel: str | None
 ) -> bool:
-    """Whether the search runs as numpy enumeration: forced with ``"numpy"``; by default for small
-    spaces while the compiled kernels it would need are not loaded in this process (so a first,
-    small analysis never waits for them, and a process that has them uses them)."""
+    """Whether the search runs with numpy: forced with ``"numpy"``; by default for small spaces
+    (:func:`upheaval.cib._small.numpy_suffices`) while the compiled kernels it would need are not
+    loaded in this process (so a small analysis never waits for them, and a process that has them uses them)."""
     if kernel == "numpy":
         return True
-    if kernel is not None or space_size(cim, where_n) > SMALL_LIMIT:
+    if kernel is not None or not numpy_suffices(space_size(cim, where_n)):
         return False
     from upheaval.cib._warm import kernels_loaded
 

@@ -1,15 +1,18 @@
 """Exact search and measures with numpy alone, for small scenario spaces (nothing to compile).
 
-A space of at most :data:`SMALL_LIMIT` scenarios is searched by enumerating every scenario
-in chunks. Impact balances are sums of one matrix row per descriptor, so the descriptors are
-split into an outer and an inner group: the partial balances of every combination of each
-group are computed once, and a scenario's balances are its outer row plus its inner row (one
-addition per cell). The descriptors are tested one after the other, each on the scenarios
-that passed the ones before, so most scenarios cost one descriptor's cells. A scenario is kept when, for every descriptor with more than one
-variant, its chosen variant's balance comes within the tolerance of the descriptor's best
-balance over *all* its variants (a restricted descriptor keeps its own consistency test),
-the definition of Weimer-Jehle (2006) applied literally, with the diagonal blocks counted
-as ScenarioWizard counts them.
+A space of at most :data:`SMALL_LIMIT` scenarios is searched with numpy (:func:`numpy_suffices`
+is the size rule every caller follows, so that no model of up to about a million scenarios
+waits for a compile). The search assigns one descriptor at a time to every partial scenario
+at once (a frontier of rows, processed depth first in chunks of bounded size). Each row keeps
+its partial impact balances; a row is dropped as soon as one of its assigned descriptors can
+no longer come within the tolerance of a rival, even if every unassigned descriptor took,
+among its allowed variants, the one most favourable to that descriptor's margin (a sound
+bound, so nothing consistent is lost). After the last descriptor the bound is the exact test:
+a scenario is kept when, for every descriptor with more than one variant, its chosen
+variant's balance comes within the tolerance of the descriptor's best balance over *all*
+its variants (a restricted descriptor keeps its own consistency test), the definition of
+Weimer-Jehle (2006) applied literally, with the diagonal blocks counted as ScenarioWizard
+counts them.
 
 References
 ----------
@@ -20,6 +23,7 @@ References
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable, Mapping, Sequence
 
@@ -27,12 +31,11 @@ import numpy as np
 
 from upheaval.cib._compile import CrossImpactMatrix
 
-__all__ = ["SMALL_LIMIT", "allowed_choices", "measures_numpy", "search_numpy", "space_size"]
+__all__ = ["SMALL_LIMIT", "allowed_choices", "measures_numpy", "numpy_suffices", "search_numpy", "space_size"]
 
 SMALL_LIMIT = 1 << 20  # scenarios (after restrictions) searched with numpy instead of the compiled kernels
 _CELLS = 1 << 21  # balance cells per chunk (int64: 16 MiB)
-_INNER = 4096  # largest inner group of the enumeration
-_PAIRS = 1 << 17  # scenarios tested at a time
+_FRONTIER = 1 << 14  # partial scenarios expanded at a time by the search
 _NO_RIVAL = 1 << 62  # the consistency value when no descriptor has a rival variant, as the kernels report it
 
 
@@ -43,22 +46,32 @@ def allowed_choices(cim: CrossImpactMatrix, fixed: Mapping[int, Sequence[int]]) 
     ]
 
 
+def numpy_suffices(n_scenarios: int) -> bool:
+    """The size rule: a space of at most :data:`SMALL_LIMIT` scenarios is searched (and swept)
+    with numpy alone, so that no model of up to about a million scenarios waits for a compile."""
+    return n_scenarios <= SMALL_LIMIT
+
+
 def space_size(cim: CrossImpactMatrix, fixed: Mapping[int, Sequence[int]]) -> int:
     """How many scenarios a search with these allowed variants covers."""
     return math.prod(len(c) for c in allowed_choices(cim, fixed))
 
 
-def _group(cim: CrossImpactMatrix, members: list[int], choices: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
-    """Every combination of the members' allowed variants (rows, first member slowest) and its partial balances."""
-    n_var = cim.values.shape[0]
-    combos = np.zeros((1, 0), dtype=np.int64)
-    partial = np.zeros((1, n_var), dtype=np.int64)
-    for i in members:
-        c = choices[i]
-        rows = cim.values[cim.offsets[i] + c]  # (k, V)
-        partial = (partial[:, None, :] + rows[None, :, :]).reshape(-1, n_var)
-        combos = np.concatenate([np.repeat(combos, len(c), axis=0), np.tile(c, combos.shape[0])[:, None]], axis=1)
-    return combos, partial
+@functools.lru_cache(maxsize=64)
+def _pairs(sizes: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray]:
+    """Every (chosen, rival) pair of columns of the same descriptor (a scenario's margin on a
+    pair is balance(chosen) - balance(rival)), for descriptors of these sizes."""
+    offsets = np.cumsum((0, *sizes[:-1]))
+    pairs = [
+        (off + a, off + b)
+        for off, size in zip(offsets.tolist(), sizes, strict=True)
+        for a in range(size)
+        for b in range(size)
+        if a != b
+    ]
+    chosen, rival = np.array(pairs, dtype=np.int64).reshape(-1, 2).T
+    chosen.flags.writeable = rival.flags.writeable = False
+    return chosen, rival
 
 
 def search_numpy(
@@ -70,55 +83,61 @@ def search_numpy(
     """Every scenario (rows of 0-based variant indices) whose inconsistency is at most ``tolerance``.
 
     Only variants allowed by ``fixed`` (``{descriptor index: [variant indices]}``) are
-    enumerated; consistency is judged against all variants. Exact; memory stays bounded
-    by chunking. Meant for spaces of at most :data:`SMALL_LIMIT` scenarios.
+    enumerated; consistency is judged against all variants. Exact; memory stays bounded by
+    the frontier's chunks. Meant for spaces of at most :data:`SMALL_LIMIT` scenarios, though
+    correct for any.
+
+    Examples
+    --------
+    >>> cim = CrossImpactMatrix(np.array([[0, 0, 2, -2], [0, 0, -1, 1], [3, -3, 0, 0], [-1, 1, 0, 0]]), (2, 2))
+    >>> search_numpy(cim, 0, {}).tolist()
+    [[0, 0], [1, 1]]
     """
     n = cim.n_descriptors
+    values = np.asarray(cim.values, dtype=np.int64)
+    n_var = values.shape[0]
     choices = allowed_choices(cim, fixed)
-    # the inner group: the last descriptors, as many as fit in _INNER combinations
-    inner: list[int] = []
-    count = 1
-    for i in range(n - 1, -1, -1):
-        if count * len(choices[i]) > _INNER:
-            break
-        inner.insert(0, i)
-        count *= len(choices[i])
-    outer = [i for i in range(n) if i not in inner]
-    in_combos, in_bal = _group(cim, inner, choices)
-    out_combos, out_bal = _group(cim, outer, choices)
-    m_in, m_out = in_combos.shape[0], out_combos.shape[0]
-    # per descriptor with a rival: its balance columns in each group, and where its chosen variant is read
-    checks = []
-    for j in range(n):
-        if cim.sizes[j] < 2:
-            continue
-        cols = slice(int(cim.offsets[j]), int(cim.offsets[j]) + cim.sizes[j])
-        side = (out_combos, outer.index(j)) if j in outer else (in_combos, inner.index(j))
-        checks.append((np.ascontiguousarray(out_bal[:, cols]), np.ascontiguousarray(in_bal[:, cols]), j in outer, side))
-    # the descriptors most likely to fail first: those with the most variants
-    checks.sort(key=lambda c: -c[0].shape[1])
-    batch = max(1, _PAIRS // max(1, m_in))
+    # descriptors with the fewest allowed variants first: the restricted ones cost no branching
+    order = sorted(range(n), key=lambda i: len(choices[i]))
+    chosen_col, rival_col = _pairs(tuple(cim.sizes))
+    lift = values[:, chosen_col] - values[:, rival_col]
+    # floor[k]: the least each margin must reach once order[:k] is assigned, for the rest to lift it to -tolerance
+    floor = np.empty((n + 1, chosen_col.size), dtype=np.int64)
+    floor[n] = -int(tolerance)
+    for k in range(n - 1, -1, -1):
+        i = order[k]
+        floor[k] = floor[k + 1] - lift[cim.offsets[i] + choices[i]].max(axis=0)
+    rest = [1]  # rest[k]: the scenarios below one row of level k
+    for i in reversed(order):
+        rest.insert(0, rest[0] * len(choices[i]))
+    covered = 0
+    reported = -1.0
     found = []
-    for lo in range(0, m_out, batch):
-        hi = min(m_out, lo + batch)
-        oi = np.repeat(np.arange(lo, hi, dtype=np.int64), m_in)
-        ii = np.tile(np.arange(m_in, dtype=np.int64), hi - lo)
-        # every descriptor's test in turn, on the scenarios that passed the previous ones
-        for o_bal, i_bal, is_outer, (combos, pos) in checks:
-            if oi.size == 0:
-                break
-            bal = o_bal[oi] + i_bal[ii]
-            z = combos[oi if is_outer else ii, pos]
-            chosen = bal[np.arange(bal.shape[0]), z]
-            keep = bal.max(axis=1) - chosen <= tolerance
-            oi, ii = oi[keep], ii[keep]
-        if oi.size:
-            rows = np.empty((oi.size, n), dtype=np.int64)
-            rows[:, outer] = out_combos[oi]
-            rows[:, inner] = in_combos[ii]
+    stack = [(0, np.zeros((1, n), np.int64), np.zeros((1, n_var), np.int64), np.zeros((1, n_var), bool))]
+    while stack:
+        k, rows, balance, onehot = stack.pop()
+        if k == n:
             found.append(rows)
-        if progress is not None:
-            progress(hi / m_out)
+            covered += rows.shape[0]
+        else:
+            i = order[k]
+            c = choices[i]
+            m, s = rows.shape[0], len(c)
+            rows = np.repeat(rows, s, axis=0)
+            rows[:, i] = np.tile(c, m)
+            cols = cim.offsets[i] + rows[:, i]
+            balance = (balance[:, None, :] + values[cim.offsets[i] + c][None, :, :]).reshape(m * s, n_var)
+            onehot = np.repeat(onehot, s, axis=0)
+            onehot[np.arange(m * s), cols] = True
+            failing = (balance[:, chosen_col] - balance[:, rival_col] < floor[k + 1]) & onehot[:, chosen_col]
+            keep = ~failing.any(axis=1)
+            covered += int(m * s - np.count_nonzero(keep)) * rest[k + 1]
+            rows, balance, onehot = rows[keep], balance[keep], onehot[keep]
+            for lo in range(0, rows.shape[0], _FRONTIER):
+                stack.append((k + 1, *(part[lo : lo + _FRONTIER] for part in (rows, balance, onehot))))
+        if progress is not None and (covered - reported >= rest[0] / 100 or not stack):
+            reported = covered
+            progress(covered / rest[0])
     return np.concatenate(found, axis=0) if found else np.empty((0, n), dtype=np.int64)
 
 
