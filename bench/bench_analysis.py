@@ -18,7 +18,7 @@ from upheaval import analysis, load_system
 from upheaval.cib import compile_system
 from upheaval.formats import SolutionRecord, read_sl
 
-ORACLES = Path("/work/shared/oracles/scenariowizard")
+ORACLES = Path(__file__).resolve().parents[1] / "tests" / "data" / "scenariowizard"
 
 
 def median_time(fn, repeat: int = 3) -> float:

@@ -23,7 +23,7 @@ from upheaval.errors import EngineError
 from upheaval.formats import read_sl
 from upheaval.model import PeriodPlan, ScheduledChange
 
-ORACLES = Path("/work/shared/oracles/scenariowizard")
+ORACLES = Path(__file__).parent / "data" / "scenariowizard"
 DATA = Path(__file__).parent / "data"
 SW_DATA = DATA / "scenariowizard"
 

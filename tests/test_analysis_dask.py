@@ -12,7 +12,7 @@ from upheaval import analysis, load_system
 from upheaval.cib import CrossImpactMatrix, compile_system
 from upheaval.errors import EngineError
 
-ORACLES = Path("/work/shared/oracles/scenariowizard")
+ORACLES = Path(__file__).parent / "data" / "scenariowizard"
 SW_DATA = Path(__file__).parent / "data" / "scenariowizard"
 
 

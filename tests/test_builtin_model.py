@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+from _seed import ABSENT, SEED
 from upheaval import load_system
 from upheaval.cib import brute_force_consistent, compile_system
 from upheaval.model import builtin_models
@@ -185,31 +185,16 @@ def test_consistent_scenarios_are_few_varied_and_stand_on_margins(cim, consisten
     assert all(consistency_value(cim, r) >= 1 for r in consistent)
 
 
-def _seed_text() -> str | None:
-    candidates = []
-    env = os.environ.get("UPHEAVAL_SEED")
-    if env:
-        candidates.append(Path(env))
-    candidates.append(Path(__file__).resolve().parents[2] / "shared" / "seed")
-    candidates.append(Path("/work/shared/seed"))
-    for c in candidates:
-        files = [c] if c.is_file() else sorted(c.glob("*.txt")) if c.is_dir() else []
-        for f in files:
-            text = f.read_text(encoding="utf-8", errors="replace")
-            if TITLE_MARK in text:
-                return text
-    return None
-
-
 def _words(text: str) -> list[str]:
     text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)  # markdown links: keep the anchor text
     return re.findall(r"[a-z0-9]+", text.lower().replace("\u2019", "'").replace("'", ""))
 
 
 def test_no_sentence_copied_from_the_commentary():
-    seed = _seed_text()
-    if seed is None:
-        pytest.skip("the commentary text is not shipped; set UPHEAVAL_SEED to the seed file or directory")
+    if not SEED.exists():
+        pytest.skip(ABSENT)
+    seed = SEED.read_text(encoding="utf-8", errors="replace")
+    assert TITLE_MARK in seed, f"{SEED} is not the seed commentary"
     n = 12
     src = _words(seed)
     grams = {tuple(src[i : i + n]) for i in range(len(src) - n + 1)}

@@ -10,17 +10,17 @@ from pathlib import Path
 
 import pytest
 
+from _seed import ABSENT, SEED
 from upheaval.draft import draft, draft_yaml, read_document, sentences
 from upheaval.model import parse_yaml
 
 ROOT = Path(__file__).resolve().parents[1]
-SEED = ROOT.parent / "shared" / "seed" / "000_f03b6d0b2c9a8991.txt"
 DATA = ROOT / "tests" / "data" / "draft"
 TEXTS = [SEED, DATA / "bradford-2024-paraphrase.md", DATA / "red-sea-brief.html"]
 DPRK = "DPRK Deploys Troops to Russia"
 GEO = "Geopolitical Implications for NATO, South Korea, and China"
 
-needs_seed = pytest.mark.skipif(not SEED.exists(), reason="the seed commentary lies beside the repository (../shared)")
+needs_seed = pytest.mark.skipif(not SEED.exists(), reason=ABSENT)
 
 
 def _cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
@@ -83,7 +83,7 @@ def test_without_a_date_months_stay_unplaced_and_the_draft_says_so():
 @pytest.mark.parametrize("path", TEXTS, ids=lambda p: p.name)
 def test_every_citation_is_verbatim_and_in_range(path):
     if not path.exists():
-        pytest.skip("the seed commentary lies beside the repository (../shared)")
+        pytest.skip(ABSENT)
     d = draft(path)
     doc = d.document
     paras = {(p.section, p.number): p.text for p in doc.paragraphs()}
@@ -191,7 +191,7 @@ def test_a_draft_beside_its_text_passes_the_source_checks(tmp_path, path):
     citation against it (section, paragraph in range, quote found): the drafter's numbering and
     the source checker's agree."""
     if not path.exists():
-        pytest.skip("the seed commentary lies beside the repository (../shared)")
+        pytest.skip(ABSENT)
     text = tmp_path / path.name
     text.write_bytes(path.read_bytes())
     r = _cli("draft", text.name, "-o", "d.yaml", cwd=tmp_path)

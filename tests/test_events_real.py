@@ -1,6 +1,6 @@
-"""The readers and tracking on real published event rows (../shared/data, beside the repository).
+"""The readers and tracking on real published event rows (tests/data/icews, with their source).
 
-``../shared/data/icews/events.2018.sample.even.tab``: 1,854 real ICEWS coded events of 1-2 June
+``tests/data/icews/events.2018.sample.even.tab``: 1,854 real ICEWS coded events of 1-2 June
 2018 (the even Event IDs of the sample the ``icews`` R package ships; ICEWS Coded Event Data,
 Harvard Dataverse, doi:10.7910/DVN/28075). Counts the tests expect are taken from the file
 itself with the csv module, independently of the reader.
@@ -22,8 +22,7 @@ from upheaval.cli import app
 from upheaval.events import connect, ingest
 from upheaval.events._track import track, tracking_json
 
-ROOT = Path(__file__).resolve().parents[1]
-ICEWS = ROOT.parent / "shared" / "data" / "icews" / "events.2018.sample.even.tab"
+ICEWS = Path(__file__).parent / "data" / "icews" / "events.2018.sample.even.tab"
 SUMMIT = Path(__file__).parent / "data" / "models" / "us-dprk-summit-2018.yaml"
 CODES = {
     "United States": "USA",

@@ -30,7 +30,7 @@ from upheaval.model._limits import MAX_ALIAS_NODES, MAX_DEPTH, MAX_INT_DIGITS, M
 ROOT = Path(__file__).parent.parent
 TINY = (Path(__file__).parent / "data" / "tiny.yaml").read_bytes()
 BUILTIN = builtin_models()["dprk-ukraine-2024"].read_bytes()
-ORACLES = Path(__file__).parent.parent.parent / "shared" / "oracles" / "scenariowizard"
+ORACLES = Path(__file__).parent / "data" / "scenariowizard"
 SCW = {p.name: p.read_bytes() for p in sorted(ORACLES.glob("*.scw"))} if ORACLES.is_dir() else {}
 LOCATED = re.compile(r"--> [^\n]+:\d+:\d+")
 SECONDS = 10.0  # per case: the cases take milliseconds; the bound catches hangs (the alias bomb ran for minutes), not load spikes

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from _seed import ABSENT, SEED
 from upheaval import load_system
 from upheaval.errors import ModelError
 from upheaval.model import (
@@ -18,8 +19,6 @@ from upheaval.model import (
     parse_source_text,
     parse_yaml,
 )
-
-SEED = Path(__file__).resolve().parents[1] / ".." / "shared" / "seed" / "000_f03b6d0b2c9a8991.txt"
 
 BRIEF_MD = """\
 # A brief on the strait
@@ -206,7 +205,7 @@ def test_text_parsed_without_a_folder_does_not_read_files(tmp_path: Path) -> Non
     assert cited_paragraph(system, system.ties[0].cites[0]) is None
 
 
-@pytest.mark.skipif(not SEED.exists(), reason="the seed commentary is not next to the repository")
+@pytest.mark.skipif(not SEED.exists(), reason=ABSENT)
 def test_builtin_model_citations_check_out_against_the_seed_commentary(tmp_path: Path) -> None:
     """Every section, paragraph and quote the built-in model cites, checked against the commentary itself."""
     shutil.copy(SEED, tmp_path / "commentary.txt")

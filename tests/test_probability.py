@@ -183,7 +183,7 @@ def test_alerts_declared_in_the_model_are_raised(tmp_path):
 
     from upheaval.model import parse_yaml
 
-    icews = Path(__file__).resolve().parents[2] / "shared" / "data" / "icews" / "events.2018.sample.even.tab"
+    icews = Path(__file__).parent / "data" / "icews" / "events.2018.sample.even.tab"
     text = _summit_text() + "tracking:\n  alerts: [{when: 'talks.high_level >= 0.5', label: meetings}]\n"
     system = parse_yaml(text, "m.yaml")
     ingest([icews], tmp_path / "e.duckdb")
