@@ -12,6 +12,7 @@ from statistics import NormalDist
 import numpy as np
 
 from upheaval.analysis._parallel import run_chunks, spawn_seeds
+from upheaval.cib._small import numpy_suffices
 from upheaval.errors import EngineError
 
 __all__ = ["Basins", "succession_basins", "wilson_interval"]
@@ -28,6 +29,9 @@ _CHUNK = 4_000_000  # scenarios per chunk of the successor table
 _BLOCK = 256  # most combinations of the last descriptors tabulated at once by the table kernel
 _MAX_TABLE = 2**31 - 2  # a table of int32 linear indices
 _SAMPLE_CHUNK = 20_000  # random starts per sampling chunk
+_NUMPY_CELLS = 1 << 21  # balance cells per chunk of the numpy sweep (int64: 16 MiB)
+_BLOCK_NUMPY = 4096  # most combinations of the last descriptors tabulated at once by the numpy sweep
+_loaded: list[bool] = []  # whether this process has loaded the succession kernels
 
 
 def wilson_interval(k, n, confidence: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
@@ -200,6 +204,99 @@ def _exact(cim, local: bool, n_jobs, scheduler, progress):
     return keys, np.sum(parts, axis=0, dtype=np.int64)
 
 
+def _successors_numpy(cim, local: bool, progress) -> np.ndarray:
+    """The succession successor of every scenario (linear indices, the last descriptor fastest), with numpy.
+
+    The same step as the compiled kernels: global succession moves every descriptor to its
+    first max-balance variant unless its current one is among the maxima; local succession
+    moves only the descriptor with the largest gap (the first on ties). The balances of the
+    last descriptors' combinations are tabulated once (``suffix``), and each chunk of the
+    other descriptors' combinations adds its own to them (one addition per cell).
+    """
+    sizes = [int(s) for s in cim.sizes]
+    n, total = len(sizes), cim.n_scenarios
+    values = np.asarray(cim.values, dtype=np.int64)
+    n_var = values.shape[0]
+    strides = [math.prod(sizes[i + 1 :]) for i in range(n)]
+    first = n  # the suffix: the last descriptors, at most _BLOCK_NUMPY combinations
+    while first > 0 and strides[first - 1] * sizes[first - 1] <= _BLOCK_NUMPY:
+        first -= 1
+    suffix = np.zeros((n_var, 1), dtype=np.int64)  # (variant columns, suffix combinations)
+    for i in range(first, n):
+        rows = values[cim.offsets[i] : cim.offsets[i] + sizes[i]].T
+        suffix = (suffix[:, :, None] + rows[:, None, :]).reshape(n_var, -1)
+    n_suffix = suffix.shape[1]
+    succ = np.empty(total, dtype=np.int64)
+    step = max(1, _NUMPY_CELLS // (n_var * n_suffix))
+    for p_lo in range(0, total // n_suffix, step):
+        p_hi = min(total // n_suffix, p_lo + step)
+        prefix = np.zeros((n_var, p_hi - p_lo), dtype=np.int64)
+        for i, digit in enumerate(np.unravel_index(np.arange(p_lo, p_hi), sizes[:first]) if first else ()):
+            prefix += values[cim.offsets[i] + digit].T
+        balance = (prefix[:, :, None] + suffix[:, None, :]).reshape(n_var, -1)
+        lin = np.arange(p_lo * n_suffix, p_hi * n_suffix, dtype=np.int64)
+        cols = np.arange(lin.size)
+        move = np.zeros(lin.size, dtype=np.int64)
+        worst = np.zeros(lin.size, dtype=np.int64)
+        for j in range(n):
+            if sizes[j] == 1:
+                continue
+            block = balance[cim.offsets[j] : cim.offsets[j] + sizes[j]]
+            z = (lin // strides[j]) % sizes[j]
+            gap = block.max(axis=0) - block[z, cols]
+            delta = (block.argmax(axis=0) - z) * strides[j]  # to the first maximum
+            if local:  # only the descriptor with the largest gap moves (the first on ties)
+                larger = gap > worst
+                worst = np.where(larger, gap, worst)
+                move = np.where(larger, delta, move)
+            else:
+                move += np.where(gap > 0, delta, 0)
+        succ[lin] = lin + move
+        if progress is not None:
+            progress(0.8 * p_hi * n_suffix / total)
+    return succ
+
+
+def _resolve_numpy(succ: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Each scenario's attractor: ``(key, members, member_key, cycle_length)``.
+
+    ``key[x]`` is the attractor of scenario ``x`` (its linear index for a consistent
+    scenario, ``-(smallest linear index on the cycle) - 1`` for a cycle, as the compiled
+    sweep keys them). ``members`` are the scenarios on an attractor, with the key and the
+    cycle length (1 for a consistent scenario) of each. Following ``succ`` at least as many
+    steps as there are scenarios (by repeated squaring) lands every scenario on its
+    attractor, and lands on every scenario of every attractor.
+    """
+    far = succ.copy()
+    for _ in range(max(1, int(succ.size - 1).bit_length())):
+        far = far[far]
+    members = np.unique(far)
+    low = members.copy()
+    length = np.ones(members.size, dtype=np.int64)
+    walk = succ[members]
+    open_ = walk != members
+    while open_.any():  # around each cycle once: its smallest member and its length
+        low[open_] = np.minimum(low[open_], walk[open_])
+        length[open_] += 1
+        walk[open_] = succ[walk[open_]]
+        open_ &= walk != members
+    member_key = np.where(length == 1, members, -low - 1)
+    key = member_key[np.searchsorted(members, far)]
+    return key, members, member_key, length
+
+
+def _tails_numpy(succ: np.ndarray, members: np.ndarray, limit: int) -> np.ndarray:
+    """How many steps each scenario takes to reach its attractor (``limit + 1`` when more than ``limit``)."""
+    tail = np.full(succ.size, limit + 1, dtype=np.int64)
+    tail[members] = 0
+    for k in range(1, limit + 1):
+        reach = (tail > limit) & (tail[succ] == k - 1)
+        if not reach.any():
+            break
+        tail[reach] = k
+    return tail
+
+
 def _sample_chunk(values, sizes, offsets, seed, n, local, max_steps):
     from upheaval.analysis._kernels import successions_from_rows
 
@@ -210,6 +307,52 @@ def _sample_chunk(values, sizes, offsets, seed, n, local, max_steps):
     ends, kind, _ = successions_from_rows(values, sizes, offsets, starts, local, max_steps)
     rows, _inv, counts = np.unique(np.column_stack([kind, ends]), axis=0, return_inverse=True, return_counts=True)
     return rows, counts
+
+
+def _sample_table(cim, seed, n, key_of, tail, cycle_length, max_steps):
+    """As :func:`_sample_chunk` (the same starts for the same seed), each start's end read from the resolved table.
+
+    A start counts as unresolved (kind 2) when the compiled runs would stop first: a path to
+    a consistent scenario of ``max_steps`` moves or more, or to a cycle whose tail and length
+    take more than ``max_steps`` moves before a scenario repeats.
+    """
+    rng = np.random.default_rng(seed)
+    starts = np.empty((n, cim.n_descriptors), dtype=np.int64)
+    for i, s in enumerate(cim.sizes):
+        starts[:, i] = rng.integers(0, s, size=n)
+    lin = np.ravel_multi_index(tuple(starts.T), cim.sizes)
+    key = key_of[lin]
+    kind = np.where(key >= 0, 0, 1)
+    laps = np.array([cycle_length[k] if k < 0 else 0 for k in key.tolist()], dtype=np.int64)
+    ran_out = np.where(kind == 0, tail[lin] >= max_steps, tail[lin] + laps > max_steps)
+    kind[ran_out] = 2
+    ends = np.stack(np.unravel_index(np.where(key >= 0, key, -key - 1), cim.sizes), axis=1)
+    rows, counts = np.unique(np.column_stack([kind, ends]), axis=0, return_counts=True)
+    return rows, counts
+
+
+def _cycle_of(cim, succ: np.ndarray, start: np.ndarray) -> np.ndarray:
+    """The members of the cycle through ``start``, in the order succession visits them, from the table."""
+    first = int(np.ravel_multi_index(tuple(start), cim.sizes))
+    members = [first]
+    while (x := int(succ[members[-1]])) != first:
+        members.append(x)
+    return np.stack(np.unravel_index(np.array(members), cim.sizes), axis=1).astype(np.int64)
+
+
+def _load_kernels() -> None:
+    """Run the succession kernels once per process on a tiny system (loaded from numba's cache, or
+    compiled once, announced) so that the basins' clock starts after them."""
+    if _loaded:
+        return
+    from upheaval.cib import CrossImpactMatrix
+    from upheaval.cib._warm import compiling
+
+    tiny = CrossImpactMatrix(np.array([[0, 0, 2, -2], [0, 0, -1, 1], [3, -3, 0, 0], [-1, 1, 0, 0]]), (2, 2))
+    with compiling("succession kernels"):
+        _exact(tiny, False, None, None, None)
+        _sample_chunk(*_arrays(tiny), 0, 8, False, 10)
+    _loaded.append(True)
 
 
 def _consistent_attractors(cim, seconds: float) -> tuple[np.ndarray, bool]:
@@ -253,6 +396,7 @@ def succession_basins(
     progress: Callable[[float], None] | None = None,
     search_seconds: float = 60.0,
     fix=None,
+    _kernel: str | None = None,
 ) -> Basins:
     """The basin of every consistent scenario and every cycle under succession.
 
@@ -274,6 +418,12 @@ def succession_basins(
     consistent scenarios come from the exact search (:func:`upheaval.cib.find_consistent`,
     within ``search_seconds``), so one that no sampled start reached is listed with a
     count of 0 and an upper bound above 0, not left out.
+
+    A space of at most a million scenarios (:func:`upheaval.cib._small.numpy_suffices`) is
+    swept with numpy, with the same results and nothing to compile: the successor of every
+    scenario, then each followed to its attractor by repeated squaring (sampled starts are
+    looked up in that table); larger ones run the compiled kernels, loaded (or compiled,
+    once) before the clock starts.
 
     Global succession moves every descriptor at once to its first max-balance variant,
     keeping the current one when it is among the maxima; local succession moves only the
@@ -342,16 +492,28 @@ def succession_basins(
             scheduler=scheduler,
             progress=progress,
             search_seconds=search_seconds,
+            _kernel=_kernel,
         )
         return replace(inner, cim=cim, ends=iv.to_full(inner.ends), cycles=[iv.to_full(c) for c in inner.cycles])
     local = mode == "local"
+    small = _kernel == "numpy" or (_kernel is None and numpy_suffices(cim.n_scenarios))
+    if not small:
+        _load_kernels()
     t0 = time.perf_counter()
     values, sizes, offsets = _arrays(cim)
     total = cim.n_scenarios
     exact = total <= max_exact and _table_fits(cim)
     searched = True
+    if small:  # the successor of every scenario, resolved to its attractor, with numpy
+        succ = _successors_numpy(cim, local, progress if exact else None)
+        key_of, members, member_key, length = _resolve_numpy(succ)
     if exact:
-        keys, counts_of = _exact(cim, local, n_jobs, scheduler, progress)
+        if small:
+            keys, counts_of = np.unique(key_of, return_counts=True)
+            if progress is not None:
+                progress(1.0)
+        else:
+            keys, counts_of = _exact(cim, local, n_jobs, scheduler, progress)
         unresolved = 0
         rows, kinds, counts = [], [], []
         for key, c in zip(keys.tolist(), counts_of.tolist(), strict=True):
@@ -364,8 +526,14 @@ def succession_basins(
         n_chunks = math.ceil(n_samples / _SAMPLE_CHUNK)
         seeds = spawn_seeds(random_state, n_chunks)
         sizes_of = [min(_SAMPLE_CHUNK, n_samples - k * _SAMPLE_CHUNK) for k in range(n_chunks)]
-        chunks = [(values, sizes, offsets, seeds[k], sizes_of[k], local, max_steps) for k in range(n_chunks)]
-        parts = run_chunks(_sample_chunk, chunks, n_jobs=n_jobs, scheduler=scheduler, progress=progress)
+        if small:  # each sampled start looked up in the resolved table
+            tail = _tails_numpy(succ, members, max_steps)
+            cycle_length = dict(zip(member_key.tolist(), length.tolist(), strict=True))
+            parts = [_sample_table(cim, seeds[k], sizes_of[k], key_of, tail, cycle_length, max_steps)
+                     for k in range(n_chunks)]  # fmt: skip
+        else:
+            chunks = [(values, sizes, offsets, seeds[k], sizes_of[k], local, max_steps) for k in range(n_chunks)]
+            parts = run_chunks(_sample_chunk, chunks, n_jobs=n_jobs, scheduler=scheduler, progress=progress)
         agg2: dict[tuple, int] = {}
         for prow, pcount in parts:
             for r, c in zip(prow.tolist(), pcount.tolist(), strict=False):
@@ -389,7 +557,11 @@ def succession_basins(
     order = np.lexsort(keys) if len(cnt) else np.arange(0)
     ends, kind, cnt = ends[order], kind[order], cnt[order]
     cycles = [
-        _cycle_members(cim, ends[k], local, max_steps) if kind[k] == 1 else np.empty((0, cim.n_descriptors), np.int64)
+        np.empty((0, cim.n_descriptors), np.int64)
+        if kind[k] == 0
+        else _cycle_of(cim, succ, ends[k])
+        if small
+        else _cycle_members(cim, ends[k], local, max_steps)
         for k in range(len(cnt))
     ]
     share = cnt / n_starts

@@ -51,18 +51,6 @@ def _wrote(path: Path, n: int, noun: str) -> None:
     err.print(f"wrote {path} ({counted(n, noun)})", markup=False, highlight=False)
 
 
-def _warm_basins(cib, analysis, mode: str, sample: bool) -> None:
-    """Run the succession kernels once on a tiny system, so that a compile (announced) is not counted in the
-    basins' time."""
-    import numpy as np
-
-    from upheaval.cib._warm import compiling
-
-    tiny = cib.CrossImpactMatrix(np.array([[0, 0, 2, -2], [0, 0, -1, 1], [3, -3, 0, 0], [-1, 1, 0, 0]]), (2, 2))
-    with compiling("succession kernels"):
-        analysis.succession_basins(tiny, mode, max_exact=0 if sample else 4, n_samples=8, random_state=0)
-
-
 @app.command()
 @handle_errors
 def basins(
@@ -101,7 +89,6 @@ def basins(
     system = load_system(model)
     cim = cib.compile_system(system)
     mode = "local" if local else "global"
-    _warm_basins(cib, analysis, mode, sample=cim.n_scenarios > max_exact)
     intervention = parse_condition(fix, "--fix")
     try:
         cim.condition_indices(intervention)
