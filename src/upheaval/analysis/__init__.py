@@ -40,6 +40,7 @@ from upheaval.analysis._sensitivity import (
     sensitivity,
 )
 from upheaval.analysis._split import split_search
+from upheaval.analysis._warm import load_kernels
 from upheaval.analysis._warnings import modelling_warnings, tie_descriptors
 
 __all__ = [
@@ -74,6 +75,7 @@ __all__ = [
     "inert_descriptors",
     "judgement_effects",
     "landscape",
+    "load_kernels",
     "modelling_warnings",
     "pathways",
     "resolve_scenario",

@@ -180,14 +180,15 @@ def is_consistent(cim: CrossImpactMatrix, scenario, tolerance: int = 0, fix: Con
 def batch_measures(cim: CrossImpactMatrix, indices: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Inconsistency, consistency value and total impact score of many scenarios (rows of ``indices``).
 
-    Small batches with numpy (nothing to compile: up to 20 million cells of balances, scenarios
-    x descriptors x variants), larger ones with the compiled kernel, which costs each
-    scenario only its rows' nonzero cells.
+    With numpy (nothing to compile) for small batches (up to 20 million cells of balances,
+    scenarios x descriptors x variants) and for any batch of a small system (the size rule,
+    :func:`upheaval.cib._small.numpy_suffices`); larger ones with the compiled kernel, which
+    costs each scenario only its rows' nonzero cells.
     """
-    idx = np.ascontiguousarray(indices, dtype=np.int64).reshape(-1, cim.n_descriptors)
-    if idx.shape[0] * cim.n_descriptors * cim.values.shape[0] <= 20_000_000:
-        from upheaval.cib._small import measures_numpy
+    from upheaval.cib._small import measures_numpy, numpy_suffices
 
+    idx = np.ascontiguousarray(indices, dtype=np.int64).reshape(-1, cim.n_descriptors)
+    if idx.shape[0] * cim.n_descriptors * cim.values.shape[0] <= 20_000_000 or numpy_suffices(cim.n_scenarios):
         return measures_numpy(cim, idx)
     from upheaval.cib._kernel_measures import measures_kernel
 

@@ -220,46 +220,62 @@ def search_progress(description: str, *, after: float = 1.0, enabled: bool = Tru
             state["bar"].stop()
 
 
+_announced: list[bool] = []  # this process has announced a compile (and compiled every kernel)
+
+
 @contextmanager
-def compile_notice(what: str, *, after: float = 1.0) -> Iterator[None]:
-    """While the engine loads its compiled kernels: if that takes longer than ``after`` seconds (a compile,
-    not a cache load), say so on stderr and show a line with the time elapsed, then how long it took."""
+def compile_notice(what: str) -> Iterator[None]:
+    """While the engine loads compiled kernels: at the first kernel numba's cache lacks (a compile, which
+    numba announces with a ``numba:compile`` event; loading from the cache sends none), say so on stderr
+    with a line showing the time elapsed, then compile every other kernel of the engine in the same wait
+    (:func:`upheaval.analysis.load_kernels`), so that an installation compiles once and no later command
+    waits again; then say how long it took. A run announces at most one compile. ``what`` names the
+    kernels the engine asked for; all of them are compiled."""
+    if _announced:
+        yield
+        return
     import threading
+
+    from numba.core import event
 
     start = time.perf_counter()
     state: dict[str, Any] = {"bar": None}
     lock = threading.Lock()
 
-    def show() -> None:
-        with lock:
-            if state.get("done"):
-                return
-            err.print(f"compiling the {what} (once)...", markup=False, highlight=False)
-            bar = Progress(
-                SpinnerColumn(),
-                TextColumn("compiling"),
-                TimeElapsedColumn(),
-                console=err,
-                transient=True,
-                disable=not err.is_terminal,
-            )
-            bar.add_task("compiling", total=None)
-            bar.start()
-            state["bar"] = bar
-
-    timer = threading.Timer(after, show)
-    timer.daemon = True
-    timer.start()
-    try:
-        yield
-    finally:
-        timer.cancel()
-        with lock:
-            state["done"] = True
-            if state["bar"] is not None:
-                state["bar"].stop()
-                err.print(
-                    f"compiled the {what} in {time.perf_counter() - start:.1f} s (cached for later runs)",
-                    markup=False,
-                    highlight=False,
+    class OnCompile(event.Listener):
+        def on_start(self, _event) -> None:
+            with lock:
+                if state["bar"] is not None or _announced:
+                    return
+                _announced.append(True)
+                err.print("compiling the engine's kernels (once per installation)...", markup=False, highlight=False)
+                bar = Progress(
+                    SpinnerColumn(),
+                    TextColumn("compiling"),
+                    TimeElapsedColumn(),
+                    console=err,
+                    transient=True,
+                    disable=not err.is_terminal,
                 )
+                bar.add_task("compiling", total=None)
+                bar.start()
+                state["bar"] = bar
+
+        def on_end(self, _event) -> None:
+            pass
+
+    try:
+        with event.install_listener("numba:compile", OnCompile()):
+            yield
+        if state["bar"] is not None:
+            from upheaval.analysis import load_kernels
+
+            load_kernels()
+    finally:
+        if state["bar"] is not None:
+            state["bar"].stop()
+            err.print(
+                f"compiled the engine's kernels in {time.perf_counter() - start:.1f} s (cached for later runs)",
+                markup=False,
+                highlight=False,
+            )
