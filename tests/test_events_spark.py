@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,11 @@ JAVA_17 = Path("/usr/lib/jvm/java-17-openjdk-amd64")
 def spark():
     if "JAVA_HOME" not in os.environ and JAVA_17.exists():
         os.environ["JAVA_HOME"] = str(JAVA_17)
+    if "JAVA_HOME" not in os.environ and shutil.which("java") is None:
+        pytest.skip(
+            "PySpark needs a Java runtime (17 or newer) and none is installed: `bash scripts/test` installs one "
+            "when run as root; or `apt-get install default-jre-headless`"
+        )
     from pyspark.sql import SparkSession
 
     session = (
