@@ -332,6 +332,51 @@ def test_forms_add_descriptor_and_edit_rationale(page, server) -> None:
     assert not page.errors
 
 
+def test_two_tabs_editing_one_section_get_a_conflict(browser, page, server) -> None:
+    """Two browsers edit the rationale of one judgement section: the second, based on what it read before
+    the first saved, is refused (409) and the page says so; the first edit stays."""
+    base, root = server
+    shutil.copy(Path(__file__).parent / "data" / "tiny.yaml", root / "twotabs.yaml")
+    page.goto(f"{base}/open")
+    page.click('button[data-file="twotabs.yaml"]')
+    page.wait_for_url(f"{base}/system")
+    other_ctx = browser.new_context(viewport={"width": 1500, "height": 1000})  # its own client cookie
+    other = other_ctx.new_page()
+    try:
+        for tab in (page, other):
+            tab.goto(f"{base}/matrix")
+            tab.click('button[data-cell="x.lo:y.hi"]')
+            tab.wait_for_selector("#edit-section", state="attached")
+            tab.locator("#cell-panel details").evaluate("d => { d.open = true; }")
+        version = page.input_value('#edit-section input[name="version"]')
+        assert version and version == other.input_value('#edit-section input[name="version"]')
+        page.fill('#edit-section textarea[name="rationale"]', "First tab's reason.")
+        page.click("#set-section")
+        expect(page.locator("#cell-panel .rationale")).to_have_text("First tab's reason.")
+        assert page.input_value('#edit-section input[name="version"]') != version  # the panel holds the new one
+        other.fill('#edit-section textarea[name="rationale"]', "Second tab's reason.")
+        other.click("#set-section")
+        expect(other.locator("#toast")).to_contain_text("changed since you read it")
+        other.screenshot(path=str(SHOTS / "upheaval-section-conflict.png"))
+        other.select_option("#impact-value", "3")  # a cell of the same section (-2 in the file), from the stale panel
+        other.click("#set-impact")
+        expect(other.locator("#toast")).to_contain_text("changed since you read it")
+        page.reload()
+        page.click('button[data-cell="x.lo:y.hi"]')
+        expect(page.locator("#cell-panel .rationale")).to_have_text("First tab's reason.")  # not overwritten
+        expect(page.locator('button[data-cell="x.lo:y.hi"]')).to_have_text("-2")
+        # read again, the second tab's edit goes through
+        other.click('button[data-cell="x.lo:y.hi"]')
+        other.wait_for_selector("#edit-section", state="attached")
+        other.locator("#cell-panel details").evaluate("d => { d.open = true; }")
+        other.fill('#edit-section textarea[name="rationale"]', "Second tab's reason.")
+        other.click("#set-section")
+        expect(other.locator("#cell-panel .rationale")).to_have_text("Second tab's reason.")
+        assert not page.errors
+    finally:
+        other_ctx.close()
+
+
 def test_upload_errors_shown_with_line_numbers(page, server) -> None:
     base, _ = server
     bad = Path(__file__).parent / "data" / "tiny.yaml"

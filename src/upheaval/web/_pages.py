@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from upheaval.errors import ModelError, UpheavalError
 from upheaval.web._api import model_summary, open_bounded, open_upload, reload_bounded
 from upheaval.web._figures import figures_available
-from upheaval.web._state import Conflict, Workspace, fix_from_pairs
+from upheaval.web._state import Conflict, Workspace, fix_from_pairs, section_version
 from upheaval.web._views import fix_pairs, matrix_view, parse_scenario, tableau_view
 
 __all__ = ["router"]
@@ -139,6 +139,7 @@ def matrix_cell(
         "tv": system.descriptor(target).variants[b],
         "value": value,
         "sections": sections,
+        "version": section_version(system, source, target),  # sent back with edits: a stale one gets 409
         "self": source == target,
         **_cell_balance(ws, doc, cim, source, sv, target, scenario),
     }
