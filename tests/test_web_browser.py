@@ -353,7 +353,8 @@ def test_two_tabs_editing_one_section_get_a_conflict(browser, page, server) -> N
         page.fill('#edit-section textarea[name="rationale"]', "First tab's reason.")
         page.click("#set-section")
         expect(page.locator("#cell-panel .rationale")).to_have_text("First tab's reason.")
-        assert page.input_value('#edit-section input[name="version"]') != version  # the panel holds the new one
+        expect(page.locator('#edit-section input[name="version"]')).not_to_have_value(version)  # the panel's is new
+        current = page.input_value('#edit-section input[name="version"]')
         other.fill('#edit-section textarea[name="rationale"]', "Second tab's reason.")
         other.click("#set-section")
         expect(other.locator("#toast")).to_contain_text("changed since you read it")
@@ -367,7 +368,7 @@ def test_two_tabs_editing_one_section_get_a_conflict(browser, page, server) -> N
         expect(page.locator('button[data-cell="x.lo:y.hi"]')).to_have_text("-2")
         # read again, the second tab's edit goes through
         other.click('button[data-cell="x.lo:y.hi"]')
-        other.wait_for_selector("#edit-section", state="attached")
+        expect(other.locator('#edit-section input[name="version"]')).to_have_value(current)  # the panel read again
         other.locator("#cell-panel details").evaluate("d => { d.open = true; }")
         other.fill('#edit-section textarea[name="rationale"]', "Second tab's reason.")
         other.click("#set-section")
