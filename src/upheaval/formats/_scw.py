@@ -425,13 +425,15 @@ def scw_losses(system) -> list[str]:
         return f"{k:,} {word if k == 1 else plural or word + 's'}"
 
     cites = sum(len(getattr(part, "cites", []) or []) for group in (
-        system.ties, system.impacts, system.claims, system.indicators, system.futures) for part in group
+        system.ties, system.impacts, system.claims, system.indicators, system.futures, system.shocks)
+        for part in group
     ) + (len(system.present.cites) if system.present is not None else 0)  # fmt: skip
     cites += sum(
         len(getattr(r, "cites", []) or []) for i in system.impacts for r in (getattr(i, "rows", None) or {}).values()
     )
     variant_ties = sum(1 for d in system.descriptors for v in d.variants if v.ties is not None)
     rows = sum(len(getattr(i, "rows", None) or {}) for i in system.impacts)
+    held = sum(1 for d in system.descriptors if d.held_by)
     lost = [
         (len(system.actors), n(len(system.actors), "actor")),
         (len(system.ties), n(len(system.ties), "tie")),
@@ -439,6 +441,8 @@ def scw_losses(system) -> list[str]:
         (len(system.claims), n(len(system.claims), "claim")),
         (len(system.indicators), n(len(system.indicators), "indicator")),
         (len(system.futures), n(len(system.futures), "named future")),
+        (len(system.shocks), n(len(system.shocks), "shock")),
+        (held, f"who holds {n(held, 'descriptor')} (held_by)"),
         (rows, n(rows, "row rationale")),
         (variant_ties, n(variant_ties, "variant tie change")),
         (cites, n(cites, "citation")),

@@ -271,11 +271,14 @@ class _Checker:
             ("claims", "id"),
             ("indicators", "id"),
             ("futures", "id"),
+            ("shocks", "id"),
         ]:
             self.duplicates(key, field)
         for i, tie in self.parts.get("ties", []):
             self.tie(tie, ("ties", i))
         for i, d in self.parts.get("descriptors", []):
+            for j, code in enumerate(d.held_by):
+                self.actor(code, ("descriptors", i, "held_by", j))
             seen: set[str] = set()
             for j, v in enumerate(d.variants):
                 if v.id in seen:
@@ -298,6 +301,7 @@ class _Checker:
                                 _suggest(tid, self.ties),
                             )
         self.impacts()
+        self.shocks()
         for i, claim in self.parts.get("claims", []):
             loc = ("claims", i)
             self.cites(claim.cites, loc)
@@ -360,63 +364,76 @@ class _Checker:
     def impacts(self) -> None:
         cells: dict[tuple[str, str, str, str], int] = {}
         for i, imp in self.parts.get("impacts", []):
-            loc = ("impacts", i)
-            ok_from = self.descriptor(imp.source, loc + ("from",))
-            ok_to = self.descriptor(imp.target, loc + ("to",))
-            self.cites(imp.cites, loc)
-            if imp.source == imp.target and not imp.diagonal:
+            self.section(imp, ("impacts", i), cells, f"impacts[{i}]")
+
+    def section(self, imp: Any, loc: Loc, cells: dict[tuple[str, str, str, str], Any], here: str) -> None:
+        """One judgement section: its descriptors, variants, rows and cells (``cells`` finds cells judged twice)."""
+        ok_from = self.descriptor(imp.source, loc + ("from",))
+        ok_to = self.descriptor(imp.target, loc + ("to",))
+        self.cites(imp.cites, loc)
+        if imp.source == imp.target and not imp.diagonal:
+            self.add(
+                "self-impact",
+                f"impact inside one descriptor (`{imp.source}` on itself)",
+                loc + ("to",),
+                "CIB judges how one descriptor acts on another; for a deliberate "
+                "self-impact block (as ScenarioWizard allows) set `diagonal: true`",
+            )
+        for a, row in imp.rows.items():
+            self.cites(row.cites, loc + ("rows", a))
+            if ok_from and a not in self.variants[imp.source]:
+                self.variant(imp.source, a, loc + ("rows", a))
+            elif not (row.rationale.strip() or row.cites):
                 self.add(
-                    "self-impact",
-                    f"impact inside one descriptor (`{imp.source}` on itself)",
-                    loc + ("to",),
-                    "CIB judges how one descriptor acts on another; for a deliberate "
-                    "self-impact block (as ScenarioWizard allows) set `diagonal: true`",
+                    "empty-row",
+                    f"row `{a}` gives neither a rationale nor citations",
+                    loc + ("rows", a),
+                    "write `rationale:` (and `cites:`) for this row, or remove it to use the section's",
                 )
-            for a, row in imp.rows.items():
-                self.cites(row.cites, loc + ("rows", a))
-                if ok_from and a not in self.variants[imp.source]:
-                    self.variant(imp.source, a, loc + ("rows", a))
-                elif not (row.rationale.strip() or row.cites):
-                    self.add(
-                        "empty-row",
-                        f"row `{a}` gives neither a rationale nor citations",
-                        loc + ("rows", a),
-                        "write `rationale:` (and `cites:`) for this row, or remove it to use the section's",
-                    )
-            if imp.uncertainty > self.scale:
-                self.add(
-                    "out-of-range",
-                    f"uncertainty {imp.uncertainty} is wider than the scale ({self.scale})",
-                    loc + ("uncertainty",),
-                    f"an uncertainty runs from 0 to the model's scale ({self.scale})",
-                )
-            if not (ok_from and ok_to):
+        if imp.uncertainty > self.scale:
+            self.add(
+                "out-of-range",
+                f"uncertainty {imp.uncertainty} is wider than the scale ({self.scale})",
+                loc + ("uncertainty",),
+                f"an uncertainty runs from 0 to the model's scale ({self.scale})",
+            )
+        if not (ok_from and ok_to):
+            return
+        for a, row in imp.values.items():
+            if a not in self.variants[imp.source]:
+                self.variant(imp.source, a, loc + ("values", a))
                 continue
-            for a, row in imp.values.items():
-                if a not in self.variants[imp.source]:
-                    self.variant(imp.source, a, loc + ("values", a))
+            for b in row:
+                if b not in self.variants[imp.target]:
+                    self.variant(imp.target, b, loc + ("values", a, b))
                     continue
-                for b in row:
-                    if b not in self.variants[imp.target]:
-                        self.variant(imp.target, b, loc + ("values", a, b))
-                        continue
-                    if abs(row[b]) > self.scale:
-                        self.add(
-                            "out-of-range",
-                            f"impact {row[b]:+d} is outside -{self.scale}..+{self.scale}",
-                            (*loc, "values", a, b),
-                            f"impacts run from -{self.scale} to +{self.scale}; a model with a wider scale "
-                            "(as ScenarioWizard allows) declares it with `scale:` at the top",
-                        )
-                    key = (imp.source, a, imp.target, b)
-                    if key in cells:
-                        self.add(
-                            "duplicate-impact",
-                            f"the impact of `{imp.source}.{a}` on `{imp.target}.{b}` is also judged in impacts[{cells[key]}]",
-                            loc + ("values", a, b),
-                            "judge each cell once",
-                        )
-                    cells[key] = i
+                if abs(row[b]) > self.scale:
+                    self.add(
+                        "out-of-range",
+                        f"impact {row[b]:+d} is outside -{self.scale}..+{self.scale}",
+                        (*loc, "values", a, b),
+                        f"impacts run from -{self.scale} to +{self.scale}; a model with a wider scale "
+                        "(as ScenarioWizard allows) declares it with `scale:` at the top",
+                    )
+                key = (imp.source, a, imp.target, b)
+                if key in cells:
+                    self.add(
+                        "duplicate-impact",
+                        f"the impact of `{imp.source}.{a}` on `{imp.target}.{b}` is also judged in {cells[key]}",
+                        loc + ("values", a, b),
+                        "judge each cell once",
+                    )
+                cells[key] = here
+
+    def shocks(self) -> None:
+        """Each shock's forced variants and added judgement sections (a cell once per shock)."""
+        for i, shock in self.parts.get("shocks", []):
+            loc = ("shocks", i)
+            self.condition(shock.fix, loc + ("fix",))
+            self.cites(shock.cites, loc)
+            cells: dict[tuple[str, str, str, str], Any] = {}
+            for j, imp in enumerate(shock.impacts):
+                self.section(imp, loc + ("impacts", j), cells, f"shocks[{i}].impacts[{j}]")
 
 
 def cross_check(parts: dict[str, Any], doc: Any, problem: MakeProblem, folder: Path | None = None) -> list[Problem]:

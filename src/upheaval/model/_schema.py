@@ -25,6 +25,7 @@ __all__ = [
     "Impact",
     "ImpactRow",
     "Present",
+    "Shock",
     "Source",
     "System",
     "Tie",
@@ -225,12 +226,16 @@ class Descriptor(_Part):
     A ``context`` descriptor is set from outside the system (a framework condition; the
     ScenarioWizard manual's autonomous descriptor): no judgement of the system acts on it, so
     every variant has the same impact balance and any of them is consistent; it drives the
-    others and takes no part in the consistency value.
+    others and takes no part in the consistency value. ``held_by`` names the actors that can set
+    it (who holds the lever), by code.
     """
 
     id: Id
     label: str = Field(min_length=1)
     description: str = ""
+    held_by: list[str] = Field(
+        default_factory=list, description="the actors (codes) that can set this descriptor: who holds the lever"
+    )
     variants: list[Variant] = Field(min_length=2)
     context: bool = Field(
         default=False,
@@ -453,6 +458,32 @@ class Future(_Part):
         return True
 
 
+class Shock(_Part):
+    """A named shock: variants it forces and judgements it adds while it lasts.
+
+    ``fix`` is an intervention (each descriptor takes the variant, or one of the variants,
+    given, exempt from the consistency test); ``impacts`` are judgement sections added to
+    the model's own while the shock lasts (cell by cell, on top of the model's values).
+    """
+
+    id: Id
+    label: str = Field(min_length=1)
+    description: str = ""
+    fix: Condition = Field(default_factory=dict)
+    impacts: list[Impact] = Field(default_factory=list)
+    rationale: str = ""
+    cites: Cites
+
+    @model_validator(mode="after")
+    def _does_something(self) -> Shock:
+        if not self.fix and not self.impacts:
+            raise ValueError("a shock needs `fix` (variants it forces) or `impacts` (judgements it adds), or both")
+        for did, vs in self.fix.items():
+            if not isinstance(vs, str) and not vs:
+                raise ValueError(f"`fix` gives descriptor `{did}` no variant")
+        return self
+
+
 class Claim(_Part):
     """A conclusion of the source, written as a check over the consistent scenarios."""
 
@@ -488,6 +519,7 @@ class System(_Part):
     impacts: list[Impact] = Field(default_factory=list)
     present: Present | None = None
     futures: list[Future] = Field(default_factory=list)
+    shocks: list[Shock] = Field(default_factory=list)
     claims: list[Claim] = Field(default_factory=list)
     indicators: list[Indicator] = Field(default_factory=list)
     tracking: TrackingSettings = Field(default_factory=TrackingSettings)
@@ -543,6 +575,13 @@ class System(_Part):
     def impact_sections(self, source: str, target: str) -> list[Impact]:
         """The judgement sections from descriptor ``source`` to descriptor ``target``."""
         return [i for i in self.impacts if i.source == source and i.target == target]
+
+    def shock(self, shock_id: str) -> Shock:
+        """The shock with this id (KeyError if none)."""
+        for s in self.shocks:
+            if s.id == shock_id:
+                return s
+        raise KeyError(shock_id)
 
     def future_of(self, scenario: dict[str, str]) -> Future | None:
         """The first of the system's futures whose ``match`` the scenario satisfies, or None."""

@@ -37,6 +37,7 @@ from upheaval.model._schema import (
     Indicator,
     PeriodPlan,
     Present,
+    Shock,
     Source,
     System,
     Tie,
@@ -53,6 +54,7 @@ _LIST_PARTS: dict[str, type[BaseModel]] = {
     "descriptors": Descriptor,
     "impacts": Impact,
     "futures": Future,
+    "shocks": Shock,
     "claims": Claim,
     "indicators": Indicator,
 }
