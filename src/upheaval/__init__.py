@@ -45,6 +45,10 @@ _LAZY = {
     "succession_basins": "upheaval.analysis",
     "landscape": "upheaval.analysis",
     "pathways": "upheaval.analysis",
+    "levers": "upheaval.analysis",
+    "pick": "upheaval.analysis",
+    "shock": "upheaval.analysis",
+    "disagreement": "upheaval.analysis",
     "check_claims": "upheaval.claims",
     # the actor network
     "actor_network": "upheaval.network",

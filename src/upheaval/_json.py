@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["scenario_set_json"]
+__all__ = ["scenario_json", "scenario_set_json"]
 
 
 def _condition(cim: Any, cond: dict[int, tuple[int, ...]]) -> dict[str, list[str]]:
@@ -42,4 +42,23 @@ def scenario_set_json(result: Any, system: Any) -> dict[str, Any]:
         "where": _condition(cim, result.where),
         "complete": bool(result.complete),
         "seconds": round(float(result.seconds), 6),
+    }
+
+
+def scenario_json(cim: Any, row: Any, label: str = "", fix: Any = None) -> dict[str, Any]:
+    """One scenario as an entry of :func:`scenario_set_json`'s ``scenarios``, its label first.
+
+    ``label`` is the scenario's label as every view shows it (``S4 · Name``, ``X1``); the
+    measures are those of ``cim`` under the intervention ``fix`` when one is given.
+    """
+    from upheaval import cib
+
+    z = [int(k) for k in row]
+    return {
+        "label": label,
+        "variants": [cim.variant_ids[i][k] for i, k in enumerate(z)],
+        "indices": z,
+        "total_impact_score": int(cib.total_impact_score(cim, z, fix)),
+        "inconsistency": int(cib.inconsistency(cim, z, fix)),
+        "consistency_value": int(cib.consistency_value(cim, z, fix)),
     }

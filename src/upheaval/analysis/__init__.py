@@ -1,4 +1,5 @@
-"""Analyses built on the CIB engine: basins, landscape, robustness, sensitivity, ensembles, pathways."""
+"""Analyses built on the CIB engine: basins, landscape, robustness, sensitivity, ensembles, pathways,
+and the decisions built on them: levers, a diverse few, shocks, expert disagreement."""
 
 from upheaval.analysis._audit import (
     ClaimAudit,
@@ -10,6 +11,15 @@ from upheaval.analysis._audit import (
     dominance,
 )
 from upheaval.analysis._basins import Basins, succession_basins, wilson_interval
+from upheaval.analysis._disagreement import (
+    Disagreement,
+    DisputedCell,
+    Movement,
+    apply_answers,
+    delphi_sheet,
+    disagreement,
+    movement,
+)
 from upheaval.analysis._ensemble import Ensemble, check_same_structure, ensemble
 from upheaval.analysis._explain import (
     BalanceRow,
@@ -21,8 +31,10 @@ from upheaval.analysis._explain import (
 )
 from upheaval.analysis._labels import ScenarioLabels, scenario_labels
 from upheaval.analysis._landscape import Landscape, classical_mds, landscape, scenario_distances
+from upheaval.analysis._levers import Holders, Lever, Levers, lever_holders, levers
 from upheaval.analysis._parallel import check_n_jobs, run_chunks, spawn_seeds
 from upheaval.analysis._pathways import PathNode, Pathways, Transition, pathways
+from upheaval.analysis._pick import Pick, pick, pick_key
 from upheaval.analysis._robustness import (
     DEFAULT_UNCERTAINTY,
     Robustness,
@@ -39,7 +51,9 @@ from upheaval.analysis._sensitivity import (
     judgement_effects,
     sensitivity,
 )
+from upheaval.analysis._shocks import ShockPath, ShockResult, shock, shocked_matrix
 from upheaval.analysis._split import split_search
+from upheaval.analysis._targets import Target, resolve_start, resolve_target
 from upheaval.analysis._warm import load_kernels
 from upheaval.analysis._warnings import modelling_warnings, tie_descriptors
 
@@ -51,23 +65,36 @@ __all__ = [
     "CellChange",
     "ClaimAudit",
     "DescriptorBalance",
+    "Disagreement",
+    "DisputedCell",
     "Dominance",
     "Ensemble",
+    "Holders",
     "JudgementEffect",
     "Landscape",
+    "Lever",
+    "Levers",
+    "Movement",
     "PathNode",
     "Pathways",
+    "Pick",
     "Robustness",
     "ScenarioLabels",
     "SectionTest",
     "Sensitivity",
+    "ShockPath",
+    "ShockResult",
+    "Target",
     "Transition",
+    "apply_answers",
     "audit_claims",
     "change_sections",
     "check_n_jobs",
     "check_same_structure",
     "claim_sections",
     "classical_mds",
+    "delphi_sheet",
+    "disagreement",
     "dominance",
     "editable_cells",
     "ensemble",
@@ -75,10 +102,17 @@ __all__ = [
     "inert_descriptors",
     "judgement_effects",
     "landscape",
+    "lever_holders",
+    "levers",
     "load_kernels",
     "modelling_warnings",
+    "movement",
     "pathways",
+    "pick",
+    "pick_key",
     "resolve_scenario",
+    "resolve_start",
+    "resolve_target",
     "robustness",
     "row_reason",
     "run_chunks",
@@ -86,6 +120,8 @@ __all__ = [
     "scenario_distances",
     "scenario_labels",
     "sensitivity",
+    "shock",
+    "shocked_matrix",
     "spawn_seeds",
     "split_search",
     "succession_basins",

@@ -19,7 +19,18 @@ try:
     import typer
 
     # Each module registers its commands on ``app`` when imported.
-    from upheaval.cli import _analysis, _authoring, _core, _draft, _events, _explain, _forecast, _report, _web  # noqa: F401 (the order of --help)
+    from upheaval.cli import (  # noqa: F401 (the order of --help)
+        _analysis,
+        _authoring,
+        _core,
+        _decisions,
+        _draft,
+        _events,
+        _explain,
+        _forecast,
+        _report,
+        _web,
+    )
     from upheaval.cli._app import app
 except KeyboardInterrupt:
     _interrupted()

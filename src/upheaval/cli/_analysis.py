@@ -410,10 +410,54 @@ def ensemble(
     n_jobs: JobsOpt = 1,
     scheduler: SchedOpt = None,
     json: JsonOpt = False,
+    disagreement: Annotated[
+        bool,
+        typer.Option(
+            "--disagreement",
+            help="The judgements the experts differ on, ranked by how much the choice "
+            "between their values changes the consistent set.",
+        ),
+    ] = False,
+    sheets: Annotated[
+        Path | None,
+        typer.Option(
+            "--sheets",
+            help="With --disagreement: write each expert a Delphi sheet (CSV) of the cells that "
+            "matter to this folder; `upheaval delphi` reads the answers back.",
+            file_okay=False,
+        ),
+    ] = None,
+    previous: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--previous",
+            help="With --disagreement: each expert's file of the previous round (in the same "
+            "order; repeat): show how they moved.",
+        ),
+    ] = None,
+    top: Annotated[int, typer.Option("--top", min=1, help="With --disagreement: cells shown.")] = 20,
+    figure: Annotated[
+        Path | None,
+        typer.Option(
+            "--figure", help="With --disagreement: also draw it to this file (.png, .svg, .pdf).", dir_okay=False
+        ),
+    ] = None,
 ) -> None:
-    """Each scenario's support across several matrices, and the combined matrix's scenarios."""
+    """Each scenario's support across several matrices, and the combined matrix's scenarios.
+
+    With --disagreement: the cells where the experts differ, ranked by how much taking one expert's value
+    rather than another's changes the group's consistent set (the Delphi round's questions).
+    """
     from upheaval import analysis, cib
     from upheaval._load import load_system
+
+    if disagreement:
+        from upheaval.cli._decisions import show_disagreement
+
+        show_disagreement(models, tolerance, n_jobs, scheduler, json, sheets, previous, top, figure)
+        return
+    if sheets is not None or previous or figure is not None:
+        raise fail("--sheets, --previous and --figure go with --disagreement", EXIT_INVALID)
 
     systems = [load_system(m) for m in models]
     cims = [cib.compile_system(s) for s in systems]

@@ -35,6 +35,9 @@ class FigureKind(StrEnum):
     impact = "impact"
     landscape = "landscape"
     claims = "claims"
+    levers = "levers"
+    pick = "pick"
+    shock = "shock"
 
 
 class PdfEngine(StrEnum):
@@ -98,7 +101,10 @@ def _network_choice(system: System, number: int | None, fix: dict[str, list[str]
 @handle_errors
 def figure(
     kind: Annotated[
-        FigureKind, typer.Argument(help="Which figure: network, matrix, tableau, impact, landscape or claims.")
+        FigureKind,
+        typer.Argument(
+            help="Which figure: network, matrix, tableau, impact, landscape, claims, levers, pick or shock."
+        ),
     ],
     model: ModelArg = None,
     output: Annotated[
@@ -112,7 +118,7 @@ def figure(
 ) -> None:
     """Draw one figure of a model and write it as PNG, SVG or PDF.
 
-    [bold]network[/]: actors coloured by camp, ties styled by kind, quantities labelled (with --scenario or --fix, that scenario's network). [bold]matrix[/]: the cross-impact heatmap. [bold]tableau[/]: the consistent scenarios. [bold]impact[/]: promoting and hindering influences in one scenario (the first consistent one unless --scenario or --fix says otherwise). [bold]landscape[/]: consistent and near-consistent scenarios mapped by how much they differ. [bold]claims[/]: each claim and its result.
+    [bold]network[/]: actors coloured by camp, ties styled by kind, quantities labelled (with --scenario or --fix, that scenario's network). [bold]matrix[/]: the cross-impact heatmap. [bold]tableau[/]: the consistent scenarios. [bold]impact[/]: promoting and hindering influences in one scenario (the first consistent one unless --scenario or --fix says otherwise). [bold]landscape[/]: consistent and near-consistent scenarios mapped by how much they differ. [bold]claims[/]: each claim and its result. [bold]levers[/]: where each single intervention from the present leads (`upheaval levers --figure` for other starts and targets). [bold]pick[/]: four diverse consistent scenarios and how they cover the rest (`upheaval pick --figure`). [bold]shock[/]: the model's first shock, before, during and after (`upheaval shock NAME --figure`).
     """
     from upheaval.report import _figures as F
 
@@ -144,6 +150,10 @@ def figure(
         )
     elif kind is FigureKind.landscape:
         fig = F.landscape_figure(system, tolerance, intervention or None)
+    elif kind in (FigureKind.levers, FigureKind.pick, FigureKind.shock):
+        from upheaval.cli._decisions import decision_figure
+
+        fig = decision_figure(kind.value, system)
     else:
         fig = F.claims_figure(system)
     F.save_figure(fig, output)
