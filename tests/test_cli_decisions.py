@@ -24,8 +24,8 @@ def run(*args: str):
 
 def _labelled(sc: dict, consistent: list[dict]) -> None:
     """A scenario of a decision's JSON: the shape of `scenarios --json`, and an S-label that names that scenario."""
-    assert set(sc) == SCENARIO_KEYS | {"label"}
-    key = sc["label"].split(" · ")[0]
+    assert set(sc) == SCENARIO_KEYS | {"label", "future"}
+    key = sc["label"]
     if key.startswith("S"):
         assert consistent[int(key[1:]) - 1]["variants"] == sc["variants"]
     else:

@@ -51,16 +51,25 @@ def test_every_lever_and_pair_equals_the_brute_force(seed: int) -> None:
     values = random_matrix(rng, sizes)
     start = [int(rng.integers(s)) for s in sizes]
     res = levers(CrossImpactMatrix(values, sizes), start, radius=2)
-    expected = {}
+    expected, paths, cycles = {}, {}, {}
     for r in (1, 2):
         for ds in itertools.combinations(range(len(sizes)), r):
             for vs in itertools.product(*[[v for v in range(sizes[i]) if v != start[i]] for i in ds]):
                 changes = tuple(zip(ds, vs, strict=True))
                 expected[changes] = _brute_lever(values, sizes, start, changes)
+                z = list(start)
+                for i, v in changes:
+                    z[i] = v
+                k, members, paths[changes] = succession(values, sizes, z, {i: [v] for i, v in changes})
+                if k == "cycle":
+                    cycles[changes] = min(tuple(m) for m in members)
     assert set(expected) == {lv.changes for lv in res.levers}
     for lv in res.levers:
         kind, end, released, absorbed, total, steps, _ = expected[lv.changes]
         assert lv.end_kind == kind and lv.steps == steps
+        assert [tuple(r) for r in res.path(lv)] == [tuple(r) for r in paths[lv.changes]]
+        if kind == "cycle":
+            assert tuple(lv.cycle) == cycles[lv.changes]  # a cycle is shown by its smallest member
         if kind == "consistent":
             assert tuple(lv.end) == end and tuple(lv.released) == released
             assert (lv.absorbed, lv.perturbations) == (absorbed, total)

@@ -8,7 +8,7 @@ from html.parser import HTMLParser
 import pytest
 from typer.testing import CliRunner
 
-from upheaval import cib, load_system
+from upheaval import analysis, cib, load_system
 from upheaval.cli import app
 from upheaval.report import (
     _notebook,  # noqa: F401 (attaches _repr_html_ to the core classes)
@@ -21,7 +21,7 @@ from upheaval.report._pdf import pdf_engine
 
 runner = CliRunner()
 NESTED = "tests/data/scenariowizard/CIB_nested.scw"
-SECTIONS = ("system", "judgements", "scenarios", "claims", "robustness")
+SECTIONS = ("system", "judgements", "scenarios", "picks", "claims", "robustness", "levers")
 
 
 class _Page(HTMLParser):
@@ -83,8 +83,9 @@ def test_builtin_report_is_self_contained_html_with_every_section(builtin_report
     _check_self_contained(text, page)
     _check_links_resolve(page)
     assert "tracking" in page.ids  # the signposts of the model's indicators
-    # network, matrix, tableau, landscape, claims, an impact diagram per scenario, the signpost matrix
-    assert page.tags.count("img") == 8
+    # network, matrix, tableau, landscape, claims, an impact diagram per scenario, the signpost matrix, the picks'
+    # coverage and the lever map
+    assert page.tags.count("img") == 10
     body = "".join(page.text)
     assert "240,000,000 USD a year" in body and "≈ 6.7 days" in body
     assert "Storyline" in body and "Network difference" in body
@@ -97,9 +98,10 @@ def test_builtin_report_reaches_every_judgement_and_scenario(builtin_report):
     system, text = builtin_report
     page = _parse(text)
     found = cib.find_consistent(cib.compile_system(system))
-    for k in range(min(len(found), 2)):
-        assert f"scenario-{k + 1}" in page.ids
-    assert f"scenario-{min(len(found), 2) + 1}" not in page.ids
+    picks = analysis.pick(system, 4).picks  # the picks' storylines come first
+    shown = [*picks, *(k for k in range(len(found)) if k not in picks)][:2]
+    for k in range(len(found)):
+        assert (f"scenario-{k + 1}" in page.ids) == (k in shown)
     for k in range(len(found)):  # every consistent scenario is in the tableau, sections or not
         assert f"S{k + 1}" in "".join(page.text)
     judged = {(i.source, i.target) for i in system.impacts}
@@ -117,12 +119,14 @@ def test_builtin_report_reaches_every_judgement_and_scenario(builtin_report):
 def test_nested_scw_report(tmp_path):
     path = tmp_path / "nested.html"
     # Its figures are drawn in test_figures; here the text, sections and links.
-    write_report(load_system(NESTED), path, max_scenarios=2, figures=False)
+    system = load_system(NESTED)
+    write_report(system, path, max_scenarios=2, figures=False)
     text = path.read_text(encoding="utf-8")
     page = _parse(text)
-    for section in (*SECTIONS, "scenario-1", "scenario-2"):
+    first = [f"scenario-{k + 1}" for k in analysis.pick(system, 4).picks[:2]]  # the picks' storylines first
+    for section in (*SECTIONS, *first):
         assert section in page.ids, section
-    assert "scenario-3" not in page.ids
+    assert sum(i.startswith("scenario-") for i in page.ids) == 2
     assert "no actors" in "".join(page.text)
     assert "18 more consistent scenarios" in "".join(page.text)
     _check_self_contained(text, page)

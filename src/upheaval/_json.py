@@ -45,17 +45,18 @@ def scenario_set_json(result: Any, system: Any) -> dict[str, Any]:
     }
 
 
-def scenario_json(cim: Any, row: Any, label: str = "", fix: Any = None) -> dict[str, Any]:
-    """One scenario as an entry of :func:`scenario_set_json`'s ``scenarios``, its label first.
-
-    ``label`` is the scenario's label as every view shows it (``S4 · Name``, ``X1``); the
-    measures are those of ``cim`` under the intervention ``fix`` when one is given.
+def scenario_json(cim: Any, row: Any, labels: Any = None, fix: Any = None) -> dict[str, Any]:
+    """One scenario as an entry of :func:`scenario_set_json`'s ``scenarios``: its ``label`` (``S4``, ``X1``)
+    and ``future`` (its future's name, '' for none) from ``labels`` (a
+    :class:`upheaval.analysis.ScenarioLabels`), then its variants, indices and measures (those of ``cim``
+    under the intervention ``fix`` when one is given).
     """
     from upheaval import cib
 
     z = [int(k) for k in row]
+    named = {"label": labels.key(z), "future": labels.name(z)} if labels is not None else {}
     return {
-        "label": label,
+        **named,
         "variants": [cim.variant_ids[i][k] for i, k in enumerate(z)],
         "indices": z,
         "total_impact_score": int(cib.total_impact_score(cim, z, fix)),

@@ -96,7 +96,7 @@ class Disagreement:
         model, descriptors = descriptors_json(self.systems[0], self.cims[0])
 
         def scen(row):
-            return scenario_json(self.group, row, self.labels.label(row))
+            return scenario_json(self.group, row, self.labels)
 
         return {
             "model": model,
@@ -112,7 +112,7 @@ class Disagreement:
                     "spread": c.spread,
                     "effect": c.effect,
                     "changed": [scen(r) for r in c.changed],
-                    "consistent": {str(v): [self.labels.label(r) for r in rows] for v, rows in c.consistent.items()},
+                    "consistent": {str(v): [self.labels.key(r) for r in rows] for v, rows in c.consistent.items()},
                 }
                 for c in self.cells
             ],

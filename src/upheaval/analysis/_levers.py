@@ -96,18 +96,20 @@ def lever_holders(system: Any) -> dict[str, Holders]:
 class Lever:
     """One lever set and where it leads.
 
-    ``changes`` are ``(descriptor index, variant index)`` pairs set by intervention; ``path``
-    the succession under it from the start (the start with the changes applied first);
-    ``end`` where it settles while held (``end_kind`` ``"consistent"``), or ``cycle`` when it
-    runs round one; ``released`` where a free succession goes from ``end`` once the lever is
-    let go (``end`` itself when ``end`` is consistent without it), ``released_kind`` likewise;
-    ``absorbed`` of ``perturbations`` single-descriptor changes to ``end`` return to it (the
-    lever held): its robustness.
+    ``changes`` are ``(descriptor index, variant index)`` pairs set by intervention; ``steps``
+    the succession steps under it from the start (with the changes applied) to ``end``, where
+    it settles while held (``end_kind`` ``"consistent"``), or to the first repeat when it runs
+    round a cycle (``end_kind`` ``"cycle"``; ``cycle`` is then its smallest member, by variant
+    indices; :meth:`Levers.path` gives every scenario on the way); ``released`` where a
+    free succession goes from ``end`` once the lever is let go (``end`` itself when ``end`` is
+    consistent without it; a cycle's first member), ``released_kind`` likewise; ``absorbed`` of
+    ``perturbations`` single-descriptor changes to ``end`` return to it (the lever held): its
+    robustness.
     """
 
     changes: tuple[tuple[int, int], ...]
     actors: tuple[str, ...]
-    path: np.ndarray
+    steps: int
     end_kind: str
     end: np.ndarray | None
     cycle: np.ndarray | None
@@ -115,11 +117,6 @@ class Lever:
     released_kind: str
     absorbed: int
     perturbations: int
-
-    @property
-    def steps(self) -> int:
-        """Succession steps after the change, to the end (or to the cycle's repeat)."""
-        return int(self.path.shape[0]) - 1
 
     @property
     def robustness(self) -> float | None:
@@ -174,22 +171,34 @@ class Levers:
         return " + ".join(f"{cim.descriptor_ids[i]}={cim.variant_ids[i][v]}" for i, v in lever.changes)
 
     def end_label(self, lever: Lever) -> str:
-        """The end's label (``S4 · Name``, ``X1``) or ``cycle of N``."""
+        """The end's label (``S4 · Name``, ``X1``) or ``cycle through X2``."""
         if lever.end is None:
-            return f"cycle of {len(lever.cycle) if lever.cycle is not None else 0}"
+            return f"cycle through {self.labels.key(lever.cycle)}" if lever.cycle is not None else "cycle"
         return self.labels.label(lever.end)
 
     def by_destination(self) -> dict[str, list[Lever]]:
-        """The levers grouped by where they settle (the end's label), largest group first."""
+        """The levers grouped by where they settle (the end's label): first those whose end stays when they are
+        let go, then those that tip the system elsewhere, then those it returns from; larger groups first."""
+        rank = {"lasting": 0, "tipping": 1, "held": 2, "cycle": 3}
         groups: dict[str, list[Lever]] = {}
         for lv in self.levers:
             groups.setdefault(self.end_label(lv), []).append(lv)
-        return dict(sorted(groups.items(), key=lambda kv: -len(kv[1])))
+        return dict(sorted(groups.items(), key=lambda kv: (rank[self.kind(kv[1][0])], -len(kv[1]), kv[0])))
 
     @property
     def exact(self) -> bool:
         """Whether every lever set up to the radius (or up to the answer) was tried."""
         return not self.sampled
+
+    def path(self, lever: Lever) -> np.ndarray:
+        """Every scenario succession visits under the lever, from the start with the lever applied to where it
+        settles (or to the cycle's repeat), as index rows."""
+        from upheaval import cib
+
+        z = self.start.copy()
+        for i, v in lever.changes:
+            z[i] = v
+        return cib.succession(self.cim, z, self.mode, fix={i: [v] for i, v in lever.changes}).path
 
     def reaches(self, lever: Lever) -> bool:
         """Whether the lever brings the system into the target: where it settles while held, or, let go, where it
@@ -213,7 +222,7 @@ class Levers:
         return "held"
 
     def basin_shares(
-        self, *, max_exact: int = 2_000_000, n_samples: int = 100_000, random_state: int = 0
+        self, *, max_exact: int = 100_000_000, n_samples: int = 200_000, random_state: int = 0
     ) -> tuple[dict[bytes, float], str]:
         """Each consistent end's basin share (keyed by its index row's bytes) and how it was found, in words.
 
@@ -238,7 +247,7 @@ class Levers:
         fix = {cim.descriptor_ids[i]: cim.variant_ids[i][v] for i, v in lever.changes}
 
         def scen(row, fixed=None):
-            return None if row is None else scenario_json(cim, row, self.labels.label(row), fixed)
+            return None if row is None else scenario_json(cim, row, self.labels, fixed)
 
         return {
             "lever": self.change_text(lever),
@@ -247,7 +256,7 @@ class Levers:
             "steps": lever.steps,
             "end_kind": lever.end_kind,
             "end": scen(lever.end, fix),
-            "cycle": [scen(r, fix) for r in lever.cycle] if lever.cycle is not None else [],
+            "cycle": scen(lever.cycle, fix),
             "released_kind": lever.released_kind,
             "released": scen(lever.released),
             "lasting": lever.lasting,
@@ -267,13 +276,13 @@ class Levers:
         return {
             "model": model,
             "descriptors": descriptors,
-            "start": {"from": self.start_text, **scenario_json(self.cim, self.start, self.labels.label(self.start))},
+            "start": {"from": self.start_text, **scenario_json(self.cim, self.start, self.labels)},
             "mode": self.mode,
             "radius": self.radius,
             "baseline": {
                 "end_kind": base.end_kind,
                 "steps": len(base.path) - 1,
-                "end": scenario_json(self.cim, end, self.labels.label(end)),
+                "end": scenario_json(self.cim, end, self.labels),
             },
             "holders": {d: {"actors": list(h.actors), "how": h.how, "note": h.note} for d, h in self.holders.items()},
             "levers": [self.lever_json(lv) for lv in self.levers],
@@ -350,37 +359,65 @@ class _Runner:
         z = start.copy()
         for i, v in changes:
             z[i] = v
-        r = cib.succession(iv.cim, iv.to_reduced(z)[0], self.mode, self.max_steps)
-        path = iv.to_full(r.path)
-        if r.end_kind != "consistent":
-            return Lever(changes, holders, path, "cycle", None, iv.to_full(r.cycle), None, "", 0, 0)
-        end = iv.to_full(r.scenario)[0]
-        free = cib.succession(self.cim, end, self.mode, self.max_steps)
-        released = free.scenario if free.end_kind == "consistent" else free.cycle[0]
-        absorbed, total = self._robustness(iv, r.scenario, changes)
-        return Lever(changes, holders, path, "consistent", end, None, released, free.end_kind, absorbed, total)
+        zr = iv.to_reduced(z)
+        local = self.mode == "local"
+        ends, kind, steps = _successions(iv.cim, zr, local, self.max_steps)
+        if kind[0] == 2:  # no end within max_steps: the engine's succession says so
+            cib.succession(iv.cim, zr[0], self.mode, self.max_steps)
+        if kind[0] != 0:  # a cycle, shown by its smallest member
+            return Lever(changes, holders, int(steps[0]), "cycle", None, iv.to_full(ends)[0], None, "", 0, 0)
+        end = iv.to_full(ends)[0]
+        free_end, free_kind, _ = _successions(self.cim, end[None, :], local, self.max_steps)
+        if free_kind[0] == 0:
+            released, released_kind = free_end[0], "consistent"
+        else:
+            free = cib.succession(self.cim, end, self.mode, self.max_steps)
+            released, released_kind = free.cycle[0], free.end_kind
+        absorbed, total = self._robustness(iv, ends[0], changes)
+        return Lever(changes, holders, int(steps[0]), "consistent", end, None, released, released_kind, absorbed,
+                     total)  # fmt: skip
 
     def _robustness(self, iv: Any, end_reduced: np.ndarray, changes) -> tuple[int, int]:
-        from upheaval import cib
+        """How many single-descriptor changes to the end (the lever held) succession brings back to it.
 
+        Every change is one start of a batch of successions on the intervention's reduced matrix
+        (the analyses' compiled succession kernel, the rule of :func:`upheaval.cib.succession`).
+        """
         key = repr(changes).encode() + end_reduced.tobytes()
         if key in self._robust:
             return self._robust[key]
-        fixed = {i for i, _ in changes}
-        absorbed = total = 0
+        starts = []
         for i, size in enumerate(iv.cim.sizes):
-            if i in fixed:
-                continue
             for v in range(size):
-                if v == end_reduced[i]:
-                    continue
-                z = end_reduced.copy()
-                z[i] = v
-                total += 1
-                r = cib.succession(iv.cim, z, self.mode, self.max_steps)
-                absorbed += r.end_kind == "consistent" and bool((r.scenario == end_reduced).all())
-        self._robust[key] = (absorbed, total)
-        return absorbed, total
+                if v != end_reduced[i]:
+                    z = end_reduced.copy()
+                    z[i] = v
+                    starts.append(z)
+        if not starts:
+            self._robust[key] = (0, 0)
+            return 0, 0
+        ends, kind, _ = _successions(iv.cim, np.array(starts, dtype=np.int64), self.mode == "local", self.max_steps)
+        absorbed = int(((kind == 0) & (ends == end_reduced).all(axis=1)).sum())
+        self._robust[key] = (absorbed, len(starts))
+        return absorbed, len(starts)
+
+
+_LOADED: list[bool] = []
+
+
+def _successions(cim: Any, starts: np.ndarray, local: bool, max_steps: int) -> tuple[np.ndarray, ...]:
+    """``(ends, kind, steps)`` of succession from each start (``kind`` 0: consistent) with the compiled kernel,
+    loaded once under the compile notice."""
+    from upheaval.analysis._kernels import successions_from_rows
+
+    args = (np.asarray(cim.sizes, dtype=np.int64), np.asarray(cim.offsets, dtype=np.int64))
+    if not _LOADED:
+        from upheaval.cib._warm import compiling
+
+        with compiling("succession kernels"):
+            successions_from_rows(cim.values, *args, starts[:1], local, max_steps)
+        _LOADED.append(True)
+    return successions_from_rows(cim.values, *args, starts, local, max_steps)
 
 
 def levers(

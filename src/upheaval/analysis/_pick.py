@@ -101,13 +101,13 @@ class Pick:
             "k": self.k,
             "weights": {d: float(w) for d, w in zip(self.cim.descriptor_ids, self.weights, strict=True)},
             "must": [{"text": t.text, "reads": t.description} for t in self.must],
-            "picks": [scenario_json(self.cim, self.scenarios[p], self.label(p)) for p in self.picks],
+            "picks": [scenario_json(self.cim, self.scenarios[p], self.labels) for p in self.picks],
             "min_distance": self.min_distance,
             "coverage": {"radius": self.radius, "mean": self.mean},
             "scenarios": [
                 {
-                    **scenario_json(self.cim, row, self.label(s)),
-                    "nearest_pick": self.label(self.picks[int(self.nearest[s])]),
+                    **scenario_json(self.cim, row, self.labels),
+                    "nearest_pick": self.labels.key(self.scenarios[self.picks[int(self.nearest[s])]]),
                     "distance": float(self.distance[s]),
                     "picked": s in self.picks,
                 }
@@ -199,10 +199,16 @@ class _Search:
             if key is not None and (self.best is None or key < self.best):
                 self.best = key
             return
-        for j in range(first, last + 1):
-            new_small = min(smallest, float(self.d[chosen, j].min())) if chosen else math.inf
+        cand = np.arange(first, last + 1)
+        small = (
+            np.minimum(smallest, self.d[np.ix_(chosen, cand)].min(axis=0)) if chosen else np.full(len(cand), math.inf)
+        )
+        if self.best is not None:  # a partial set already below the best smallest distance cannot recover
+            keep = -small <= self.best[0]
+            cand, small = cand[keep], small[keep]
+        for j, new_small in zip(cand.tolist(), small.tolist(), strict=True):
             if self.best is not None and -new_small > self.best[0]:
-                continue  # every completion is worse than the best found
+                continue  # the best has improved since the filter
             self._extend([*chosen, j], new_small, np.minimum(near, self.d[:, j]))
 
 
@@ -275,7 +281,7 @@ def pick(
     weights: Any = None,
     scenarios: Any = None,
     tolerance: int = 0,
-    max_nodes: int = 2_000_000,
+    max_nodes: int = 300_000,
     random_state: int | np.random.Generator | None = 0,
     starts: int = 20,
 ) -> Pick:

@@ -132,7 +132,7 @@ class ShockResult:
         cim, fix = self.cim, self.fix
 
         def scen(row, shocked=False):
-            return scenario_json(self.shocked if shocked else cim, row, self.label(row), fix if shocked else None)
+            return scenario_json(self.shocked if shocked else cim, row, self.labels, fix if shocked else None)
 
         s = self.shock
         return {

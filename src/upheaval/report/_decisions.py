@@ -66,14 +66,19 @@ def lever_figure(
     order = sorted(rows.items(), key=lambda kv: (rank[kv[0][0]], -len(kv[1]), res.end_label(kv[1][0])))
     left_out = max(0, len(order) - max_rows)
     order = order[:max_rows]
-    n = max(len(order), 1)
-    height = max(4.4, 0.66 * n + 2.2)
+    ys, bottom = [], 0.0  # each row as tall as its stack of lever labels
+    for _, group in order:
+        lines = min(len(group), 4 if len(group) == 4 else 3) + (len(group) > 4)
+        ys.append(bottom + 0.27 * lines + 0.25)
+        bottom = ys[-1] + 0.5
+    span = max(bottom, 1.4)
+    height = max(4.4, 0.62 * span + 2.2)
     fig = Figure(figsize=(12.5, height))
     ax = fig.add_axes((0.01, 1.0 / height, 0.98, 1 - 1.75 / height))
     ax.set_xlim(-0.32, 1.78)
-    ax.set_ylim(n - 0.35, -0.65)
+    ax.set_ylim(span, -0.15)
     _no_frame(ax)
-    y0 = (n - 1) / 2
+    y0 = span / 2
     ax.scatter([0], [y0], s=1000, c=OKABE_ITO["yellow"], edgecolors="black", linewidths=1.2, zorder=4)
     ax.text(0, y0, "start", ha="center", va="center", fontsize=BASE_FONT - 1, fontweight="bold", zorder=5)
     ax.text(-0.02, y0 + 0.45, _wrap(f"{res.start_text}: {labels.label(res.start)}", 24), ha="center", va="top",
@@ -90,7 +95,7 @@ def lever_figure(
     styles = {"lasting": (LASTING, "-"), "tipping": (TARGET, (0, (5, 2))), "held": (HELD, (0, (1.5, 2))),
               "cycle": (HELD, (0, (1.5, 2)))}  # fmt: skip
     back = labels.key(base.scenario) if base.end_kind == "consistent" else "a cycle"
-    for row, (key, group) in enumerate(order):
+    for (key, group), row in zip(order, ys, strict=True):
         kind = key[0]
         colour, dash = styles[kind]
         lv0 = group[0]
@@ -104,8 +109,9 @@ def lever_figure(
             artist = ax.text(0.945, row - 0.1 - 0.25 * (len(shown_here) - 1 - k), texts[k], ha="right", va="bottom",
                              fontsize=BASE_FONT - 1, zorder=5,
                              bbox={"boxstyle": "round,pad=0.12", "fc": "white", "ec": "none", "alpha": 0.85})  # fmt: skip
-            if link is not None:
+            if link is not None:  # the label and its box are the link (glyphs alone are thin to click)
                 artist.set_url(link(lv))
+                artist.get_bbox_patch().set_url(link(lv))
         shown_n = len(shown_here)
         if len(group) > shown_n:
             ax.text(0.945, row + 0.08, f"+ {len(group) - shown_n} more", ha="right", va="top",
@@ -352,3 +358,78 @@ def disagreement_figure(res: Any, top: int = 15) -> Figure:
             0.99, 0.01, f"{len(res.cells) - top} more disputed cells not drawn", ha="right", fontsize=BASE_FONT - 2
         )
     return fig
+
+
+# --------------------------------------------------------------------------- the report's sections
+
+
+def decisions_context(system: Any, cim: Any, img: Callable[[Figure, str], Any] | None = None) -> dict[str, Any]:
+    """The report's decision sections: levers from the present, a diverse few to write up, and each shock.
+
+    ``img(figure, alt)`` turns a figure into what the report shows (None: no figures). ``picks``
+    lists the picks' positions in the consistent set, so that the report tells their storylines
+    first; a part that cannot be computed carries ``error`` instead of failing the report.
+    """
+    from upheaval import analysis
+    from upheaval.errors import UpheavalError
+
+    out: dict[str, Any] = {"levers": None, "picks": None, "pick_positions": [], "shocks": []}
+    names = {a.code: a.name for a in system.actors}
+    try:
+        res = analysis.levers(system, held_only=any(h.actors for h in analysis.lever_holders(system).values()))
+        rows = []
+        for group in res.by_destination().values():
+            for lv in group:
+                kind = res.kind(lv)
+                rows.append({
+                    "lever": res.change_text(lv),
+                    "actors": ", ".join(f"{names.get(a, a)} ({a})" for a in lv.actors) or "—",
+                    "settles": res.end_label(lv),
+                    "kind": {"lasting": "stays", "tipping": f"tips into {res.labels.label(lv.released)}",
+                             "held": "returns", "cycle": "cycles"}[kind],
+                    "steps": lv.steps,
+                    "robust": f"{lv.absorbed}/{lv.perturbations}" if lv.perturbations else "—",
+                })  # fmt: skip
+        base = res.baseline
+        shares, note = res.basin_shares()
+        out["levers"] = {
+            "start": f"{res.start_text} ({res.labels.label(res.start)})",
+            "alone": res.labels.label(base.scenario) if base.end_kind == "consistent" else "a cycle",
+            "held_only": res.held_only,
+            "rows": rows,
+            "basins": note,
+            "figure": img(lever_figure(res, shares, basin_note=note), "Lever map") if img else None,
+        }
+    except UpheavalError as exc:
+        out["levers"] = {"error": str(exc)}
+    try:
+        p = analysis.pick(system, 4)
+        out["pick_positions"] = list(p.picks)
+        out["picks"] = {
+            "labels": [p.label(s) for s in p.picks],
+            "k": p.k,
+            "n": len(p.scenarios),
+            "min_distance": f"{p.min_distance:g}",
+            "radius": f"{p.radius:g}",
+            "mean": f"{p.mean:.2f}",
+            "how": "exact (every subset accounted for)" if p.exact else p.method,
+            "figure": img(pick_figure(p), "The picks and their coverage") if img else None,
+        }
+    except UpheavalError as exc:
+        out["picks"] = {"error": str(exc)}
+    for s in system.shocks:
+        try:
+            r = analysis.shock(system, s.id)
+        except UpheavalError as exc:
+            out["shocks"].append({"id": s.id, "label": s.label, "error": str(exc)})
+            continue
+        out["shocks"].append({
+            "id": s.id, "label": s.label, "description": s.description, "rationale": s.rationale,
+            "cites": [c.label() for c in s.cites],
+            "survive": len(r.survivors), "of": len(r.baseline), "new": [r.label(x) for x in r.new],
+            "rows": [{"start": r.label(pth.start) + (" (the present)" if k == r.present else ""),
+                      "survives": pth.survives, "during": r.label(pth.during), "after": r.label(pth.after)}
+                     for k, pth in enumerate(r.paths)],
+            "figure": img(shock_figure(r), f"Shock {s.label}") if img else None,
+        })  # fmt: skip
+    return out

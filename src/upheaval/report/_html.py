@@ -416,9 +416,14 @@ def build_context(
     sections, first = _judgement_sections(system)
     part = blocs(system) if system.actors else None
     claims = check_claims(system, cim) if system.claims else []
+    from upheaval.report._decisions import decisions_context
+
+    decisions = decisions_context(system, cim, _img if figures else None) if tolerance == 0 else None
     shown = min(len(result), max_scenarios)
+    picked = decisions["pick_positions"] if decisions else []  # the picks' storylines come first
+    order = [*picked, *(k for k in range(len(result)) if k not in picked)][:shown]
     scenarios = []
-    for k in range(shown):
+    for k in order:
         z = result.indices[k]
         names = cim.scenario_names(z)
         choices = []
@@ -509,6 +514,7 @@ def build_context(
         "tableau": tableau_rows,
         "n_consistent": len(result),
         "scenarios": scenarios,
+        "shown_numbers": [v.number for v in scenarios],
         "scenarios_left_out": len(result) - shown,
         "claims": claims,
         "claims_passed": sum(c.passed for c in claims),
@@ -516,6 +522,7 @@ def build_context(
         "audit": _audit(system, cim, robustness_samples, default_u),
         "reading": _reading(system, cim),
         "tracking": _tracking_section(system, cim, tracking, figures),
+        "decisions": decisions,
         "figures": figs,
         "n_scenarios": system.n_scenarios,
         "seconds": time.perf_counter() - t0,

@@ -122,7 +122,7 @@ def create_app(
         Host names accepted besides the loopback ones when no token is set (Host headers
         naming anything else are refused, against DNS rebinding). Tests pass ``"testserver"``.
     """
-    from upheaval.web import _api, _editors, _pages
+    from upheaval.web import _api, _decisions, _editors, _pages
 
     workspace = Workspace(Path(root), max_upload=max_upload)
     for name in models or []:
@@ -260,6 +260,7 @@ def create_app(
     app.include_router(_editors.api)
     app.include_router(_pages.router)
     app.include_router(_editors.pages)
+    app.include_router(_decisions.router)
 
     @app.get("/favicon.ico", include_in_schema=False)
     def favicon() -> Response:
