@@ -45,21 +45,20 @@ def scenario_set_json(result: Any, system: Any) -> dict[str, Any]:
     }
 
 
-def scenario_json(cim: Any, row: Any, labels: Any = None, fix: Any = None) -> dict[str, Any]:
+def scenario_json(cim: Any, row: Any, labels: Any, measures: tuple[int, int, int]) -> dict[str, Any]:
     """One scenario as an entry of :func:`scenario_set_json`'s ``scenarios``: its ``label`` (``S4``, ``X1``)
     and ``future`` (its future's name, '' for none) from ``labels`` (a
-    :class:`upheaval.analysis.ScenarioLabels`), then its variants, indices and measures (those of ``cim``
-    under the intervention ``fix`` when one is given).
+    :class:`upheaval.analysis.ScenarioLabels`; None leaves both out), then its variants, indices and
+    ``measures``: total impact score, inconsistency and consistency value.
     """
-    from upheaval import cib
-
     z = [int(k) for k in row]
     named = {"label": labels.key(z), "future": labels.name(z)} if labels is not None else {}
+    tis, inc, cval = measures
     return {
         **named,
         "variants": [cim.variant_ids[i][k] for i, k in enumerate(z)],
         "indices": z,
-        "total_impact_score": int(cib.total_impact_score(cim, z, fix)),
-        "inconsistency": int(cib.inconsistency(cim, z, fix)),
-        "consistency_value": int(cib.consistency_value(cim, z, fix)),
+        "total_impact_score": int(tis),
+        "inconsistency": int(inc),
+        "consistency_value": int(cval),
     }

@@ -25,7 +25,7 @@ import numpy as np
 from upheaval.analysis._ensemble import check_same_structure
 from upheaval.analysis._labels import ScenarioLabels, scenario_labels
 from upheaval.analysis._parallel import run_chunks
-from upheaval.analysis._targets import as_system, descriptors_json
+from upheaval.analysis._targets import as_system, descriptors_json, scenario_entry
 from upheaval.errors import EngineError
 
 __all__ = ["Disagreement", "DisputedCell", "Movement", "apply_answers", "delphi_sheet", "disagreement", "movement"]
@@ -91,12 +91,10 @@ class Disagreement:
 
     def to_json(self) -> dict[str, Any]:
         """The experts, the group's consistent set and every disputed cell; scenarios as ``scenarios --json``."""
-        from upheaval._json import scenario_json
-
         model, descriptors = descriptors_json(self.systems[0], self.cims[0])
 
         def scen(row):
-            return scenario_json(self.group, row, self.labels)
+            return scenario_entry(self.group, row, self.labels)
 
         return {
             "model": model,
@@ -155,7 +153,7 @@ def disagreement(
 
     Parameters
     ----------
-    models : sequence of System, CrossImpactMatrix, or model files or names
+    models : sequence of System or CrossImpactMatrix
         Two or more, of the same descriptors and variants.
     names : sequence of str, optional
         The experts' names (their file names by default).

@@ -27,7 +27,14 @@ from typing import Any, Literal
 import numpy as np
 
 from upheaval.analysis._labels import ScenarioLabels, scenario_labels
-from upheaval.analysis._targets import Target, as_system, descriptors_json, resolve_start, resolve_target
+from upheaval.analysis._targets import (
+    Target,
+    as_system,
+    descriptors_json,
+    resolve_start,
+    resolve_target,
+    scenario_entry,
+)
 from upheaval.errors import EngineError
 
 __all__ = ["Holders", "Lever", "Levers", "lever_holders", "levers"]
@@ -241,13 +248,11 @@ class Levers:
 
     def lever_json(self, lever: Lever) -> dict[str, Any]:
         """One lever as JSON: its changes, holders, where it settles (held and let go) and its robustness."""
-        from upheaval._json import scenario_json
-
         cim = self.cim
         fix = {cim.descriptor_ids[i]: cim.variant_ids[i][v] for i, v in lever.changes}
 
         def scen(row, fixed=None):
-            return None if row is None else scenario_json(cim, row, self.labels, fixed)
+            return None if row is None else scenario_entry(cim, row, self.labels, fixed)
 
         return {
             "lever": self.change_text(lever),
@@ -268,21 +273,19 @@ class Levers:
 
     def to_json(self) -> dict[str, Any]:
         """Everything as one JSON object; scenarios in the shape of ``scenarios --json``, each with its label."""
-        from upheaval._json import scenario_json
-
         model, descriptors = descriptors_json(self.system, self.cim)
         base = self.baseline
         end = base.scenario if base.end_kind == "consistent" else base.cycle[0]
         return {
             "model": model,
             "descriptors": descriptors,
-            "start": {"from": self.start_text, **scenario_json(self.cim, self.start, self.labels)},
+            "start": {"from": self.start_text, **scenario_entry(self.cim, self.start, self.labels)},
             "mode": self.mode,
             "radius": self.radius,
             "baseline": {
                 "end_kind": base.end_kind,
                 "steps": len(base.path) - 1,
-                "end": scenario_json(self.cim, end, self.labels),
+                "end": scenario_entry(self.cim, end, self.labels),
             },
             "holders": {d: {"actors": list(h.actors), "how": h.how, "note": h.note} for d, h in self.holders.items()},
             "levers": [self.lever_json(lv) for lv in self.levers],
@@ -452,7 +455,7 @@ def levers(
 
     Parameters
     ----------
-    model : System, CrossImpactMatrix, or a model file or built-in name
+    model : System or CrossImpactMatrix
     start : None, "present", a label ("S3"), a mapping or a row of variant indices
         None: the model's present (without one, the first consistent scenario S1).
     radius : int, 1..3

@@ -21,7 +21,7 @@ import numpy as np
 
 from upheaval.analysis._labels import ScenarioLabels, scenario_labels
 from upheaval.analysis._landscape import scenario_distances
-from upheaval.analysis._targets import Target, as_system, descriptors_json, resolve_target
+from upheaval.analysis._targets import Target, as_system, descriptors_json, resolve_target, scenario_entry
 from upheaval.errors import EngineError
 
 __all__ = ["Pick", "pick", "pick_key"]
@@ -92,8 +92,6 @@ class Pick:
 
     def to_json(self) -> dict[str, Any]:
         """The picks and every scenario's nearest pick as JSON; scenarios as ``scenarios --json`` gives them, labelled."""
-        from upheaval._json import scenario_json
-
         model, descriptors = descriptors_json(self.system, self.cim)
         return {
             "model": model,
@@ -101,12 +99,12 @@ class Pick:
             "k": self.k,
             "weights": {d: float(w) for d, w in zip(self.cim.descriptor_ids, self.weights, strict=True)},
             "must": [{"text": t.text, "reads": t.description} for t in self.must],
-            "picks": [scenario_json(self.cim, self.scenarios[p], self.labels) for p in self.picks],
+            "picks": [scenario_entry(self.cim, self.scenarios[p], self.labels) for p in self.picks],
             "min_distance": self.min_distance,
             "coverage": {"radius": self.radius, "mean": self.mean},
             "scenarios": [
                 {
-                    **scenario_json(self.cim, row, self.labels),
+                    **scenario_entry(self.cim, row, self.labels),
                     "nearest_pick": self.labels.key(self.scenarios[self.picks[int(self.nearest[s])]]),
                     "distance": float(self.distance[s]),
                     "picked": s in self.picks,
@@ -300,7 +298,7 @@ def pick(
 
     Parameters
     ----------
-    model : System, CrossImpactMatrix, or a model file or built-in name
+    model : System or CrossImpactMatrix
     k : int
         How many picks.
     must : sequence of str

@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from upheaval.analysis._labels import ScenarioLabels, scenario_labels
-from upheaval.analysis._targets import as_system, descriptors_json
+from upheaval.analysis._targets import as_system, descriptors_json, scenario_entry
 from upheaval.errors import EngineError
 
 __all__ = ["ShockPath", "ShockResult", "shock", "shocked_matrix"]
@@ -126,13 +126,11 @@ class ShockResult:
 
     def to_json(self) -> dict[str, Any]:
         """The shock, each start's fate and the scenarios new under it; scenarios as ``scenarios --json``, labelled."""
-        from upheaval._json import scenario_json
-
         model, descriptors = descriptors_json(self.system, self.cim)
         cim, fix = self.cim, self.fix
 
         def scen(row, shocked=False):
-            return scenario_json(self.shocked if shocked else cim, row, self.labels, fix if shocked else None)
+            return scenario_entry(self.shocked if shocked else cim, row, self.labels, fix if shocked else None)
 
         s = self.shock
         return {
@@ -198,7 +196,7 @@ def shock(
 
     Parameters
     ----------
-    model : System, or a model file or built-in name (a CrossImpactMatrix with a Shock object)
+    model : System (or a CrossImpactMatrix, with a Shock object)
     name : str or upheaval.model.Shock
         The shock's id in the model's ``shocks:``, or a Shock.
     mode : {"global", "local"}

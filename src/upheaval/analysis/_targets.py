@@ -1,8 +1,7 @@
-"""What a decision analysis is asked about: a model in any form, a start, and the futures a name picks out.
+"""What a decision analysis is asked about: a system or a matrix, a start, and the futures a name picks out.
 
-Every decision analysis (levers, picks, shocks) takes what the front door hands out (a
-System, a CrossImpactMatrix, or a model file or built-in name) and names scenarios the way
-every view does: ``S4`` for the fourth consistent scenario, a future's id or name for the
+Every decision analysis (levers, picks, shocks) takes a System or a CrossImpactMatrix and
+names scenarios the way every view does: ``S4`` for the fourth consistent scenario, a future's id or name for the
 scenarios matching its condition, ``D=V`` pairs for a condition of one's own.
 """
 
@@ -16,21 +15,17 @@ import numpy as np
 
 from upheaval.errors import EngineError
 
-__all__ = ["Target", "as_system", "descriptors_json", "resolve_start", "resolve_target"]
+__all__ = ["Target", "as_system", "descriptors_json", "resolve_start", "resolve_target", "scenario_entry"]
 
 
 def as_system(model: Any) -> tuple[Any, Any]:
-    """``(system or None, matrix)`` for a System, a CrossImpactMatrix, or a model path or built-in name."""
+    """``(system or None, matrix)`` for a System or a CrossImpactMatrix (a bare matrix has no system)."""
     from upheaval import cib
 
     if isinstance(model, cib.CrossImpactMatrix):
         return None, model
-    if model is None or isinstance(model, str) or hasattr(model, "__fspath__"):
-        from upheaval._load import load_system
-
-        model = load_system(model)
     if not hasattr(model, "descriptors"):
-        raise EngineError(f"expected a System, a CrossImpactMatrix or a model name; got {type(model).__name__}")
+        raise TypeError(f"expected a System or a CrossImpactMatrix; got {model!r:.60} ({type(model).__name__})")
     return model, cib.compile_system(model)
 
 
@@ -151,3 +146,13 @@ def descriptors_json(system: Any, cim: Any) -> tuple[str, list[dict[str, Any]]]:
     return "matrix", [
         {"id": d, "label": d, "variants": list(vs)} for d, vs in zip(cim.descriptor_ids, cim.variant_ids, strict=True)
     ]
+
+
+def scenario_entry(cim: Any, row: Any, labels: Any, fix: Any = None) -> dict[str, Any]:
+    """A scenario as ``scenarios --json`` gives it, labelled; its measures under the intervention ``fix`` if given."""
+    from upheaval import cib
+    from upheaval._json import scenario_json
+
+    z = [int(k) for k in row]
+    measures = (cib.total_impact_score(cim, z, fix), cib.inconsistency(cim, z, fix), cib.consistency_value(cim, z, fix))
+    return scenario_json(cim, z, labels, measures)

@@ -56,7 +56,7 @@ def lever_map(res: Any, seed: int = 0) -> Any:
     return lever_figure(res, shares, basin_note=note)
 
 
-def decision_figure(kind: str, model: str | None) -> Any:
+def decision_figure(kind: str, model: Any) -> Any:
     """``upheaval figure levers|pick|shock``: the figure with each command's defaults."""
     from upheaval import analysis
     from upheaval.report import _decisions as D
@@ -157,11 +157,12 @@ def levers(
     variants change. With --to, lever sets of size 1, 2... up to --radius are tried until some reach the
     future: the smallest such sets are listed.
     """
+    from upheaval._load import load_system
     from upheaval.analysis import levers as run_levers
     from upheaval.analysis._targets import as_system
 
     _check_figure(figure)
-    system, cim = as_system(model)
+    system, cim = as_system(load_system(model))
     begin: Any = start
     if start is not None and "=" in start:
         tokens = [t for t in start.split(",") if t.strip() and t.strip() != "present"]
@@ -240,11 +241,12 @@ def pick(
     ties go to the set that leaves no scenario far from a pick. Exact (every k-subset accounted for by a
     branch and bound) where its budget allows, and said so; otherwise a seeded heuristic with a stated bound.
     """
+    from upheaval._load import load_system
     from upheaval.analysis import pick as run_pick
     from upheaval.analysis._targets import as_system
 
     _check_figure(figure)
-    system, cim = as_system(model)
+    system, cim = as_system(load_system(model))
     weights: dict[str, float] = {}
     for d, w in parse_assignments(weight, "--weight").items():
         try:
@@ -308,11 +310,12 @@ def shock(
     the shocked matrix; from where it settles, succession in the model's own matrix shows where the system
     goes once the shock lifts.
     """
+    from upheaval._load import load_system
     from upheaval.analysis import shock as run_shock
     from upheaval.analysis._targets import as_system
 
     _check_figure(figure)
-    system, _cim = as_system(model)
+    system, _cim = as_system(load_system(model))
     try:
         res = run_shock(system, name, mode="local" if local else "global", tolerance=tolerance)
     except EngineError as exc:
@@ -361,6 +364,7 @@ def show_disagreement(
     """``ensemble --disagreement``: the disputed cells that change the consistent set, the experts' sheets for
     the next round, and the movement since the previous one."""
     from upheaval import analysis
+    from upheaval._load import load_system
 
     _check_figure(figure)
     stems = [Path(m).stem for m in models]
@@ -370,11 +374,12 @@ def show_disagreement(
             if len(previous) != len(models):
                 raise fail(f"--previous names {len(previous)} files for {len(models)} experts", EXIT_INVALID,
                            "give each expert's previous file, in the same order")  # fmt: skip
-            moved = analysis.movement(previous, models, names, tolerance=tolerance, n_jobs=n_jobs)
+            moved = analysis.movement([load_system(m) for m in previous], [load_system(m) for m in models], names,
+                                      tolerance=tolerance, n_jobs=n_jobs)  # fmt: skip
             res = moved.after
         else:
             moved = None
-            res = analysis.disagreement(models, names, tolerance=tolerance, n_jobs=n_jobs, scheduler=scheduler,
+            res = analysis.disagreement([load_system(m) for m in models], names, tolerance=tolerance, n_jobs=n_jobs, scheduler=scheduler,
                                         progress=progress)  # fmt: skip
     if figure is not None:
         from upheaval.report._decisions import disagreement_figure
