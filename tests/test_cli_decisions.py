@@ -72,6 +72,8 @@ def test_pick_json_and_table() -> None:
     for sc in out["picks"]:
         _labelled(sc, consistent)
     assert out["coverage"]["radius"] == max(s["distance"] for s in out["scenarios"])
+    single = json.loads(run("pick", "-k", "1", "--json").stdout)  # strict JSON: no pair, no distance between picks
+    assert single["min_distance"] is None and len(single["picks"]) == 1
     text = run("pick", "-k", "4").output
     assert f"every other scenario is within {out['coverage']['radius']:g} of a pick" in " ".join(text.split())
 

@@ -96,7 +96,8 @@ def test_disagreement_and_the_delphi_form(client: TestClient) -> None:
     # bo answers with the other expert's values on every cell of the form
     answers = {f"cell:{c['row']}|{c['column']}": str(c["values"]["strait.yaml"]) for c in data["cells"]}
     done = client.post("/ui/delphi", data={"expert": "file:bo.yaml", "m": keys, **answers}, follow_redirects=False)
-    assert done.status_code == 303
+    assert done.status_code == 303 and "edited=bo.yaml" in done.headers["location"]
+    assert "applied to bo.yaml" in client.get(done.headers["location"]).text
     after = client.get("/api/disagreement", params={"m": keys}).json()
     assert after["cells"] == []
     bad = client.post("/ui/delphi", data={"expert": "file:bo.yaml", "cell:trade.cut|talks.held": "nine"})

@@ -86,6 +86,11 @@ class Pick:
         return self.labels.label(self.scenarios[s])
 
     @property
+    def everyone(self) -> bool:
+        """Whether the picks are every candidate (k at least their number): then nothing is left to cover."""
+        return len(self.picks) == len(self.scenarios)
+
+    @property
     def pick_rows(self) -> np.ndarray:
         """The picks' index rows."""
         return self.scenarios[list(self.picks)]
@@ -100,7 +105,7 @@ class Pick:
             "weights": {d: float(w) for d, w in zip(self.cim.descriptor_ids, self.weights, strict=True)},
             "must": [{"text": t.text, "reads": t.description} for t in self.must],
             "picks": [scenario_entry(self.cim, self.scenarios[p], self.labels) for p in self.picks],
-            "min_distance": self.min_distance,
+            "min_distance": self.min_distance if math.isfinite(self.min_distance) else None,  # None: a single pick
             "coverage": {"radius": self.radius, "mean": self.mean},
             "scenarios": [
                 {
@@ -113,7 +118,7 @@ class Pick:
             ],
             "exact": self.exact,
             "method": self.method,
-            "upper_bound": self.upper_bound,
+            "upper_bound": self.upper_bound if math.isfinite(self.upper_bound) else None,
             "subsets": self.n_subsets,
             "seconds": round(self.seconds, 4),
         }

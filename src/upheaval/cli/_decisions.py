@@ -103,11 +103,11 @@ def _lever_table(title: str, res: Any, groups: list[list[Any]]) -> Table:
     return table
 
 
-def _holders_legend(res: Any) -> None:
+def _holders_legend(res: Any, shown: list[Any]) -> None:
     system = res.system
     if system is None:
         return
-    used = {a for lv in res.levers for a in lv.actors}
+    used = {a for lv in shown for a in lv.actors}
     if used:
         _dim("held by: " + ", ".join(f"{a.code} {a.name}" for a in system.actors if a.code in used))
     open_ = [d for d, h in res.holders.items() if not h.actors]
@@ -202,6 +202,16 @@ def levers(
         title = (f"The smallest lever sets to {res.target.description}: "
                  f"{counted(len(res.reaching), 'set')} of {counted(size, 'change')}")  # fmt: skip
         console.print(_lever_table(title, res, [res.reaching]))
+        for lv in res.reaching[:5]:
+            path = res.path(lv)
+            steps = []
+            for k in range(1, len(path)):
+                moved = [f"{res.cim.descriptor_ids[i]} {res.cim.variant_ids[i][path[k - 1][i]]}→"
+                         f"{res.cim.variant_ids[i][path[k][i]]}" for i in range(res.cim.n_descriptors)
+                         if path[k][i] != path[k - 1][i]]  # fmt: skip
+                steps.append(f"{k}. " + ", ".join(moved))
+            console.print(escape(f"{res.change_text(lv)}: " + ("; ".join(steps) if steps else "settles at once")),
+                          highlight=False)  # fmt: skip
     else:
         groups = list(res.by_destination().values())
         console.print(_lever_table(f"{counted(len(res.levers), 'lever')}, by where they settle", res, groups))
@@ -211,7 +221,7 @@ def levers(
          "goes once released (stays: consistent on its own); robust: single changes to that end that return to it")  # fmt: skip
     if labels.outside_used:
         _dim("X-labelled scenarios hold only while the lever is held (S-labels as in `upheaval scenarios`)")
-    _holders_legend(res)
+    _holders_legend(res, res.reaching if res.target is not None else res.levers)
 
 
 @app.command()
@@ -275,8 +285,12 @@ def pick(
                                        console.width, measures=False):  # fmt: skip
             console.print(table)
     unit = "descriptor" if not weights else "weighted descriptor"
-    console.print(f"Any two picks differ in at least {res.min_distance:g} {unit}s; every other scenario is within "
-                  f"{res.radius:g} of a pick (mean {res.mean:.2f}).")  # fmt: skip
+    if res.everyone:
+        console.print(f"There are only {counted(len(res.scenarios), 'consistent scenario')}: the picks are all of them"
+                      + (f", any two differing in at least {res.min_distance:g} {unit}s." if res.k > 1 else "."))  # fmt: skip
+    else:
+        console.print(f"Any two picks differ in at least {res.min_distance:g} {unit}s; every other scenario is within "
+                      f"{res.radius:g} of a pick (mean {res.mean:.2f}).")  # fmt: skip
     table = Table(title="Coverage: each scenario's nearest pick", header_style="bold", title_justify="left")
     table.add_column("scenario", style="cyan", overflow="fold")
     table.add_column("nearest pick", overflow="fold")
@@ -287,9 +301,10 @@ def pick(
         table.add_row(escape(res.label(s)), escape(res.label(res.picks[int(res.nearest[s])])), f"{res.distance[s]:g}")
     if table.row_count:
         console.print(table)
-    how = (f"exact: every one of the {res.n_subsets:,} {res.k}-subsets accounted for" if res.exact
-           else f"{res.method}; no {res.k} picks can differ pairwise in more than {res.upper_bound:g}")  # fmt: skip
-    _dim(how)
+    if not res.everyone:
+        how = (f"exact: every one of the {res.n_subsets:,} {res.k}-subsets accounted for" if res.exact
+               else f"{res.method}; no {res.k} picks can differ pairwise in more than {res.upper_bound:g}")  # fmt: skip
+        _dim(how)
 
 
 @app.command()
@@ -410,10 +425,10 @@ def show_disagreement(
     table.add_column("judgement", style="cyan", overflow="fold")
     for name in names:
         table.add_column(escape(name), justify="right")
-    table.add_column("changes", justify="right", style="green")
-    table.add_column("scenarios it decides", overflow="fold")
+    table.add_column("decides", justify="right", style="green")
+    table.add_column("the scenarios it decides", overflow="fold")
     for c in res.cells[:top]:
-        changed = ", ".join(res.labels.key(r) for r in c.changed[:6]) + (" ..." if len(c.changed) > 6 else "")
+        changed = "; ".join(res.labels.label(r) for r in c.changed[:4]) + (" ..." if len(c.changed) > 4 else "")
         table.add_row(escape(f"{c.row} → {c.column}"), *(f"{v:+d}" for v in c.values), str(c.effect),
                       escape(changed) or "-")  # fmt: skip
     if len(res.cells) > top:
@@ -424,8 +439,9 @@ def show_disagreement(
         console.print(f"Since the previous round: the experts now agree on {len(conv)} of the "
                       f"{len(moved.before.cells)} cells they disputed; {len(res.mattering)} still change the "
                       f"consistent set (were {len(moved.before.mattering)}).")  # fmt: skip
-    _dim("changes: scenarios consistent with some expert's value of the cell but not with all, the rest of the "
-         "matrix as the group judged it (the mean); S-labels are places in the group matrix's consistent set")  # fmt: skip
+    _dim("decides: the scenarios consistent with some expert's value of the cell but not with all, the rest of the "
+         "matrix as the group judged it (the mean); S-labels are places in the group matrix's consistent set, "
+         "X-labels scenarios outside it")  # fmt: skip
 
 
 SHEET_COLUMNS = ("row", "column", "effect", "yours", "others", "median", "answer", "reason")
@@ -434,8 +450,12 @@ SHEET_COLUMNS = ("row", "column", "effect", "yours", "others", "median", "answer
 def _write_sheet(path: Path, rows: list[dict[str, Any]]) -> None:
     from upheaval.cli._tables import write_csv
 
-    write_csv(path, SHEET_COLUMNS, [[r[c] if c != "others" else " ".join(f"{v:+d}" for v in r[c])
-                                     for c in SHEET_COLUMNS] for r in rows])  # fmt: skip
+    def cell(r: dict[str, Any], c: str) -> Any:
+        if c == "others":
+            return " ".join(f"{v:+d}" for v in r[c])
+        return f"{r[c]:+d}" if c == "yours" else r[c]
+
+    write_csv(path, SHEET_COLUMNS, [[cell(r, c) for c in SHEET_COLUMNS] for r in rows])
 
 
 def read_sheet(path: Path, scale: int) -> dict[tuple[str, str], int]:

@@ -53,7 +53,7 @@ MAX_SECTIONS = 250_000  # judgement sections (`impacts:` items)
 MAX_UNKNOWN_FIELDS = 50  # unknown top-level fields reported before the file is refused as not a model
 TOP_LEVEL_FIELDS = frozenset(
     ("id", "title", "as_of", "description", "scale", "tie_kinds", "sources", "actors", "ties", "descriptors",
-     "impacts", "futures", "claims", "indicators", "present", "periods", "tracking")
+     "impacts", "futures", "shocks", "claims", "indicators", "present", "periods", "tracking")
 )  # fmt: skip
 
 # YAML 1.2's printable characters (c-printable), which a YAML reader accepts.

@@ -235,9 +235,15 @@ def pick_figure(res: Any) -> Figure:
     for spine in ("top", "right"):
         side.spines[spine].set_visible(False)
     unit = "descriptors" if (res.weights == 1).all() else "(weighted)"
-    fig.suptitle(f"{len(res.picks)} picks of {n}: any two differ in at least {res.min_distance:g} {unit}; "
-                 f"every other scenario within {res.radius:g} of a pick (mean {res.mean:.2f})",
-                 fontsize=BASE_FONT + 2)  # fmt: skip
+    if res.everyone:
+        head = f"All {n} consistent scenarios" + (
+            f": any two differ in at least {res.min_distance:g} {unit}" if n > 1 else ""
+        )
+    else:
+        head = (f"{len(res.picks)} picks of {n}: any two differ in at least {res.min_distance:g} {unit}; "
+                f"every other scenario within {res.radius:g} of a pick (mean {res.mean:.2f})")  # fmt: skip
+    fig.suptitle(head, fontsize=BASE_FONT + 2)
+
     how = ("exact: every subset accounted for" if res.exact
            else f"heuristic; no {len(res.picks)} picks can differ pairwise in more than {res.upper_bound:g}")  # fmt: skip
     fig.text(0.99, 0.01, how, ha="right", va="bottom", fontsize=BASE_FONT - 2, color="#555555")
@@ -343,10 +349,14 @@ def disagreement_figure(res: Any, top: int = 15) -> Figure:
     effects = [c.effect for c in cells]
     bar.barh(ys, effects, color=[OKABE_ITO["vermillion"] if e else "#DDDDDD" for e in effects], edgecolor="black",
              lw=0.5)  # fmt: skip
-    for y, e in zip(ys, effects, strict=True):
-        bar.text(e, y, f" {e}", va="center", fontsize=BASE_FONT - 1)
+    for y, c in zip(ys, cells, strict=True):
+        names = ", ".join(res.labels.key(r) for r in c.changed[:3]) + (" ..." if len(c.changed) > 3 else "")
+        bar.text(c.effect, y, f" {c.effect}" + (f": {names}" if names else ""), va="center", fontsize=BASE_FONT - 1)
     bar.set_xlabel("scenarios it decides", fontsize=BASE_FONT - 1)
-    bar.set_xlim(0, max(effects + [1]) * 1.25)
+    bar.set_xlim(0, max(effects + [1]) * 2.2)
+    from matplotlib.ticker import MaxNLocator
+
+    bar.xaxis.set_major_locator(MaxNLocator(integer=True))
     bar.tick_params(axis="y", left=False, labelleft=False)
     for a in (ax, bar):
         for spine in ("top", "right"):

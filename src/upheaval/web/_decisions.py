@@ -182,7 +182,12 @@ def _experts(ws: Workspace, keys: list[str]) -> list[Any]:
 
 
 @router.get("/disagreement", response_class=HTMLResponse, include_in_schema=False)
-def disagreement_page(request: Request, m: Names = []) -> HTMLResponse:  # noqa: B006
+def disagreement_page(
+    request: Request,
+    m: Names = [],  # noqa: B006
+    edited: Text = None,
+    answers: Annotated[int, Query(ge=0, le=100_000)] = 0,
+) -> HTMLResponse:
     """The judgements open models (one per expert) differ on, ranked by how much they change the consistent set;
     each expert's Delphi form for the next round."""
     from upheaval.web._pages import render
@@ -203,7 +208,7 @@ def disagreement_page(request: Request, m: Names = []) -> HTMLResponse:  # noqa:
                  for key, name, rows in zip(chosen, view["json"]["experts"], view["sheets"], strict=True)]  # fmt: skip
     figure = Markup(view["svg"]) if view is not None else None
     return render(request, "disagreement.html", view=view, figure=figure, error=error, docs=open_docs,
-                  chosen=chosen, forms=forms)  # fmt: skip
+                  chosen=chosen, forms=forms, edited=edited, answers=answers)  # fmt: skip
 
 
 @router.post("/ui/delphi", include_in_schema=False)
@@ -232,8 +237,10 @@ async def delphi_answers(request: Request) -> Response:
         except EngineError as exc:
             raise EditRefused(str(exc)) from None
         ws._commit(doc, new, f"Delphi answers ({len(answers)})")
-    back = "/disagreement?" + "&".join(f"m={k}" for k in form.getlist("m"))
-    return RedirectResponse(back, status_code=303)
+    from urllib.parse import urlencode
+
+    query = [("m", str(k)) for k in form.getlist("m")] + [("edited", doc.origin), ("answers", str(len(answers)))]
+    return RedirectResponse("/disagreement?" + urlencode(query), status_code=303)
 
 
 # --------------------------------------------------------------------------- JSON
