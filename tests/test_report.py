@@ -85,8 +85,9 @@ def test_builtin_report_is_self_contained_html_with_every_section(builtin_report
     assert "tracking" in page.ids  # the signposts of the model's indicators
     assert "picks" in page.ids  # more consistent scenarios than four: a diverse few to write up
     # network, matrix, tableau, landscape, claims, an impact diagram per scenario, the signpost matrix, the picks'
-    # coverage and the lever map
-    assert page.tags.count("img") == 10
+    # coverage, the lever map and one figure per shock
+    assert page.tags.count("img") == 10 + len(system.shocks)
+    assert [f"shock-{s.id}" in page.ids for s in system.shocks] == [True] * len(system.shocks)
     body = "".join(page.text)
     assert "240,000,000 USD a year" in body and "≈ 6.7 days" in body
     assert "Storyline" in body and "Network difference" in body
