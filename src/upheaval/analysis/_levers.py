@@ -409,8 +409,36 @@ _LOADED: list[bool] = []
 
 
 def _successions(cim: Any, starts: np.ndarray, local: bool, max_steps: int) -> tuple[np.ndarray, ...]:
-    """``(ends, kind, steps)`` of succession from each start (``kind`` 0: consistent) with the compiled kernel,
-    loaded once under the compile notice."""
+    """``(ends, kind, steps)`` of succession from each start: ``kind`` 0 for a consistent end, 1 for a cycle
+    (``ends`` then holds its smallest member), 2 when ``max_steps`` ran out.
+
+    A space small enough for numpy (:func:`upheaval.cib._small.numpy_suffices`, the engine's size
+    rule) runs :func:`upheaval.cib.succession` start by start, so nothing is compiled; a larger one
+    runs the analyses' compiled succession kernel (the same rule), loaded once under the compile
+    notice.
+    """
+    from upheaval.cib._small import numpy_suffices
+
+    if numpy_suffices(cim.n_scenarios):
+        from upheaval import cib
+
+        n = starts.shape[0]
+        ends = np.empty_like(starts)
+        kind = np.zeros(n, dtype=np.int64)
+        steps = np.zeros(n, dtype=np.int64)
+        mode = "local" if local else "global"
+        for k in range(n):
+            try:
+                r = cib.succession(cim, starts[k], mode, max_steps)
+            except EngineError:
+                ends[k], kind[k], steps[k] = starts[k], 2, max_steps
+                continue
+            steps[k] = len(r.path) - 1
+            if r.end_kind == "consistent":
+                ends[k] = r.scenario
+            else:
+                ends[k], kind[k] = min(r.cycle.tolist()), 1
+        return ends, kind, steps
     from upheaval.analysis._kernels import successions_from_rows
 
     args = (np.asarray(cim.sizes, dtype=np.int64), np.asarray(cim.offsets, dtype=np.int64))
