@@ -24,22 +24,36 @@ def test_analyze_default_model_shows_scenarios_storylines_and_claims() -> None:
     assert result.exit_code == 0, result.output
     out = result.output
     assert "dprk-ukraine-2024" in out
-    assert "Consistent scenarios" in out
-    assert "thompson2024 §" in out  # storylines cite their source
+    assert "consistent scenarios of 196,608" in out
+    assert "thompson2024 §" not in out  # the summary; storylines on request
     system = load_system()
-    assert f"claims: {len(system.claims)} of {len(system.claims)} pass" in out
+    assert f"Claims: {len(system.claims)} of {len(system.claims)} pass" in out
+    assert "upheaval analyze --storylines" in out  # what to run next
+    told = run("analyze", "--storylines").output
+    assert "thompson2024 §" in told  # storylines cite their source
+    assert told.count("• ") >= len(system.descriptors) * 2
 
 
 def test_scenarios_json_shape() -> None:
     result = run("scenarios", "--json")
     assert result.exit_code == 0
     data = json.loads(result.stdout)
-    assert set(data) == {"model", "descriptors", "scenarios", "fix", "where", "complete", "seconds"}
+    assert set(data) == {
+        "model", "descriptors", "scenarios", "fix", "where", "tolerance", "complete", "seconds", "n_scenarios"
+    }  # fmt: skip
+    assert data["n_scenarios"] == len(data["scenarios"])
     assert data["model"] == "dprk-ukraine-2024" and data["complete"] is True
     ids = [d["id"] for d in data["descriptors"]]
+    system = load_system()
     assert data["scenarios"], "the built-in model has consistent scenarios"
+    assert [sc["label"] for sc in data["scenarios"]] == [f"S{k + 1}" for k in range(len(data["scenarios"]))]
     for sc in data["scenarios"]:
-        assert set(sc) == {"variants", "indices", "total_impact_score", "inconsistency", "consistency_value"}
+        assert set(sc) == {
+            "label", "future", "variants", "indices", "total_impact_score", "inconsistency", "consistency_value"
+        }  # fmt: skip
+        names = dict(zip(ids, sc["variants"], strict=True))
+        future = system.future_of(names)
+        assert sc["future"] == (future.name if future else "")
         assert len(sc["variants"]) == len(ids)
         for d, v, k in zip(data["descriptors"], sc["variants"], sc["indices"], strict=True):
             assert d["variants"][k] == v

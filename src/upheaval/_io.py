@@ -12,7 +12,7 @@ from glob import escape as glob_escape
 from pathlib import Path
 from typing import Any
 
-__all__ = ["write_text_atomic"]
+__all__ = ["atomic_file", "write_text_atomic"]
 
 
 def _file_mode(target: Path) -> int:
@@ -48,7 +48,16 @@ def _remove_stale_temporaries(target: Path) -> None:
 
 
 def write_text_atomic(path: str | Path, text: str | bytes) -> None:
-    """Write to a temporary file beside ``path``, then rename it over ``path``.
+    """Write to a temporary file beside ``path``, then rename it over ``path`` (see :func:`atomic_file`)."""
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    with atomic_file(path) as fh:
+        fh.write(data)
+
+
+@contextlib.contextmanager
+def atomic_file(path: str | Path) -> Iterator[Any]:
+    """A binary file to write ``path`` through, piece by piece: a temporary file beside ``path``, renamed over
+    it when the block ends without an error, so a reader sees the old file or the whole new one.
 
     The file's data is flushed to disk (``fsync``) before the rename, and the folder after it,
     so that after a crash or power cut ``path`` holds either the old text or the new, whole.
@@ -60,7 +69,6 @@ def write_text_atomic(path: str | Path, text: str | bytes) -> None:
     """
     target = Path(path)
     _remove_stale_temporaries(target)
-    data = text.encode("utf-8") if isinstance(text, str) else text
     with _terminate_as_exit():
         tmp: str | None = None
         try:
@@ -69,7 +77,7 @@ def write_text_atomic(path: str | Path, text: str | bytes) -> None:
                     prefix=f".{target.name}.{os.getpid()}.", suffix=_TMP_SUFFIX, dir=target.parent or "."
                 )
             with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
+                yield fh
                 fh.flush()
                 os.fsync(fh.fileno())  # the data is on disk before the name points at it
             os.chmod(tmp, _file_mode(target))

@@ -14,15 +14,23 @@ def _condition(cim: Any, cond: dict[int, tuple[int, ...]]) -> dict[str, list[str
     return {cim.descriptor_ids[i]: [cim.variant_ids[i][v] for v in vs] for i, vs in cond.items()}
 
 
-def scenario_set_json(result: Any, system: Any) -> dict[str, Any]:
+def scenario_set_json(result: Any, system: Any, labels: Any = None) -> dict[str, Any]:
     """``{"model", "descriptors", "scenarios", "fix", "where", "complete", "seconds"}`` for a ScenarioSet.
 
     ``fix`` is the intervention and ``where`` the restriction the set was found under.
 
     Each scenario carries its variant ids in descriptor order, their 0-based indices,
-    total impact score, inconsistency and consistency value.
+    total impact score, inconsistency and consistency value; given ``labels`` (a
+    :class:`upheaval.analysis.ScenarioLabels`), first its ``label`` (``S4``) and ``future`` (its future's
+    name, '' for none).
     """
     cim = result.cim
+    named: list[dict[str, Any]] = [{} for _ in range(len(result))]
+    if labels is not None:
+        named = [
+            {"label": k, "future": f}
+            for k, f in zip(labels.keys(result.indices), labels.names(result.indices), strict=True)
+        ]
     return {
         "model": system.id,
         "descriptors": [
@@ -30,6 +38,7 @@ def scenario_set_json(result: Any, system: Any) -> dict[str, Any]:
         ],
         "scenarios": [
             {
+                **named[n],
                 "variants": [cim.variant_ids[i][int(k)] for i, k in enumerate(row)],
                 "indices": [int(k) for k in row],
                 "total_impact_score": int(result.total_impact_score[n]),

@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["ScenarioLabels", "scenario_labels"]
+__all__ = ["ScenarioLabels", "future_index", "scenario_labels"]
 
 OUTSIDE = "X"  # prefix of scenarios outside the unrestricted consistent set
 
@@ -59,6 +59,25 @@ class ScenarioLabels:
         name = self.name(row)
         return f"{self.key(row)} · {name}" if name else self.key(row)
 
+    def keys(self, indices: Any) -> list[str]:
+        """:meth:`key` of every row of ``indices`` (an array (k, N)); fast when they are the reference itself."""
+        idx = np.asarray(indices, dtype=np.int64).reshape(-1, self.reference.shape[1])
+        if idx.shape == self.reference.shape and np.array_equal(idx, self.reference):
+            return [f"S{k + 1}" for k in range(len(idx))]
+        return [self.key(row) for row in idx]
+
+    def names(self, indices: Any) -> list[str]:
+        """:meth:`name` of every row of ``indices`` (an array (k, N)), matched in one vector pass per future."""
+        codes, names = self.future_codes(indices)
+        return np.array(names, dtype=object)[codes].tolist()
+
+    def future_codes(self, indices: Any) -> tuple[np.ndarray, list[str]]:
+        """Each row's future as a position in a list of names, and that list: the system's future names, then
+        '' for the rows no future names (:func:`future_index`)."""
+        futures = list(getattr(self.system, "futures", None) or [])
+        idx = np.asarray(indices, dtype=np.int64).reshape(-1, self.reference.shape[1])
+        return future_index(self.system, self.cim, idx), [f.name for f in futures] + [""]
+
     def inside(self, row: Sequence[int]) -> bool:
         """Whether the scenario is in the unrestricted consistent set."""
         return np.asarray(row, dtype=np.int64).tobytes() in self._number
@@ -67,6 +86,27 @@ class ScenarioLabels:
     def outside_used(self) -> bool:
         """Whether some scenario labelled so far lies outside the unrestricted consistent set."""
         return bool(self._outside)
+
+
+def future_index(system: Any, cim: Any, indices: Any) -> np.ndarray:
+    """For each row of ``indices`` (variant indices, an array (k, N)), the position of the system's first
+    future whose ``match`` it satisfies, or ``len(system.futures)`` when none does.
+
+    The same rule as :meth:`upheaval.model.System.future_of`, one vector pass per future.
+    """
+    futures = list(getattr(system, "futures", None) or [])
+    idx = np.asarray(indices, dtype=np.int64).reshape(-1, cim.n_descriptors)
+    out = np.full(len(idx), len(futures), dtype=np.int64)
+    position = {d: k for k, d in enumerate(cim.descriptor_ids)}
+    for f, future in reversed(list(enumerate(futures))):  # the first match wins: later futures are overwritten
+        hit = np.ones(len(idx), dtype=bool)
+        for did, want in future.match.items():
+            i = position[did]
+            wanted = [want] if isinstance(want, str) else list(want)
+            allowed = [cim.variant_ids[i].index(v) for v in wanted if v in cim.variant_ids[i]]
+            hit &= np.isin(idx[:, i], allowed)
+        out[hit] = f
+    return out
 
 
 def scenario_labels(system: Any, cim: Any = None, tolerance: int = 0, reference: Any = None) -> ScenarioLabels:

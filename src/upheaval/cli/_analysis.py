@@ -48,7 +48,7 @@ def _short(cim, row) -> str:
 
 
 def _wrote(path: Path, n: int, noun: str) -> None:
-    err.print(f"wrote {path} ({counted(n, noun)})", markup=False, highlight=False)
+    err.print(f"wrote {path} ({counted(n, noun)})", markup=False, highlight=False, soft_wrap=True)
 
 
 @app.command()

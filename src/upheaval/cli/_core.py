@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -127,12 +129,35 @@ def _labels(system: System, result: cib.ScenarioSet, tolerance: int):
     return scenario_labels(system, result.cim, tolerance, None if result.fix or result.where else result)
 
 
-def print_tableaus(system: System, result: cib.ScenarioSet, labels, title: str) -> None:
-    """The tableau of every scenario, in as many tables as the terminal's width needs; and the labels' legend."""
-    from upheaval.cli._tables import scenario_tableaus
+def print_tableaus(system: System, result: cib.ScenarioSet, labels, title: str, limit: int | None = None) -> None:
+    """The consistent scenarios: as a tableau of words when they fit side by side in the terminal, else as the
+    compact tableau (one line per scenario, a key below); at most ``limit`` of them, saying how many and how to
+    see the rest."""
+    from upheaval.cli._tables import compact_tableau, fits_one_tableau, scenario_tableaus
 
-    for table in scenario_tableaus(system, result, labels, title, console.width):
-        console.print(table)
+    n = len(result)
+    shown = n if limit is None or limit <= 0 else min(n, limit)
+    keys = labels.keys(result.indices[:shown])
+    every = f"{n:,}" if shown == n else f"{shown:,} of {n:,}"
+    if fits_one_tableau(system, [labels.label(r) for r in result.indices[:shown]], console.width):
+        part = replace(result, indices=result.indices[:shown], total_impact_score=result.total_impact_score[:shown],
+                       inconsistency=result.inconsistency[:shown], consistency_value=result.consistency_value[:shown])  # fmt: skip
+        for table in scenario_tableaus(system, part, labels, f"{every} {title}", console.width):
+            console.print(table)
+    else:
+        console.print(f"[bold]{every} {title}[/], one line each:", highlight=False)
+        body, key = compact_tableau(system, result.indices[:shown], labels, console.width)
+        for line in body:
+            console.print(line, soft_wrap=True)
+        console.print("[dim]key: columns are descriptors, numbers their variants (ids as in --fix); dim: the most "
+                      "common[/]")  # fmt: skip
+        for line in key:
+            console.print(line, soft_wrap=True)
+    if shown < n:
+        console.print(
+            f"[yellow]{shown:,} of {n:,} shown ({keys[0]} to {keys[-1]}); {n - shown:,} more[/]: `upheaval scenarios "
+            "--limit 0` prints every one; --csv FILE, --json or --parquet FILE write them all"
+        )
     if labels.outside_used:
         console.print(
             "[dim]X-labelled scenarios are not consistent without the intervention (S-labels are places in the "
@@ -140,16 +165,12 @@ def print_tableaus(system: System, result: cib.ScenarioSet, labels, title: str) 
         )
 
 
-def _write_scenarios_csv(path: Path, system: System, result: cib.ScenarioSet, labels) -> None:
-    from upheaval.cli._tables import scenario_csv_rows, write_csv
+def _write_scenarios(path: Path, system: System, result: cib.ScenarioSet, labels, fmt: str) -> None:
+    """Every scenario to ``path`` (CSV, JSON or Parquet), streamed in chunks; its name and row count on stderr."""
+    from upheaval.formats import write_scenarios
 
-    header, rows = scenario_csv_rows(system, labels, result.indices)
-    for row, t, i, c in zip(
-        rows, result.total_impact_score, result.inconsistency, result.consistency_value, strict=True
-    ):
-        row += [int(t), int(i), int(c)]
-    write_csv(path, [*header, "total_impact_score", "inconsistency", "consistency_value"], rows)
-    err.print(f"wrote {path} ({counted(len(result), 'scenario')})", markup=False, highlight=False)
+    write_scenarios(path, result, system, labels.keys(result.indices), labels.future_codes(result.indices), fmt)
+    err.print(f"wrote {path} ({counted(len(result), 'scenario')})", markup=False, highlight=False, soft_wrap=True)
 
 
 def claims_table(results: list[ClaimResult]) -> Table:
@@ -198,9 +219,56 @@ def _summary(system: System) -> Panel:
         f"{len(system.actors)} actors, {len(system.ties)} ties, {len(system.descriptors)} descriptors, "
         f"{len(system.impacts)} judgement sections, {system.n_scenarios:,} scenarios, {len(system.claims)} claims",
     ]
-    if system.actors:
-        lines.append("actors: " + escape(", ".join(f"{a.name} ({a.code})" for a in system.actors)))
     return Panel("\n".join(line for line in lines if line), title="System", expand=False)
+
+
+ANALYZE_ROWS = 24  # scenarios in analyze's tableau; the rest are counted and reachable through `scenarios`
+
+
+def _in_futures(system: System, labels, result: cib.ScenarioSet) -> str:
+    """`` in 9 named futures`` (and how many scenarios no future names), or '' for a model without futures."""
+    if not system.futures:
+        return ""
+    names = labels.names(result.indices)
+    named = {n for n in names if n}
+    rest = names.count("")
+    return f" in {counted(len(named), 'named future')}" + (f" ({rest:,} unnamed)" if rest else "")
+
+
+def print_claims_summary(results: list[ClaimResult]) -> None:
+    """One line per claim that passes (its text cut at a word), every failing claim in full with its detail."""
+    from upheaval.cli._tables import clip_words
+
+    passed = sum(r.passed for r in results)
+    console.print(f"[bold]Claims[/]: {passed} of {len(results)} pass [dim](`upheaval check` for the evidence)[/]")
+    width = max(20, console.width - 12)
+    for r in results:
+        if r.passed:
+            console.print(f" {r.id:<5} [green]pass[/]  {escape(clip_words(r.text, width))}")
+            continue
+        console.print(f" {r.id:<5} [bold red]FAIL[/]  {escape(r.text)}")
+        console.print(f"             [dim]{escape(r.detail)}[/]")
+        for w in r.warnings:
+            console.print(f"             [yellow]{escape(w)}[/]")
+
+
+def _next_steps(model: str | None, storylines: bool) -> None:
+    name = f" {model}" if model else ""
+    steps = [] if storylines else [(f"upheaval analyze{name} --storylines", "every scenario's story, cited")]
+    steps += [
+        (f"upheaval report{name} -o report.html", "the whole report, every future"),
+        (f"upheaval robustness{name}", "how often each future survives"),
+        (f"upheaval sensitivity{name}", "judgements that make or break futures"),
+        (f"upheaval check{name} --audit", "do the claims rest on their judgements?"),
+    ]
+    width = max(len(c) for c, _ in steps)
+    console.print("[bold]Next[/]:")
+    for command, what in steps:
+        if 2 + width + 2 + len(what) <= console.width:
+            console.print(f"  {command:<{width}}  [dim]{what}[/]", highlight=False)
+        else:
+            console.print(f"  {command}", highlight=False)
+            console.print(f"      [dim]{what}[/]", highlight=False)
 
 
 @app.command()
@@ -213,44 +281,64 @@ def analyze(
     report: Annotated[
         Path | None, typer.Option("--report", help="Also write the HTML report to this file.", dir_okay=False)
     ] = None,
+    storylines: Annotated[
+        bool, typer.Option("--storylines", help="Also tell each scenario's storyline, every step with its citations.")
+    ] = False,
     n_jobs: JobsOpt = 1,
 ) -> None:
-    """Analyse a model: the system, its consistent scenarios as a tableau, each scenario's storyline, and the claims.
+    """Analyse a model: a one-screen summary of the system, its consistent scenarios with their futures' names,
+    and the claims; --storylines tells each scenario's storyline too.
 
     This is the main job; with no MODEL it analyses the built-in dprk-ukraine-2024.
     """
     from upheaval._load import load_system
     from upheaval.claims import check_claims
     from upheaval.cli._authoring import print_coverage
-    from upheaval.report import storyline
 
     system = load_system(model)
     result = _search(system, tolerance, fix, where, n_jobs=n_jobs)
     console.print(_summary(system))
-    print_coverage(system, limit=8, modelling=True, cim=result.cim, result=result)
+    print_coverage(system, limit=3, modelling=True, cim=result.cim, result=result)
     if _conditions_text(result):
         console.print(_conditions_text(result))
     if len(result) == 0:
         console.print("[yellow]No consistent scenario[/] at this tolerance; try --tolerance 1.")
     else:
         labels = _labels(system, result, tolerance)
-        print_tableaus(system, result, labels, "Consistent scenarios")
-        console.print(f"[dim]{counted(len(result), 'scenario')}, complete search in {result.seconds:.3f} s[/]\n")
-        for row in result.indices:
-            story = storyline(system, row, result.cim)
-            console.rule(f"[bold]{labels.label(row)}[/]", characters="─")
-            for step in story.steps:
-                console.print(f"• {step.sentence()}", markup=False, highlight=False)
+        print_tableaus(
+            system,
+            result,
+            labels,
+            f"consistent scenarios of {system.n_scenarios:,}{_in_futures(system, labels, result)}",
+            None if storylines else ANALYZE_ROWS,
+        )
+        if storylines:
+            from upheaval.report import storyline
+
+            for row in result.indices:
+                story = storyline(system, row, result.cim)
+                console.rule(f"[bold]{escape(labels.label(row))}[/]", characters="─")
+                for step in story.steps:
+                    console.print(f"• {step.sentence()}", markup=False, highlight=False)
     claims = check_claims(system, result.cim, n_jobs) if system.claims else []
     if claims:
-        console.print(claims_table(claims))
-        passed = sum(r.passed for r in claims)
-        console.print(f"claims: {passed} of {len(claims)} pass")
+        print_claims_summary(claims)
     if report is not None:
         from upheaval.report import write_report
 
         write_report(system, report)
         console.print(f"report written to {report}", markup=False)
+    _next_steps(model, storylines)
+
+
+ParquetOpt = Annotated[
+    Path | None,
+    typer.Option("--parquet", help="Write every row to this Parquet file.", dir_okay=False, show_default=False),
+]
+LimitOpt = Annotated[
+    int, typer.Option("--limit", min=0, help="Print at most this many scenarios (0: every one); files get all.")
+]
+SCREENFUL = 40  # scenarios `upheaval scenarios` prints by default
 
 
 @app.command()
@@ -260,36 +348,53 @@ def scenarios(
     tolerance: TolOpt = 0,
     fix: FixOpt = None,
     where: WhereOpt = None,
-    json: JsonOpt = False,
+    json: Annotated[
+        bool, typer.Option("--json", help="Print every scenario as one compact JSON object on stdout, streamed.")
+    ] = False,
     n_jobs: JobsOpt = 1,
-    csv: CsvOpt = None,
+    csv: Annotated[
+        Path | None,
+        typer.Option("--csv", help="Write every row to this CSV file (no table).", dir_okay=False, show_default=False),
+    ] = None,
+    parquet: ParquetOpt = None,
+    limit: LimitOpt = SCREENFUL,
 ) -> None:
-    """List every consistent scenario (complete search), optionally under an intervention (--fix), a restriction
+    """List the consistent scenarios (complete search), optionally under an intervention (--fix), a restriction
     (--where) and a tolerance.
 
     Scenarios are labelled by their place in the model's consistent set (S1, S2...; X1...
     for a scenario outside it, found only under an intervention), and by the model's future
-    names where it declares `futures:`; the tables wrap at the terminal's width and never
-    leave a scenario out. --csv writes every scenario to a file.
+    names where it declares `futures:`. The terminal shows the first screenful and the count
+    (--limit 0: every one); --csv, --json and --parquet write every scenario, streamed, without
+    printing tables.
     """
-    from upheaval._json import scenario_set_json
     from upheaval._load import load_system
 
     system = load_system(model)
     result = _search(system, tolerance, fix, where, quiet=json, n_jobs=n_jobs)
-    if json:
-        emit_json(scenario_set_json(result, system))
-        return
     labels = _labels(system, result, tolerance)
-    if csv is not None:
-        _write_scenarios_csv(csv, system, result, labels)
+    if json:
+        from upheaval.formats import write_scenarios_json
+
+        write_scenarios_json(
+            sys.stdout.buffer, result, system, labels.keys(result.indices), labels.future_codes(result.indices)
+        )
+        sys.stdout.flush()
+        return
+    files = [(p, fmt) for p, fmt in ((csv, "csv"), (parquet, "parquet")) if p is not None]
+    for path, fmt in files:
+        _write_scenarios(path, system, result, labels, fmt)
     under = _conditions_text(result)
     if under:
         console.print(under)
+    if files:
+        console.print(f"{counted(len(result), 'scenario')} of {system.n_scenarios:,} (tolerance {tolerance}), "
+                      f"complete search in {result.seconds:.3f} s")  # fmt: skip
+        return
     if len(result) == 0:
         console.print("No consistent scenario.")
         return
-    print_tableaus(system, result, labels, f"Consistent scenarios of {system.id} (tolerance {tolerance})")
+    print_tableaus(system, result, labels, f"scenarios of {system.id} at tolerance {tolerance}", limit)
     console.print(
         f"[dim]{counted(len(result), 'scenario')} of {system.n_scenarios:,}, complete search in {result.seconds:.3f} s[/]"
     )

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import csv
 import io
+import string
+import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from rich.table import Table
+from rich.text import Text
 
-__all__ = ["per_tableau", "scenario_tableaus", "write_csv"]
+__all__ = ["clip_words", "compact_tableau", "fits_one_tableau", "per_tableau", "scenario_tableaus", "write_csv"]
 
 _DESC_WIDTH = 22  # the descriptor column, wrapped beyond this
 _CELL_WIDTH = 11  # a scenario column, wrapped beyond this
@@ -28,6 +32,85 @@ def per_tableau(width: int, n: int) -> int:
     return -(-n // tables)
 
 
+def _longest_word(texts: Sequence[str]) -> int:
+    return max((len(w) for t in texts for w in t.split()), default=1)
+
+
+def fits_one_tableau(system: Any, labels: Sequence[str], width: int) -> bool:
+    """Whether scenarios with these ``labels`` fit side by side, as words none of which is broken, in one
+    tableau of ``width`` characters."""
+    n = len(labels)
+    if per_tableau(width, n) < n:
+        return False
+    variants = [v.label for d in system.descriptors for v in d.variants]
+    cell = max(_longest_word(variants), _longest_word(labels))
+    desc = _longest_word([d.label for d in system.descriptors] + ["consistency value"])
+    return desc + 3 + n * (cell + 3) + 1 <= width
+
+
+def clip_words(text: str, width: int) -> str:
+    """``text`` cut at the last whole word that fits in ``width`` characters, with an ellipsis; never inside a word."""
+    text = " ".join(text.split())
+    if len(text) <= width:
+        return text
+    cut = text[: max(1, width - 1)]
+    head = cut.rsplit(" ", 1)[0] if " " in cut else cut
+    return head.rstrip(" ,;:") + "…"
+
+
+def _codes(n: int) -> list[str]:
+    """Column codes of ``n`` descriptors: a..z while they last, else 1..n."""
+    return list(string.ascii_lowercase[:n]) if n <= 26 else [str(k + 1) for k in range(n)]
+
+
+def compact_tableau(
+    system: Any, indices: Any, labels: Any, width: int, limit: int | None = None
+) -> tuple[list[Text], list[Text]]:
+    """The consistent scenarios as a compact tableau: one line per scenario (its label and future name, wrapped
+    at word boundaries), one narrow column per descriptor holding the chosen variant's number, the most common
+    variant of each column dimmed; and the key, naming each column's descriptor and numbering its variants.
+
+    At most ``limit`` scenarios are shown (all when None); a descriptor set too wide for ``width`` is shown in
+    several blocks of columns. No word is broken: labels wrap between words and the key at its entries.
+    """
+    idx = np.asarray(indices, dtype=np.int64).reshape(-1, len(system.descriptors))
+    shown = idx if limit is None else idx[:limit]
+    n_desc = len(system.descriptors)
+    codes = _codes(n_desc)
+    cell = max(max((len(c) for c in codes), default=1), max(len(str(len(d.variants))) for d in system.descriptors))
+    names = [labels.label(row) for row in shown]
+    label_width = max((len(x) for x in names), default=8)
+    per_block = max(1, (width - min(label_width, 24) - 1) // (cell + 1))
+    blocks = [range(lo, min(n_desc, lo + per_block)) for lo in range(0, n_desc, per_block)]
+    common = [np.bincount(shown[:, j]).argmax() if len(shown) else -1 for j in range(n_desc)]
+    lines: list[Text] = []
+    for block in blocks:
+        room = width - len(block) * (cell + 1)
+        lw = max(12, min(label_width, room))
+        head = Text(" " * lw)
+        for j in block:
+            head.append(" " + codes[j].rjust(cell), style="bold cyan")
+        lines.append(head)
+        for row, name in zip(shown, names, strict=True):
+            parts = textwrap.wrap(name, lw, break_long_words=False, break_on_hyphens=False) or [""]
+            line = Text(parts[0].ljust(lw))
+            for j in block:
+                v = int(row[j])
+                line.append(" " + str(v + 1).rjust(cell), style="dim" if v == common[j] else "bold")
+            lines.append(line)
+            lines.extend(Text(p) for p in parts[1:])
+    key: list[Text] = []
+    key_indent = " " * (cell + 1)
+    for j, d in enumerate(system.descriptors):
+        entries = [f"{k + 1} {v.id}" for k, v in enumerate(d.variants)]
+        text = f"{codes[j].rjust(cell)} {d.id}: " + "  ".join(entries)
+        wrapped = textwrap.wrap(
+            text, width, subsequent_indent=key_indent, break_long_words=False, break_on_hyphens=False
+        )
+        key.extend(Text(w, style="dim") for w in wrapped)
+    return lines, key
+
+
 def scenario_tableaus(
     system: Any, result: Any, labels: Any, title: str, width: int, measures: bool = True
 ) -> list[Table]:
@@ -41,10 +124,13 @@ def scenario_tableaus(
         part = f", {lo + 1}-{hi} of {n}" if step < n else ""
         cell = max(_CELL_WIDTH, min(24, (width - (_DESC_WIDTH + 4) - 1) // (hi - lo) - 3))
         table = Table(title=title + part, header_style="bold", title_justify="left")
-        table.add_column("descriptor", style="cyan", max_width=_DESC_WIDTH, overflow="fold")
+        descs = [d.label for d in system.descriptors]
+        table.add_column("descriptor", style="cyan", max_width=_DESC_WIDTH, min_width=_longest_word(descs))
         for k in range(lo, hi):
             label = labels.label(result.indices[k])
-            table.add_column(label, max_width=cell, overflow="fold")
+            words = [label] + [d.variants[int(result.indices[k][i])].label for i, d in enumerate(system.descriptors)]
+            longest = _longest_word(words)
+            table.add_column(label, max_width=max(cell, longest), min_width=longest)
         for d, desc in enumerate(system.descriptors):
             table.add_row(desc.label, *(desc.variants[int(result.indices[k][d])].label for k in range(lo, hi)))
         if measures:

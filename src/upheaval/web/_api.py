@@ -322,7 +322,11 @@ def scenarios(request: Request, tolerance: TolQuery = 0, fix: FixQuery = []) -> 
     ws = _ws(request)
     doc = ws.doc()
     result = ws.scenarios(tolerance, fix_from_pairs(fix), doc)
-    out = scenario_set_json(result, doc.system)
+    from upheaval.analysis import scenario_labels
+
+    reference = ws.scenarios(tolerance, None, doc) if fix else result  # cached, within the search budget
+    labels = scenario_labels(doc.system, reference.cim, tolerance, reference)
+    out = scenario_set_json(result, doc.system, labels)
     out["tolerance"] = tolerance
     out["fix"] = fix
     out["version"] = doc.version
