@@ -24,10 +24,10 @@ def test_analyze_default_model_shows_scenarios_storylines_and_claims() -> None:
     assert result.exit_code == 0, result.output
     out = result.output
     assert "dprk-ukraine-2024" in out
-    assert "consistent scenarios of 196,608" in out
+    assert "Consistent scenarios of 196,608" in out
     assert "thompson2024 §" not in out  # the summary; storylines on request
     system = load_system()
-    assert f"Claims: {len(system.claims)} of {len(system.claims)} pass" in out
+    assert f"claims: {len(system.claims)} of {len(system.claims)} pass" in out
     assert "upheaval analyze --storylines" in out  # what to run next
     told = run("analyze", "--storylines").output
     assert "thompson2024 §" in told  # storylines cite their source

@@ -58,7 +58,7 @@ def test_twenty_scenarios_at_80_columns_are_all_shown(tmp_path):
     assert res.returncode == 0, res.stderr
     assert max(len(line) for line in res.stdout.splitlines()) <= 80
     assert _shown(res.stdout) == [f"S{k}" for k in range(1, 21)]
-    assert "20 scenarios of 408,146,688" in res.stdout
+    assert "20 scenarios of 408,146,688" in res.stdout  # the closing count
     written = upheaval("scenarios", str(NESTED), "--csv", str(tmp_path / "s.csv"))
     assert written.returncode == 0 and "┃" not in written.stdout and not _compact(written.stdout)  # no table
     assert "20 scenarios of 408,146,688" in written.stdout and "(20 scenarios)" in written.stderr

@@ -65,7 +65,10 @@ class Robustness:
     ``indices`` are the candidates (the scenarios within ``candidate_tolerance`` of the
     nominal matrix), ``nominal_inconsistency`` their inconsistency there, ``hits`` in how
     many of the ``n_samples`` sampled matrices each is consistent within ``tolerance``,
-    ``share`` = hits / n_samples with its Wilson interval ``low``..``high``.
+    ``share`` = hits / n_samples with its Wilson interval ``low``..``high``. Given groups of
+    candidates (the futures they belong to, say), ``group_hits[g]`` counts the samples in which
+    at least one candidate of group ``g`` is consistent, with ``group_share`` and its interval
+    ``group_low``..``group_high``; ``groups`` holds each candidate's group, in the candidates' order.
     """
 
     cim: object
@@ -79,6 +82,11 @@ class Robustness:
     tolerance: int
     candidate_tolerance: int
     seconds: float
+    groups: np.ndarray | None = None
+    group_hits: np.ndarray | None = None
+    group_share: np.ndarray | None = None
+    group_low: np.ndarray | None = None
+    group_high: np.ndarray | None = None
 
 
 def _inconsistency_many(values, offsets, sizes, idx) -> np.ndarray:
@@ -105,13 +113,18 @@ def sample_matrix(values, uncertainty, rng, scale: int = 3) -> np.ndarray:
     return out
 
 
-def _mc_chunk(values, uncertainty, offsets, sizes, idx, seed, n, tolerance, scale=3):
+def _mc_chunk(values, uncertainty, offsets, sizes, idx, seed, n, tolerance, scale=3, groups=None, n_groups=0):
+    """Per candidate, the samples in which it is consistent; then, per group, those in which any member is."""
     rng = np.random.default_rng(seed)
     hits = np.zeros(idx.shape[0], dtype=np.int64)
+    group_hits = np.zeros(n_groups, dtype=np.int64)
     for _ in range(n):
         m = sample_matrix(values, uncertainty, rng, scale)
-        hits += _inconsistency_many(m, offsets, sizes, idx) <= tolerance
-    return hits
+        ok = _inconsistency_many(m, offsets, sizes, idx) <= tolerance
+        hits += ok
+        if n_groups:
+            group_hits += np.bincount(groups[ok], minlength=n_groups) > 0
+    return np.concatenate([hits, group_hits])
 
 
 def robustness(
@@ -122,6 +135,7 @@ def robustness(
     tolerance: int = 0,
     candidate_tolerance: int = 2,
     candidates=None,
+    groups=None,
     confidence: float = 0.95,
     random_state: int | np.random.Generator | None = 0,
     n_jobs: int | None = None,
@@ -151,6 +165,10 @@ def robustness(
         Which nominal scenarios are tracked.
     candidates : array (k, N), optional
         Track these scenarios instead.
+    groups : callable or array, optional
+        Each candidate's group, a number 0..G-1 (the future it belongs to, say): an array in the
+        candidates' order, or a function of the candidates' index array that returns it. Each
+        group's share counts the samples in which any of its candidates is consistent.
     confidence : float
     random_state : int, numpy.random.Generator or None, default 0
     n_jobs : int, optional
@@ -198,19 +216,31 @@ def robustness(
     offsets = np.asarray(cim.offsets)
     sizes = np.asarray(cim.sizes)
     nominal = _inconsistency_many(cim.values, offsets, sizes, idx) if idx.shape[0] else np.zeros(0, np.int64)
+    group = None if groups is None else np.asarray(groups(idx) if callable(groups) else groups, dtype=np.int64)
+    if group is not None and group.shape != (idx.shape[0],):
+        raise EngineError(f"groups must give one group number per candidate ({idx.shape[0]}); got {group.shape}")
+    n_groups = int(group.max()) + 1 if group is not None and len(group) else 0
     n_chunks = math.ceil(n_samples / _CHUNK)
     seeds = spawn_seeds(random_state, n_chunks)
     chunks = [
-        (cim.values, u, offsets, sizes, idx, seeds[k], min(_CHUNK, n_samples - k * _CHUNK), tolerance, cim.scale)
+        (cim.values, u, offsets, sizes, idx, seeds[k], min(_CHUNK, n_samples - k * _CHUNK), tolerance, cim.scale,
+         group, n_groups)
         for k in range(n_chunks)
-    ]
+    ]  # fmt: skip
     parts = run_chunks(_mc_chunk, chunks, n_jobs=n_jobs, scheduler=scheduler, progress=progress)
-    hits = np.sum(parts, axis=0) if parts else np.zeros(idx.shape[0], np.int64)
-    hits = np.asarray(hits, dtype=np.int64).reshape(idx.shape[0])
+    counts = np.sum(parts, axis=0) if parts else np.zeros(idx.shape[0] + n_groups, np.int64)
+    counts = np.asarray(counts, dtype=np.int64).reshape(idx.shape[0] + n_groups)
+    hits, group_hits = counts[: idx.shape[0]], counts[idx.shape[0] :]
     order = np.lexsort((nominal, -hits)) if idx.shape[0] else np.arange(0)
     idx, nominal, hits = idx[order], nominal[order], hits[order]
     share = hits / n_samples
     low, high = wilson_interval(hits, n_samples, confidence)
+    by_group: dict[str, np.ndarray | None] = dict.fromkeys(("groups", "group_hits", "group_share", "group_low",
+                                                            "group_high"))  # fmt: skip
+    if group is not None:
+        g_low, g_high = wilson_interval(group_hits, n_samples, confidence)
+        by_group = {"groups": group[order], "group_hits": group_hits, "group_share": group_hits / n_samples,
+                    "group_low": g_low, "group_high": g_high}  # fmt: skip
     return Robustness(
         cim,
         idx,
@@ -223,4 +253,5 @@ def robustness(
         int(tolerance),
         int(candidate_tolerance),
         time.perf_counter() - t0,
+        **by_group,
     )

@@ -105,6 +105,10 @@ def _search(
         )
 
 
+def _longest_word(texts: list[str]) -> int:
+    return max((len(w) for t in texts for w in t.split()), default=1)
+
+
 def _conditions_text(result: cib.ScenarioSet) -> str:
     """What the set was found under, in words ("" for neither an intervention nor a restriction)."""
     cim = result.cim
@@ -138,14 +142,14 @@ def print_tableaus(system: System, result: cib.ScenarioSet, labels, title: str, 
     n = len(result)
     shown = n if limit is None or limit <= 0 else min(n, limit)
     keys = labels.keys(result.indices[:shown])
-    every = f"{n:,}" if shown == n else f"{shown:,} of {n:,}"
+    every = f"{n:,}" if shown == n else f"{shown:,} shown of {n:,}"
     if fits_one_tableau(system, [labels.label(r) for r in result.indices[:shown]], console.width):
         part = replace(result, indices=result.indices[:shown], total_impact_score=result.total_impact_score[:shown],
                        inconsistency=result.inconsistency[:shown], consistency_value=result.consistency_value[:shown])  # fmt: skip
-        for table in scenario_tableaus(system, part, labels, f"{every} {title}", console.width):
+        for table in scenario_tableaus(system, part, labels, f"{title}: {every}", console.width):
             console.print(table)
     else:
-        console.print(f"[bold]{every} {title}[/], one line each:", highlight=False)
+        console.print(f"[bold]{title}[/]: {every}, one line each:", highlight=False)
         body, key = compact_tableau(system, result.indices[:shown], labels, console.width)
         for line in body:
             console.print(line, soft_wrap=True)
@@ -240,7 +244,7 @@ def print_claims_summary(results: list[ClaimResult]) -> None:
     from upheaval.cli._tables import clip_words
 
     passed = sum(r.passed for r in results)
-    console.print(f"[bold]Claims[/]: {passed} of {len(results)} pass [dim](`upheaval check` for the evidence)[/]")
+    console.print(f"[bold]claims: {passed} of {len(results)} pass[/] [dim](`upheaval check` for the evidence)[/]")
     width = max(20, console.width - 12)
     for r in results:
         if r.passed:
@@ -309,7 +313,7 @@ def analyze(
             system,
             result,
             labels,
-            f"consistent scenarios of {system.n_scenarios:,}{_in_futures(system, labels, result)}",
+            f"Consistent scenarios of {system.n_scenarios:,}{_in_futures(system, labels, result)}",
             None if storylines else ANALYZE_ROWS,
         )
         if storylines:
@@ -394,7 +398,7 @@ def scenarios(
     if len(result) == 0:
         console.print("No consistent scenario.")
         return
-    print_tableaus(system, result, labels, f"scenarios of {system.id} at tolerance {tolerance}", limit)
+    print_tableaus(system, result, labels, f"Consistent scenarios of {system.id} at tolerance {tolerance}", limit)
     console.print(
         f"[dim]{counted(len(result), 'scenario')} of {system.n_scenarios:,}, complete search in {result.seconds:.3f} s[/]"
     )
@@ -507,6 +511,10 @@ def succession(
         raise fail(f"--start: {exc}", EXIT_INVALID) from None
     res = cib.succession(cim, z, mode="local" if local else "global")
     path = [cim.scenario_names(p) for p in res.path]
+    from upheaval.analysis import scenario_labels
+    from upheaval.cli._tables import fits_one_tableau
+
+    labels = scenario_labels(system, cim, 0)
     if json:
         emit_json(
             {
@@ -514,26 +522,42 @@ def succession(
                 "mode": "local" if local else "global",
                 "path": path,
                 "end": res.end_kind,
+                "label": labels.key(res.path[-1]) if res.end_kind != "cycle" else "",
+                "future": labels.name(res.path[-1]),
+                "futures": [labels.name(p) for p in res.path],
                 "cycle": [cim.scenario_names(p) for p in (res.cycle if res.cycle is not None else [])],
             }
         )
         return
-    table = Table(title=f"{'Local' if local else 'Global'} succession", header_style="bold")
-    table.add_column("descriptor", style="cyan")
-    for k in range(len(path)):
-        table.add_column("start" if k == 0 else f"step {k}")
-    for d in system.descriptors:
-        cells = []
-        for k, p in enumerate(path):
-            changed = k > 0 and p[d.id] != path[k - 1][d.id]
-            label = d.variants[[v.id for v in d.variants].index(p[d.id])].label
-            cells.append(f"[bold yellow]{label}[/]" if changed else label)
-        table.add_row(d.label, *cells)
-    console.print(table)
-    if res.end_kind == "cycle":
-        console.print(f"ends in a cycle of {counted(len(res.cycle), 'scenario')}")
+    heads = ["start" if k == 0 else f"step {k}" for k in range(len(path))]
+    names = [labels.name(p) for p in res.path]
+    texts = [[d.variants[int(p[i])].label for i, d in enumerate(system.descriptors)] for p in res.path]
+    if fits_one_tableau(system, heads, console.width, names):
+        table = Table(title=f"{'Local' if local else 'Global'} succession", header_style="bold")
+        table.add_column("descriptor", style="cyan", min_width=_longest_word([d.label for d in system.descriptors]))
+        for head, name, cells in zip(heads, names, texts, strict=True):
+            table.add_column(head, min_width=_longest_word([name, *cells]))
+        if system.futures:
+            table.add_row("future", *(n or "-" for n in names), style="bold")
+        for i, d in enumerate(system.descriptors):
+            row = [escape(t[i]) for t in texts]
+            table.add_row(d.label, *(f"[bold yellow]{x}[/]" if k and res.path[k][i] != res.path[k - 1][i] else x
+                                     for k, x in enumerate(row)))  # fmt: skip
+        console.print(table)
     else:
-        console.print("ends in a consistent scenario")
+        console.print(f"[bold]{'Local' if local else 'Global'} succession[/], {counted(len(path) - 1, 'step')}")
+        console.print(f"start: {escape(', '.join(f'{d}={v}' for d, v in path[0].items()))}", highlight=False)
+        for k in range(1, len(path)):
+            moved = "; ".join(f"{d} {path[k - 1][d]} -> {v}" for d, v in path[k].items() if v != path[k - 1][d])
+            future = f" ({escape(names[k])})" if names[k] else ""
+            console.print(f"step {k}{future}: {escape(moved)}", highlight=False)
+    if res.end_kind == "cycle":
+        members = " -> ".join(labels.name(r) or "-" for r in res.cycle)
+        console.print(f"ends in a cycle of {counted(len(res.cycle), 'scenario')}" + (f": {members}" if system.futures
+                                                                                      else ""))  # fmt: skip
+    else:
+        console.print(f"ends in {escape(labels.label(res.path[-1]))}, a consistent scenario (as in "
+                      "`upheaval scenarios`)")  # fmt: skip
 
 
 @app.command()

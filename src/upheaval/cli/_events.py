@@ -11,6 +11,7 @@ import typer
 from rich.markup import escape
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from upheaval.cli._app import app
 from upheaval.cli._common import EXIT_INVALID, ModelArg, console, emit_json, err, fail, handle_errors
@@ -193,15 +194,23 @@ def summary(
     if json:
         emit_json({"dyad": [a, b], "directed": directed, "periods": series})
         return
-    table = Table(title=f"Events {a} {'→' if directed else '↔'} {b}")
-    table.add_column("period", style="cyan")
+    from rich import box
+
+    short = {"verbal_cooperation": "v.coop", "material_cooperation": "m.coop", "verbal_conflict": "v.confl",
+             "material_conflict": "m.confl"}  # fmt: skip
+    table = Table(title=f"Events {a} {'→' if directed else '↔'} {b}", box=box.SIMPLE_HEAD, title_justify="left")
+    table.add_column("period", style="cyan", no_wrap=True)
     for q in ("events", *QUADS):
-        table.add_column(q.replace("_", " "), justify="right")
-    table.add_column("mean intensity", justify="right")
+        table.add_column(short.get(q, q.replace("_", " ")), justify="right", no_wrap=True)
+    table.add_column("intensity", justify="right", no_wrap=True)
     for r in series:
         mi = "" if r["mean_intensity"] is None else f"{r['mean_intensity']:+.2f}"
         table.add_row(r["start"], *(str(r[q]) for q in ("events", *QUADS)), mi)
     console.print(table)
+    console.print(
+        "[dim]v./m. coop, confl: verbal and material cooperation and conflict (CAMEO quad classes); intensity: "
+        "the events' mean on the Goldstein scale (-10..+10)[/]"
+    )
     if figure is not None:
         console.print(f"[dim]figure written to {escape(str(figure))}[/]")
 
@@ -319,15 +328,11 @@ def _print_tracking(result, events: Path) -> None:
         f"[bold]Tracking {system.id}[/] against {escape(str(events))}: prior {result.prior_kind}, floor {result.floor:g}; "
         "indicators taken as independent given the scenario."
     )
-    table = Table(title="Most probable future per period", title_justify="left")
-    table.add_column("period", style="cyan", no_wrap=True)
-    table.add_column("most probable", no_wrap=True)
-    table.add_column("p", justify="right")
-    table.add_column("moved by (likelihood ratio)")
-    table.add_column("filter", justify="right")
+    from rich import box
+
+    rows: list[list[str]] = []
     for p in result.periods:
         probs = p.belief.probabilities
-        k = int(np.argmax(probs)) if len(probs) else 0
         moved = sorted(
             (u for u in p.belief.updates if u.ratio is not None and u.holds),
             key=lambda u: -abs(np.log(u.ratio)),
@@ -335,8 +340,26 @@ def _print_tracking(result, events: Path) -> None:
         text = ", ".join(f"{u.indicator} ×{u.ratio:.3g}" for u in moved[:2]) or "no rule holds"
         if p.alerts:
             text += " [red]alert: " + escape("; ".join(a["alert"] for a in p.alerts)) + "[/]"
-        label = _label(*result.labels[k]) if len(probs) else "-"
-        table.add_row(f"{p.period.start}", label, f"{probs[k]:.2f}" if len(probs) else "", text, f"{len(p.scenarios)}")
+        top = _most_probable(probs)
+        label = escape("; ".join(_label(*result.labels[k]) for k in top) + (" (tied)" if len(top) > 1 else ""))
+        row = [f"{p.period.start}", label or "-", f"{probs[top[0]]:.2f}" if top else "", text, f"{len(p.scenarios)}"]
+        if rows and rows[-1][1:] == row[1:]:  # the same answer as the period before: one row for the run
+            rows[-1][0] = rows[-1][0].split("\n")[0] + f"\nto {p.period.start}"
+        else:
+            rows.append(row)
+
+    from upheaval.cli._tables import word_widths
+
+    heads = ["period", "most probable", "p", "moved by (likelihood ratio)", "filter"]
+    fixed = [True, False, True, False, True]
+    columns = [[h, *(Text.from_markup(r[k]).plain for r in rows)] for k, h in enumerate(heads)]
+    widths = word_widths(console.width, columns, fixed)
+    table = Table(title="Most probable future per period (ties shown as ties)", title_justify="left",
+                  box=box.SIMPLE_HEAD)  # fmt: skip
+    for head, w, right in zip(heads, widths, [False, False, True, False, True], strict=True):
+        table.add_column(head, width=w, justify="right" if right else "left", style="cyan" if head == "period" else "")
+    for row in rows:
+        table.add_row(*row)
     console.print(table)
     if result.periods:
         last = result.periods[-1]
@@ -349,8 +372,7 @@ def _print_tracking(result, events: Path) -> None:
         ):
             latest.add_row(_label(label, name), f"{p0:.3f}", f"{p1:.3f}")
         console.print(latest)
-        if len(last.belief.probabilities):
-            k = int(np.argmax(last.belief.probabilities))
+        for k in _most_probable(last.belief.probabilities):
             names = result.consistent.names(k)
             console.print(
                 f"[bold]Most probable now, {_label(*result.labels[k])}:[/] "
@@ -361,6 +383,19 @@ def _print_tracking(result, events: Path) -> None:
         "[dim]filter: consistent scenarios compatible with every signalled variant "
         f"(of {result.n_consistent}); --json gives the evidence with event ids.[/]"
     )
+
+
+TIE = 1e-9  # probabilities this close (relative) are a tie
+
+
+def _most_probable(probs) -> list[int]:
+    """The positions of the largest probability and of every probability tied with it."""
+    import numpy as np
+
+    if not len(probs):
+        return []
+    best = float(np.max(probs))
+    return [int(k) for k in np.flatnonzero(np.asarray(probs) >= best * (1 - TIE))]
 
 
 def _print_changes(ch: dict) -> None:

@@ -17,6 +17,8 @@ from upheaval.errors import EventDataError
 
 __all__ = ["forecast_cmd", "score_cmd"]
 
+SHOWN = 10  # scenarios `forecast` prints; the file holds them all
+
 
 @app.command("forecast")
 @handle_errors
@@ -57,12 +59,20 @@ def forecast_cmd(
     console.print(
         f"Forecast for {fc['horizon']} written to {out} (issued {fc['issued']}, model {fc['model']}).", markup=False
     )
+    ranked = sorted(fc["scenarios"], key=lambda s: -s["probability"])
+    shown = ranked[:SHOWN]
     table = Table(title="Scenario probabilities", title_justify="left")
     table.add_column("future")
     table.add_column("p", justify="right")
-    for s in sorted(fc["scenarios"], key=lambda s: -s["probability"])[:10]:
+    for s in shown:
         table.add_row(f"{s['label']} · {s['name']}" if s["name"] else s["label"], f"{s['probability']:.3f}")
     console.print(table)
+    if len(shown) < len(ranked):
+        rest = sum(s["probability"] for s in ranked[len(shown) :])
+        console.print(
+            f"{len(shown)} of {len(ranked)} scenarios shown, the most probable first; the other {len(ranked) - len(shown)}"
+            f" hold {rest:.3f} together: {out} lists every one (or --json)"
+        )
 
 
 @app.command("score")

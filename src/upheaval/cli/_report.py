@@ -144,10 +144,11 @@ def figure(
 
         fig = F.tableau_figure(system, consistent(system, 0, intervention or None))
     elif kind is FigureKind.impact:
+        from upheaval.analysis import scenario_labels
+
         z = _scenario(system, scenario or 1, intervention)
-        fig = F.impact_figure(
-            system, z, title=f"Impact diagram of scenario {scenario or 1}" if not intervention else None
-        )
+        label = scenario_labels(system, cib.compile_system(system), 0).label(z)
+        fig = F.impact_figure(system, z, title=f"Impact diagram of {label}")
     elif kind is FigureKind.landscape:
         fig = F.landscape_figure(system, tolerance, intervention or None)
     elif kind in (FigureKind.levers, FigureKind.pick, FigureKind.shock):

@@ -14,7 +14,16 @@ import numpy as np
 from rich.table import Table
 from rich.text import Text
 
-__all__ = ["clip_words", "compact_tableau", "fits_one_tableau", "per_tableau", "scenario_tableaus", "write_csv"]
+__all__ = [
+    "clip_words",
+    "compact_tableau",
+    "fits_one_tableau",
+    "member_codes",
+    "per_tableau",
+    "scenario_tableaus",
+    "word_widths",
+    "write_csv",
+]
 
 _DESC_WIDTH = 22  # the descriptor column, wrapped beyond this
 _CELL_WIDTH = 11  # a scenario column, wrapped beyond this
@@ -36,14 +45,30 @@ def _longest_word(texts: Sequence[str]) -> int:
     return max((len(w) for t in texts for w in t.split()), default=1)
 
 
-def fits_one_tableau(system: Any, labels: Sequence[str], width: int) -> bool:
-    """Whether scenarios with these ``labels`` fit side by side, as words none of which is broken, in one
-    tableau of ``width`` characters."""
+def word_widths(width: int, columns: Sequence[Sequence[str]], fixed: Sequence[bool]) -> list[int]:
+    """Widths for a table's columns in ``width`` characters that break no word: each column gets at least its
+    longest word, a fixed column its longest line, and the room left goes to the wrapping columns in proportion
+    to their longest lines. A table takes three characters a column besides its cells (padding and rule) and
+    one more."""
+    need = [max((len(line) for t in col for line in str(t).split("\n")), default=1) for col in columns]
+    least = [n if f else _longest_word([str(t) for t in col]) for n, col, f in zip(need, columns, fixed, strict=True)]
+    room = width - 3 * len(columns) - 1 - sum(least)
+    extra = [0 if f else max(0, n - m) for n, m, f in zip(need, least, fixed, strict=True)]
+    if room <= 0 or not sum(extra):
+        return [m + (e if room >= sum(extra) else 0) for m, e in zip(least, extra, strict=True)]
+    if room >= sum(extra):
+        return [m + e for m, e in zip(least, extra, strict=True)]
+    return [m + room * e // sum(extra) for m, e in zip(least, extra, strict=True)]
+
+
+def fits_one_tableau(system: Any, labels: Sequence[str], width: int, words: Sequence[str] = ()) -> bool:
+    """Whether scenarios with these column ``labels`` fit side by side, as words none of which is broken, in one
+    tableau of ``width`` characters (``words``: other texts its cells hold)."""
     n = len(labels)
     if per_tableau(width, n) < n:
         return False
     variants = [v.label for d in system.descriptors for v in d.variants]
-    cell = max(_longest_word(variants), _longest_word(labels))
+    cell = max(_longest_word(variants), _longest_word(labels), _longest_word(words))
     desc = _longest_word([d.label for d in system.descriptors] + ["consistency value"])
     return desc + 3 + n * (cell + 3) + 1 <= width
 
@@ -56,6 +81,11 @@ def clip_words(text: str, width: int) -> str:
     cut = text[: max(1, width - 1)]
     head = cut.rsplit(" ", 1)[0] if " " in cut else cut
     return head.rstrip(" ,;:") + "…"
+
+
+def member_codes(n: int) -> list[str]:
+    """Column codes of ``n`` ensemble members: A..Z while they last, else M1..Mn."""
+    return list(string.ascii_uppercase[:n]) if n <= 26 else [f"M{k + 1}" for k in range(n)]
 
 
 def _codes(n: int) -> list[str]:

@@ -1,0 +1,193 @@
+"""Summary first: each command's default output fits a screen or two at 80 columns, breaks no word, and answers
+its question by the futures' names."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from upheaval import cib, load_system
+
+SRC = Path(__file__).resolve().parents[1] / "src" / "upheaval"
+WORD = re.compile(r"[A-Za-z][A-Za-z_'’]*")
+
+
+def upheaval(*args: str, columns: int = 80, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    env = {**os.environ, "COLUMNS": str(columns), "NO_COLOR": "1"}
+    return subprocess.run(
+        [sys.executable, "-m", "upheaval", *args], capture_output=True, text=True, env=env, cwd=cwd, timeout=900
+    )
+
+
+@cache
+def known_words() -> frozenset[str]:
+    """Every word the program or the built-in model could print whole: those of the sources and of the model."""
+    text = " ".join(p.read_text(encoding="utf-8") for p in SRC.rglob("*.py"))
+    text += " ".join(p.read_text(encoding="utf-8") for p in (SRC / "systems").glob("*.yaml"))
+    return frozenset(WORD.findall(text))
+
+
+def broken_words(out: str, wide: str = "") -> set[str]:
+    """Words of ``out`` that are neither words of the program and model nor of ``wide`` (the same command
+    printed where nothing needs to wrap): the pieces of a word cut by a line break."""
+    known = known_words() | set(WORD.findall(wide))
+    return {w for w in WORD.findall(out) if len(w) > 2 and w not in known}
+
+
+def test_the_broken_word_check_sees_a_broken_word():
+    assert broken_words("No new mobilisatio\nn for Satisfactor\ny peace") == {"mobilisatio", "Satisfactor"}
+    assert not broken_words("No new mobilisation for Satisfactory peace")
+
+
+def futures_of_consistent(system) -> set[str]:
+    found = cib.find_consistent(cib.compile_system(system), 0)
+    futures = [system.future_of(found.cim.scenario_names(r)) for r in found.indices]
+    return {f.name for f in futures if f is not None}
+
+
+def flat(out: str) -> str:
+    return " ".join(out.split())
+
+
+def test_analyze_is_one_screen_with_every_future_by_name():
+    system = load_system()
+    res = upheaval("analyze")
+    assert res.returncode == 0, res.stderr
+    lines = res.stdout.splitlines()
+    assert len(lines) <= 80, len(lines)
+    assert max(map(len, lines)) <= 80
+    wide = upheaval("analyze", columns=250).stdout
+    assert not broken_words(res.stdout, wide)
+    for name in futures_of_consistent(system):
+        assert name in flat(res.stdout), name
+    n = len(cib.find_consistent(cib.compile_system(system), 0))
+    assert f"Consistent scenarios of {system.n_scenarios:,}" in res.stdout
+    if n <= 24:  # every scenario has its line, by label
+        assert all(re.search(rf"^S{k} ", res.stdout, re.M) for k in range(1, n + 1))
+    else:
+        assert f"of {n:,}" in res.stdout and "--limit 0" in res.stdout
+    assert f"claims: {len(system.claims)} of {len(system.claims)} pass" in res.stdout
+    assert "upheaval analyze --storylines" in res.stdout and "upheaval report" in res.stdout
+
+
+def test_robustness_answers_per_future():
+    system = load_system()
+    res = upheaval("robustness")
+    assert res.returncode == 0, res.stderr
+    lines = res.stdout.splitlines()
+    assert len(lines) <= 60, len(lines)
+    wide = upheaval("robustness", columns=250).stdout
+    assert not broken_words(res.stdout, wide)
+    rows = {m.group(1).strip(): float(m.group(2)) for m in re.finditer(r"^ +(\S.*?) {2,}.*?(\d+\.\d)%", wide, re.M)}
+    for f in system.futures:
+        assert f.name in rows, f.name  # one row per future, with its share surviving
+    assert re.search(r"\d+\.\d%–\d+\.\d%", wide)  # and its interval
+
+
+def test_robustness_share_of_a_future_is_at_least_its_best_scenario(tmp_path):
+    """A future survives a sample when any of its scenarios does: its share is at least each member's."""
+    import json
+
+    out = json.loads(upheaval("robustness", "--samples", "200", "--json").stdout)
+    best: dict[str, float] = {}
+    for s in out["scenarios"]:
+        best[s["future"]] = max(best.get(s["future"], 0.0), s["share"])
+    for f in out["futures"]:
+        assert f["share"] >= best.get(f["future"], 0.0) - 1e-12
+        assert f["low"] <= f["share"] <= f["high"]
+
+
+def test_pathways_summarise_the_periods_by_future():
+    system = load_system()
+    res = upheaval("pathways")
+    assert res.returncode == 0, res.stderr
+    assert len(res.stdout.splitlines()) <= 60
+    wide = upheaval("pathways", columns=250).stdout
+    assert not broken_words(res.stdout, wide)
+    for period in system.periods.labels:
+        assert period in res.stdout
+    shares = re.findall(r"^ +[A-Z] +(.+?) {2,}((?:(?:\d+%|·) +)+)", wide, re.M)
+    assert shares and all(
+        name.strip() in {f.name for f in system.futures} | {"(no named future)"} for name, _ in shares
+    )
+    last = [int(cells.split()[-1].rstrip("%")) for _, cells in shares if cells.split()[-1] != "·"]
+    assert 97 <= sum(last) <= 103  # the last period's shares cover every pathway (rounded)
+    detail = upheaval("pathways", "--detail", columns=250).stdout
+    assert "driven by" in detail
+
+
+def test_sensitivity_one_line_per_distinct_effect_ranked_by_consequence():
+    res = upheaval("sensitivity")
+    assert res.returncode == 0, res.stderr
+    assert len(res.stdout.splitlines()) <= 60
+    wide = upheaval("sensitivity", columns=250).stdout
+    assert not broken_words(res.stdout, wide)
+    effects = re.findall(r"^\s*\d+\. (.*)$", wide, re.M)
+    assert len(effects) == len(set(effects)), "each effect once"
+    moved_claims = [k for k, e in enumerate(effects) if e.startswith(("fails", "passes"))]
+    assert moved_claims == list(range(len(moved_claims))), "effects that move a claim come first"
+    assert " gone" in wide  # a future lost whole is named
+
+
+@pytest.fixture(scope="module")
+def experts(tmp_path_factory) -> list[str]:
+    """Three experts' versions of the built-in model: each judges a sixth of the cells one step otherwise."""
+    from upheaval._load import save_system
+
+    folder = tmp_path_factory.mktemp("experts")
+    rng = np.random.default_rng(2)
+    paths = []
+    for k in range(3):
+        system = load_system()
+        for imp in system.impacts:
+            for row in imp.values.values():
+                for col in list(row):
+                    if rng.random() < 1 / 6:
+                        row[col] = int(np.clip(row[col] + rng.choice([-1, 1]), -3, 3))
+        save_system(system, folder / f"expert{k + 1}.yaml")
+        paths.append(str(folder / f"expert{k + 1}.yaml"))
+    return paths
+
+
+def test_ensemble_labels_futures_with_each_experts_support(experts):
+    res = upheaval("ensemble", *experts)
+    assert res.returncode == 0, res.stderr
+    assert len(res.stdout.splitlines()) <= 60
+    wide = upheaval("ensemble", *experts, columns=250).stdout
+    assert not broken_words(res.stdout, wide)
+    rows = re.findall(r"^ +([SX]\d+) · (.+?) {2,}([✓·]) +([✓·]) +([✓·]) +(\d) of 3 +(yes|no)", wide, re.M)
+    assert rows
+    for _label, _name, *marks, support, _combined in rows:
+        assert marks.count("✓") == int(support)  # support is the experts' marks counted
+    assert "combined: consistent in the sum of the 3 matrices" in flat(wide)
+    names = {f.name for f in load_system().futures}
+    assert all(name in names for _, name, *_ in rows)
+
+
+def test_basins_number_cycles_in_order_and_tell_them_apart():
+    res = upheaval("basins", columns=250)
+    assert res.returncode == 0, res.stderr
+    cycles = re.findall(r"^(C\d+): (.*)$", res.stdout, re.M)
+    assert [c for c, _ in cycles] == [f"C{k}" for k in range(1, len(cycles) + 1)]
+    assert len({text for _, text in cycles}) == len(cycles)  # no two described alike
+
+
+def test_succession_names_where_it_lands():
+    system = load_system()
+    res = upheaval("succession", "--start", "present,front=destabilises")
+    assert res.returncode == 0, res.stderr
+    m = re.search(r"ends in (S\d+) · (.+?), a consistent scenario", flat(res.stdout))
+    assert m, res.stdout
+    found = cib.find_consistent(cib.compile_system(system), 0)
+    row = found.indices[int(m.group(1)[1:]) - 1]
+    assert system.future_of(found.cim.scenario_names(row)).name == m.group(2)
+    assert not broken_words(
+        res.stdout, upheaval("succession", "--start", "present,front=destabilises", columns=250).stdout
+    )
