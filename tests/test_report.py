@@ -17,7 +17,6 @@ from upheaval.report import (
     write_pdf,
     write_report,
 )
-from upheaval.report._pdf import pdf_engine
 
 runner = CliRunner()
 NESTED = "tests/data/scenariowizard/CIB_nested.scw"
@@ -84,10 +83,12 @@ def test_builtin_report_is_self_contained_html_with_every_section(builtin_report
     _check_links_resolve(page)
     assert "tracking" in page.ids  # the signposts of the model's indicators
     assert "picks" in page.ids  # more consistent scenarios than four: a diverse few to write up
-    # network, matrix, tableau, landscape, claims, an impact diagram per scenario, the signpost matrix, the picks'
-    # coverage, the lever map and one figure per shock
-    assert page.tags.count("img") == 10 + len(system.shocks)
     assert [f"shock-{s.id}" in page.ids for s in system.shocks] == [True] * len(system.shocks)
+    # the network, the landscape, an impact diagram per scenario with a section, the picks' coverage, the lever
+    # map and one figure per shock, drawn once as inline SVG; the matrix, the tableau, the claims and the
+    # signposts are tables, each shown once
+    assert page.tags.count("img") == 0 and page.tags.count("svg") == 2 + 2 + 2 + len(system.shocks)
+    assert text.count('id="matrix"') == 1 and text.count('class="tableau"') == 3  # tableau, appendix, signposts
     body = "".join(page.text)
     assert "240,000,000 USD a year" in body and "≈ 6.7 days" in body
     assert "Storyline" in body and "Network difference" in body
@@ -100,10 +101,12 @@ def test_builtin_report_reaches_every_judgement_and_scenario(builtin_report):
     system, text = builtin_report
     page = _parse(text)
     found = cib.find_consistent(cib.compile_system(system))
-    picks = analysis.pick(system, 4).picks  # the picks' storylines come first
+    picks = analysis.pick(system, 4).picks  # the picks' sections come first
     shown = [*picks, *(k for k in range(len(found)) if k not in picks)][:2]
     for k in range(len(found)):
         assert (f"scenario-{k + 1}" in page.ids) == (k in shown)
+        assert (f"appendix-{k + 1}" in page.ids) == (k not in shown)  # the others in the appendix, said so
+    assert f"the other {len(found) - 2} are listed in the appendix" in " ".join("".join(page.text).split())
     for k in range(len(found)):  # every consistent scenario is in the tableau, sections or not
         assert f"S{k + 1}" in "".join(page.text)
     judged = {(i.source, i.target) for i in system.impacts}
@@ -130,7 +133,7 @@ def test_nested_scw_report(tmp_path):
         assert section in page.ids, section
     assert sum(i.startswith("scenario-") for i in page.ids) == 2
     assert "no actors" in "".join(page.text)
-    assert "18 more consistent scenarios" in "".join(page.text)
+    assert "the other 18 are listed in the appendix" in " ".join("".join(page.text).split())
     _check_self_contained(text, page)
     _check_links_resolve(page)
 
@@ -188,37 +191,86 @@ def test_model_text_is_escaped(tmp_path):
     assert "https://example.org/doc" in "".join(page.text)
 
 
-def _pages(pdf: bytes) -> int:
-    return len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+def test_every_consistent_scenario_has_a_section_under_its_future(tmp_path):
+    """By default every consistent scenario gets its storyline, grouped under its future; nothing is left out."""
+    system = load_system()
+    path = write_report(system, tmp_path / "r.html", figures=False, robustness_samples=20)
+    text = path.read_text(encoding="utf-8")
+    page = _parse(text)
+    found = cib.find_consistent(cib.compile_system(system))
+    for k, row in enumerate(found.indices):
+        assert f"scenario-{k + 1}" in page.ids
+        future = system.future_of(found.cim.scenario_names(row))
+        if future is not None:
+            assert f"future-{future.id}" in page.ids
+            head = f'id="future-{future.id}"'
+            assert f"S{k + 1}" in text[text.index(head) : text.index("</h3>", text.index(head))]
+    assert "appendix" not in page.ids
+    assert text.count("<h5>Storyline</h5>") == len(found)
+    _check_links_resolve(page)
 
 
-def test_pdf_with_matplotlib_pages(tmp_path):
+def test_report_sections_can_be_added(tmp_path, monkeypatch):
+    """A view adds a numbered section (in the table of contents too) by registering it."""
+    from upheaval.report import _html
+
+    monkeypatch.setattr(_html, "REPORT_SECTIONS", list(_html.REPORT_SECTIONS))
+    (tmp_path / "templates").mkdir()
+    _html.add_report_section(
+        _html.ReportSection("extra", "An extra section", "_claims.html", when=lambda c: c["claims"]), after="claims"
+    )
+    text = _html.render_report(load_system("tests/data/tiny.yaml"), figures=False, robustness_samples=0)
+    ids = [s.id for s in _html.REPORT_SECTIONS]
+    assert ids.index("extra") == ids.index("claims") + 1
+    assert '<a href="#extra">An extra section</a>' in text and '<section id="extra">' in text
+    assert re.search(r"<h2>(\d+)\. An extra section</h2>", text).group(1) == str(
+        [s for s in ids if s not in ("tracking", "appendix")].index("extra") + 1
+    )
+
+
+def _pdf_objects(data: bytes) -> bytes:
+    """A PDF's objects with their compressed streams inflated (where its metadata may sit)."""
+    import zlib
+
+    out = [data]
+    for m in re.finditer(rb"stream\r?\n", data):
+        try:
+            out.append(zlib.decompressobj().decompress(data[m.end() :]))
+        except zlib.error:
+            continue
+    return b"\n".join(out)
+
+
+def test_pdf_is_the_html_report_laid_out(tmp_path):
     system = load_system("tests/data/tiny.yaml")
-    path = write_pdf(system, tmp_path / "r.pdf", engine="matplotlib")
-    data = path.read_bytes()
-    assert data.startswith(b"%PDF")
-    assert _pages(data) >= 6  # text pages, network, matrix, judgements, tableau, landscape, scenarios, claims
-
-
-def test_pdf_auto_engine_and_report_option(tmp_path):
-    system = load_system("tests/data/tiny.yaml")
-    html_path = write_report(system, tmp_path / "tiny.html", pdf=True, figures=False)
+    html_path = write_report(system, tmp_path / "tiny.html", pdf=True, figures=False, robustness_samples=0)
     data = html_path.with_suffix(".pdf").read_bytes()
-    # WeasyPrint (when usable) compresses its page tree, so the pages are counted only on the matplotlib route.
     assert data.startswith(b"%PDF") and data.rstrip().endswith(b"%%EOF")
-    assert pdf_engine("auto") in ("weasyprint", "matplotlib")
-    with pytest.raises(Exception, match="unknown PDF engine"):
-        pdf_engine("latex")
+    assert b"WeasyPrint" in _pdf_objects(data)  # laid out from the HTML by an HTML-to-PDF engine
+    assert system.title.encode() in _pdf_objects(data)  # the page's title, as the PDF's
+    path = write_pdf(system, tmp_path / "alone.pdf", figures=False, robustness_samples=0)
+    assert path.read_bytes().startswith(b"%PDF")
 
 
 def test_cli_report(tmp_path):
     out = tmp_path / "out.html"
-    res = runner.invoke(app, ["report", "tests/data/tiny.yaml", "-o", str(out), "--pdf", "--pdf-engine", "matplotlib"])
+    res = runner.invoke(app, ["report", "tests/data/tiny.yaml", "-o", str(out), "--pdf"])
     assert res.exit_code == 0, res.output
     page = _parse(out.read_text(encoding="utf-8"))
     assert set(SECTIONS) <= page.ids
     assert out.with_suffix(".pdf").read_bytes().startswith(b"%PDF")
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # atomic: no temporary left
+
+
+def test_cli_pdf_without_weasyprint_says_what_to_install(tmp_path, monkeypatch):
+    from upheaval.report import _pdf
+
+    monkeypatch.setattr(_pdf, "pdf_unavailable", lambda: "WeasyPrint cannot load the Pango library (test)")
+    out = tmp_path / "out.html"
+    res = runner.invoke(app, ["report", "tests/data/tiny.yaml", "-o", str(out), "--pdf"])
+    assert res.exit_code == 1
+    assert "Pango" in res.stderr and "apt-get install libpango-1.0-0" in " ".join(res.stderr.split())
+    assert not out.exists() and not out.with_suffix(".pdf").exists()  # nothing else written in its place
 
 
 def test_cli_analyze_report_option(tmp_path):
@@ -277,5 +329,33 @@ def test_report_with_events_shows_probabilities_over_time(tmp_path):
     text = out.read_text(encoding="utf-8")
     page = _parse(text)
     assert "tracking" in page.ids and "Probabilities over time" in text
-    assert 'alt="Probability of each future"' in text and 'alt="Signpost matrix"' in text
+    assert 'aria-label="Probability of each future"' in text and 'id="signpost-matrix"' in text
     assert "dprk_troops_deployed" in text and "gdelt2:" in text  # the evidence cites event ids
+
+
+def test_report_page_fits_a_1280_pixel_window(tmp_path):
+    """In headless Chromium at 1,280 px the page needs no sideways scrolling: only a table too wide for the
+    column (the tableau of many scenarios) scrolls, inside its own box."""
+    from pathlib import Path
+
+    chromium = Path("/usr/bin/chromium")
+    if not chromium.exists():
+        pytest.fail("Chromium is missing at /usr/bin/chromium: install it with `apt-get install -y chromium`")
+    from playwright.sync_api import sync_playwright
+
+    path = write_report(load_system(), tmp_path / "r.html", robustness_samples=20)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(chromium), args=["--no-sandbox", "--disable-gpu"])
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page.goto(path.as_uri())
+            assert page.evaluate("document.documentElement.scrollWidth") <= 1280
+            outside = page.evaluate(
+                """Array.from(document.querySelectorAll('body *')).filter(e => !e.closest('.wide')
+                   && e.getBoundingClientRect().right > document.documentElement.clientWidth + 1).length"""
+            )
+            assert outside == 0
+            widths = page.evaluate("Array.from(document.querySelectorAll('svg.impact')).map(e => e.clientWidth)")
+            assert widths and all(0 < w <= 1180 for w in widths)  # the diagrams scale with the page
+        finally:
+            browser.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -87,6 +88,7 @@ def test_cli_prints_the_note_once_and_ranked_rows():
     out = runner.invoke(app, ["sensitivity", str(DATA / "rigged.yaml"), "--max-change", "6"])
     assert out.exit_code == 0, out.output
     assert out.output.count("nothing acts on a") == 1
-    assert "moving " in out.output
+    assert re.search(r"^ 1\. (fails|passes|breaks|makes) ", out.output, re.M)  # one line per distinct effect
+    assert re.search(r"^    \S+ → \S+ from ", out.output, re.M)  # with a change that has it
     data = json.loads(runner.invoke(app, ["sensitivity", str(DATA / "rigged.yaml"), "--json"]).stdout)
     assert data["inert"] == ["a"] and all("text" in c for c in data["changes"])

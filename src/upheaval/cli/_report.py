@@ -11,6 +11,7 @@ from rich.table import Table
 
 from upheaval.cli._app import app
 from upheaval.cli._common import (
+    EXIT_FAILED,
     EXIT_INVALID,
     DefaultUncertaintyOpt,
     ModelArg,
@@ -38,14 +39,6 @@ class FigureKind(StrEnum):
     levers = "levers"
     pick = "pick"
     shock = "shock"
-
-
-class PdfEngine(StrEnum):
-    """How ``upheaval report --pdf`` makes the PDF."""
-
-    auto = "auto"
-    weasyprint = "weasyprint"
-    matplotlib = "matplotlib"
 
 
 ScenarioOpt = Annotated[
@@ -168,21 +161,21 @@ def report(
     output: Annotated[Path, typer.Option("--output", "-o", help="HTML file to write.", dir_okay=False)] = Path(
         "report.html"
     ),
-    pdf: Annotated[bool, typer.Option("--pdf", help="Also write a PDF beside the HTML (same name, .pdf).")] = False,
-    pdf_engine: Annotated[
-        PdfEngine,
-        typer.Option(
-            "--pdf-engine",
-            help="auto: WeasyPrint if installed and working (it needs Pango), else matplotlib pages, which need "
-            "only pip-installed packages.",
-        ),
-    ] = PdfEngine.auto,
+    pdf: Annotated[
+        bool,
+        typer.Option("--pdf", help="Also write the same report as a PDF beside the HTML (same name, .pdf)."),
+    ] = False,
     tolerance: Annotated[
         int, typer.Option("--tolerance", "-t", min=0, help="Inconsistency tolerance of the search.")
     ] = 0,
     max_scenarios: Annotated[
-        int, typer.Option("--max-scenarios", min=1, help="At most this many scenarios get a section of their own.")
-    ] = 12,
+        int,
+        typer.Option(
+            "--max-scenarios",
+            min=1,
+            help="At most this many scenarios get a section of their own; the rest are listed in an appendix.",
+        ),
+    ] = 60,
     default_uncertainty: DefaultUncertaintyOpt = None,
     events: Annotated[
         Path | None,
@@ -192,15 +185,18 @@ def report(
 ) -> None:
     """Write the report: one self-contained HTML file (and optionally a PDF) that opens offline.
 
-    Sections: the system (sources, actors, network, derived flows, camps and brokers), the judgements (matrix, each section with its rationale and citations), the consistent scenarios (tableau, landscape), one section per scenario (storyline, impact diagram, network difference), the claims, robustness where computed, and the signposts (with --events, the probabilities over time). The PDF comes from WeasyPrint when it is installed and works (it needs the Pango library), else from matplotlib, which needs nothing beyond pip.
+    Sections: the system (sources, actors, network, derived flows, camps and brokers), the judgements (matrix, each section with its rationale and citations), how the model reads its sources, the consistent scenarios (the futures, tableau, landscape, then every future with a section for each of its scenarios: storyline, impact diagram, network difference), the claims and their audit, robustness, and the signposts (with --events, the probabilities over time). The PDF is the same report laid out by WeasyPrint, which needs the Pango library of the operating system; without it --pdf says what to install.
     """
     from upheaval._load import load_system
-    from upheaval.report._pdf import pdf_engine as engine_for
     from upheaval.report._write import write_report
 
-    system = load_system(model)
     if pdf:
-        engine_for(pdf_engine.value)  # fail early, before the HTML is built, if the engine cannot run
+        from upheaval.report._pdf import PDF_HELP, pdf_unavailable
+
+        why = pdf_unavailable()
+        if why:  # before any work: say what to install rather than write a different document
+            raise fail(f"--pdf: {why}", EXIT_FAILED, PDF_HELP)
+    system = load_system(model)
     tracking = None
     if events is not None:
         from upheaval.cli._events import _track
@@ -210,7 +206,6 @@ def report(
         system,
         output,
         pdf=pdf,
-        pdf_engine=pdf_engine.value,
         tolerance=tolerance,
         max_scenarios=max_scenarios,
         default_uncertainty=default_uncertainty,
@@ -218,7 +213,7 @@ def report(
     )
     console.print(f"wrote {path}")
     if pdf:
-        console.print(f"wrote {path.with_suffix('.pdf')} (PDF by {engine_for(pdf_engine.value)})")
+        console.print(f"wrote {path.with_suffix('.pdf')} (the same report, laid out on A4 pages by WeasyPrint)")
 
 
 @app.command()

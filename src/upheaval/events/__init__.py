@@ -1,23 +1,42 @@
 """Event data: readers for GDELT, ACLED, ICEWS and POLECAT, the common event table, indicators and tracking."""
 
 from upheaval._countries import resolve_actor
-from upheaval.events._codes import goldstein
-from upheaval.events._demo import demo_events_path, write_demo_events
-from upheaval.events._gdelt import GDELT_BIGQUERY_TABLE, gdelt_event_table, gdelt_schema, indicators_sql
-from upheaval.events._indicators import (
-    IndicatorValue,
-    Period,
-    evaluate_indicators,
-    events_table,
-    indicator_query,
-    indicators_query,
-    make_periods,
-)
-from upheaval.events._ingest import FileReport, IngestProgress, IngestReport, expand_paths, ingest
-from upheaval.events._layouts import FORMATS, sniff_format
-from upheaval.events._store import DEFAULT_DB, EVENT_COLUMNS, connect
-from upheaval.events._summary import dyad_series, parse_dyad
-from upheaval.events._track import PeriodTrack, Tracking, track, tracking_json
+from upheaval._lazy import lazy_names
+
+# The readers and indicators pull in DuckDB and Ibis; every name loads its module on first use, so that a
+# view needing one part (the signposts of a report, say) does not pay for the rest.
+_LAZY = {
+    "goldstein": "_codes",
+    "demo_events_path": "_demo",
+    "write_demo_events": "_demo",
+    "GDELT_BIGQUERY_TABLE": "_gdelt",
+    "gdelt_event_table": "_gdelt",
+    "gdelt_schema": "_gdelt",
+    "indicators_sql": "_gdelt",
+    "IndicatorValue": "_indicators",
+    "Period": "_indicators",
+    "evaluate_indicators": "_indicators",
+    "events_table": "_indicators",
+    "indicator_query": "_indicators",
+    "indicators_query": "_indicators",
+    "make_periods": "_indicators",
+    "FileReport": "_ingest",
+    "IngestProgress": "_ingest",
+    "IngestReport": "_ingest",
+    "expand_paths": "_ingest",
+    "ingest": "_ingest",
+    "FORMATS": "_layouts",
+    "sniff_format": "_layouts",
+    "DEFAULT_DB": "_store",
+    "EVENT_COLUMNS": "_store",
+    "connect": "_store",
+    "dyad_series": "_summary",
+    "parse_dyad": "_summary",
+    "PeriodTrack": "_track",
+    "Tracking": "_track",
+    "track": "_track",
+    "tracking_json": "_track",
+}
 
 __all__ = [
     "DEFAULT_DB",
@@ -52,3 +71,6 @@ __all__ = [
     "tracking_json",
     "write_demo_events",
 ]
+
+
+__getattr__ = lazy_names("upheaval.events", _LAZY, globals())

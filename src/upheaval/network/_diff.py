@@ -34,8 +34,11 @@ class NetworkDiff:
         return not (self.added or self.removed or self.changed)
 
 
-def network_difference(system: System, scenario: Scenario) -> NetworkDiff:
+def network_difference(system: System, scenario: Scenario, *, present_frustration: int | None = None) -> NetworkDiff:
     """Compare the network under ``scenario`` with the present network (the system's own ties).
+
+    ``present_frustration`` is the present network's frustration when the caller knows it already
+    (a report comparing every scenario with the same present).
 
     Examples
     --------
@@ -67,6 +70,6 @@ def network_difference(system: System, scenario: Scenario) -> NetworkDiff:
         removed,
         changed,
         by_variant,
-        blocs(actor_network(system)).frustration,
+        blocs(actor_network(system)).frustration if present_frustration is None else present_frustration,
         blocs(actor_network(system, choice)).frustration,
     )

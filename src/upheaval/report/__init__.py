@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
-
+from upheaval._lazy import lazy_names
 from upheaval.report._storyline import Influence, Step, Storyline, storyline
 
 # Figures and the report pull in matplotlib and jinja2; they load on first use so that
@@ -26,17 +24,13 @@ _LAZY = {
     "dyad_figure": "_tracking",
     "tracking_figure": "_tracking",
     "tracking_html": "_tracking",
-    "PDF_ENGINES": "_pdf",
     "write_pdf": "_pdf",
+    "REPORT_SECTIONS": "_html",
+    "ReportSection": "_html",
+    "add_report_section": "_html",
 }
 
 __all__ = ["Influence", "Step", "Storyline", "storyline", *_LAZY]
 
 
-def __getattr__(name: str) -> Any:
-    """Load the figures, HTML and PDF parts on first use."""
-    if name in _LAZY:
-        value = getattr(importlib.import_module(f"upheaval.report.{_LAZY[name]}"), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module 'upheaval.report' has no attribute {name!r}")
+__getattr__ = lazy_names("upheaval.report", _LAZY, globals())

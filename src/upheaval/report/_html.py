@@ -5,9 +5,11 @@ from __future__ import annotations
 import base64
 import html
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
@@ -16,6 +18,9 @@ from upheaval.model import System
 from upheaval.network import tie_quantity
 
 __all__ = [
+    "REPORT_SECTIONS",
+    "ReportSection",
+    "add_report_section",
     "blocs_html",
     "build_context",
     "diff_html",
@@ -40,31 +45,26 @@ def _environment() -> Environment:
     return _env
 
 
-QUANTIZE_ABOVE = 150_000  # bytes: larger PNGs are reduced to a 128-colour palette
+def _svg(fig, alt: str) -> Markup:
+    """A matplotlib figure as inline SVG, drawn once: text stays text, the drawing scales with the page."""
+    import re
 
+    import matplotlib
 
-def _small_png(png: bytes) -> bytes:
-    """Shrink a large PNG to a 128-colour palette (line art loses nothing visible); small ones stay as they are."""
-    if len(png) <= QUANTIZE_ABOVE:
-        return png
-    try:
-        import io
+    from upheaval.report._figures import figure_bytes
 
-        from PIL import Image
-    except ImportError:  # pragma: no cover - Pillow comes with matplotlib
-        return png
-    image = Image.open(io.BytesIO(png)).convert("RGB")
-    small = image.quantize(colors=128, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
-    buf = io.BytesIO()
-    small.save(buf, "PNG")
-    return buf.getvalue() if buf.tell() < len(png) else png
+    with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": alt}):
+        text = figure_bytes(fig, "svg").decode("utf-8")
+    text = text[text.index("<svg") :]
+    text = re.sub(r'<svg([^>]*?) width="[^"]*" height="[^"]*"', r'<svg\1 class="figure" role="img"', text, count=1)
+    return Markup(text.replace("<svg", f'<svg aria-label="{html.escape(alt)}"', 1))
 
 
 def _img(fig, alt: str, dpi: int = 100) -> Markup:
-    """A figure as an ``<img>`` with an inline base64 PNG (no file, no URL)."""
+    """A figure as an ``<img>`` with an inline base64 PNG (no file, no URL), for the notebook views."""
     from upheaval.report._figures import figure_bytes
 
-    data = base64.b64encode(_small_png(figure_bytes(fig, "png", dpi))).decode("ascii")
+    data = base64.b64encode(figure_bytes(fig, "png", dpi)).decode("ascii")
     return Markup('<img class="figure" alt="{}" src="data:image/png;base64,{}">').format(alt, data)
 
 
@@ -123,6 +123,16 @@ class _ScenarioView:
     impact_figure: Markup | None
     diff: dict[str, Any]
     extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def descriptions(self) -> dict[str, str]:
+        """Each descriptor's chosen variant's description, by the descriptor's label (as the steps name it)."""
+        return {c["descriptor"]: c["description"] for c in self.choices}
+
+    @property
+    def label(self) -> str:
+        """``S4 · Name``, as every view labels the scenario."""
+        return f"S{self.number} · {self.name}" if self.name else f"S{self.number}"
 
 
 def _judgement_sections(system: System) -> tuple[list[_Section], dict[tuple[str, str], str]]:
@@ -300,44 +310,60 @@ def _reading(system: System, cim) -> dict[str, Any]:
 
 
 def _robustness(system: System, result, n_samples: int, default_uncertainty: int) -> dict[str, Any] | None:
-    """Robustness of the consistent scenarios, when ``upheaval.analysis`` provides it (else None).
+    """Robustness of the consistent scenarios and of their futures (None: nothing to sample).
 
     Monte Carlo over the judgements: each cell moves by up to its section's stated
     ``uncertainty`` (``default_uncertainty`` where a section states none, the same rule as
-    ``upheaval robustness``), and each scenario's share of sampled matrices in which it
-    stays consistent is shown with its 95 % interval.
+    ``upheaval robustness``); each scenario's share of sampled matrices in which it stays
+    consistent, and each future's share of samples in which one of its scenarios does, with
+    their 95 % intervals.
     """
     if n_samples <= 0 or len(result) == 0:
         return None
-    try:
-        from upheaval.analysis import robustness, uncertainty_matrix
-    except ImportError:
-        return None
+    from upheaval.analysis import robustness, uncertainty_matrix
+    from upheaval.analysis._labels import future_index
+
     try:
         u = uncertainty_matrix(system, result.cim, default=default_uncertainty)
-        rob = robustness(result.cim, u, n_samples, candidates=result.indices, random_state=0, n_jobs=1)
+        rob = robustness(
+            result.cim, u, n_samples, tolerance=result.tolerance, candidate_tolerance=result.tolerance + 2,
+            random_state=0, n_jobs=1,
+            groups=(lambda idx: future_index(system, result.cim, idx)) if system.futures else None,
+        )  # fmt: skip
     except Exception as exc:  # an optional section must not sink the report
-        return {"error": f"{type(exc).__name__}: {exc}", "rows": [], "columns": [], "note": ""}
+        return {"error": f"{type(exc).__name__}: {exc}", "rows": [], "futures": [], "note": ""}
     number = {tuple(int(x) for x in row): k + 1 for k, row in enumerate(result.indices)}
+    names = [f.name for f in system.futures] + ["(no named future)"]
     rows = []
     for k in range(len(rob.indices)):
         n = number.get(tuple(int(x) for x in rob.indices[k]))
-        rows.append(
-            [
-                f"S{n}" if n else "?",
-                f"{rob.share[k]:.0%}",
-                f"{rob.low[k]:.0%} – {rob.high[k]:.0%}",
-                str(int(rob.hits[k])),
-            ]
-        )
+        if n is None:  # a near-consistent candidate: it counts for its future only
+            continue
+        rows.append({"number": n, "share": f"{rob.share[k]:.0%}", "interval": f"{rob.low[k]:.0%} – {rob.high[k]:.0%}",
+                     "hits": int(rob.hits[k])})  # fmt: skip
+    futures = []
+    if rob.group_hits is not None:
+        for g in np.argsort(-rob.group_share, kind="stable"):
+            keys = (tuple(int(x) for x in rob.indices[k]) for k in np.flatnonzero(rob.groups == g))
+            members = sorted(number[key] for key in keys if key in number)
+            futures.append({"name": names[g], "anchor": _future_anchor(system, int(g)), "members": members,
+                            "share": f"{rob.group_share[g]:.0%}",
+                            "interval": f"{rob.group_low[g]:.0%} – {rob.group_high[g]:.0%}"})  # fmt: skip
     return {
         "error": "",
-        "columns": ["scenario", "consistent in", "95 % interval", "of samples"],
         "rows": rows,
+        "futures": futures,
         "note": f"{n_samples} sampled matrices (seed 0); each judgement moves by up to its stated uncertainty "
         f"(±{default_uncertainty} where none is stated: --default-uncertainty {default_uncertainty}), clipped to "
-        f"the model's scale, −{result.cim.scale}..{result.cim.scale}.",
+        f"the model's scale, −{result.cim.scale}..{result.cim.scale}. A future survives a sampled matrix when one "
+        f"of its scenarios is consistent in it: one of its consistent scenarios, or one within inconsistency "
+        f"{result.tolerance + 2} of consistent that the sample makes consistent, as upheaval robustness counts.",
     }
+
+
+def _future_anchor(system: System, g: int) -> str:
+    """The anchor of future number ``g`` of the system (``len(system.futures)``: the scenarios none names)."""
+    return f"future-{system.futures[g].id}" if g < len(system.futures) else "future-unnamed"
 
 
 def cited_passages(system: System) -> list[dict[str, str]]:
@@ -384,11 +410,72 @@ def _audit(system: System, cim, n_samples: int, default_uncertainty: int) -> dic
     return {"error": "", "rows": rows, "note": audit_note(default_uncertainty, n_samples, 0) if n_samples else ""}
 
 
+def _scenario_view(system: System, result, k: int, first, present_frustration, figures: bool) -> _ScenarioView:
+    """Scenario ``k`` of the consistent set (S-number ``k + 1``): its choices, storyline, measures, impact
+    diagram and network difference."""
+    from upheaval.network import network_difference
+    from upheaval.report._figures import impact_svg
+
+    cim = result.cim
+    z = result.indices[k]
+    names = cim.scenario_names(z)
+    choices = []
+    for d in system.descriptors:
+        v = next(v for v in d.variants if v.id == names[d.id])
+        choices.append({"descriptor": d.label, "variant": v.label, "description": v.description})
+    diff = network_difference(system, names, present_frustration=present_frustration) if system.actors else None
+    future = system.future_of(names)
+    view = _ScenarioView(
+        k + 1,
+        f"scenario-{k + 1}",
+        future.name if future else "",
+        future.summary.strip() if future else "",
+        choices,
+        _steps(system, z, cim, first),
+        {
+            "total impact score": int(result.total_impact_score[k]),
+            "consistency value": int(result.consistency_value[k]),
+            "inconsistency": int(result.inconsistency[k]),
+        },
+        None,
+        _diff_view(system, diff) if diff is not None else {"empty": True, "no_actors": True},
+    )
+    if figures:
+        view.impact_figure = Markup(impact_svg(system, z, cim, title=f"Impact diagram of {view.label}"))
+    return view
+
+
+def _futures(system: System, result, views: list[_ScenarioView]) -> list[dict[str, Any]]:
+    """Every future of the consistent scenarios, in the order of the system's futures (then the scenarios no
+    future names): its anchor, name, summary, its scenarios' numbers, and the views of those with a section."""
+    from upheaval.analysis._labels import future_index
+
+    codes = future_index(system, result.cim, result.indices)
+    shown = {v.number for v in views}
+    out = []
+    for g in range(len(system.futures) + 1):
+        numbers = [k + 1 for k in np.flatnonzero(codes == g)]
+        if not numbers:
+            continue
+        named = g < len(system.futures)
+        out.append(
+            {
+                "anchor": _future_anchor(system, g),
+                "name": system.futures[g].name if named else "Scenarios no future names",
+                "summary": system.futures[g].summary.strip() if named else "",
+                "numbers": numbers,
+                "scenarios": sorted((v for v in views if v.number in numbers), key=lambda v: v.number),
+                "appendix": [n for n in numbers if n not in shown],
+            }
+        )
+    return out
+
+
 def build_context(
     system: System,
     *,
     tolerance: int = 0,
-    max_scenarios: int = 12,
+    max_scenarios: int = 60,
     figures: bool = True,
     robustness_samples: int = 200,
     default_uncertainty: int | None = None,
@@ -396,17 +483,20 @@ def build_context(
 ) -> dict[str, Any]:
     """Everything the report shows, computed once: the HTML template and the PDF both read it.
 
-    ``max_scenarios`` bounds the per-scenario sections (the tableau shows as many);
-    ``figures=False`` leaves the figures out (fast, for previews and tests of the text);
-    ``robustness_samples`` sets the Monte Carlo samples of the robustness section and the
-    claims' audit (0: none); ``default_uncertainty`` is the uncertainty of judgement sections
-    that state none (:data:`upheaval.analysis.DEFAULT_UNCERTAINTY` unless given);
-    ``tracking`` (a result of :func:`upheaval.events.track`) adds the probabilities over time
-    to the signposts section.
+    Every consistent scenario gets a section of its own, grouped under its future, up to
+    ``max_scenarios`` of them; the rest (the least consistent, then lowest total impact score)
+    are listed in an appendix, and the page says so. ``figures=False`` leaves the figures out
+    (fast, for previews and tests of the text); ``robustness_samples`` sets the Monte Carlo
+    samples of the robustness section and the claims' audit (0: none); ``default_uncertainty``
+    is the uncertainty of judgement sections that state none
+    (:data:`upheaval.analysis.DEFAULT_UNCERTAINTY` unless given); ``tracking`` (a result of
+    :func:`upheaval.events.track`) adds the probabilities over time to the signposts section.
+    The sections are :data:`REPORT_SECTIONS`, in order; ``context["sections"]`` lists those the
+    model has.
     """
     from upheaval.analysis import DEFAULT_UNCERTAINTY
     from upheaval.claims import check_claims
-    from upheaval.network import blocs, brokers, derived_flows, network_difference
+    from upheaval.network import blocs, brokers, derived_flows
     from upheaval.report import _figures as F
 
     default_u = DEFAULT_UNCERTAINTY if default_uncertainty is None else int(default_uncertainty)
@@ -415,53 +505,25 @@ def build_context(
     result = cib.find_consistent(cim, tolerance)
     sections, first = _judgement_sections(system)
     part = blocs(system) if system.actors else None
+    audit = _Background(_audit, system, cim, robustness_samples, default_u)  # the longest part, beside the rest
     claims = check_claims(system, cim) if system.claims else []
     from upheaval.report._decisions import decisions_context
 
-    decisions = decisions_context(system, cim, _img if figures else None) if tolerance == 0 else None
+    decisions = decisions_context(system, cim, _svg if figures else None) if tolerance == 0 else None
     shown = min(len(result), max_scenarios)
     picked = decisions["pick_positions"] if decisions else []  # the picks' storylines come first
     order = [*picked, *(k for k in range(len(result)) if k not in picked)][:shown]
-    scenarios = []
-    for k in order:
-        z = result.indices[k]
-        names = cim.scenario_names(z)
-        choices = []
-        for d in system.descriptors:
-            v = next(v for v in d.variants if v.id == names[d.id])
-            choices.append({"descriptor": d.label, "variant": v.label, "description": v.description})
-        diff = network_difference(system, names) if system.actors else None
-        future = system.future_of(names)
-        scenarios.append(
-            _ScenarioView(
-                k + 1,
-                f"scenario-{k + 1}",
-                future.name if future else "",
-                future.summary.strip() if future else "",
-                choices,
-                _steps(system, z, cim, first),
-                {
-                    "total impact score": int(result.total_impact_score[k]),
-                    "consistency value": int(result.consistency_value[k]),
-                    "inconsistency": int(result.inconsistency[k]),
-                },
-                _img(
-                    F.impact_figure(system, z, cim, title=f"Impact diagram of S{k + 1}"), f"Impact diagram of S{k + 1}"
-                )
-                if figures
-                else None,
-                _diff_view(system, diff) if diff is not None else {"empty": True, "no_actors": True},
-            )
-        )
-    figs: dict[str, Markup | None] = dict.fromkeys(("network", "matrix", "tableau", "landscape", "claims"))
+    present = part.frustration if part is not None else None
+    scenarios = [_scenario_view(system, result, k, first, present, figures) for k in order]
+    for v in scenarios:
+        v.extra["pick"] = v.number - 1 in picked
+    figs: dict[str, Markup | None] = dict.fromkeys(("network", "landscape"))
     if figures:
         if system.actors:
-            figs["network"] = _img(F.network_figure(system), "Actor network")
-        figs["matrix"] = _img(F.matrix_figure(system, cim), "Cross-impact matrix", dpi=90)
-        figs["tableau"] = _img(F.tableau_figure(system, result), "Scenario tableau")
-        figs["landscape"] = _img(F.landscape_figure(system, 2, cim=cim), "Scenario landscape")
-        if claims:
-            figs["claims"] = _img(F.claims_figure(system, claims), "Claims and their results")
+            figs["network"] = _svg(F.network_figure(system), "Actor network")
+        from upheaval.report._data import landscape_points
+
+        figs["landscape"] = Markup(F.landscape_svg(*landscape_points(system, 2, cim=cim), 2))
     tableau_rows = []
     if system.futures:
         named = [system.future_of(cim.scenario_names(result.indices[k])) for k in range(len(result))]
@@ -478,7 +540,7 @@ def build_context(
                 ],
             }
         )
-    return {
+    context = {
         "system": system,
         "passages": cited_passages(system),
         "sources": [
@@ -514,32 +576,152 @@ def build_context(
         "tableau": tableau_rows,
         "n_consistent": len(result),
         "scenarios": scenarios,
-        "shown_numbers": [v.number for v in scenarios],
+        "shown_numbers": {v.number for v in scenarios},
+        "picks_shown": bool(picked),
+        "futures": _futures(system, result, scenarios),
+        "appendix": _appendix(system, result, {v.number for v in scenarios}),
         "scenarios_left_out": len(result) - shown,
         "claims": claims,
         "claims_passed": sum(c.passed for c in claims),
         "robustness": _robustness(system, result, robustness_samples, default_u),
-        "audit": _audit(system, cim, robustness_samples, default_u),
+        "audit": audit.result(),
         "reading": _reading(system, cim),
-        "tracking": _tracking_section(system, cim, tracking, figures),
+        "tracking": _tracking_section(system, cim, tracking, figures, result if tolerance == 0 else None),
         "decisions": decisions,
         "figures": figs,
         "n_scenarios": system.n_scenarios,
-        "seconds": time.perf_counter() - t0,
     }
+    context["report_sections"] = [sec for sec in REPORT_SECTIONS if sec.shown(context)]
+    context["contents"] = [(sec, sec.contents(context) if sec.contents else []) for sec in context["report_sections"]]
+    context["seconds"] = time.perf_counter() - t0
+    return context
 
 
-def _tracking_section(system: System, cim, tracking: Any, figures: bool) -> dict[str, Any] | None:
-    """The signposts (over the unfixed consistent set) and, given a tracking, the probabilities over time."""
+_JOBS: dict[int, tuple[Callable[..., Any], tuple]] = {}
+
+
+class _Background:
+    """``fn(*args)`` computed in a forked worker process while the caller goes on, where the platform forks
+    and the machine has a second core (the report's claims' audit, which is most of its work, beside the
+    rest); computed in place, when asked for, elsewhere. The worker reads the job from the memory it
+    inherits, so nothing but the result is pickled."""
+
+    def __init__(self, fn: Callable[..., Any], *args: Any) -> None:
+        import os
+        import sys
+
+        self._fn, self._args, self._future, self._pool = fn, args, None, None
+        if sys.platform != "linux" or (os.cpu_count() or 1) < 2:
+            return
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        key = id(self)
+        _JOBS[key] = (fn, args)
+        try:
+            self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
+            self._future = self._pool.submit(_run_job, key)
+        except OSError:  # no process to spare: compute it in place
+            self._pool = self._future = None
+        finally:
+            _JOBS.pop(key, None)
+
+    def result(self) -> Any:
+        if self._future is None:
+            return self._fn(*self._args)
+        try:
+            return self._future.result()
+        finally:
+            self._pool.shutdown()
+
+
+def _run_job(key: int) -> Any:
+    fn, args = _JOBS[key]
+    return fn(*args)
+
+
+def _appendix(system: System, result, shown: set[int]) -> list[dict[str, Any]]:
+    """The consistent scenarios whose S-numbers are not ``shown``: label and variants, one row each."""
+    cim = result.cim
+    rows = []
+    for k in (k for k in range(len(result)) if k + 1 not in shown):
+        names = cim.scenario_names(result.indices[k])
+        future = system.future_of(names)
+        rows.append({"number": k + 1, "name": future.name if future else "",
+                     "variants": [d.variants[int(result.indices[k, i])].label for i, d in enumerate(system.descriptors)]})  # fmt: skip
+    return rows
+
+
+@dataclass(frozen=True)
+class ReportSection:
+    """One numbered section of the report: its anchor, its title, the template that draws it (in
+    ``report/templates``), and when it is shown (``when(context)``; always by default). The template
+    reads the report's context (:func:`build_context`); a section with data of its own adds a key to it.
+    ``contents(context)`` gives its entries in the table of contents, as ``(anchor, text)`` pairs."""
+
+    id: str
+    title: str
+    template: str
+    when: Callable[[dict[str, Any]], Any] | None = None
+    contents: Callable[[dict[str, Any]], list[tuple[str, str]]] | None = None
+
+    def shown(self, context: dict[str, Any]) -> bool:
+        return self.when is None or bool(self.when(context))
+
+
+REPORT_SECTIONS: list[ReportSection] = [
+    ReportSection("system", "The system", "_system.html"),
+    ReportSection("judgements", "The judgements", "_judgements.html"),
+    ReportSection("reading", "How this model reads its sources", "_reading.html"),
+    ReportSection(
+        "scenarios",
+        "The consistent scenarios and their futures",
+        "_scenarios.html",
+        contents=lambda c: [(f["anchor"], f["name"]) for f in c["futures"]],
+    ),
+    ReportSection("claims", "The claims and their results", "_claims.html"),
+    ReportSection("robustness", "Robustness", "_robustness.html"),
+    ReportSection("levers", "Levers from the present", "_levers.html", when=lambda c: c["decisions"]),
+    ReportSection(
+        "shocks",
+        "Shocks",
+        "_shocks.html",
+        when=lambda c: c["decisions"] and c["decisions"]["shocks"],
+        contents=lambda c: [(f"shock-{s['id']}", s["label"]) for s in c["decisions"]["shocks"]],
+    ),
+    ReportSection("tracking", "Signposts and tracking", "_tracking.html", when=lambda c: c["tracking"]),
+    ReportSection(
+        "appendix", "Appendix: the other consistent scenarios", "_appendix.html", when=lambda c: c["appendix"]
+    ),
+]
+"""The report's sections, in order. A view adds one with :func:`add_report_section`."""
+
+
+def add_report_section(section: ReportSection, *, after: str | None = None) -> None:
+    """Add a section to the report, after the section with id ``after`` (default: before the appendix);
+    a section with the same id is replaced."""
+    REPORT_SECTIONS[:] = [s for s in REPORT_SECTIONS if s.id != section.id]
+    ids = [s.id for s in REPORT_SECTIONS]
+    at = ids.index(after) + 1 if after in ids else ids.index("appendix") if "appendix" in ids else len(ids)
+    REPORT_SECTIONS.insert(at, section)
+
+
+def _tracking_section(
+    system: System, cim, tracking: Any, figures: bool, consistent: Any = None
+) -> dict[str, Any] | None:
+    """The signposts (over the unfixed consistent set, ``consistent`` when already found) and, given a
+    tracking, the probabilities over time."""
     if not system.indicators:
         return None
     from upheaval.report._tracking import tracking_context
 
-    consistent = tracking.consistent if tracking is not None else cib.find_consistent(cim, 0)
+    if tracking is not None:
+        consistent = tracking.consistent
+    elif consistent is None:
+        consistent = cib.find_consistent(cim, 0)
     ctx = tracking_context(system, consistent, tracking, figures=figures)
-    for key, alt in (("signpost_figure", "Signpost matrix"), ("probability_figure", "Probability of each future")):
-        if ctx.get(key) is not None:
-            ctx[key] = _img(ctx[key], alt)
+    if ctx.get("probability_figure") is not None:
+        ctx["probability_figure"] = _svg(ctx["probability_figure"], "Probability of each future")
     return ctx
 
 

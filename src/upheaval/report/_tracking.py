@@ -6,12 +6,12 @@ import base64
 import html
 import io
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from upheaval.events._summary import QUADS
-from upheaval.events._track import Tracking
+if TYPE_CHECKING:  # the event modules load Ibis: imported where a function needs them
+    from upheaval.events._track import Tracking
 
 __all__ = [
     "dyad_figure",
@@ -181,6 +181,13 @@ def signpost_figure(result: Any, path: str | Path | None = None) -> Any:
     return fig
 
 
+def _tint(p: float) -> str:
+    """A background for a probability: red (0) through pale yellow (0.5) to green (1), light enough for text."""
+    lo, mid, hi = (0xF4, 0xA5, 0x82), (0xFF, 0xF7, 0xC2), (0x9F, 0xD8, 0x9F)
+    a, b, t = (lo, mid, p / 0.5) if p < 0.5 else (mid, hi, (p - 0.5) / 0.5)
+    return "#" + "".join(f"{round(x + (y - x) * t):02X}" for x, y in zip(a, b, strict=True))
+
+
 def _png(fig: Any, dpi: int = 110) -> str:
     import matplotlib.pyplot as plt
 
@@ -240,6 +247,8 @@ def dyad_figure(series: list[dict[str, Any]], title: str, path: str | Path | Non
     """Stacked bars of events by quad class with the mean intensity as a line; saved to ``path`` if given."""
     import matplotlib
 
+    from upheaval.events._summary import QUADS
+
     matplotlib.use("Agg", force=False)
     import matplotlib.pyplot as plt
 
@@ -296,7 +305,14 @@ def tracking_context(system: Any, consistent: Any, tracking: Tracking | None = N
         ],
         "prior": system.tracking.prior if isinstance(system.tracking.prior, str) else "weights",
         "floor": sign.floor,
-        "signpost_figure": signpost_figure(sign) if figures and len(consistent) and system.indicators else None,
+        "signpost_matrix": {
+            "columns": [label for label, _name in sign.labels],
+            "titles": [_future_label(*lab) for lab in sign.labels],
+            "rows": [
+                {"indicator": s.indicator, "cells": [{"p": f"{p:.2f}", "tint": _tint(p)} for p in sign.matrix[k]]}
+                for k, s in enumerate(sign.ranked)
+            ],
+        },
         "periods": [],
     }
     if tracking is None or not tracking.periods:
@@ -304,7 +320,8 @@ def tracking_context(system: Any, consistent: Any, tracking: Tracking | None = N
     rows = []
     for p in tracking.periods:
         probs = p.belief.probabilities
-        order = np.argsort(-probs)[:3]
+        cut = np.sort(probs)[-min(3, len(probs))] * (1 - 1e-9) if len(probs) else 0.0
+        order = [k for k in np.argsort(-probs, kind="stable") if probs[k] >= cut]  # the top three, and any tie
         rows.append(
             {
                 "start": p.period.start.isoformat(),
