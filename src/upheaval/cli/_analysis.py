@@ -166,7 +166,7 @@ def basins(
         else:
             what = f"{label(k)} · cycle of {len(res.cycles[k])}: {_cycle_futures(labels, res.cycles[k])}"
             cycles.append(k)
-        row = [what, f"{int(res.counts[k]):,}", f"{res.share[k]:.2%}"]
+        row = [escape(what), f"{int(res.counts[k]):,}", f"{res.share[k]:.2%}"]
         if not res.exact:
             row.append(f"{res.low[k]:.2%}..{res.high[k]:.2%}")
         table.add_row(*row)
@@ -370,7 +370,7 @@ def _print_future_robustness(res, groups: list[dict], keys: list[str], candidate
     for g in groups:
         near = f" +{g['near']} near" if g["near"] else ""
         table.add_row(
-            g["name"] or "(no named future)",
+            escape(g["name"] or "(no named future)"),
             (" ".join(g["consistent"]) or "none") + near,
             f"{g['share']:.1%}",
             f"{g['low']:.1%}–{g['high']:.1%}",
@@ -398,7 +398,7 @@ def _print_scenario_robustness(res, keys: list[str], labels, candidates: int) ->
         if shown == SCREENFUL:
             continue
         shown += 1
-        table.add_row(labels.label(res.indices[k]), str(int(res.nominal_inconsistency[k])), f"{res.share[k]:.1%}",
+        table.add_row(escape(labels.label(res.indices[k])), str(int(res.nominal_inconsistency[k])), f"{res.share[k]:.1%}",
                       f"{res.low[k]:.1%}..{res.high[k]:.1%}")  # fmt: skip
     console.print(table)
     rest = len(res.hits) - never - shown
@@ -710,7 +710,7 @@ def ensemble(
     for k in range(shown):
         row = res.indices[k]
         table.add_row(
-            labels.label(row),
+            escape(labels.label(row)),
             *("✓" if hit else "·" for hit in res.members[k]),
             f"{int(res.support[k])} of {len(models)}",
             "yes" if res.in_combined[k] else "no",

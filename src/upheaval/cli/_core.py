@@ -269,9 +269,9 @@ def _next_steps(model: str | None, storylines: bool) -> None:
     console.print("[bold]Next[/]:")
     for command, what in steps:
         if 2 + width + 2 + len(what) <= console.width:
-            console.print(f"  {command:<{width}}  [dim]{what}[/]", highlight=False)
+            console.print(f"  {escape(command.ljust(width))}  [dim]{what}[/]", highlight=False)
         else:
-            console.print(f"  {command}", highlight=False)
+            console.print(f"  {command}", markup=False, highlight=False)
             console.print(f"      [dim]{what}[/]", highlight=False)
 
 
@@ -538,10 +538,10 @@ def succession(
         for head, name, cells in zip(heads, names, texts, strict=True):
             table.add_column(head, min_width=_longest_word([name, *cells]))
         if system.futures:
-            table.add_row("future", *(n or "-" for n in names), style="bold")
+            table.add_row("future", *(escape(n or "-") for n in names), style="bold")
         for i, d in enumerate(system.descriptors):
             row = [escape(t[i]) for t in texts]
-            table.add_row(d.label, *(f"[bold yellow]{x}[/]" if k and res.path[k][i] != res.path[k - 1][i] else x
+            table.add_row(escape(d.label), *(f"[bold yellow]{x}[/]" if k and res.path[k][i] != res.path[k - 1][i] else x
                                      for k, x in enumerate(row)))  # fmt: skip
         console.print(table)
     else:

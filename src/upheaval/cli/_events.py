@@ -370,7 +370,7 @@ def _print_tracking(result, events: Path) -> None:
         for (label, name), p0, p1 in sorted(
             zip(result.labels, result.prior, last.belief.probabilities, strict=True), key=lambda r: -r[2]
         ):
-            latest.add_row(_label(label, name), f"{p0:.3f}", f"{p1:.3f}")
+            latest.add_row(escape(_label(label, name)), f"{p0:.3f}", f"{p1:.3f}")
         console.print(latest)
         for k in _most_probable(last.belief.probabilities):
             names = result.consistent.names(k)

@@ -65,7 +65,7 @@ def forecast_cmd(
     table.add_column("future")
     table.add_column("p", justify="right")
     for s in shown:
-        table.add_row(f"{s['label']} · {s['name']}" if s["name"] else s["label"], f"{s['probability']:.3f}")
+        table.add_row(escape(f"{s['label']} · {s['name']}" if s["name"] else s["label"]), f"{s['probability']:.3f}")
     console.print(table)
     if len(shown) < len(ranked):
         rest = sum(s["probability"] for s in ranked[len(shown) :])

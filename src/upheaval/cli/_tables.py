@@ -160,9 +160,11 @@ def scenario_tableaus(
             label = labels.label(result.indices[k])
             words = [label] + [d.variants[int(result.indices[k][i])].label for i, d in enumerate(system.descriptors)]
             longest = _longest_word(words)
-            table.add_column(label, max_width=max(cell, longest), min_width=longest)
+            table.add_column(Text(label), max_width=max(cell, longest), min_width=longest)
         for d, desc in enumerate(system.descriptors):
-            table.add_row(desc.label, *(desc.variants[int(result.indices[k][d])].label for k in range(lo, hi)))
+            table.add_row(
+                Text(desc.label), *(Text(desc.variants[int(result.indices[k][d])].label) for k in range(lo, hi))
+            )
         if measures:
             table.add_section()
             table.add_row("total impact score", *(str(int(x)) for x in result.total_impact_score[lo:hi]), style="dim")
