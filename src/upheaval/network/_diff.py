@@ -34,11 +34,18 @@ class NetworkDiff:
         return not (self.added or self.removed or self.changed)
 
 
-def network_difference(system: System, scenario: Scenario, *, present_frustration: int | None = None) -> NetworkDiff:
+def network_difference(
+    system: System,
+    scenario: Scenario,
+    *,
+    present_frustration: int | None = None,
+    frustrations: dict[frozenset, int] | None = None,
+) -> NetworkDiff:
     """Compare the network under ``scenario`` with the present network (the system's own ties).
 
-    ``present_frustration`` is the present network's frustration when the caller knows it already
-    (a report comparing every scenario with the same present).
+    ``present_frustration`` is the present network's frustration when the caller knows it already, and
+    ``frustrations`` a dictionary the caller keeps to share the frustration of networks already seen (keyed
+    by their ties): a report compares every scenario with the same present, and many scenarios share a network.
 
     Examples
     --------
@@ -71,5 +78,19 @@ def network_difference(system: System, scenario: Scenario, *, present_frustratio
         changed,
         by_variant,
         blocs(actor_network(system)).frustration if present_frustration is None else present_frustration,
-        blocs(actor_network(system, choice)).frustration,
+        _frustration(system, choice, after, frustrations),
     )
+
+
+def _frustration(system: System, choice, ties: dict[str, Tie], seen: dict[frozenset, int] | None) -> int:
+    """The frustration of the scenario's network, from ``seen`` when a network with the same ties was met."""
+    from upheaval.network._blocs import blocs
+    from upheaval.network._graph import actor_network
+
+    key = frozenset((k, t.model_dump_json()) for k, t in ties.items())
+    if seen is None or key not in seen:
+        value = blocs(actor_network(system, choice)).frustration
+        if seen is None:
+            return value
+        seen[key] = value
+    return seen[key]

@@ -410,11 +410,13 @@ def _audit(system: System, cim, n_samples: int, default_uncertainty: int) -> dic
     return {"error": "", "rows": rows, "note": audit_note(default_uncertainty, n_samples, 0) if n_samples else ""}
 
 
-def _scenario_view(system: System, result, k: int, first, present_frustration, figures: bool) -> _ScenarioView:
+def _scenario_view(
+    system: System, result, k: int, first, present_frustration, figures: bool, frustrations: dict | None = None
+) -> _ScenarioView:
     """Scenario ``k`` of the consistent set (S-number ``k + 1``): its choices, storyline, measures, impact
     diagram and network difference."""
     from upheaval.network import network_difference
-    from upheaval.report._figures import impact_svg
+    from upheaval.report._svg import impact_svg
 
     cim = result.cim
     z = result.indices[k]
@@ -423,7 +425,11 @@ def _scenario_view(system: System, result, k: int, first, present_frustration, f
     for d in system.descriptors:
         v = next(v for v in d.variants if v.id == names[d.id])
         choices.append({"descriptor": d.label, "variant": v.label, "description": v.description})
-    diff = network_difference(system, names, present_frustration=present_frustration) if system.actors else None
+    diff = (
+        network_difference(system, names, present_frustration=present_frustration, frustrations=frustrations)
+        if system.actors
+        else None
+    )
     future = system.future_of(names)
     view = _ScenarioView(
         k + 1,
@@ -497,7 +503,6 @@ def build_context(
     from upheaval.analysis import DEFAULT_UNCERTAINTY
     from upheaval.claims import check_claims
     from upheaval.network import blocs, brokers, derived_flows
-    from upheaval.report import _figures as F
 
     default_u = DEFAULT_UNCERTAINTY if default_uncertainty is None else int(default_uncertainty)
     t0 = time.perf_counter()
@@ -514,16 +519,20 @@ def build_context(
     picked = decisions["pick_positions"] if decisions else []  # the picks' storylines come first
     order = [*picked, *(k for k in range(len(result)) if k not in picked)][:shown]
     present = part.frustration if part is not None else None
-    scenarios = [_scenario_view(system, result, k, first, present, figures) for k in order]
+    frustrations: dict = {}  # scenarios with the same network share its frustration
+    scenarios = [_scenario_view(system, result, k, first, present, figures, frustrations) for k in order]
     for v in scenarios:
         v.extra["pick"] = v.number - 1 in picked
     figs: dict[str, Markup | None] = dict.fromkeys(("network", "landscape"))
     if figures:
         if system.actors:
-            figs["network"] = _svg(F.network_figure(system), "Actor network")
-        from upheaval.report._data import landscape_points
+            from upheaval.report._svg import network_svg
 
-        figs["landscape"] = Markup(F.landscape_svg(*landscape_points(system, 2, cim=cim), 2))
+            figs["network"] = Markup(network_svg(system))
+        from upheaval.report._data import landscape_points
+        from upheaval.report._svg import landscape_svg
+
+        figs["landscape"] = Markup(landscape_svg(*landscape_points(system, 2, cim=cim), 2))
     tableau_rows = []
     if system.futures:
         named = [system.future_of(cim.scenario_names(result.indices[k])) for k in range(len(result))]
