@@ -133,16 +133,18 @@ def _labels(system: System, result: cib.ScenarioSet, tolerance: int):
     return scenario_labels(system, result.cim, tolerance, None if result.fix or result.where else result)
 
 
-def print_tableaus(system: System, result: cib.ScenarioSet, labels, title: str, limit: int | None = None) -> None:
+def print_tableaus(
+    system: System, result: cib.ScenarioSet, labels, title: str, limit: int | None = None, of: str = ""
+) -> None:
     """The consistent scenarios: as a tableau of words when they fit side by side in the terminal, else as the
     compact tableau (one line per scenario, a key below); at most ``limit`` of them, saying how many and how to
-    see the rest."""
+    see the rest. The heading is ``title: N`` then ``of`` (say, `` of 12,288 in 5 named futures``)."""
     from upheaval.cli._tables import compact_tableau, fits_one_tableau, scenario_tableaus
 
     n = len(result)
     shown = n if limit is None or limit <= 0 else min(n, limit)
     keys = labels.keys(result.indices[:shown])
-    every = f"{n:,}" if shown == n else f"{shown:,} shown of {n:,}"
+    every = (f"{n:,}" if shown == n else f"{shown:,} shown of {n:,}") + of
     if fits_one_tableau(system, [labels.label(r) for r in result.indices[:shown]], console.width):
         part = replace(result, indices=result.indices[:shown], total_impact_score=result.total_impact_score[:shown],
                        inconsistency=result.inconsistency[:shown], consistency_value=result.consistency_value[:shown])  # fmt: skip
@@ -313,8 +315,9 @@ def analyze(
             system,
             result,
             labels,
-            f"Consistent scenarios of {system.n_scenarios:,}{_in_futures(system, labels, result)}",
+            "Consistent scenarios",
             None if storylines else ANALYZE_ROWS,
+            of=f" of {system.n_scenarios:,}{_in_futures(system, labels, result)}",
         )
         if storylines:
             from upheaval.report import storyline
@@ -398,7 +401,8 @@ def scenarios(
     if len(result) == 0:
         console.print("No consistent scenario.")
         return
-    print_tableaus(system, result, labels, f"Consistent scenarios of {system.id} at tolerance {tolerance}", limit)
+    print_tableaus(system, result, labels, f"Consistent scenarios of {system.id} at tolerance {tolerance}", limit,
+                   of=f" of {system.n_scenarios:,}")  # fmt: skip
     console.print(
         f"[dim]{counted(len(result), 'scenario')} of {system.n_scenarios:,}, complete search in {result.seconds:.3f} s[/]"
     )
