@@ -87,8 +87,9 @@ def test_robustness_answers_per_future():
     assert len(lines) <= 60, len(lines)
     assert not broken_words(res.stdout)
     rows = re.findall(r"^  (\S.*?) {2,}.*?(\d+\.\d)% +(\d+\.\d)%–(\d+\.\d)%", res.stdout, re.M)
-    assert len(rows) == len(system.futures)  # one row per future, with its share and interval
-    starts = {r[0] for r in rows}
+    starts = [r[0] for r in rows]
+    # one row per future (and one for the scenarios no future names), each with its share and interval
+    assert len(rows) - ("(no named future)" in starts) == len(system.futures)
     assert all(any(f.name.startswith(x) for x in starts) for f in system.futures)
     assert all(float(lo) <= float(p) <= float(hi) for _, p, lo, hi in rows)
 
@@ -135,7 +136,16 @@ def test_sensitivity_one_line_per_distinct_effect_ranked_by_consequence():
     assert effects and len(effects) == len(set(effects)), "each effect once"
     moved_claims = [k for k, e in enumerate(effects) if e.startswith(("fails", "passes"))]
     assert moved_claims == list(range(len(moved_claims))), "effects that move a claim come first"
-    assert " gone" in " ".join(res.stdout.split())  # a future lost whole is named
+    import json
+
+    # a future named as gone has lost every one of its consistent scenarios
+    found = json.loads(upheaval("scenarios", "--json").stdout)["scenarios"]
+    members: dict[str, set[str]] = {}
+    for sc in found:
+        members.setdefault(sc["future"], set()).add(sc["label"])
+    for labels, names in re.findall(r"breaks ((?:S\d+ ?)+): (.+?) gone", " ".join(res.stdout.split())):
+        for name in re.split(r", | and ", names):
+            assert members[name] <= set(labels.split()), (name, labels)
 
 
 @pytest.fixture(scope="module")
@@ -181,12 +191,28 @@ def test_basins_number_cycles_in_order_and_tell_them_apart():
 
 
 def test_succession_names_where_it_lands():
+    """Where a succession ends is named: a consistent scenario by its label and future, a cycle by its futures."""
     system = load_system()
-    res = upheaval("succession", "--start", "present,front=destabilises")
-    assert res.returncode == 0, res.stderr
-    m = re.search(r"ends in (S\d+) · (.+?), a consistent scenario", flat(res.stdout))
-    assert m, res.stdout
-    found = cib.find_consistent(cib.compile_system(system), 0)
-    row = found.indices[int(m.group(1)[1:]) - 1]
-    assert system.future_of(found.cim.scenario_names(row)).name == m.group(2)
-    assert not broken_words(res.stdout)
+    cim = cib.compile_system(system)
+    found = cib.find_consistent(cim, 0)
+    present = dict(system.present.scenario)
+    ends = {}
+    for d in system.descriptors:
+        for v in d.variants:
+            start = {**present, d.id: v.id}
+            res = cib.succession(cim, cim.scenario_indices(start))
+            ends.setdefault(res.end_kind, (d.id, v.id, res))
+    assert ends
+    for kind, (d, v, res) in ends.items():
+        out = upheaval("succession", "--start", f"present,{d}={v}")
+        assert out.returncode == 0, out.stderr
+        assert not broken_words(out.stdout)
+        if kind == "cycle":
+            assert "ends in a cycle of" in flat(out.stdout)
+            continue
+        m = re.search(r"ends in (S\d+)(?: · (.+?))?, a consistent scenario", flat(out.stdout))
+        assert m, out.stdout
+        row = found.indices[int(m.group(1)[1:]) - 1]
+        assert row.tolist() == list(res.path[-1])
+        future = system.future_of(cim.scenario_names(row))
+        assert (future.name if future else None) == m.group(2)

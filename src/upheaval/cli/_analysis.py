@@ -856,8 +856,8 @@ def _print_pathways(system, res, labels) -> None:
             members[future[n.id]].append(labels.key(n.scenario))
     console.print(
         f"[bold]Pathways of {system.id}[/] through {', '.join(res.labels)}, from "
-        f"{escape(labels.label(nodes[0].scenario))}: {counted(total, 'pathway')}, "
-        f"{counted(len(nodes) - 1, 'scenario')} reached in {counted(len(order), 'future')}"
+        f"{escape(labels.label(nodes[0].scenario))}: {counted(total, 'pathway')} through "
+        f"{counted(len({labels.key(n.scenario) for n in nodes[1:]}), 'scenario')} in {counted(len(order), 'future')}"
     )
     table = Table(box=box.SIMPLE_HEAD, header_style="bold", title_justify="left",
                   title="Share of the pathways in each future, per period, and where each future leads next")  # fmt: skip
