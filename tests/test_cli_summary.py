@@ -216,3 +216,27 @@ def test_succession_names_where_it_lands():
         assert row.tolist() == list(res.path[-1])
         future = system.future_of(cim.scenario_names(row))
         assert (future.name if future else None) == m.group(2)
+
+
+def test_model_text_that_looks_like_markup_prints_as_written(tmp_path):
+    """Futures, shocks and descriptors named with square brackets print as written in every command that names
+    them: Rich reads no markup in the model's text."""
+    text = (Path(__file__).parent / "data" / "decisions" / "strait.yaml").read_text(encoding="utf-8")
+    marked = {"name: Settlement": 'name: "Settlement [red]now[/]"', "name: Rupture": 'name: "Rupture [b]x[/b]"',
+              "name: Standoff": 'name: "Standoff [i]y[/i]"',
+              "label: A collision at sea": 'label: "A collision [at] sea"'}  # fmt: skip
+    for old, new in marked.items():
+        assert old in text
+        text = text.replace(old, new)
+    model = tmp_path / "marked.yaml"
+    model.write_text(text + "periods: {labels: ['y1', 'y2']}\n", encoding="utf-8")
+    m = str(model)
+    for args in (["analyze", m], ["robustness", m, "--samples", "30"], ["pathways", m],
+                 ["sensitivity", m, "--max-change", "6"], ["levers", m], ["pick", m], ["shock", "collision", m],
+                 ["ensemble", m, m]):  # fmt: skip
+        res = upheaval(*args, columns=200)
+        assert res.returncode == 0, (args, res.stderr)
+        out = flat(res.stdout)
+        written = [s for s in marked.values() if s.split('"')[1] in out]
+        read_as_markup = [s for s in ("Settlement now", "Rupture x", "Standoff y", "A collision sea") if s in out]
+        assert written and not read_as_markup, (args, out)

@@ -80,7 +80,7 @@ def _dim(text: str) -> None:
 
 def _lever_table(title: str, res: Any, groups: list[list[Any]]) -> Table:
     """One row per lever, grouped (a line between groups) by where they settle."""
-    table = Table(title=title, header_style="bold", title_justify="left")
+    table = Table(title=escape(title), header_style="bold", title_justify="left")
     table.add_column("lever", style="cyan", overflow="fold")
     table.add_column("held by", overflow="fold")
     table.add_column("settles in (held)", style="green", overflow="fold")
@@ -188,7 +188,7 @@ def levers(
         if base.end_kind == "consistent" else "runs round a cycle"
     )  # fmt: skip
     console.print(f"[bold]Levers of {escape(getattr(system, 'id', 'the matrix'))}[/] from {escape(res.start_text)} "
-                  f"({escape(here)}); left alone it {left}.")  # fmt: skip
+                  f"({escape(here)}); left alone it {escape(left)}.")  # fmt: skip
     if res.target is not None:
         if not res.reaching:
             console.print(f"No lever set of up to {res.radius} changes reaches {escape(res.target.description)}.")
@@ -368,7 +368,7 @@ def shock(
     new = res.new
     console.print(f"{len(res.survivors)} of {len(res.baseline)} consistent scenarios survive; "
                   f"{counted(len(new), 'scenario')} hold only while the shock lasts"
-                  + (f": {', '.join(res.label(r) for r in new)}" if len(new) else "") + ".")  # fmt: skip
+                  + escape(f": {', '.join(res.label(r) for r in new)}" if len(new) else "") + ".")  # fmt: skip
     _dim("X-labelled scenarios are not consistent in the model without the shock (S-labels as in `upheaval scenarios`)")
 
 
