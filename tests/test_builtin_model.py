@@ -269,9 +269,9 @@ class _Literal:
             flat = np.ravel_multi_index(self.cim.scenario_indices(c.scenario), self.cim.sizes)
             worst = int(self.gap[flat].max())
             return worst <= c.tolerance, 1, f"inconsistency {worst}"
-        rows = self.find(c.given, c.tolerance)
+        rows = self.find(c.fix, c.tolerance)
         if c.kind == "implies":
-            sel = rows[self.mask(rows, c.if_)]
+            sel = rows[self.mask(rows, c.where)]
             bad = int((~self.mask(sel, c.then)).sum())
             return len(sel) > 0 and bad == 0, len(sel), f"{len(sel) - bad} of {len(sel)} have `then`"
         if c.kind in ("exists", "never"):
@@ -380,7 +380,7 @@ def _own_sections(system, claim) -> list[int]:
     there are none, every section into the conclusion descriptors.
     """
     c = claim.check
-    premise = set(c.given) | set(c.if_) | set(c.baseline)
+    premise = set(c.fix) | set(c.where) | set(c.baseline)
     conclusion = set(c.then) | set(c.match) | set(c.outcome) | set(c.scenario)
     direct = [k for k, imp in enumerate(system.impacts) if imp.source in premise and imp.target in conclusion]
     return direct or [k for k, imp in enumerate(system.impacts) if imp.target in conclusion]
@@ -414,13 +414,13 @@ def test_no_claim_restates_its_judgement(system, cim):
 
 def test_the_claims_are_the_authors_conditionals_and_contrasts(system):
     checks = {c.id: c.check for c in system.claims}
-    premises = {cid: {**c.given, **c.if_} for cid, c in checks.items()}
+    premises = {cid: {**c.fix, **c.where} for cid, c in checks.items()}
     assert any(c.kind == "exists" and c.match.get("west_response") == "statements"
                and c.match.get("china_west") == "confrontation" for c in checks.values())  # fmt: skip
     assert {"front": "holds"} in premises.values()
     assert {"beijing_dprk": "restrains"} in premises.values()
     assert any(
-        c.kind == "lowers" and "flawed_deal" in str(c.given) and "peace" in str(c.baseline) for c in checks.values()
+        c.kind == "lowers" and "flawed_deal" in str(c.fix) and "peace" in str(c.baseline) for c in checks.values()
     )
 
 
@@ -471,7 +471,7 @@ def _storyline_futures(system, literal):
     """Every consistent scenario, unforced and under each claim's intervention, with the descriptors it fixes."""
     out = {tuple(r): frozenset() for r in literal.find().tolist()}
     for claim in system.claims:
-        for cond in (claim.check.given, claim.check.baseline):
+        for cond in (claim.check.fix, claim.check.baseline):
             if cond:
                 for r in literal.find(cond).tolist():
                     out.setdefault(tuple(r), frozenset(cond))
@@ -523,7 +523,7 @@ def test_the_conclusions_conditional_runs_through_the_western_view_of_china(syst
 def test_nato_has_its_cameo_code_and_camps_are_declared(system):
     assert system.actor("NATO").cameo == "IGONAT"
     assert {a.camp for a in system.actors} == {"axis", "west"}
-    from upheaval import blocs
+    from upheaval import camps
 
-    part = blocs(system)
+    part = camps(system)
     assert not part.disagreements and part.frustration == 0

@@ -240,9 +240,9 @@ def test_declared_kind_with_its_sign(tmp_path: Path) -> None:
     text = "tie_kinds:\n  - {id: piracy, label: Piracy, sign: hostile, style: dotted}\n" + text
     system = _load(tmp_path, text)
     assert system.ties[0].polarity == -1 and system.tie_kind("piracy").style == "dotted"
-    from upheaval.network import actor_network, blocs
+    from upheaval.network import actor_network, camps
 
-    part = blocs(actor_network(system))
+    part = camps(actor_network(system))
     assert part.camp_of["HTH"] != part.camp_of["USA"]  # the declared sign decides the camps
     cooperative = text.replace("sign: hostile", "sign: cooperative")
     assert _load(tmp_path, cooperative).ties[0].polarity == 1

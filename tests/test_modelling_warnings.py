@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from upheaval import blocs, cib, load_system
+from upheaval import camps, cib, load_system
 from upheaval.analysis import audit_claims, dominance, modelling_warnings, tie_descriptors
 from upheaval.analysis._audit import _strike
 from upheaval.cli import app
@@ -83,7 +83,7 @@ def test_a_claim_that_restates_its_judgement_is_decided_whatever_the_system(seed
     n = sum(sizes)
     values = rng.integers(-3, 4, size=(n, n)) * (rng.random((n, n)) < 0.6)
     cim = cib.CrossImpactMatrix(values, sizes, ("a", "b", "c", "d"))
-    check = ClaimCheck.model_validate({"kind": "implies", "given": {"a": "v1"}, "then": {"d": "v1"}})
+    check = ClaimCheck.model_validate({"kind": "implies", "fix": {"a": "v1"}, "then": {"d": "v1"}})
     dom = dominance(cim, check)
     found = _brute(cim, {0: {0}}, {})
     if dom.restates:
@@ -108,7 +108,7 @@ def test_dominance_flags_claims_read_back_from_their_cells():
         claims:
           - id: L
             text: with a1, b settles at b1
-            check: {kind: exists, given: {a: a1}, match: {b: b1}}
+            check: {kind: exists, fix: {a: a1}, match: {b: b1}}
         """
     )
     assert not dominance(cib.compile_system(loop), loop.claims[0].check).restates
@@ -166,7 +166,7 @@ def test_unmatched_future_is_warned_unless_a_declared_intervention_produces_it()
         claims:
           - id: K
             text: forced, a1 goes with b1
-            check: {kind: implies, given: {a: a1, b: b2}, then: {c: c1}}
+            check: {kind: implies, fix: {a: a1, b: b2}, then: {c: c1}}
         """,
     )
     still = [f.message.split("`")[1] for f in modelling_warnings(claimed) if f.code == "unmatched-future"]
@@ -255,7 +255,7 @@ descriptors:
 def test_declared_camps_win_and_the_balance_derived_ones_are_shown_beside(tmp_path):
     text = CAMPS.replace("{usa}", "west").replace("{sign}", "")
     system = parse_yaml(text)
-    part = blocs(system)
+    part = camps(system)
     assert part.camp_of["USA"] == "west"  # declared, whatever the pressure ties say
     assert part.structural["USA"] == "axis"  # a `pressure` tie counts as hostile: balance puts it with Iran
     (d,) = part.disagreements
@@ -271,7 +271,7 @@ def test_declared_camps_win_and_the_balance_derived_ones_are_shown_beside(tmp_pa
 def test_a_tie_may_set_its_own_sign():
     signed = parse_yaml(CAMPS.replace("{usa}", "west").replace("{sign}", "sign: cooperative, "))
     assert all(t.polarity == 1 for t in signed.ties if t.kind == "pressure")
-    part = blocs(signed)
+    part = camps(signed)
     assert part.structural["USA"] == "west" and not part.disagreements
 
 

@@ -13,8 +13,8 @@ from upheaval.cli import app
 from upheaval.errors import EngineError, UpheavalError
 from upheaval.network import (
     actor_network,
-    blocs,
     brokers,
+    camps,
     derived_flows,
     network_difference,
     scenario_ties,
@@ -117,7 +117,7 @@ def test_derived_flows_follow_the_scenario(builtin, tiny):
 
 
 def test_bloc_partition_of_a_hand_made_signed_graph(signed):
-    part = blocs(signed)
+    part = camps(signed)
     assert sorted(part.camps["red"]) == ["AAA", "BBB", "CCC"]
     assert sorted(part.camps["blue"]) == ["DDD", "EEE"]
     # The option tie is left out, so F has no signed tie at all.
@@ -126,7 +126,7 @@ def test_bloc_partition_of_a_hand_made_signed_graph(signed):
     assert part.signed_pairs == 8 and part.exact
     assert part.balance == pytest.approx(7 / 8)
     # Counting options, F's aid to A pulls F into the red camp.
-    assert "FFF" in blocs(signed, include_options=True).camps["red"]
+    assert "FFF" in camps(signed, include_options=True).camps["red"]
 
 
 def test_signed_graph_nets_out_ties_between_a_pair(builtin):
@@ -141,14 +141,14 @@ def test_brokers_rank_by_cooperative_betweenness(signed):
     ranked = brokers(signed)
     by = {b.actor: b for b in ranked}
     # C links the red triangle to D by cooperation across camps; D and E are one pair.
-    assert by["CCC"].cooperative_across == 1 and by["CCC"].between_blocs
+    assert by["CCC"].cooperative_across == 1 and by["CCC"].between_camps
     assert ranked[0].actor == "CCC"
     assert by["DDD"].betweenness > 0
-    assert by["AAA"].hostile_degree == 1 and not by["AAA"].between_blocs
+    assert by["AAA"].hostile_degree == 1 and not by["AAA"].between_camps
 
 
 def test_builtin_camps_follow_the_axis_and_the_west(builtin):
-    part = blocs(builtin)
+    part = camps(builtin)
     assert set(part.camps["axis"]) == {"RUS", "PRK", "CHN", "IRN"}
     assert {"UKR", "USA", "NATO", "EU", "KOR"} <= set(part.camps["west"])
     ranked = brokers(builtin)

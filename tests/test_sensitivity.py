@@ -25,7 +25,7 @@ def test_rigged_system_flags_the_inert_descriptor_and_keeps_to_allowed_cells():
     system = load_system(DATA / "rigged.yaml")
     cim = cib.compile_system(system)
     assert analysis.inert_descriptors(cim) == [0]  # nothing acts on a
-    cells = analysis.editable_cells(cim, system)
+    cells = analysis.editable_impacts(cim, system)
     assert not cells[2:4, 2:4].any()  # b's diagonal block: no `diagonal: true` section
     assert cells[4:6, 4:6].all()  # c's diagonal block is judged with `diagonal: true`
     res = analysis.judgement_effects(system, cim, near=1, max_change=6)
@@ -74,7 +74,7 @@ def test_builtin_model_lists_no_forbidden_cell_and_starts_with_claims():
     system = load_system()
     cim = cib.compile_system(system)
     res = analysis.judgement_effects(system, cim, max_change=2)
-    allowed = analysis.editable_cells(cim, system)
+    allowed = analysis.editable_impacts(cim, system)
     flat = [f"{d}.{v}" for d, vs in zip(cim.descriptor_ids, cim.variant_ids, strict=True) for v in vs]
     assert all(allowed[flat.index(e.row), flat.index(e.column)] for e in res.effects)
     assert all(_owner(cim, e.row) != _owner(cim, e.column) for e in res.effects)

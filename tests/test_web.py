@@ -86,7 +86,7 @@ impacts:
 claims:
   - id: C1
     text: 'Claim {SCRIPT} {IMG}'
-    check: {{kind: implies, if: {{x: lo}}, then: {{y: lo}}}}
+    check: {{kind: implies, where: {{x: lo}}, then: {{y: lo}}}}
     cites:
       - source: doc
         section: 'Sec {IMG}'

@@ -52,7 +52,7 @@ _LAZY = {
     "check_claims": "upheaval.claims",
     # the actor network
     "actor_network": "upheaval.network",
-    "blocs": "upheaval.network",
+    "camps": "upheaval.network",
     "network_difference": "upheaval.network",
     # views
     "storyline": "upheaval.report",
@@ -63,12 +63,17 @@ _LAZY = {
     "EngineError": "upheaval.errors",
 }
 _ALIASES = {"load": "load_system"}
+_DEPRECATED = {"blocs": "camps"}  # old name -> new name
 
 __all__ = ["__version__", *sorted(_LAZY)]
 
 
 def __getattr__(name: str) -> object:
     """Load a front-door name from the module that defines it."""
+    if name in _DEPRECATED:
+        from upheaval._deprecated import deprecated_names
+
+        return deprecated_names(__name__, _DEPRECATED)(name)
     if name not in _LAZY:
         raise AttributeError(f"module 'upheaval' has no attribute {name!r}")
     from importlib import import_module

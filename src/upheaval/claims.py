@@ -21,7 +21,7 @@ class ClaimResult:
     ``scenarios`` holds deciding scenarios as ``{descriptor: variant}`` mappings: the
     counterexamples when a claim fails, otherwise the scenarios that support it.
     ``support`` counts the consistent scenarios on each side the claim compares
-    (e.g. ``{"premise": 4}`` for ``implies``, ``{"given": 3, "baseline": 9}`` for
+    (e.g. ``{"premise": 4}`` for ``implies``, ``{"intervention": 3, "baseline": 9}`` for
     ``lowers``); ``vacuous`` is True when a side has none (the claim then fails);
     ``warnings`` say when a side rests on a single scenario (thin support).
     """
@@ -129,12 +129,12 @@ def evaluate(
         inc = cib.inconsistency(cim, scenario)
         ok = inc <= chk.tolerance
         return Outcome(ok, f"inconsistency {inc} (tolerance {chk.tolerance})", [chk.scenario])
-    idx = search(cim, chk.tolerance, chk.given)
-    given = f" given {_describe(chk.given)}" if chk.given else ""
+    idx = search(cim, chk.tolerance, chk.fix)
+    given = f" given {_describe(chk.fix)}" if chk.fix else ""
     if chk.kind == "implies":
-        sel = idx[matches(cim, idx, chk.if_)]
+        sel = idx[matches(cim, idx, chk.where)]
         bad = sel[~matches(cim, sel, chk.then)]
-        having = f" with {_describe(chk.if_)}" if chk.if_ else ""
+        having = f" with {_describe(chk.where)}" if chk.where else ""
         support = {"premise": len(sel)}
         if len(sel) == 0:
             return Outcome(False, f"vacuous: no consistent scenario{given}{having}", [], True, support)
@@ -165,7 +165,7 @@ def evaluate(
     baseline = _describe(chk.baseline) if chk.baseline else "no intervention"
     support = {"intervention": len(idx), "baseline": len(base)}
     if len(idx) == 0 or len(base) == 0:
-        which = f"under the intervention {_describe(chk.given)}" if len(idx) == 0 else f"under {baseline}"
+        which = f"under the intervention {_describe(chk.fix)}" if len(idx) == 0 else f"under {baseline}"
         return Outcome(False, f"vacuous: no consistent scenario {which}: nothing to compare", [], True, support)
     share = matches(cim, idx, chk.outcome).mean()
     share0 = matches(cim, base, chk.outcome).mean()

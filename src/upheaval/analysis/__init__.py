@@ -1,6 +1,7 @@
 """Analyses built on the CIB engine: basins, landscape, robustness, sensitivity, ensembles, pathways,
 and the decisions built on them: levers, a diverse few, shocks, expert disagreement."""
 
+from upheaval._deprecated import deprecated_names
 from upheaval.analysis._audit import (
     ClaimAudit,
     Dominance,
@@ -43,10 +44,10 @@ from upheaval.analysis._robustness import (
     uncertainty_matrix,
 )
 from upheaval.analysis._sensitivity import (
-    CellChange,
+    ImpactChange,
     JudgementEffect,
     Sensitivity,
-    editable_cells,
+    editable_impacts,
     inert_descriptors,
     judgement_effects,
     sensitivity,
@@ -62,7 +63,6 @@ __all__ = [
     "BalanceRow",
     "BalanceView",
     "Basins",
-    "CellChange",
     "ClaimAudit",
     "DescriptorBalance",
     "Disagreement",
@@ -70,6 +70,7 @@ __all__ = [
     "Dominance",
     "Ensemble",
     "Holders",
+    "ImpactChange",
     "JudgementEffect",
     "Landscape",
     "Lever",
@@ -96,7 +97,7 @@ __all__ = [
     "delphi_sheet",
     "disagreement",
     "dominance",
-    "editable_cells",
+    "editable_impacts",
     "ensemble",
     "explain",
     "inert_descriptors",
@@ -129,3 +130,5 @@ __all__ = [
     "uncertainty_matrix",
     "wilson_interval",
 ]
+
+__getattr__ = deprecated_names(__name__, {"CellChange": "ImpactChange", "editable_cells": "editable_impacts"})

@@ -3,7 +3,7 @@
 A claim about the consistent scenarios is only worth checking if the judgements it is
 about decide it. For each claim the audit finds, in the compiled matrix, the judgement
 sections (blocks of cells from one descriptor to another) from its premise descriptors
-(``given``, ``if``, ``baseline``) into its conclusion descriptors (``then``, ``match``,
+(``fix``, ``where``, ``baseline``) into its conclusion descriptors (``then``, ``match``,
 ``outcome``; every descriptor of a ``consistent`` claim's scenario) or, when there are
 none, every section into its conclusion descriptors. Each section is then reversed
 (its cells negated) and removed (set to 0), one at a time and all together, and the
@@ -159,7 +159,7 @@ def claim_sections(cim, check) -> tuple[list[tuple[int, int]], str]:
     descriptors into the conclusion descriptors, or, when there are none, every block
     into the conclusion descriptors (see the module docstring).
     """
-    premise = _descriptors(check.given, check.if_, check.baseline)
+    premise = _descriptors(check.fix, check.where, check.baseline)
     conclusion = _descriptors(check.then, check.match, check.outcome, check.scenario)
     pos = {d: k for k, d in enumerate(cim.descriptor_ids)}
     p = [pos[d] for d in premise if d in pos]
@@ -251,7 +251,7 @@ def _strike(
 def dominance(cim, check) -> Dominance:
     """Whether a claim check restates its judgement: its premise decides it by dominance alone.
 
-    The premise's variants are held (``given`` as allowed sets, compared among themselves
+    The premise's variants are held (``fix`` as allowed sets, compared among themselves
     only; ``if`` narrowing the descriptor's own variants). Then every variant that a rival
     beats whatever the other descriptors take (each at its worst) is struck out, again and
     again as the struck variants narrow the rest: a sound relaxation of CIB's consistency
@@ -260,7 +260,7 @@ def dominance(cim, check) -> Dominance:
     ``implies`` every descriptor of ``then`` keeps only variants ``then`` allows; for
     ``exists`` likewise for ``match``; for ``never`` some descriptor of ``match`` keeps none of
     them, with the rest of ``match`` held too (each way round); for ``lowers`` the outcome is
-    ruled out under ``given``. It would then hold in any
+    ruled out under ``fix``. It would then hold in any
     system with those cells, whichever futures are consistent. ``consistent`` claims are
     about one scenario and never restate.
 
@@ -279,16 +279,16 @@ def dominance(cim, check) -> Dominance:
         # all of the match but one descriptor already rules that one out
         for d in check.match:
             rest = {k: v for k, v in check.match.items() if k != d}
-            split = check.model_copy(update={"if_": {**check.if_, **rest}, "match": {d: check.match[d]}})
+            split = check.model_copy(update={"where": {**check.where, **rest}, "match": {d: check.match[d]}})
             found = dominance(cim, split)
             if found.restates:
                 return found
         return Dominance({}, {}, False)
     domains = [set(range(n)) for n in cim.sizes]
-    given = cim.condition_indices(check.given)
+    given = cim.condition_indices(check.fix)
     for i, vs in given.items():
         domains[i] = set(vs)
-    for i, vs in cim.condition_indices(check.if_).items():
+    for i, vs in cim.condition_indices(check.where).items():
         domains[i] &= set(vs)
     start = [set(d) for d in domains]
     by, needs = _strike(cim, domains, {i: sorted(vs) for i, vs in given.items()}, start)

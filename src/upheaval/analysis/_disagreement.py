@@ -184,7 +184,7 @@ def disagreement(
        cross-impact analysis. Technological Forecasting & Social Change 73:334--361, 2006.
     """
     from upheaval import cib
-    from upheaval.analysis._sensitivity import editable_cells
+    from upheaval.analysis._sensitivity import editable_impacts
 
     t0 = time.perf_counter()
     if len(models) < 2:
@@ -207,7 +207,7 @@ def disagreement(
     )
     group_set = cib.find_consistent(group, tolerance * n)
     labels = scenario_labels(systems[0], group, tolerance * n, group_set)
-    editable = editable_cells(ref, systems[0])
+    editable = editable_impacts(ref, systems[0])
     differ = (stack != stack[0]).any(axis=0) & editable
     rs, cs = np.nonzero(differ)
     tasks = [

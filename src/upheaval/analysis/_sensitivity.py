@@ -9,10 +9,10 @@ import numpy as np
 from upheaval.errors import EngineError
 
 __all__ = [
-    "CellChange",
+    "ImpactChange",
     "JudgementEffect",
     "Sensitivity",
-    "editable_cells",
+    "editable_impacts",
     "inert_descriptors",
     "judgement_effects",
     "sensitivity",
@@ -20,8 +20,8 @@ __all__ = [
 
 
 @dataclass(frozen=True)
-class CellChange:
-    """One cell change that flips a scenario's consistency.
+class ImpactChange:
+    """One impact change that flips a scenario's consistency.
 
     The judgement of variant ``row`` (``descriptor.variant``) on variant ``column`` moves
     from ``old`` to ``new`` (the smallest such move); ``effect`` is ``"breaks"`` (the
@@ -51,7 +51,7 @@ def _label(cim, var: int) -> str:
     return f"{cim.descriptor_ids[d]}.{cim.variant_ids[d][var - int(cim.offsets[d])]}"
 
 
-def editable_cells(cim, system=None) -> np.ndarray:
+def editable_impacts(cim, system=None) -> np.ndarray:
     """Which cells a judgement may be given in (boolean, the matrix's shape).
 
     Every cell between two different descriptors; a diagonal block (a descriptor acting on
@@ -87,8 +87,8 @@ def sensitivity(
     max_change: int = 1,
     bounds: tuple[int, int] | None = None,
     uncertainty=None,
-    cells=None,
-) -> list[list[CellChange]]:
+    editable=None,
+) -> list[list[ImpactChange]]:
     """Single-cell changes that make or break each scenario ("what would have to be true").
 
     Only the rows of the scenario's chosen variants enter its balances, and a cell
@@ -112,13 +112,13 @@ def sensitivity(
         The range a cell must stay in; by default the matrix's scale, ``(-cim.scale, cim.scale)``.
     uncertainty : array, optional
         Per-cell limit on the change (e.g. :func:`uncertainty_matrix`).
-    cells : boolean array, optional
-        The cells that may change; by default :func:`editable_cells` of the matrix (no
+    editable : boolean array, optional
+        The cells that may change; by default :func:`editable_impacts` of the matrix (no
         proposal inside a diagonal block that holds no judgement).
 
     Returns
     -------
-    list of list of CellChange
+    list of list of ImpactChange
         Per scenario, its flipping changes, smallest ``|delta|`` first.
 
     Examples
@@ -141,9 +141,9 @@ def sensitivity(
     if max_change < 1:
         raise EngineError(f"max_change must be >= 1; got {max_change}")
     lo_b, hi_b = bounds if bounds is not None else (-cim.scale, cim.scale)
-    ok_cells = editable_cells(cim) if cells is None else np.asarray(cells, dtype=bool)
+    editable = editable_impacts(cim) if editable is None else np.asarray(editable, dtype=bool)
     values = cim.values
-    out: list[list[CellChange]] = []
+    out: list[list[ImpactChange]] = []
     for s, z in enumerate(idx):
         active = cim.offsets + z
         bal = values[active].sum(axis=0)
@@ -164,7 +164,7 @@ def sensitivity(
         margin = chosen - rival1 + tolerance
         consistent = bool((margin >= 0).all())
         bad = np.flatnonzero(margin < 0)
-        changes: list[CellChange] = []
+        changes: list[ImpactChange] = []
         for j in range(n):
             if cim.sizes[j] < 2:
                 continue
@@ -173,7 +173,7 @@ def sensitivity(
             for v in range(cim.sizes[j]):
                 col = int(cim.offsets[j] + v)
                 for r in active:
-                    if not ok_cells[r, col]:
+                    if not editable[r, col]:
                         continue
                     old = int(values[r, col])
                     if v == z[j]:
@@ -197,7 +197,7 @@ def sensitivity(
                     else:
                         after = int(chosen[j] + tolerance - max(bal[col] + delta, other))
                     changes.append(
-                        CellChange(
+                        ImpactChange(
                             s,
                             _label(cim, int(r)),
                             _label(cim, col),
@@ -276,7 +276,7 @@ class JudgementEffect:
 class Sensitivity:
     """What a modeller can act on: the ranked judgement changes, and the descriptors nothing acts on.
 
-    ``per_scenario[k]`` holds the :class:`CellChange` list of scenario ``k`` of ``scenarios``
+    ``per_scenario[k]`` holds the :class:`ImpactChange` list of scenario ``k`` of ``scenarios``
     (an exact search at ``max(tolerance, near)``), labelled ``labels[k]``.
     """
 
@@ -284,7 +284,7 @@ class Sensitivity:
     inert: list[str]
     scenarios: object
     labels: list[str]
-    per_scenario: list[list[CellChange]]
+    per_scenario: list[list[ImpactChange]]
 
     def inert_notes(self) -> list[str]:
         """One line per descriptor nothing acts on."""
@@ -304,7 +304,7 @@ def judgement_effects(
 
     The consistent scenarios (and, with ``near``, those within that inconsistency) are
     examined with :func:`sensitivity`, over the cells the model format allows
-    (:func:`editable_cells`) and leaving out the columns of descriptors nothing acts on
+    (:func:`editable_impacts`) and leaving out the columns of descriptors nothing acts on
     (:func:`inert_descriptors`, flagged once instead); so are the scenarios under each
     claim's interventions (``given``, ``baseline``), which decide the claims. Each distinct
     change is then applied
@@ -325,12 +325,12 @@ def judgement_effects(
     labels = [names.key(row) for row in found.indices]
     inert = inert_descriptors(cim)
 
-    def changes(matrix, scenarios) -> list[list[CellChange]]:
-        cells = editable_cells(matrix, system)
+    def changes(matrix, scenarios) -> list[list[ImpactChange]]:
+        cells = editable_impacts(matrix, system)
         for j in inert:
             off = int(matrix.offsets[j])
             cells[:, off : off + matrix.sizes[j]] = False
-        return sensitivity(matrix, scenarios, tolerance=tolerance, max_change=max_change, cells=cells)
+        return sensitivity(matrix, scenarios, tolerance=tolerance, max_change=max_change, editable=cells)
 
     per = changes(cim, found.indices)
     flat = [f"{d}.{v}" for d, vs in zip(cim.descriptor_ids, cim.variant_ids, strict=True) for v in vs]
@@ -339,7 +339,7 @@ def judgement_effects(
     if claims:
         # the scenarios the claims decide on: those under each claim's interventions
         premises = {tuple(sorted((d, str(v)) for d, v in cond.items())): cond
-                    for c in system.claims for cond in (c.check.given, c.check.baseline) if cond}  # fmt: skip
+                    for c in system.claims for cond in (c.check.fix, c.check.baseline) if cond}  # fmt: skip
         for cond in premises.values():
             iv = intervene(cim, cond)
             under = find_consistent(iv.cim, reach)

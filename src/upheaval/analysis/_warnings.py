@@ -56,10 +56,10 @@ def tie_descriptors(cim: Any, indices: np.ndarray, exempt: set[int] = frozenset(
 
 
 def _declared_interventions(system: Any) -> list[tuple[str, dict]]:
-    """The interventions the model declares: claims' ``given`` and ``baseline``, scheduled changes."""
+    """The interventions the model declares: claims' ``fix`` and ``baseline``, scheduled changes."""
     out: list[tuple[str, dict]] = []
     for claim in system.claims:
-        for name in ("given", "baseline"):
+        for name in ("fix", "baseline"):
             cond = getattr(claim.check, name)
             if cond:
                 out.append((f"claim {claim.id} ({name})", dict(cond)))

@@ -34,7 +34,8 @@ def print_coverage(
     for f in shown:
         colour = "yellow" if f.level == "warning" else "cyan"
         console.print(
-            f"[{colour}]{f.level}[/]{escape(f'[{f.code}]')}: {escape(f.message)} [dim](field `{escape(f.field)}`)[/]"
+            f"[{colour}]{f.level}[/]{escape(f'[{f.code}]')}: {escape(f.message)} "
+            f"[dim]({escape(f.location + ', ' if f.location else '')}field `{escape(f.field)}`)[/]"
         )
         if f.help:
             console.print(f"  [dim]help: {escape(f.help)}[/]")

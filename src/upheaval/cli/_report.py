@@ -243,8 +243,8 @@ def network(
     from upheaval.network import (
         FORMATS,
         actor_network,
-        blocs,
         brokers,
+        camps,
         derived_flows,
         network_difference,
         write_network,
@@ -263,7 +263,7 @@ def network(
     if not G.number_of_nodes() and not json:
         console.print(f"{system.id} has no actors, so it has no actor network (a pure cross-impact model).")
         return
-    part = blocs(G)
+    part = camps(G)
     ranked = brokers(G, partition=part)
     flows = derived_flows(system, choice)
     diff = network_difference(system, choice) if choice is not None else None
@@ -286,7 +286,7 @@ def network(
                         "actor": b.actor, "camp": b.camp, "betweenness": b.betweenness,
                         "cooperative_degree": b.cooperative_degree, "hostile_degree": b.hostile_degree,
                         "cooperative_across": b.cooperative_across, "hostile_within": b.hostile_within,
-                        "between_blocs": b.between_blocs,
+                        "between_camps": b.between_camps,
                     }
                     for b in ranked
                 ],
@@ -320,7 +320,7 @@ def network(
     table.add_column("coop. across", justify="right")
     table.add_column("hostile within", justify="right")
     for b in ranked:
-        name = f"{b.name} ({b.actor})" + (" ◆" if b.between_blocs else "")
+        name = f"{b.name} ({b.actor})" + (" ◆" if b.between_camps else "")
         table.add_row(name, b.camp, f"{b.betweenness:.3f}", str(b.cooperative_degree), str(b.hostile_degree),
                       str(b.cooperative_across), str(b.hostile_within))  # fmt: skip
     console.print(table)

@@ -306,10 +306,11 @@ class _Checker:
             loc = ("claims", i)
             self.cites(claim.cites, loc)
             chk = claim.check
-            for name in ("given", "if", "then", "match", "baseline", "outcome", "scenario"):
-                value = getattr(chk, "if_" if name == "if" else name)
+            written = {new: old for old, new in chk.old_keys().items()}  # located under the key as written
+            for name in ("fix", "where", "then", "match", "baseline", "outcome", "scenario"):
+                value = getattr(chk, name)
                 if value:
-                    self.condition(value, loc + ("check", name))
+                    self.condition(value, loc + ("check", written.get(name, name)))
             if chk.kind == "consistent":
                 self.complete(chk.scenario, loc + ("check", "scenario"))
         for i, future in self.parts.get("futures", []):

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from upheaval.model._schema import System
+from upheaval.model._yaml import field_location
 
 __all__ = ["Finding", "coverage"]
 
@@ -25,10 +26,18 @@ class Finding:
     message: str
     field: str = ""
     help: str = ""
+    location: str = ""  # ``file:line`` of the field, where the finding names one
 
     def to_json(self) -> dict[str, Any]:
         """As a JSON object (the web workbench and ``--json`` outputs)."""
-        return {"level": self.level, "code": self.code, "message": self.message, "field": self.field, "help": self.help}
+        return {
+            "level": self.level,
+            "code": self.code,
+            "message": self.message,
+            "field": self.field,
+            "help": self.help,
+            "location": self.location,
+        }
 
 
 def _mentioned(system: System) -> set[str]:
@@ -36,7 +45,7 @@ def _mentioned(system: System) -> set[str]:
     out: set[str] = set()
     for claim in system.claims:
         chk = claim.check
-        for cond in (chk.given, chk.if_, chk.then, chk.match, chk.baseline, chk.outcome, chk.scenario):
+        for cond in (chk.fix, chk.where, chk.then, chk.match, chk.baseline, chk.outcome, chk.scenario):
             out |= set(cond)
     for ind in system.indicators:
         out.add(ind.signals.partition(".")[0])
@@ -51,6 +60,8 @@ def coverage(system: System) -> list[Finding]:
       is not marked ``context: true`` (set from outside the system);
     * ``context-acted-on``: a descriptor marked ``context: true`` that judgements act on;
     * ``bloc-key``: actors declare their camp with ``bloc:``, the old name of ``camp:``;
+    * ``claim-key``: a claim writes ``given:`` or ``if:``, the old names of ``fix:`` and ``where:``
+      (these two name the file and line, ``location``);
     * ``empty-section``: a judgement section with no nonzero cell;
     * ``no-discrimination``: a row of a section gives every variant of ``to`` the same
       value (it shifts all their balances equally and so decides nothing);
@@ -141,8 +152,22 @@ def coverage(system: System) -> list[Finding]:
                 f"`bloc:` ({codes}), the old name of `camp:`; it is still read",
                 f"actors[{i}].bloc",
                 f"write `camp: {a.camp}` instead of `bloc: {a.camp}`",
+                field_location(system, f"actors[{i}].bloc"),
             )
         )
+    for k, claim in enumerate(system.claims):
+        for old, new in claim.check.old_keys().items():
+            out.append(
+                Finding(
+                    "warning",
+                    "claim-key",
+                    f"claim `{claim.id}` writes `{old}:`, the old name of `{new}:` (the commands' --{new}); "
+                    "it is still read",
+                    f"claims[{k}].check.{old}",
+                    f"write `{new}:` instead of `{old}:`",
+                    field_location(system, f"claims[{k}].check.{old}"),
+                )
+            )
     for i, t in enumerate(system.ties):
         if t.status == "draft":
             out.append(

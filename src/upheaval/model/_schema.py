@@ -302,12 +302,15 @@ class ClaimFieldError(ValueError):
 
 # the fields each kind of claim reads (YAML names); the first ones listed are required
 _CLAIM_FIELDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    "implies": (("then",), ("given", "if", "tolerance")),
-    "exists": (("match",), ("given", "tolerance")),
-    "never": (("match",), ("given", "tolerance")),
+    "implies": (("then",), ("fix", "where", "tolerance")),
+    "exists": (("match",), ("fix", "tolerance")),
+    "never": (("match",), ("fix", "tolerance")),
     "consistent": (("scenario",), ("tolerance",)),
-    "lowers": (("given", "outcome", "at_most"), ("baseline", "tolerance")),
+    "lowers": (("fix", "outcome", "at_most"), ("baseline", "tolerance")),
 }
+# a claim's old keys (still read, with a warning) -> the commands' words (--fix, --where)
+OLD_CLAIM_KEYS = {"given": "fix", "if": "where"}
+_FIELD = {"if": "if_"}  # YAML key -> Python field, where they differ
 
 
 def _allowed(cond: dict[str, Any], did: str) -> set[str] | None:
@@ -353,26 +356,41 @@ class ClaimCheck(_Part):
     """What a claim asserts about the consistent scenarios.
 
     kinds (required fields first, then the optional ones):
-      ``implies``    (``then``; ``given``, ``if``) every consistent scenario that matches ``if``
-                     also matches ``then`` (and at least one matches ``if``);
-      ``exists``     (``match``; ``given``) some consistent scenario matches ``match``;
-      ``never``      (``match``; ``given``) no consistent scenario matches ``match`` (and some
+      ``implies``    (``then``; ``fix``, ``where``) every consistent scenario that matches ``where``
+                     also matches ``then`` (and at least one matches ``where``);
+      ``exists``     (``match``; ``fix``) some consistent scenario matches ``match``;
+      ``never``      (``match``; ``fix``) no consistent scenario matches ``match`` (and some
                      scenario is consistent);
       ``consistent`` (``scenario``) the full ``scenario`` is consistent within ``tolerance``;
-      ``lowers``     (``given``, ``outcome``, ``at_most``; ``baseline``) the share of scenarios
-                     matching ``outcome`` under the intervention ``given`` is at most ``at_most``
+      ``lowers``     (``fix``, ``outcome``, ``at_most``; ``baseline``) the share of scenarios
+                     matching ``outcome`` under the intervention ``fix`` is at most ``at_most``
                      (below 1) times its share under ``baseline`` (an intervention too; none
                      when left out).
-    ``given`` is an intervention: its descriptors take these variants and are exempt from
-    the consistency test (CIB intervention analysis, Weimer-Jehle 2006); ``if`` filters the
-    consistent scenarios after the search (a restriction). Every kind can fail: a check
-    whose conclusion follows from its premise alone, or that no scenario could satisfy,
-    is refused, as is a field its kind does not read.
+    ``fix`` is an intervention, as the commands' ``--fix``: its descriptors take these variants
+    and are exempt from the consistency test (CIB intervention analysis, Weimer-Jehle 2006);
+    ``where`` filters the consistent scenarios after the search (a restriction, as ``--where``).
+    Their old names ``given`` and ``if`` are still read (a modelling warning says so; a save
+    writes the new keys). Every kind can fail: a check whose conclusion follows from its
+    premise alone, or that no scenario could satisfy, is refused, as is a field its kind does
+    not read.
     """
 
     kind: Literal["implies", "exists", "never", "consistent", "lowers"]
-    given: Condition = Field(default_factory=dict)
-    if_: Condition = Field(default_factory=dict, alias="if")
+    fix: Condition = Field(default_factory=dict, description="an intervention, as the commands' --fix")
+    where: Condition = Field(default_factory=dict, description="a restriction, as the commands' --where")
+    given: Condition | None = Field(
+        default=None,
+        description="the old name of `fix` (still read, with a warning)",
+        json_schema_extra={"deprecated": True},
+        exclude=True,
+    )
+    if_: Condition | None = Field(
+        default=None,
+        alias="if",
+        description="the old name of `where` (still read, with a warning)",
+        json_schema_extra={"deprecated": True},
+        exclude=True,
+    )
     then: Condition = Field(default_factory=dict)
     match: Condition = Field(default_factory=dict)
     scenario: dict[str, str] = Field(default_factory=dict)
@@ -381,57 +399,78 @@ class ClaimCheck(_Part):
     at_most: float | None = Field(default=None, gt=0, lt=1)
     tolerance: int = Field(default=0, ge=0)
 
+    def old_keys(self) -> dict[str, str]:
+        """The old keys this check was written with (``given``, ``if``), each mapped to its new name."""
+        return {old: new for old, new in OLD_CLAIM_KEYS.items() if _FIELD.get(old, old) in self.model_fields_set}
+
+    def _mirror_old_keys(self) -> dict[str, str]:
+        """Move ``given``/``if`` into ``fix``/``where``; return the name each field was written under."""
+        written: dict[str, str] = {}
+        for old, new in OLD_CLAIM_KEYS.items():
+            value = getattr(self, _FIELD.get(old, old))
+            if value is None:
+                continue
+            if new in self.model_fields_set:
+                raise ClaimFieldError(old, f"`{old}` is the old name of `{new}`, and both are given: keep `{new}`")
+            object.__setattr__(self, new, value)
+            object.__setattr__(self, _FIELD.get(old, old), None)  # read once: the check holds it under the new key
+            self.model_fields_set.add(new)  # saved under the new key
+            written[new] = old
+        return written
+
     @model_validator(mode="after")
     def _per_kind(self) -> ClaimCheck:
+        written = self._mirror_old_keys()
+        fix, where = written.get("fix", "fix"), written.get("where", "where")
         required, optional = _CLAIM_FIELDS[self.kind]
-        names = {"if_": "if"}
-        set_fields = {names.get(f, f) for f in self.model_fields_set} - {"kind"}
+        set_fields = self.model_fields_set - {"kind", "given", "if_"}
         for f in sorted(set_fields - set(required) - set(optional)):
             raise ClaimFieldError(
-                f,
-                f"{_a(self.kind)} check does not use `{f}`; it reads "
+                written.get(f, f),
+                f"{_a(self.kind)} check does not use `{written.get(f, f)}`; it reads "
                 + ", ".join(f"`{x}`" for x in required + optional),
             )
         for f in required:
-            value = getattr(self, "if_" if f == "if" else f)
+            value = getattr(self, f)
             if f == "at_most" and value is None:
                 raise ClaimFieldError(
                     f, "a `lowers` check needs `at_most` below 1 (e.g. 0.8): with 1, equal shares would pass"
                 )
             if value == {}:
                 raise ClaimFieldError(f, f"{_a(self.kind)} check needs a non-empty `{f}`")
-        for f in ("given", "if", "then", "match", "baseline", "outcome"):
-            for did, vs in getattr(self, "if_" if f == "if" else f).items():
+        for f in ("fix", "where", "then", "match", "baseline", "outcome"):
+            for did, vs in getattr(self, f).items():
                 if not isinstance(vs, str) and not vs:
-                    raise ClaimFieldError(f, f"`{f}` gives descriptor `{did}` no variant")
-        premise = _meet(self.given, self.if_)
+                    name = written.get(f, f)
+                    raise ClaimFieldError(name, f"`{name}` gives descriptor `{did}` no variant")
+        premise = _meet(self.fix, self.where)
         if self.kind == "implies":
-            gap = _excluded(_meet(self.given), self.if_)
+            gap = _excluded(_meet(self.fix), self.where)
             if gap:
                 raise ClaimFieldError(
-                    "if", f"`if` asks for a variant of `{gap}` that `given` excludes: no scenario could match"
+                    where, f"`{where}` asks for a variant of `{gap}` that `{fix}` excludes: no scenario could match"
                 )
             if _implied(premise, self.then):
                 raise ClaimFieldError(
                     "then",
-                    f"`then` ({_show(self.then)}) follows from `given`/`if` alone: the claim cannot fail; "
+                    f"`then` ({_show(self.then)}) follows from `{fix}`/`{where}` alone: the claim cannot fail; "
                     "state a conclusion about other descriptors",
                 )
         elif self.kind == "exists" and _implied(premise, self.match):
             raise ClaimFieldError(
-                "match", f"`match` ({_show(self.match)}) follows from `given` alone: the claim cannot fail"
+                "match", f"`match` ({_show(self.match)}) follows from `{fix}` alone: the claim cannot fail"
             )
         elif self.kind == "never" and _excluded(premise, self.match):
             raise ClaimFieldError(
                 "match",
-                f"`match` ({_show(self.match)}) asks for a variant `given` excludes: the claim cannot fail",
+                f"`match` ({_show(self.match)}) asks for a variant `{fix}` excludes: the claim cannot fail",
             )
         elif self.kind == "lowers":
-            both = sorted(set(self.outcome) & set(self.given))
+            both = sorted(set(self.outcome) & set(self.fix))
             if both:
                 raise ClaimFieldError(
                     "outcome",
-                    f"`outcome` names `{both[0]}`, which `given` sets: its share is decided by the intervention",
+                    f"`outcome` names `{both[0]}`, which `{fix}` sets: its share is decided by the intervention",
                 )
         return self
 
@@ -439,7 +478,7 @@ class ClaimCheck(_Part):
 class Future(_Part):
     """A named future: the scenarios that satisfy ``match`` carry its ``name`` and ``summary``.
 
-    ``match`` is a condition like a claim's ``if``: each descriptor takes the variant, or one
+    ``match`` is a condition like a claim's ``where``: each descriptor takes the variant, or one
     of the variants, it names. A system's futures are tried in order; the first that matches
     names the scenario (:meth:`System.future_of`).
     """
@@ -527,6 +566,7 @@ class System(_Part):
 
     _document: Any = PrivateAttr(default=None)
     _folder: Any = PrivateAttr(default=None)  # the model file's folder (for sources' ``path``)
+    _path: Any = PrivateAttr(default=None)  # the model file, when read from one (for warnings' lines)
 
     _as_of = field_validator("as_of", mode="before")(_check_partial_date)
 

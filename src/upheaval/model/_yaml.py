@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import io
+import re
 from pathlib import Path
 from typing import Any
 
@@ -112,6 +113,19 @@ def _locate(doc: Any, loc: tuple[Any, ...]) -> tuple[int, int]:
         except (KeyError, IndexError, AttributeError, TypeError):
             break
     return line, col
+
+
+def field_location(system: Any, field: str) -> str:
+    """``file:line`` of a field (a path as findings write it, ``claims[3].check.given``) in the file the system was
+    read from; ``""`` for a system not read from a file. Parses the file's round-trip document when it must."""
+    path, doc = getattr(system, "_path", None), getattr(system, "_document", None)
+    if path is None or doc is None:
+        return ""
+    if isinstance(doc, _LazyDocument):
+        doc = doc.load()
+    loc = tuple(int(k) if k.isdigit() else k for k in re.findall(r"[^.\[\]]+", field))
+    line, _ = _locate(doc, loc)
+    return f"{path}:{line}" if line else str(path)
 
 
 def _field_path(loc: tuple[Any, ...]) -> str:
@@ -257,6 +271,7 @@ def parse_yaml(text: str, path: str | Path | None = None, *, folder: str | Path 
     data = scan_yaml(text, path)
     fast = _fast_parse(text, folder, data) if data is not UNBUILT else None
     if fast is not None:
+        fast._path = path
         return fast
     at = _Locator(None, text)
     try:
@@ -337,6 +352,7 @@ def parse_yaml(text: str, path: str | Path | None = None, *, folder: str | Path 
         raise ModelError(str(path) if path else None, _pydantic_problems(exc, (), at)) from None
     system._document = doc
     system._folder = folder
+    system._path = path
     return system
 
 

@@ -1,6 +1,7 @@
 """The actor network: typed ties with quantities, derived flows, camps and brokers, scenario networks, export."""
 
-from upheaval.network._blocs import BlocPartition, Broker, Disagreement, blocs, brokers, signed_graph
+from upheaval._deprecated import deprecated_names
+from upheaval.network._camps import Broker, CampPartition, Disagreement, brokers, camps, signed_graph
 from upheaval.network._diff import NetworkDiff, network_difference
 from upheaval.network._export import FORMATS, network_json, write_network
 from upheaval.network._flows import DerivedFlow, derived_flows, format_quantity, tie_quantity
@@ -9,14 +10,14 @@ from upheaval.network._graph import ActorNetwork, actor_network, scenario_choice
 __all__ = [
     "FORMATS",
     "ActorNetwork",
-    "BlocPartition",
     "Broker",
+    "CampPartition",
     "DerivedFlow",
     "Disagreement",
     "NetworkDiff",
     "actor_network",
-    "blocs",
     "brokers",
+    "camps",
     "derived_flows",
     "format_quantity",
     "network_difference",
@@ -28,3 +29,5 @@ __all__ = [
     "tie_quantity",
     "write_network",
 ]
+
+__getattr__ = deprecated_names(__name__, {"blocs": "camps", "BlocPartition": "CampPartition"})

@@ -17,7 +17,7 @@ class NetworkDiff:
     ``changed`` holds ``(present tie, scenario tie)`` pairs that share an id but differ.
     ``by_variant`` says which chosen variant (``descriptor=variant``) brought each tie id
     in or out. ``frustration_before`` / ``frustration_after`` are the structural-balance
-    frustration of the present and the scenario network (see :func:`blocs`).
+    frustration of the present and the scenario network (see :func:`camps`).
     """
 
     scenario: dict[str, str]
@@ -53,7 +53,7 @@ def network_difference(
     >>> network_difference(load_system("tests/data/tiny.yaml"), {"x": "hi"}).empty
     True
     """
-    from upheaval.network._blocs import blocs
+    from upheaval.network._camps import camps
     from upheaval.network._graph import actor_network
 
     choice = scenario_choice(system, scenario)
@@ -77,19 +77,19 @@ def network_difference(
         removed,
         changed,
         by_variant,
-        blocs(actor_network(system)).frustration if present_frustration is None else present_frustration,
+        camps(actor_network(system)).frustration if present_frustration is None else present_frustration,
         _frustration(system, choice, after, frustrations),
     )
 
 
 def _frustration(system: System, choice, ties: dict[str, Tie], seen: dict[frozenset, int] | None) -> int:
     """The frustration of the scenario's network, from ``seen`` when a network with the same ties was met."""
-    from upheaval.network._blocs import blocs
+    from upheaval.network._camps import camps
     from upheaval.network._graph import actor_network
 
     key = frozenset((k, t.model_dump_json()) for k, t in ties.items())
     if seen is None or key not in seen:
-        value = blocs(actor_network(system, choice)).frustration
+        value = camps(actor_network(system, choice)).frustration
         if seen is None:
             return value
         seen[key] = value

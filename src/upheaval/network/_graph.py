@@ -114,7 +114,7 @@ def actor_network(system: System, scenario: Scenario = None) -> ActorNetwork:
     Returns
     -------
     ActorNetwork
-        A :class:`networkx.MultiDiGraph`. Node attributes: ``name``, ``kind``, ``camp`` (and ``bloc``, its old name),
+        A :class:`networkx.MultiDiGraph`. Node attributes: ``name``, ``kind``, ``camp``,
         ``cameo``. Edge attributes: see :func:`tie_attributes`. Graph attributes:
         ``system``, ``title``, ``as_of`` and ``scenario`` (the choice as ``D=V`` text).
 
@@ -133,10 +133,10 @@ def actor_network(system: System, scenario: Scenario = None) -> ActorNetwork:
         scenario=", ".join(f"{d}={v}" for d, v in choice.items()),
     )
     for a in system.actors:
-        G.add_node(a.code, name=a.name, kind=a.kind, camp=a.camp, bloc=a.camp, cameo=a.cameo)
+        G.add_node(a.code, name=a.name, kind=a.kind, camp=a.camp, cameo=a.cameo)
     for tie in scenario_ties(system, choice):
         for code in (tie.source, tie.target):
             if code not in G:
-                G.add_node(code, name=code, kind="unknown", camp=None, bloc=None, cameo=None)
+                G.add_node(code, name=code, kind="unknown", camp=None, cameo=None)
         G.add_edge(tie.source, tie.target, key=tie.id, **tie_attributes(tie))
     return G

@@ -95,15 +95,15 @@ def save_figure(fig: Figure, path: str | Path, dpi: int = 150) -> Path:
 def network_figure(system: System | nx.MultiDiGraph, scenario=None, *, title: str | None = None) -> Figure:
     """The actor network: actors coloured by camp, ties styled by kind, quantities labelled.
 
-    Camps come from :func:`upheaval.network.blocs` (structural balance). Solid lines are
+    Camps come from :func:`upheaval.network.camps` (structural balance). Solid lines are
     reported ties, dotted ones options and plans; the arrow points from the acting actor.
     ``system`` may also be an actor network already built; otherwise ``scenario`` applies
     its variants' tie changes (see :func:`upheaval.network.actor_network`).
     """
-    from upheaval.network import actor_network, blocs, tie_quantity
+    from upheaval.network import actor_network, camps, tie_quantity
 
     G = system if isinstance(system, nx.Graph) else actor_network(system, scenario)
-    part = blocs(G)
+    part = camps(G)
     declared = {
         d["kind"]: {
             "label": d["kind_label"],

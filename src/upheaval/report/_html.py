@@ -21,8 +21,8 @@ __all__ = [
     "REPORT_SECTIONS",
     "ReportSection",
     "add_report_section",
-    "blocs_html",
     "build_context",
+    "camps_html",
     "diff_html",
     "network_html",
     "render_report",
@@ -502,14 +502,14 @@ def build_context(
     """
     from upheaval.analysis import DEFAULT_UNCERTAINTY
     from upheaval.claims import check_claims
-    from upheaval.network import blocs, brokers, derived_flows
+    from upheaval.network import brokers, camps, derived_flows
 
     default_u = DEFAULT_UNCERTAINTY if default_uncertainty is None else int(default_uncertainty)
     t0 = time.perf_counter()
     cim = cib.compile_system(system)
     result = cib.find_consistent(cim, tolerance)
     sections, first = _judgement_sections(system)
-    part = blocs(system) if system.actors else None
+    part = camps(system) if system.actors else None
     audit = _Background(_audit, system, cim, robustness_samples, default_u)  # the longest part, beside the rest
     claims = check_claims(system, cim) if system.claims else []
     from upheaval.report._decisions import decisions_context
@@ -569,14 +569,14 @@ def build_context(
                 "code": a.code,
                 "name": a.name,
                 "kind": a.kind,
-                "bloc": a.bloc or "",
+                "declared": a.camp or "",
                 "camp": part.camp_of.get(a.code, "") if part else "",
             }
             for a in system.actors
         ],
         "ties": [_tie_row(system, t) for t in system.ties],
         "flows": derived_flows(system) if system.ties else [],
-        "blocs": part,
+        "camps": part,
         "brokers": brokers(system, partition=part) if part else [],
         "sections": sections,
         "matrix": _matrix_table(system, cim, first),
@@ -773,7 +773,7 @@ def scenario_set_html(result, system: System | None = None, *, limit: int = 30) 
 
 def network_html(G, *, figure: bool = True) -> str:
     """An actor network as HTML: the network figure inline, its actors, and its ties with quantities."""
-    actors = [[n, d.get("name", n), d.get("kind", ""), d.get("bloc") or ""] for n, d in G.nodes(data=True)]
+    actors = [[n, d.get("name", n), d.get("kind", ""), d.get("camp") or ""] for n, d in G.nodes(data=True)]
     ties = [
         [
             k,
@@ -804,7 +804,7 @@ def _network_figure(G):
     return network_figure(G)
 
 
-def blocs_html(part) -> str:
+def camps_html(part) -> str:
     """A camp partition as HTML: each camp's members, the frustration and the frustrated pairs."""
     rows = [[camp, ", ".join(members)] for camp, members in part.camps.items()]
     frustrated = ", ".join(f"{a}–{b} ({'cooperative' if s > 0 else 'hostile'})" for a, b, s in part.frustrated)
@@ -835,7 +835,7 @@ def system_html(system: System, *, figure: bool = True) -> str:
         parts.append(
             _table(
                 ["code", "name", "kind", "declared camp"],
-                [[a.code, a.name, a.kind, a.bloc or ""] for a in system.actors],
+                [[a.code, a.name, a.kind, a.camp or ""] for a in system.actors],
             )
         )
     parts.append(

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from upheaval.cib._search import ScenarioSet
 from upheaval.model._schema import System
-from upheaval.network._blocs import BlocPartition
+from upheaval.network._camps import CampPartition
 from upheaval.network._diff import NetworkDiff
 from upheaval.network._graph import ActorNetwork
 
@@ -38,11 +38,11 @@ def _network(self: ActorNetwork) -> str:
     return network_html(self)
 
 
-def _camps(self: BlocPartition) -> str:
+def _camps(self: CampPartition) -> str:
     """The camps and how well the signed ties agree with them."""
-    from upheaval.report._html import blocs_html
+    from upheaval.report._html import camps_html
 
-    return blocs_html(self)
+    return camps_html(self)
 
 
 def _diff(self: NetworkDiff) -> str:
@@ -56,7 +56,7 @@ for _cls, _fn in (
     (System, _system),
     (ScenarioSet, _scenarios),
     (ActorNetwork, _network),
-    (BlocPartition, _camps),
+    (CampPartition, _camps),
     (NetworkDiff, _diff),
 ):
     _cls._repr_html_ = _fn  # type: ignore[attr-defined]

@@ -302,10 +302,10 @@ def network_svg(system: System, *, title: str = "") -> str:
     from the acting actor, quantities labelled; what the HTML report shows."""
     from html import escape
 
-    from upheaval.network import actor_network, blocs, tie_quantity
+    from upheaval.network import actor_network, camps, tie_quantity
 
     G = actor_network(system)
-    part = blocs(G)
+    part = camps(G)
     declared = {
         d["kind"]: {"label": d["kind_label"], "style": d.get("kind_style", "solid"),
                     "sign": "hostile" if d.get("polarity", 1) < 0 else "cooperative"}

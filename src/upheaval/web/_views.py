@@ -142,7 +142,7 @@ def claims_json(results: list) -> list[dict[str, Any]]:
 
 
 def _cluster_positions(groups: dict[str, list[str]]) -> dict[str, dict[str, float]]:
-    """Place each bloc's actors on a circle of their own, blocs side by side (unaligned actors last)."""
+    """Place each camp's actors on a circle of their own, camps side by side (unaligned actors last)."""
     import math
 
     out: dict[str, dict[str, float]] = {}
@@ -165,33 +165,38 @@ def cytoscape_elements(system: System, scenario: Mapping[str, str] | None = None
     removes are kept with the class ``removed``. Also returns the derived flows and the
     two-camp partition (structural balance).
     """
-    from upheaval.network import actor_network, blocs, derived_flows, network_difference, tie_quantity
+    from upheaval.network import actor_network, camps, derived_flows, network_difference, tie_quantity
 
     G = actor_network(system, scenario or None)
     diff = network_difference(system, scenario) if scenario else None
     added = {t.id for t in diff.added} if diff else set()
     nodes, edges = [], []
-    bloc_ids = sorted({d.get("bloc") for _, d in G.nodes(data=True) if d.get("bloc")})
-    for b in bloc_ids:
-        nodes.append({"data": {"id": f"bloc:{b}", "label": b}, "classes": "bloc"})
+    camp_ids = sorted({d.get("camp") for _, d in G.nodes(data=True) if d.get("camp")})
+    for b in camp_ids:
+        nodes.append({"data": {"id": f"camp:{b}", "label": b}, "classes": "camp"})
     try:
-        part = blocs(G)
+        part = camps(G)
         camp_of = part.camp_of
         partition = {"camps": part.camps, "frustration": part.frustration, "balance": round(part.balance, 3)}
     except Exception:  # the partition is a decoration; never let it break the page
         camp_of, partition = {}, None
     groups: dict[str, list[str]] = {}
     for n, d in G.nodes(data=True):
-        groups.setdefault(d.get("bloc") or "", []).append(n)
+        groups.setdefault(d.get("camp") or "", []).append(n)
     position = _cluster_positions(groups)
     actors = {a.code: a for a in system.actors}
     for n, d in G.nodes(data=True):
         data = {"id": n, "label": f"{d.get('name') or n}", "kind": d.get("kind") or "", "camp": camp_of.get(n, "")}
         if n in actors:
             a = actors[n]
-            data |= {"bloc": a.bloc or "", "cameo": a.cameo or "", "aliases": list(a.aliases), "own_code": a.own_code}
-        if d.get("bloc"):
-            data["parent"] = f"bloc:{d['bloc']}"
+            data |= {
+                "declared": a.camp or "",
+                "cameo": a.cameo or "",
+                "aliases": list(a.aliases),
+                "own_code": a.own_code,
+            }
+        if d.get("camp"):
+            data["parent"] = f"camp:{d['camp']}"
         nodes.append({"data": data, "classes": f"actor {d.get('kind') or ''}", "position": position[n]})
 
     ties = {t.id: t for t in system.all_ties()}

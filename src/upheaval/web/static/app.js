@@ -118,7 +118,7 @@
       "background-color": "#5b7083", "width": 30, "height": 30, "color": "#1d2733", "text-wrap": "wrap", "text-max-width": 90 } },
     { selector: "node.alliance, node.organisation", style: { "shape": "round-rectangle", "background-color": "#7a6a9c" } },
     { selector: "node.leader", style: { "shape": "diamond" } },
-    { selector: "node.bloc", style: { "label": "data(label)", "font-size": 13, "font-weight": "bold", "text-valign": "top",
+    { selector: "node.camp", style: { "label": "data(label)", "font-size": 13, "font-weight": "bold", "text-valign": "top",
       "background-color": "#eef2f6", "background-opacity": 0.6, "border-color": "#9aa9b8", "border-width": 1, "shape": "round-rectangle",
       "padding": 14, "color": "#44515e" } },
     { selector: "edge", style: { "width": 2, "curve-style": "bezier", "target-arrow-shape": "triangle", "arrow-scale": 0.9,
@@ -197,7 +197,7 @@
           ties.appendChild(li);
         });
         if (!ties.childNodes.length) ties.appendChild(mk("li", "none", "dim"));
-        show(detail, [["actor", d.label + " (" + d.id + ")"], ["kind", d.kind], ["bloc", d.bloc],
+        show(detail, [["actor", d.label + " (" + d.id + ")"], ["kind", d.kind], ["declared camp", d.declared],
           ["CAMEO", d.cameo], ["also known as", (d.aliases || []).join(", ")], ["camp (structural balance)", d.camp || "-"],
           ["ties, with their citations", ties], ["", editButton("actors", d.id)]]);
       });

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import itertools
+import warnings
 from collections import Counter
 from dataclasses import dataclass, field
 
 import networkx as nx
 
-__all__ = ["BlocPartition", "Broker", "Disagreement", "blocs", "brokers", "signed_graph"]
+__all__ = ["Broker", "CampPartition", "Disagreement", "brokers", "camps", "signed_graph"]
 
 EXACT_LIMIT = 18  # actors with signed ties; above this a local search replaces the exact one
 
@@ -37,7 +38,7 @@ class Disagreement:
 
 
 @dataclass(frozen=True)
-class BlocPartition:
+class CampPartition:
     """The actors' camps: declared ones where the model declares them, else a two-camp partition by structural balance.
 
     ``camps`` maps a camp name to its actors; ``camp_of`` maps each actor to its camp (actors
@@ -79,9 +80,17 @@ class Broker:
     hostile_within: int
 
     @property
-    def between_blocs(self) -> bool:
+    def between_camps(self) -> bool:
         """True if the actor cooperates across camps or is at odds with its own camp."""
         return self.cooperative_across > 0 or self.hostile_within > 0
+
+    @property
+    def between_blocs(self) -> bool:
+        """The old name of :attr:`between_camps` (deprecated)."""
+        warnings.warn(
+            "`Broker.between_blocs` is the old name of `Broker.between_camps`", DeprecationWarning, stacklevel=2
+        )
+        return self.between_camps
 
 
 def _include(status: str, include_options: bool) -> bool:
@@ -127,19 +136,19 @@ def _frustrated(S: nx.Graph, side: dict[str, object]) -> list[tuple[str, str, in
 
 
 def _declared(S: nx.Graph, n: str) -> str | None:
-    """The camp an actor declares (``camp:``, or its old name ``bloc:``), or None."""
+    """The camp an actor declares (``camp:``, or its old name ``bloc:``, which the model mirrors into it), or None."""
     data = S.nodes[n]
-    return data.get("camp") or data.get("bloc") or None
+    return data.get("camp") or None
 
 
 def _declared_agreement(S: nx.Graph, side: dict[str, int]) -> int:
-    """How well a partition agrees with the actors' declared blocs (higher is better)."""
-    by_bloc: dict[str, Counter] = {}
+    """How well a partition agrees with the actors' declared camps (higher is better)."""
+    by_camp: dict[str, Counter] = {}
     for n, s in side.items():
-        bloc = _declared(S, n)
-        if bloc:
-            by_bloc.setdefault(bloc, Counter())[s] += 1
-    return sum(max(c.values()) for c in by_bloc.values())
+        camp = _declared(S, n)
+        if camp:
+            by_camp.setdefault(camp, Counter())[s] += 1
+    return sum(max(c.values()) for c in by_camp.values())
 
 
 def _local_search(S: nx.Graph, nodes: list[str]) -> dict[str, int]:
@@ -162,7 +171,7 @@ def _local_search(S: nx.Graph, nodes: list[str]) -> dict[str, int]:
     return side
 
 
-def blocs(system_or_graph, scenario=None, *, include_options: bool = False) -> BlocPartition:
+def camps(system_or_graph, scenario=None, *, include_options: bool = False) -> CampPartition:
     """The actors' camps: declared ones win; structural balance places the rest and is shown beside.
 
     Cooperative ties should fall within camps and hostile ties between them (Cartwright &
@@ -224,7 +233,7 @@ def blocs(system_or_graph, scenario=None, *, include_options: bool = False) -> B
     camps: dict[str, list[str]] = {}
     for n in G.nodes:
         camps.setdefault(camp_of[n], []).append(n)
-    return BlocPartition(
+    return CampPartition(
         camps,
         camp_of,
         len(frustrated),
@@ -257,7 +266,7 @@ def _as_graph(system_or_graph, scenario) -> nx.MultiDiGraph:
 
 
 def brokers(
-    system_or_graph, scenario=None, *, partition: BlocPartition | None = None, include_options: bool = False
+    system_or_graph, scenario=None, *, partition: CampPartition | None = None, include_options: bool = False
 ) -> list[Broker]:
     """Rank the actors by brokerage: betweenness on the cooperative graph, then cross-camp ties.
 
@@ -265,7 +274,7 @@ def brokers(
     graph of cooperative actor pairs: an actor scores high when cooperation between others
     runs through it. ``cooperative_across`` counts cooperative pairs with actors of the
     other camp and ``hostile_within`` hostile pairs inside its own camp; an actor with
-    either stands between the blocs (:attr:`Broker.between_blocs`).
+    either stands between the camps (:attr:`Broker.between_camps`).
 
     References
     ----------
@@ -273,7 +282,7 @@ def brokers(
        Mathematical Sociology 25(2):163--177, 2001. https://doi.org/10.1080/0022250X.2001.9990249
     """
     G = _as_graph(system_or_graph, scenario)
-    part = partition or blocs(G, include_options=include_options)
+    part = partition or camps(G, include_options=include_options)
     S = signed_graph(G, include_options=include_options)
     coop = nx.Graph()
     coop.add_nodes_from(S.nodes)
