@@ -94,3 +94,25 @@ def test_module_cycles_are_found(tmp_path, monkeypatch):
 
 def test_no_module_takes_part_in_an_import_cycle():
     assert module_cycles("upheaval") == []
+
+
+PLUMBING = {
+    "upheaval.analysis": {
+        "check_n_jobs", "run_chunks", "spawn_seeds", "split_search", "wilson_interval", "classical_mds", "load_kernels"
+    },
+    "upheaval.cib": {"check_random_state"},
+    "upheaval.web": {"is_loopback", "resolve_inside", "PathNotAllowed"},
+}  # fmt: skip
+
+
+def test_plumbing_is_shared_but_not_public():
+    """Helpers the packages share stay importable from the package, outside its public ``__all__``."""
+    import importlib
+
+    for name, plumbing in PLUMBING.items():
+        module = importlib.import_module(name)
+        assert not plumbing & set(module.__all__), name
+        for helper in plumbing:
+            assert callable(getattr(module, helper)), (name, helper)
+        for public in module.__all__:
+            assert getattr(module, public).__doc__, f"{name}.{public} has no docstring"

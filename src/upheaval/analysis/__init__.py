@@ -11,7 +11,8 @@ from upheaval.analysis._audit import (
     claim_sections,
     dominance,
 )
-from upheaval.analysis._basins import Basins, succession_basins, wilson_interval
+from upheaval.analysis._basins import Basins, succession_basins
+from upheaval.analysis._basins import wilson_interval as wilson_interval
 from upheaval.analysis._disagreement import (
     Disagreement,
     DisputedCell,
@@ -31,9 +32,12 @@ from upheaval.analysis._explain import (
     row_reason,
 )
 from upheaval.analysis._labels import ScenarioLabels, scenario_labels
-from upheaval.analysis._landscape import Landscape, classical_mds, landscape, scenario_distances
+from upheaval.analysis._landscape import Landscape, landscape, scenario_distances
+from upheaval.analysis._landscape import classical_mds as classical_mds
 from upheaval.analysis._levers import Holders, Lever, Levers, lever_holders, levers
-from upheaval.analysis._parallel import check_n_jobs, run_chunks, spawn_seeds
+from upheaval.analysis._parallel import check_n_jobs as check_n_jobs
+from upheaval.analysis._parallel import run_chunks as run_chunks
+from upheaval.analysis._parallel import spawn_seeds as spawn_seeds
 from upheaval.analysis._pathways import PathNode, Pathways, Transition, pathways
 from upheaval.analysis._pick import Pick, pick, pick_key
 from upheaval.analysis._robustness import (
@@ -53,11 +57,13 @@ from upheaval.analysis._sensitivity import (
     sensitivity,
 )
 from upheaval.analysis._shocks import ShockPath, ShockResult, shock, shocked_matrix
-from upheaval.analysis._split import split_search
+from upheaval.analysis._split import split_search as split_search
 from upheaval.analysis._targets import Target, resolve_start, resolve_target
-from upheaval.analysis._warm import load_kernels
+from upheaval.analysis._warm import load_kernels as load_kernels
 from upheaval.analysis._warnings import modelling_warnings, tie_descriptors
 
+# Names imported above but not listed here (``x as x``) are plumbing the project's own packages share;
+# they may change without notice. ``__all__`` is the public API.
 __all__ = [
     "DEFAULT_UNCERTAINTY",
     "BalanceRow",
@@ -90,10 +96,8 @@ __all__ = [
     "apply_answers",
     "audit_claims",
     "change_sections",
-    "check_n_jobs",
     "check_same_structure",
     "claim_sections",
-    "classical_mds",
     "delphi_sheet",
     "disagreement",
     "dominance",
@@ -105,7 +109,6 @@ __all__ = [
     "landscape",
     "lever_holders",
     "levers",
-    "load_kernels",
     "modelling_warnings",
     "movement",
     "pathways",
@@ -116,19 +119,15 @@ __all__ = [
     "resolve_target",
     "robustness",
     "row_reason",
-    "run_chunks",
     "sample_matrix",
     "scenario_distances",
     "scenario_labels",
     "sensitivity",
     "shock",
     "shocked_matrix",
-    "spawn_seeds",
-    "split_search",
     "succession_basins",
     "tie_descriptors",
     "uncertainty_matrix",
-    "wilson_interval",
 ]
 
 __getattr__ = deprecated_names(__name__, {"CellChange": "ImpactChange", "editable_cells": "editable_impacts"})

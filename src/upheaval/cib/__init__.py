@@ -13,13 +13,17 @@ from upheaval.cib._intervene import Intervention, intervene
 from upheaval.cib._search import (
     ScenarioSet,
     SearchEstimate,
-    check_random_state,
     estimate_search,
     find_consistent,
     heuristic_search,
 )
+from upheaval.cib._search import (
+    check_random_state as check_random_state,
+)
 from upheaval.cib._succession import SuccessionResult, succession, succession_weights
 
+# Names imported above but not listed here (``x as x``) are plumbing the project's own packages share;
+# they may change without notice. ``__all__`` is the public API.
 __all__ = [
     "CrossImpactMatrix",
     "Intervention",
@@ -28,7 +32,6 @@ __all__ = [
     "SuccessionResult",
     "all_scenarios",
     "brute_force_consistent",
-    "check_random_state",
     "compile_system",
     "consistency_value",
     "estimate_search",
