@@ -240,3 +240,53 @@ def test_model_text_that_looks_like_markup_prints_as_written(tmp_path):
         written = [s for s in marked.values() if s.split('"')[1] in out]
         read_as_markup = [s for s in ("Settlement now", "Rupture x", "Standoff y", "A collision sea") if s in out]
         assert written and not read_as_markup, (args, out)
+
+
+def test_levers_list_each_lever_under_where_it_settles():
+    """Every lever has one line, under the heading that names where it settles (label and future) and where the
+    system goes once it is let go; the listing fits two screens at 80 columns and breaks no word."""
+    import json
+
+    res = upheaval("levers")
+    assert res.returncode == 0, res.stderr
+    lines = res.stdout.splitlines()
+    assert len(lines) <= 60 and max(map(len, lines)) <= 80
+    assert not broken_words(res.stdout)
+    levers = json.loads(upheaval("levers", "--json").stdout)["levers"]
+    heading, found, after_lever = "", {}, True
+    for line in lines:
+        if not line.startswith("  "):  # a heading, wrapped over one or more lines
+            heading = line if after_lever else f"{heading} {line}"
+            after_lever = False
+        else:  # the column heads, or a lever
+            if "=" in line.split()[0]:
+                found[line.split()[0]] = (heading, line.split())
+            after_lever = True
+    assert set(found) == {lv["lever"] for lv in levers}
+    for lv in levers:
+        heading, cells = found[lv["lever"]]
+        end = lv["end"]["label"] + (f" · {lv['end']['future']}" if lv["end"].get("future") else "")
+        assert heading.startswith(end), (heading, end)
+        assert ("stays there when let go" in heading) == lv["lasting"]
+        assert cells[-2:] == [str(lv["steps"]), f"{lv['absorbed']}/{lv['perturbations']}"]
+        assert cells[1:-2] == (lv["actors"] or ["-"])
+
+
+@pytest.mark.parametrize("args", [("pick",), ("shock", "FIRST"), ("levers", "--to", "FIRST")])
+def test_decisions_fit_two_screens_and_break_no_word(args):
+    system = load_system()
+    first = {"shock": system.shocks[0].id, "levers": system.futures[0].id}[args[0]] if "FIRST" in args else ""
+    res = upheaval(*(first if a == "FIRST" else a for a in args))
+    assert res.returncode == 0, res.stderr
+    lines = res.stdout.splitlines()
+    assert len(lines) <= 70 and max(map(len, lines)) <= 80
+    assert not broken_words(res.stdout)
+
+
+def test_disagreement_fits_the_screen_and_breaks_no_word(experts):
+    res = upheaval("ensemble", *experts, "--disagreement")
+    assert res.returncode == 0, res.stderr
+    lines = res.stdout.splitlines()
+    assert len(lines) <= 70 and max(map(len, lines)) <= 80
+    assert not broken_words(res.stdout, " ".join(experts))
+    assert re.search(r"\d+ cells? where 3 experts differ", flat(res.stdout))

@@ -505,7 +505,7 @@ def sensitivity(
         f"[bold]Judgements that make or break the futures[/], by consequence: {len(ranked)} distinct effects of "
         f"{len(res.effects):,} changes of at most {max_change}"
     )
-    used, shown = 0, 0
+    used, shown, named = 0, 0, []
     for effect, changes in ranked:
         what = futures.text(effect)
         e = changes[0]
@@ -518,8 +518,11 @@ def sensitivity(
         for line in lines:
             console.print(line, highlight=False)
         used, shown = used + height, shown + 1
+        named += [*effect[0], *effect[1]]
     if len(ranked) > shown:
         console.print(f"[yellow]{shown} of {len(ranked)} effects shown[/]; --csv or --json list every change")
+    if named:
+        console.print(f"[dim]their futures:[/] {escape(futures.key(named))}", highlight=False)
     moving = sum(1 for e in res.effects if e.claims_broken or e.claims_made)
     console.print(
         f"[dim]{moving} of the changes move a claim. Scenarios: S-labels of the consistent set at tolerance "
@@ -527,7 +530,7 @@ def sensitivity(
     )
 
 
-EFFECT_LINES = 48  # lines of effects sensitivity prints by default
+EFFECT_LINES = 44  # lines of effects sensitivity prints by default
 
 
 def _signed(v: int) -> str:
@@ -568,6 +571,14 @@ class _FutureCounts:
         breaks, makes, c_broken, c_made = effect
         whole = len(self.gone(breaks)) + len(self.new(makes))
         return (-(len(c_broken) + len(c_made)), -whole, -(len(breaks) + len(makes)), effect)
+
+    def key(self, keys: list[str]) -> str:
+        """The futures of the scenarios ``keys`` name, each with its scenarios: ``S1 S7 Satisfactory peace; ...``."""
+        by: dict[str, list[str]] = {}
+        for key in dict.fromkeys(keys):
+            by.setdefault(self.name.get(key) or "no named future", []).append(key)
+        order = sorted(by.items(), key=lambda kv: int(kv[1][0][1:]) if kv[1][0][1:].isdigit() else 0)
+        return "; ".join(f"{' '.join(ks)}: {name}" for name, ks in order)
 
     def text(self, effect: tuple) -> str:
         """What an effect does: the claims it fails or passes, the scenarios it breaks or makes, by label, and

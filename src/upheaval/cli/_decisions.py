@@ -7,8 +7,10 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.console import Group
 from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from upheaval._text import counted
 from upheaval.cli._app import app
@@ -23,6 +25,7 @@ from upheaval.cli._common import (
     parse_assignments,
     search_progress,
 )
+from upheaval.cli._tables import fit_words
 from upheaval.errors import EngineError
 
 __all__ = ["decision_figure", "lever_map", "show_disagreement"]
@@ -78,29 +81,41 @@ def _dim(text: str) -> None:
     console.print(f"[dim]{escape(text)}[/]")
 
 
-def _lever_table(title: str, res: Any, groups: list[list[Any]]) -> Table:
-    """One row per lever, grouped (a line between groups) by where they settle."""
-    table = Table(title=escape(title), header_style="bold", title_justify="left")
-    table.add_column("lever", style="cyan", overflow="fold")
-    table.add_column("held by", overflow="fold")
-    table.add_column("settles in (held)", style="green", overflow="fold")
-    table.add_column("steps", justify="right")
-    table.add_column("let go", overflow="fold")
-    table.add_column("robust", justify="right")
-    for n, group in enumerate(groups):
-        if n:
-            table.add_section()
-        for lv in group:
-            if lv.lasting:
-                let_go = "stays"
-            elif lv.released_kind == "cycle":
-                let_go = "cycles"
-            else:
-                let_go = f"→ {res.labels.key(lv.released)}" if lv.released is not None else "-"
-            robust = f"{lv.absorbed}/{lv.perturbations}" if lv.perturbations else "-"
-            table.add_row(escape(res.change_text(lv)), escape(" ".join(lv.actors) or "-"), escape(res.end_label(lv)),
-                          str(lv.steps), escape(let_go), robust)  # fmt: skip
-    return table
+def _let_go(res: Any, lv: Any) -> str:
+    """Where the system goes once the lever is let go, in words."""
+    if lv.lasting:
+        return "stays there when let go"
+    if lv.released_kind == "cycle" or lv.released is None:
+        return "let go, it cycles"
+    return f"let go, it settles in {res.labels.label(lv.released)}"
+
+
+def _lever_table(title: str, res: Any, groups: list[list[Any]]) -> Group:
+    """The levers under where they settle (held) and what happens when they are let go, one heading per end
+    and one line per lever: who holds it, the steps to the end, how robust the end is. Columns are as wide as
+    their longest entry, headings wrap at words, so no word is broken."""
+    rows = [[(res.change_text(lv), " ".join(lv.actors) or "-", str(lv.steps),
+              f"{lv.absorbed}/{lv.perturbations}" if lv.perturbations else "-") for lv in g] for g in groups]  # fmt: skip
+    heads = ("lever", "held by", "steps", "robust")
+    widths = [max(len(h), *(len(r[j]) for g in rows for r in g)) for j, h in enumerate(heads)]
+
+    def line(cells: tuple[str, ...], style: str = "") -> Text:
+        text = Text("  ")
+        text.append(cells[0].ljust(widths[0]), style=style or "cyan")
+        text.append("  " + cells[1].ljust(widths[1]) + "  " + cells[2].rjust(widths[2]) + "  " + cells[3].rjust(widths[3]),
+                    style=style)  # fmt: skip
+        return text
+
+    out: list[Any] = [Text(title, style="bold"), line(heads, "bold")]
+    for group, cells in zip(groups, rows, strict=True):
+        last = None
+        for lv, row in zip(group, cells, strict=True):
+            head = f"{res.end_label(lv)}: {_let_go(res, lv)}"
+            if head != last:
+                out.append(Text(head, style="green"))
+                last = head
+            out.append(line(row))
+    return Group(*out)
 
 
 def _holders_legend(res: Any, shown: list[Any]) -> None:
@@ -217,8 +232,8 @@ def levers(
         console.print(_lever_table(f"{counted(len(res.levers), 'lever')}, by where they settle", res, groups))
     for r, n in res.sampled.items():
         _dim(f"size {r}: {n:,} of {res.n_sets[r]:,} lever sets drawn at random (seed {seed}), not all tried")
-    _dim("settles in (held): where succession settles with the lever held (an intervention); let go: where it "
-         "goes once released (stays: consistent on its own); robust: single changes to that end that return to it")  # fmt: skip
+    _dim("Each heading is where succession settles while the lever is held (an intervention), and where it goes "
+         "once the lever is let go; steps: to that end; robust: single changes to that end that return to it")  # fmt: skip
     if labels.outside_used:
         _dim("X-labelled scenarios hold only while the lever is held (S-labels as in `upheaval scenarios`)")
     _holders_legend(res, res.reaching if res.target is not None else res.levers)
@@ -292,15 +307,15 @@ def pick(
         console.print(f"Any two picks differ in at least {res.min_distance:g} {unit}s; every other scenario is within "
                       f"{res.radius:g} of a pick (mean {res.mean:.2f}).")  # fmt: skip
     table = Table(title="Coverage: each scenario's nearest pick", header_style="bold", title_justify="left")
-    table.add_column("scenario", style="cyan", overflow="fold")
-    table.add_column("nearest pick", overflow="fold")
+    table.add_column("scenario", style="cyan")
+    table.add_column("nearest pick")
     table.add_column("differs in", justify="right")
     for s in range(len(res.scenarios)):
         if s in res.picks:
             continue
         table.add_row(escape(res.label(s)), escape(res.label(res.picks[int(res.nearest[s])])), f"{res.distance[s]:g}")
     if table.row_count:
-        console.print(table)
+        console.print(fit_words(table, console.width))
     if not res.everyone:
         how = (f"exact: every one of the {res.n_subsets:,} {res.k}-subsets accounted for" if res.exact
                else f"{res.method}; no {res.k} picks can differ pairwise in more than {res.upper_bound:g}")  # fmt: skip
@@ -353,10 +368,10 @@ def shock(
                                                         if s.impacts else [])  # fmt: skip
     _dim("; ".join(parts) + (f"; cites {', '.join(c.label() for c in s.cites)}" if s.cites else ""))
     table = Table(title="Each future under the shock", header_style="bold", title_justify="left")
-    table.add_column("scenario", style="cyan", overflow="fold")
-    table.add_column("under the shock", overflow="fold")
-    table.add_column("while it lasts", style="green", overflow="fold")
-    table.add_column("after it lifts", style="green", overflow="fold")
+    table.add_column("scenario", style="cyan")
+    table.add_column("under the shock")
+    table.add_column("while it lasts", style="green")
+    table.add_column("after it lifts", style="green")
     for k, p in enumerate(res.paths):
         who = res.label(p.start) + (" (the present)" if k == res.present else "")
         fate = "survives" if p.survives else "[red]inconsistent[/]"
@@ -364,7 +379,7 @@ def shock(
         after = res.label(p.after) if p.after_kind == "consistent" else f"cycle from {res.label(p.after)}"
         table.add_row(escape(who), fate, escape(f"{during} ({counted(p.during_steps, 'step')})"),
                       escape(f"{after} ({counted(p.after_steps, 'step')})"))  # fmt: skip
-    console.print(table)
+    console.print(fit_words(table, console.width))
     new = res.new
     console.print(f"{len(res.survivors)} of {len(res.baseline)} consistent scenarios survive; "
                   f"{counted(len(new), 'scenario')} hold only while the shock lasts"
@@ -421,19 +436,23 @@ def show_disagreement(
                   f"({counted(len(res.group_set), 'consistent scenario')}).")  # fmt: skip
     if not res.cells:
         return
+    from upheaval.cli._tables import member_codes
+
+    codes = member_codes(len(names))
     table = Table(title="Disagreement that matters", header_style="bold", title_justify="left")
-    table.add_column("judgement", style="cyan", overflow="fold")
-    for name in names:
-        table.add_column(escape(name), justify="right")
-    table.add_column("decides", justify="right", style="green")
-    table.add_column("the scenarios it decides", overflow="fold")
+    table.add_column("judgement", style="cyan")
+    for code in codes:
+        table.add_column(code, justify="right", no_wrap=True)
+    table.add_column("decides", justify="right", style="green", no_wrap=True)
+    table.add_column("scenarios decided")
     for c in res.cells[:top]:
         changed = "; ".join(res.labels.label(r) for r in c.changed[:4]) + (" ..." if len(c.changed) > 4 else "")
         table.add_row(escape(f"{c.row} → {c.column}"), *(f"{v:+d}" for v in c.values), str(c.effect),
                       escape(changed) or "-")  # fmt: skip
     if len(res.cells) > top:
         table.add_row(f"[dim]... {len(res.cells) - top} more (--top, --json)[/]", *[""] * (len(names) + 2))
-    console.print(table)
+    console.print(fit_words(table, console.width))
+    console.print(escape("  ".join(f"{c} {n}" for c, n in zip(codes, names, strict=True))), highlight=False)
     if moved is not None:
         conv = moved.converged
         console.print(f"Since the previous round: the experts now agree on {len(conv)} of the "

@@ -17,6 +17,7 @@ from rich.text import Text
 __all__ = [
     "clip_words",
     "compact_tableau",
+    "fit_words",
     "fits_one_tableau",
     "member_codes",
     "per_tableau",
@@ -45,20 +46,39 @@ def _longest_word(texts: Sequence[str]) -> int:
     return max((len(w) for t in texts for w in t.split()), default=1)
 
 
-def word_widths(width: int, columns: Sequence[Sequence[str]], fixed: Sequence[bool]) -> list[int]:
+def word_widths(
+    width: int, columns: Sequence[Sequence[str]], fixed: Sequence[bool], overhead: int | None = None
+) -> list[int]:
     """Widths for a table's columns in ``width`` characters that break no word: each column gets at least its
     longest word, a fixed column its longest line, and the room left goes to the wrapping columns in proportion
-    to their longest lines. A table takes three characters a column besides its cells (padding and rule) and
-    one more."""
+    to their longest lines. A table takes ``overhead`` characters besides its cells: by default three a column
+    (padding and rule) and one more."""
     need = [max((len(line) for t in col for line in str(t).split("\n")), default=1) for col in columns]
     least = [n if f else _longest_word([str(t) for t in col]) for n, col, f in zip(need, columns, fixed, strict=True)]
-    room = width - 3 * len(columns) - 1 - sum(least)
+    room = width - (3 * len(columns) + 1 if overhead is None else overhead) - sum(least)
     extra = [0 if f else max(0, n - m) for n, m, f in zip(need, least, fixed, strict=True)]
     if room <= 0 or not sum(extra):
         return [m + (e if room >= sum(extra) else 0) for m, e in zip(least, extra, strict=True)]
     if room >= sum(extra):
         return [m + e for m, e in zip(least, extra, strict=True)]
     return [m + room * e // sum(extra) for m, e in zip(least, extra, strict=True)]
+
+
+def fit_words(table: Table, width: int) -> Table:
+    """``table`` with its columns' widths set by :func:`word_widths` over their headers and cells, so that in
+    ``width`` characters it breaks no word (a ``no_wrap`` column keeps its lines whole)."""
+    columns = [
+        [Text.from_markup(x).plain if isinstance(x, str) else getattr(x, "plain", str(x)) for x in (c.header, *c.cells)]
+        for c in table.columns
+    ]
+    n = len(columns)
+    pad = 2 * n - (0 if table.pad_edge else 2)
+    rules = (n - 1) + (2 if table.show_edge else 0) if table.box is not None else 0
+    overhead = pad + rules
+    for column, w in zip(table.columns, word_widths(width, columns, [c.no_wrap for c in table.columns], overhead),
+                         strict=True):  # fmt: skip
+        column.width = w
+    return table
 
 
 def fits_one_tableau(system: Any, labels: Sequence[str], width: int, words: Sequence[str] = ()) -> bool:
