@@ -8,9 +8,9 @@ Printed, each the median of ``--repeat`` runs with the compiled kernels loaded f
 
 - ``levers`` at radius 1 and 2 (every single and paired lever, each followed by succession,
   with every end's robustness), and ``levers --to`` up to radius 3: a consistent scenario, and
-  a condition on five descriptors (where the triples are tried, the 35,200 of them are more
-  than ``max_sets``: 20,000 are drawn, seeded, and when none reaches it the bound on the share
-  that do is stated);
+  a condition on five descriptors that no set of up to three levers reaches (all 35, 570 and
+  5,730 sets of each size are tried, fewer than ``max_sets``; beyond it a seeded sample is
+  drawn and the bound on the share that reach it is stated);
   beside each, the plain loop: ``upheaval.cib.succession(cim, start, fix=...)`` called afresh
   for every lever and every perturbation (the same answers, no reduced matrix kept);
 - the lever map's basins (``Levers.basin_shares``: exact up to 100 million scenarios) beside the
@@ -102,8 +102,8 @@ def main(argv=None) -> int:
     for target in ("S2" if len(found) > 1 else "S1", "D1=v1,D2=v1,D3=v1,D4=v1,D5=v1"):
         t, res = timed(lambda tg=target: analysis.levers(cim, start, radius=3, to=tg, random_state=0), args.repeat)
         how = (f"{len(res.reaching)} smallest sets of {len(res.reaching[0].changes)}" if res.reaching
-               else "none reached; " + ", ".join(f"size {r}: fewer than {b:.3%} reach it (95%)"
-                                                 for r, b in res.bound.items()))  # fmt: skip
+               else "none reached" + "".join(f"; size {r}: fewer than {b:.3%} reach it (95%)"
+                                             for r, b in res.bound.items()))  # fmt: skip
         print(f"levers --to {target} --radius 3: {how}; sets per size {res.n_sets}, drawn "
               f"{res.sampled or 'none'}; {t:.2f} s")  # fmt: skip
     lv = analysis.levers(cim, start)

@@ -57,6 +57,36 @@ def test_levers_to_a_future_in_words(tmp_path: Path) -> None:
     assert bad.exit_code == 2 and "settlement" in bad.output
 
 
+def test_levers_to_peace_checked_by_hand_with_scenarios_fix_and_succession_fix() -> None:
+    """Each smallest lever set to `peace` on the built-in model: the future is consistent under the lever
+    (`scenarios --fix`), succession from the present with the lever held ends there (`succession --fix`) in the
+    steps stated, and no lever set of that size outside the answer does."""
+    out = json.loads(run("levers", "--to", "peace", "--json").stdout)
+    every = json.loads(run("levers", "--json").stdout)["levers"]
+    size = len(out["reaching"][0]["fix"])
+    assert size == 1 and out["reaching"]
+    reaching = {json.dumps(lv["fix"], sort_keys=True) for lv in out["reaching"]}
+    for lv in every:
+        fix = [f"{d}={v}" for d, v in lv["fix"].items()]
+        held = json.loads(run("succession", "--start", "present", *[a for f in fix for a in ("--fix", f)],
+                              "--json").stdout)  # fmt: skip
+        under = json.loads(run("scenarios", *[a for f in fix for a in ("--fix", f)], "--json").stdout)["scenarios"]
+        ends_in_peace = held["end"] == "consistent" and held["path"][-1]["war_path"] == "peace"
+        assert ends_in_peace == (json.dumps(lv["fix"], sort_keys=True) in reaching), lv["fix"]
+        if ends_in_peace:
+            assert list(held["path"][-1].values()) in [sc["variants"] for sc in under]
+            assert len(held["path"]) - 1 == lv["steps"]
+
+
+def test_a_start_or_an_intervention_naming_no_descriptor_is_refused() -> None:
+    for args in (("levers", "--from", "nowhere=x"), ("succession", "--start", "present,nowhere=x"),
+                 ("succession", "--start", "present", "--fix", "nowhere=x"),
+                 ("succession", "--start", "present", "--fix", "front=holds,destabilises")):  # fmt: skip
+        result = run(*args)
+        assert result.exit_code == 2 and "Traceback" not in result.output, args
+    assert "unknown descriptor 'nowhere'" in run("levers", "--from", "nowhere=x").output
+
+
 def test_the_same_seed_gives_the_same_sample() -> None:
     args = ("levers", SCW, "--radius", "2", "--max-sets", "15", "--to", "S3", "--json")
     a, b = json.loads(run(*args, "--seed", "4").stdout), json.loads(run(*args, "--seed", "4").stdout)
@@ -138,6 +168,8 @@ def test_a_delphi_round_from_the_command_line(tmp_path: Path) -> None:
     moved = json.loads(run("ensemble", a, b2, "--disagreement", "--previous", a, "--previous", b, "--json").stdout)
     assert moved["cells"] == []  # they now agree
     assert all(m["after"]["ann"] == m["after"]["bo-round2"] for m in moved["movement"])
+    alone = run("ensemble", a, "--disagreement")
+    assert alone.exit_code == 2 and "two or more" in alone.output
     bad = tmp_path / "bad.csv"
     bad.write_text("row,column,answer\ntrade.cut,talks.stalled,seven\n")
     refused = run("delphi", bad, b)

@@ -105,6 +105,18 @@ def test_disagreement_and_the_delphi_form(client: TestClient) -> None:
     assert client.get("/api/disagreement", params={"m": keys[:1]}).status_code == 422
 
 
+def test_the_experts_page_compares_the_open_models_alike_by_default(client: TestClient) -> None:
+    _open(client, "dprk-ukraine-2024")  # another structure, open beside the two experts
+    _open(client, "strait.yaml")
+    _open(client, "bo.yaml")
+    page = client.get("/disagreement")
+    assert page.status_code == 200 and "differ in structure" not in page.text
+    assert "trade.cut → talks.stalled" in page.text
+    _open(client, "dprk-ukraine-2024")  # alone in its structure: nothing chosen, the page says what to do
+    alone = client.get("/disagreement")
+    assert "Choose two or more open models with the same descriptors" in alone.text
+
+
 def test_clicking_a_lever_in_the_map_applies_it(tmp_path: Path) -> None:
     """In headless Chromium: the lever map's labels are links; a click opens the scenarios with that lever fixed."""
     if not Path("/usr/bin/chromium").exists():
@@ -128,7 +140,7 @@ def test_clicking_a_lever_in_the_map_applies_it(tmp_path: Path) -> None:
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
             page.set_default_timeout(60_000)
             page.goto(f"http://127.0.0.1:{port}/levers")
-            page.screenshot(path="/tmp/upheaval-levers.png", full_page=True)
+            page.screenshot(path=str(tmp_path / "levers.png"), full_page=True)
             link = page.locator('.decision-figure svg a[*|href="/scenarios?fix=relations.calm"]').first
             link.click()
             page.wait_for_url("**/scenarios?fix=relations.calm")

@@ -352,8 +352,13 @@ class _Runner:
     """Successions under interventions, each intervention's reduced matrix built once."""
 
     def __init__(self, cim: Any, mode: str, max_steps: int) -> None:
+        from upheaval.cib._small import numpy_suffices
+
         self.cim, self.mode, self.max_steps = cim, mode, max_steps
         self._robust: dict[bytes, tuple[int, int]] = {}
+        self._released: dict[bytes, tuple[np.ndarray, str]] = {}
+        # the model's size decides, not each intervention's smaller space: a large model's levers all run compiled
+        self.compiled = not numpy_suffices(cim.n_scenarios)
 
     def run(self, start: np.ndarray, changes: tuple[tuple[int, int], ...], holders: tuple[str, ...]) -> Lever:
         from upheaval import cib
@@ -364,21 +369,37 @@ class _Runner:
             z[i] = v
         zr = iv.to_reduced(z)
         local = self.mode == "local"
-        ends, kind, steps = _successions(iv.cim, zr, local, self.max_steps)
+        ends, kind, steps = _successions(iv.cim, zr, local, self.max_steps, self.compiled)
         if kind[0] == 2:  # no end within max_steps: the engine's succession says so
             cib.succession(iv.cim, zr[0], self.mode, self.max_steps)
         if kind[0] != 0:  # a cycle, shown by its smallest member
             return Lever(changes, holders, int(steps[0]), "cycle", None, iv.to_full(ends)[0], None, "", 0, 0)
         end = iv.to_full(ends)[0]
-        free_end, free_kind, _ = _successions(self.cim, end[None, :], local, self.max_steps)
-        if free_kind[0] == 0:
-            released, released_kind = free_end[0], "consistent"
-        else:
-            free = cib.succession(self.cim, end, self.mode, self.max_steps)
-            released, released_kind = free.cycle[0], free.end_kind
+        released, released_kind = self._release(end)
         absorbed, total = self._robustness(iv, ends[0], changes)
         return Lever(changes, holders, int(steps[0]), "consistent", end, None, released, released_kind, absorbed,
                      total)  # fmt: skip
+
+    def _release(self, end: np.ndarray) -> tuple[np.ndarray, str]:
+        """Where a free succession from ``end`` goes once the lever is let go (a cycle: its first member)."""
+        from upheaval import cib
+
+        key = end.tobytes()
+        local = self.mode == "local"
+        if key not in self._released:
+            free_end, free_kind, free_steps = _successions(self.cim, end[None, :], local, self.max_steps, self.compiled)
+            if free_kind[0] == 0:
+                self._released[key] = (free_end[0], "consistent")
+            elif free_kind[0] == 1 and self.compiled:
+                # the cycle's first member is where the path stands a cycle's length before the repeat: the
+                # length is the steps from its smallest member back to itself
+                _, _, length = _successions(self.cim, free_end[:1], local, self.max_steps, True)
+                first, _, _ = _successions(self.cim, end[None, :], local, int(free_steps[0] - length[0]), True)
+                self._released[key] = (first[0], "cycle")
+            else:
+                free = cib.succession(self.cim, end, self.mode, self.max_steps)
+                self._released[key] = (free.cycle[0], free.end_kind)
+        return self._released[key]
 
     def _robustness(self, iv: Any, end_reduced: np.ndarray, changes) -> tuple[int, int]:
         """How many single-descriptor changes to the end (the lever held) succession brings back to it.
@@ -399,7 +420,8 @@ class _Runner:
         if not starts:
             self._robust[key] = (0, 0)
             return 0, 0
-        ends, kind, _ = _successions(iv.cim, np.array(starts, dtype=np.int64), self.mode == "local", self.max_steps)
+        ends, kind, _ = _successions(iv.cim, np.array(starts, dtype=np.int64), self.mode == "local", self.max_steps,
+                                     self.compiled)  # fmt: skip
         absorbed = int(((kind == 0) & (ends == end_reduced).all(axis=1)).sum())
         self._robust[key] = (absorbed, len(starts))
         return absorbed, len(starts)
@@ -408,18 +430,21 @@ class _Runner:
 _LOADED: list[bool] = []
 
 
-def _successions(cim: Any, starts: np.ndarray, local: bool, max_steps: int) -> tuple[np.ndarray, ...]:
+def _successions(
+    cim: Any, starts: np.ndarray, local: bool, max_steps: int, compiled: bool | None = None
+) -> tuple[np.ndarray, ...]:
     """``(ends, kind, steps)`` of succession from each start: ``kind`` 0 for a consistent end, 1 for a cycle
     (``ends`` then holds its smallest member), 2 when ``max_steps`` ran out.
 
     A space small enough for numpy (:func:`upheaval.cib._small.numpy_suffices`, the engine's size
     rule) runs :func:`upheaval.cib.succession` start by start, so nothing is compiled; a larger one
     runs the analyses' compiled succession kernel (the same rule), loaded once under the compile
-    notice.
+    notice. ``compiled`` overrides the rule (the levers of a large model pass True for every
+    intervention's smaller space).
     """
     from upheaval.cib._small import numpy_suffices
 
-    if numpy_suffices(cim.n_scenarios):
+    if not (compiled if compiled is not None else not numpy_suffices(cim.n_scenarios)):
         from upheaval import cib
 
         n = starts.shape[0]

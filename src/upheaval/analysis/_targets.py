@@ -129,6 +129,9 @@ def resolve_start(system: Any, cim: Any, start: Any, reference: np.ndarray | Non
             return np.asarray(ref[int(head[1:]) - 1], dtype=np.int64), t.description
         raise EngineError(f"cannot read the start {start!r}: give `present`, a label (S1...) or D=V pairs")
     if isinstance(start, Mapping):
+        unknown = [d for d in start if d not in cim.descriptor_ids]
+        if unknown:
+            raise EngineError(f"unknown descriptor {unknown[0]!r} in the start; known: {', '.join(cim.descriptor_ids)}")
         names = {**(dict(present.scenario) if present is not None else {}), **dict(start)}
         return cim.scenario_indices(names), "the given start"
     row = np.asarray(start, dtype=np.int64)

@@ -134,6 +134,10 @@ def parse_start(system: Any, items: list[str] | None, option: str = "--start") -
     if not tokens:
         return None
     given = parse_assignments([t for t in tokens if t != "present"], option)
+    known = [d.id for d in system.descriptors]
+    unknown = [d for d in given if d not in known]
+    if unknown:
+        raise fail(f"{option}: unknown descriptor {unknown[0]!r}; known: {', '.join(known)}", EXIT_INVALID)
     present = dict(system.present.scenario) if system.present is not None else None
     missing = [d.id for d in system.descriptors if d.id not in given]
     if "present" in tokens and present is None:

@@ -492,10 +492,23 @@ def succession(
             "the present.",
         ),
     ] = None,
+    fix: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--fix",
+            "-f",
+            help="Intervention held throughout: DESCRIPTOR takes VARIANT (set in the start too) and never moves; "
+            "repeatable.",
+        ),
+    ] = None,
     local: Annotated[bool, typer.Option("--local", help="Local succession: one descriptor at a time.")] = False,
     json: JsonOpt = False,
 ) -> None:
-    """Run a succession from a start scenario until it reaches a consistent scenario or a cycle."""
+    """Run a succession from a start scenario until it reaches a consistent scenario or a cycle.
+
+    With --fix the intervention is held while the rest moves (the start takes its variants), as a lever
+    of `upheaval levers` is held.
+    """
     from upheaval import cib
     from upheaval._load import load_system
 
@@ -509,11 +522,18 @@ def succession(
             EXIT_INVALID,
             f"e.g. --start present, or --start present,{d.id}={d.variants[-1].id}",
         )
+    held = parse_condition(fix, "--fix")
+    if any(len(vs) > 1 for vs in held.values()):
+        raise fail("--fix holds one variant per descriptor in a succession", EXIT_INVALID, "e.g. --fix front=holds")
     try:
-        z = cim.scenario_indices(names)
+        cim.condition_indices(held)
+    except EngineError as exc:
+        raise fail(f"--fix: {exc}", EXIT_INVALID) from None
+    try:
+        z = cim.scenario_indices({**names, **{d: vs[0] for d, vs in held.items()}})
     except EngineError as exc:
         raise fail(f"--start: {exc}", EXIT_INVALID) from None
-    res = cib.succession(cim, z, mode="local" if local else "global")
+    res = cib.succession(cim, z, mode="local" if local else "global", fix=held or None)
     path = [cim.scenario_names(p) for p in res.path]
     from upheaval.analysis import scenario_labels
     from upheaval.cli._tables import fits_one_tableau

@@ -197,13 +197,16 @@ def levers(
     labels = res.labels
     base = res.baseline
     here = labels.label(res.start)
+    key = labels.key(res.start)
+    begin_text = (res.start_text.replace(key, here, 1) if key in res.start_text.split(" ")
+                  else f"{res.start_text} ({here})")  # fmt: skip
     left = (
         "stays there" if base.end_kind == "consistent" and (base.scenario == res.start).all()
         else f"drifts to {labels.label(base.scenario)} in {counted(len(base.path) - 1, 'step')}"
         if base.end_kind == "consistent" else "runs round a cycle"
     )  # fmt: skip
-    console.print(f"[bold]Levers of {escape(getattr(system, 'id', 'the matrix'))}[/] from {escape(res.start_text)} "
-                  f"({escape(here)}); left alone it {escape(left)}.")  # fmt: skip
+    console.print(f"[bold]Levers of {escape(getattr(system, 'id', 'the matrix'))}[/] from {escape(begin_text)}; "
+                  f"left alone it {escape(left)}.")  # fmt: skip
     if res.target is not None:
         if not res.reaching:
             console.print(f"No lever set of up to {res.radius} changes reaches {escape(res.target.description)}.")
@@ -300,11 +303,12 @@ def pick(
                                        console.width, measures=False):  # fmt: skip
             console.print(table)
     unit = "descriptor" if not weights else "weighted descriptor"
+    unit += "" if res.min_distance == 1 else "s"
     if res.everyone:
         console.print(f"There are only {counted(len(res.scenarios), 'consistent scenario')}: the picks are all of them"
-                      + (f", any two differing in at least {res.min_distance:g} {unit}s." if res.k > 1 else "."))  # fmt: skip
+                      + (f", any two differing in at least {res.min_distance:g} {unit}." if res.k > 1 else "."))  # fmt: skip
     else:
-        console.print(f"Any two picks differ in at least {res.min_distance:g} {unit}s; every other scenario is within "
+        console.print(f"Any two picks differ in at least {res.min_distance:g} {unit}; every other scenario is within "
                       f"{res.radius:g} of a pick (mean {res.mean:.2f}).")  # fmt: skip
     table = Table(title="Coverage: each scenario's nearest pick", header_style="bold", title_justify="left")
     table.add_column("scenario", style="cyan")
@@ -387,6 +391,23 @@ def shock(
     _dim("X-labelled scenarios are not consistent in the model without the shock (S-labels as in `upheaval scenarios`)")
 
 
+def _disagreement(models: list[str], names: list[str], previous: list[str] | None, tolerance: int, n_jobs: int,
+                  scheduler: str | None, progress: Any) -> tuple[Any, Any]:  # fmt: skip
+    """(movement since the previous round or None, this round's disagreement)."""
+    from upheaval import analysis
+    from upheaval._load import load_system
+
+    if not previous:
+        return None, analysis.disagreement([load_system(m) for m in models], names, tolerance=tolerance,
+                                           n_jobs=n_jobs, scheduler=scheduler, progress=progress)  # fmt: skip
+    if len(previous) != len(models):
+        raise fail(f"--previous names {len(previous)} files for {len(models)} experts", EXIT_INVALID,
+                   "give each expert's previous file, in the same order")  # fmt: skip
+    moved = analysis.movement([load_system(m) for m in previous], [load_system(m) for m in models], names,
+                              tolerance=tolerance, n_jobs=n_jobs)  # fmt: skip
+    return moved, moved.after
+
+
 def show_disagreement(
     models: list[str], tolerance: int, n_jobs: int, scheduler: str | None, json: bool,
     sheets: Path | None, previous: list[str] | None, top: int, figure: Path | None = None,
@@ -394,23 +415,15 @@ def show_disagreement(
     """``ensemble --disagreement``: the disputed cells that change the consistent set, the experts' sheets for
     the next round, and the movement since the previous one."""
     from upheaval import analysis
-    from upheaval._load import load_system
 
     _check_figure(figure)
     stems = [Path(m).stem for m in models]
     names = stems if len(set(stems)) == len(stems) else list(models)
     with search_progress("recomputing each disputed cell", enabled=not json) as progress:
-        if previous:
-            if len(previous) != len(models):
-                raise fail(f"--previous names {len(previous)} files for {len(models)} experts", EXIT_INVALID,
-                           "give each expert's previous file, in the same order")  # fmt: skip
-            moved = analysis.movement([load_system(m) for m in previous], [load_system(m) for m in models], names,
-                                      tolerance=tolerance, n_jobs=n_jobs)  # fmt: skip
-            res = moved.after
-        else:
-            moved = None
-            res = analysis.disagreement([load_system(m) for m in models], names, tolerance=tolerance, n_jobs=n_jobs, scheduler=scheduler,
-                                        progress=progress)  # fmt: skip
+        try:
+            moved, res = _disagreement(models, names, previous, tolerance, n_jobs, scheduler, progress)
+        except EngineError as exc:
+            raise fail(str(exc), EXIT_INVALID) from None
     if figure is not None:
         from upheaval.report._decisions import disagreement_figure
 

@@ -174,6 +174,11 @@ def shocks_page(request: Request, name: Text = None) -> HTMLResponse:
     return render(request, "shocks.html", view=view, figure=figure, chosen=chosen)
 
 
+def _structure(system: Any) -> list[tuple[str, list[str]]]:
+    """A model's descriptors and variants: experts' models are compared only when theirs are the same."""
+    return [(d.id, [v.id for v in d.variants]) for d in system.descriptors]
+
+
 def _experts(ws: Workspace, keys: list[str]) -> list[Any]:
     docs = [ws.docs[k] for k in keys if k in ws.docs]
     if len(docs) < 2:
@@ -194,7 +199,8 @@ def disagreement_page(
 
     ws = _ws(request)
     open_docs = list(ws.docs.values())
-    chosen = m or ([d.key for d in open_docs] if len(open_docs) >= 2 else [])
+    alike = [d.key for d in open_docs if _structure(d.system) == _structure(ws.doc().system)]
+    chosen = m or (alike if len(alike) >= 2 else [])
     view = None
     error = ""
     if len(chosen) >= 2:
