@@ -133,6 +133,7 @@ def test_levers_and_pick_work_on_any_scw_file_and_the_init_model(model, tmp_path
     assert pk.exit_code == 0 and len(json.loads(pk.stdout)["picks"]) == 2
     sh = run("shock", "any", model)
     assert sh.exit_code == 2 and "no shock" in sh.output
+    assert ("upheaval convert" in sh.output) == str(model).endswith(".scw")  # the way to give a .scw shocks
 
 
 def _expert(tmp_path: Path, name: str, changes: dict[str, str]) -> Path:

@@ -77,6 +77,14 @@ def decision_figure(kind: str, model: Any) -> Any:
     return D.shock_figure(analysis.shock(system, system.shocks[0].id))
 
 
+def _scw_help(model: str | None) -> str:
+    """How to give a ScenarioWizard file shocks: the format has no place for them."""
+    if model is None or not str(model).lower().endswith(".scw"):
+        return ""
+    yaml = str(Path(model).with_suffix(".yaml").name)
+    return f"a .scw file holds no shocks: upheaval convert {model} {yaml}, then add `shocks:` to {yaml}"
+
+
 def _dim(text: str) -> None:
     console.print(f"[dim]{escape(text)}[/]")
 
@@ -353,7 +361,7 @@ def shock(
     try:
         res = run_shock(system, name, mode="local" if local else "global", tolerance=tolerance)
     except EngineError as exc:
-        raise fail(str(exc), EXIT_INVALID) from None
+        raise fail(str(exc), EXIT_INVALID, _scw_help(model) if not system.shocks else "") from None
     if figure is not None:
         from upheaval.report._decisions import shock_figure
 
