@@ -73,6 +73,17 @@ def test_the_ranking_equals_a_brute_force_that_applies_each_cell_change(seed: in
         assert len(cell.changed) == cell.effect
 
 
+def test_the_example_experts_files_rank_as_the_brute_force_does() -> None:
+    """The two experts' files of examples/ (the README's Delphi round): each disputed cell applied literally."""
+    examples = Path(__file__).parent.parent / "examples"
+    systems = [parse_yaml((examples / f"expert-{x}.yaml").read_text()) for x in "ab"]
+    cims = [compile_system(s) for s in systems]
+    res = disagreement(systems, ["a", "b"])
+    expected = _brute([c.values for c in cims], cims[0].sizes)
+    assert [(c.effect, c.spread, c.r, c.c) for c in res.cells] == expected
+    assert any(e[0] > 0 for e in expected) and any(e[0] == 0 for e in expected)  # some cells matter, some do not
+
+
 def _expert(text: str, changes: dict[str, str]) -> str:
     for old, new in changes.items():
         assert old in text
