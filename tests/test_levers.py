@@ -10,7 +10,7 @@ import pytest
 
 from brute_cib import consistent, random_matrix, succession
 from upheaval.analysis import lever_holders, levers
-from upheaval.cib import CrossImpactMatrix
+from upheaval.cib import CrossImpactMatrix, compile_system
 from upheaval.errors import EngineError
 from upheaval.model import parse_yaml
 
@@ -149,8 +149,11 @@ def test_holders_declared_derived_or_open() -> None:
 def test_to_a_future_from_the_present_and_its_labels() -> None:
     system = parse_yaml(STRAIT.read_text())
     res = levers(system, to="settlement", radius=2)
-    assert res.start_text == "the present"
+    assert res.start_text == "the present" and res.start_words == "the present (S3 · Standoff)"
     assert res.labels.label(res.baseline.scenario) == "S3 · Standoff"
+    bare = levers(compile_system(system))  # a matrix states no present: S1, its label said once
+    assert bare.start_words == "S1 (the model states no present)"
+    assert levers(system, "S1").start_words == "scenario S1 · Settlement"
     assert res.reaching and all(res.end_label(lv).endswith("Settlement") for lv in res.reaching)
     assert min(len(lv.changes) for lv in res.reaching) == 1
 

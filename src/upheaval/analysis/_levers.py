@@ -172,6 +172,15 @@ class Levers:
     bound: dict[int, float] = field(default_factory=dict)
     seconds: float = 0.0
 
+    @property
+    def start_words(self) -> str:
+        """The start in words with its label, the label said once: ``the present (S2 · Name)``, ``S1 · Name (the
+        model states no present)``."""
+        key, label = self.labels.key(self.start), self.labels.label(self.start)
+        if key in self.start_text.split(" "):
+            return self.start_text.replace(key, label, 1)
+        return f"{self.start_text} ({label})"
+
     def change_text(self, lever: Lever) -> str:
         """``us_deal=pushes_deal + front=holds``."""
         cim = self.cim

@@ -204,16 +204,12 @@ def levers(
         return
     labels = res.labels
     base = res.baseline
-    here = labels.label(res.start)
-    key = labels.key(res.start)
-    begin_text = (res.start_text.replace(key, here, 1) if key in res.start_text.split(" ")
-                  else f"{res.start_text} ({here})")  # fmt: skip
     left = (
         "stays there" if base.end_kind == "consistent" and (base.scenario == res.start).all()
         else f"drifts to {labels.label(base.scenario)} in {counted(len(base.path) - 1, 'step')}"
         if base.end_kind == "consistent" else "runs round a cycle"
     )  # fmt: skip
-    console.print(f"[bold]Levers of {escape(getattr(system, 'id', 'the matrix'))}[/] from {escape(begin_text)}; "
+    console.print(f"[bold]Levers of {escape(getattr(system, 'id', 'the matrix'))}[/] from {escape(res.start_words)}; "
                   f"left alone it {escape(left)}.")  # fmt: skip
     if res.target is not None:
         if not res.reaching:

@@ -81,7 +81,7 @@ def lever_figure(
     y0 = span / 2
     ax.scatter([0], [y0], s=1000, c=OKABE_ITO["yellow"], edgecolors="black", linewidths=1.2, zorder=4)
     ax.text(0, y0, "start", ha="center", va="center", fontsize=BASE_FONT - 1, fontweight="bold", zorder=5)
-    ax.text(-0.02, y0 + 0.45, _wrap(f"{res.start_text}: {labels.label(res.start)}", 24), ha="center", va="top",
+    ax.text(-0.02, y0 + 0.45, _wrap(res.start_words, 24), ha="center", va="top",
             fontsize=BASE_FONT - 1)  # fmt: skip
     base = res.baseline
     if base.end_kind != "consistent":
