@@ -11,10 +11,13 @@ checked here on the same import graph (grimp's, which import-linter builds), lea
 
 from __future__ import annotations
 
+import ast
+import importlib
 import os
 import subprocess
 import sys
 import textwrap
+import tomllib
 from pathlib import Path
 
 import grimp
@@ -36,7 +39,7 @@ def lint_imports(config: Path, cwd: Path, pythonpath: Path | None = None) -> sub
 def test_the_contracts_of_pyproject_are_kept():
     run = lint_imports(ROOT / "pyproject.toml", ROOT)
     assert run.returncode == 0, run.stdout + run.stderr
-    assert "Contracts: 2 kept, 0 broken." in run.stdout
+    assert "Contracts: 3 kept, 0 broken." in run.stdout
 
 
 def test_import_linter_sees_lazy_and_typing_imports_across_layers(tmp_path):
@@ -96,23 +99,62 @@ def test_no_module_takes_part_in_an_import_cycle():
     assert module_cycles("upheaval") == []
 
 
-PLUMBING = {
-    "upheaval.analysis": {
-        "check_n_jobs", "run_chunks", "spawn_seeds", "split_search", "wilson_interval", "classical_mds", "load_kernels"
-    },
-    "upheaval.cib": {"check_random_state"},
-    "upheaval.web": {"is_loopback", "resolve_inside", "PathNotAllowed"},
-}  # fmt: skip
+def test_the_private_modules_contract_reports_an_import_of_another_packages_private_module(tmp_path):
+    """pyproject's own private-modules contract, on a throw-away package: a view importing the core's private
+    module is reported; the core's own modules and the root's private base modules stay free to use."""
+    contract = next(
+        c for c in tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["importlinter"]["contracts"]
+        if c["type"] == "private_modules"
+    )  # fmt: skip
+    pkg = tmp_path / "pkg"
+    for sub in ("view", "core"):
+        (pkg / sub).mkdir(parents=True)
+        (pkg / sub / "__init__.py").write_text("")
+    (pkg / "__init__.py").write_text("")
+    (pkg / "_base.py").write_text("")
+    (pkg / "core" / "_engine.py").write_text("import pkg._base\n")
+    (pkg / "core" / "_plan.py").write_text("from pkg.core._engine import *\n")
+    (pkg / "view" / "_page.py").write_text("import pkg._base\ndef draw():\n    from pkg.core import _engine\n")
+    config = tmp_path / "contracts.toml"
+    options = "\n".join(f"{k} = {v!r}" if isinstance(v, str) else f"{k} = {v}" for k, v in contract.items())
+    config.write_text(f'[tool.importlinter]\nroot_package = "pkg"\n[[tool.importlinter.contracts]]\n{options}\n')
+    run = lint_imports(config, tmp_path, pythonpath=tmp_path)
+    assert run.returncode == 1, run.stdout + run.stderr
+    assert "pkg.view._page -> pkg.core._engine (l.3)" in run.stdout
+    assert "pkg.core._plan" not in run.stdout and "pkg._base" not in run.stdout
+
+
+def test_no_package_imports_another_packages_private_names():
+    """What import-linter does not see: ``from upheaval.model import _name`` from outside ``upheaval.model``."""
+    src = ROOT / "src"
+    found = []
+    for path in src.rglob("*.py"):
+        module = ".".join(path.relative_to(src).with_suffix("").parts).removesuffix(".__init__")
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.level == 0 and (node.module or "").startswith("upheaval."):
+                parts = node.module.split(".")
+                owner = ".".join(parts[: next((i for i, x in enumerate(parts) if x.startswith("_")), len(parts))])
+                inside = module == owner or module.startswith(owner + ".")
+                found += [f"{module}: {node.module}.{a.name}" for a in node.names
+                          if a.name.startswith("_") and not a.name.startswith("__") and not inside]  # fmt: skip
+    assert found == []
+
+
+SHARED_PACKAGES = ("analysis", "cib", "events", "model", "report", "web")
 
 
 def test_plumbing_is_shared_but_not_public():
-    """Helpers the packages share stay importable from the package, outside its public ``__all__``."""
-    import importlib
-
-    for name, plumbing in PLUMBING.items():
-        module = importlib.import_module(name)
-        assert not plumbing & set(module.__all__), name
-        for helper in plumbing:
-            assert callable(getattr(module, helper)), (name, helper)
+    """What a package shares with the others (``_SHARED``) loads from it, outside its public ``__all__``;
+    analysis's worker pools and statistics helpers among them."""
+    shared = {}
+    for name in SHARED_PACKAGES:
+        module = importlib.import_module(f"upheaval.{name}")
+        shared[name] = set(module._SHARED)
+        assert not shared[name] & set(module.__all__), name
+        for helper in module._SHARED:
+            assert getattr(module, helper) is not None, (name, helper)
         for public in module.__all__:
-            assert getattr(module, public).__doc__, f"{name}.{public} has no docstring"
+            assert getattr(module, public).__doc__, f"upheaval.{name}.{public} has no docstring"
+    assert {"check_n_jobs", "run_chunks", "spawn_seeds", "split_search", "wilson_interval", "classical_mds"} <= shared[
+        "analysis"
+    ]

@@ -71,9 +71,9 @@ __all__ = ["__version__", *sorted(_LAZY)]
 def __getattr__(name: str) -> object:
     """Load a front-door name from the module that defines it."""
     if name in _DEPRECATED:
-        from upheaval._deprecated import deprecated_names
+        from upheaval._lazy import lazy_names
 
-        return deprecated_names(__name__, _DEPRECATED)(name)
+        return lazy_names(__name__, {}, {}, _DEPRECATED)(name)
     if name not in _LAZY:
         raise AttributeError(f"module 'upheaval' has no attribute {name!r}")
     from importlib import import_module
@@ -89,4 +89,6 @@ def __dir__() -> list[str]:
 
 # Notebooks: rich HTML display, attached from the view side (the core knows no HTML).
 if "IPython" in _sys.modules:
-    from upheaval.report import _notebook  # noqa: F401
+    from upheaval.report import attach_notebook_display
+
+    attach_notebook_display()

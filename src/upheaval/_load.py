@@ -8,8 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from upheaval.errors import ModelError, Problem
-from upheaval.model import BUILTIN_DEFAULT, System, builtin_models
-from upheaval.model._yaml import read_yaml, write_yaml
+from upheaval.model import BUILTIN_DEFAULT, System, builtin_models, read_yaml, write_yaml
 
 __all__ = ["MODEL_SUFFIXES", "load_system", "save_system"]
 

@@ -1,7 +1,7 @@
 """Analyses built on the CIB engine: basins, landscape, robustness, sensitivity, ensembles, pathways,
 and the decisions built on them: levers, a diverse few, shocks, expert disagreement."""
 
-from upheaval._deprecated import deprecated_names
+from upheaval._lazy import lazy_names
 from upheaval.analysis._audit import (
     ClaimAudit,
     Dominance,
@@ -12,7 +12,6 @@ from upheaval.analysis._audit import (
     dominance,
 )
 from upheaval.analysis._basins import Basins, succession_basins
-from upheaval.analysis._basins import wilson_interval as wilson_interval
 from upheaval.analysis._disagreement import (
     Disagreement,
     DisputedCell,
@@ -33,11 +32,7 @@ from upheaval.analysis._explain import (
 )
 from upheaval.analysis._labels import ScenarioLabels, scenario_labels
 from upheaval.analysis._landscape import Landscape, landscape, scenario_distances
-from upheaval.analysis._landscape import classical_mds as classical_mds
 from upheaval.analysis._levers import Holders, Lever, Levers, lever_holders, levers
-from upheaval.analysis._parallel import check_n_jobs as check_n_jobs
-from upheaval.analysis._parallel import run_chunks as run_chunks
-from upheaval.analysis._parallel import spawn_seeds as spawn_seeds
 from upheaval.analysis._pathways import PathNode, Pathways, Transition, pathways
 from upheaval.analysis._pick import Pick, pick, pick_key
 from upheaval.analysis._robustness import (
@@ -57,13 +52,9 @@ from upheaval.analysis._sensitivity import (
     sensitivity,
 )
 from upheaval.analysis._shocks import ShockPath, ShockResult, shock, shocked_matrix
-from upheaval.analysis._split import split_search as split_search
 from upheaval.analysis._targets import Target, resolve_start, resolve_target
-from upheaval.analysis._warm import load_kernels as load_kernels
 from upheaval.analysis._warnings import modelling_warnings, tie_descriptors
 
-# Names imported above but not listed here (``x as x``) are plumbing the project's own packages share;
-# they may change without notice. ``__all__`` is the public API.
 __all__ = [
     "DEFAULT_UNCERTAINTY",
     "BalanceRow",
@@ -130,4 +121,21 @@ __all__ = [
     "uncertainty_matrix",
 ]
 
-__getattr__ = deprecated_names(__name__, {"CellChange": "ImpactChange", "editable_cells": "editable_impacts"})
+# Plumbing the project's own packages share: loaded from these modules on first use, not the public
+# API (``__all__``), free to change.
+_SHARED = {
+    "audit_note": "_audit",
+    "wilson_interval": "_basins",
+    "future_index": "_labels",
+    "classical_mds": "_landscape",
+    "check_n_jobs": "_parallel",
+    "run_chunks": "_parallel",
+    "spawn_seeds": "_parallel",
+    "split_search": "_split",
+    "as_system": "_targets",
+    "load_kernels": "_warm",
+}
+
+__getattr__ = lazy_names(
+    __name__, _SHARED, globals(), {"CellChange": "ImpactChange", "editable_cells": "editable_impacts"}
+)

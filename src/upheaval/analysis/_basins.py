@@ -12,7 +12,7 @@ from statistics import NormalDist
 import numpy as np
 
 from upheaval.analysis._parallel import run_chunks, spawn_seeds
-from upheaval.cib._small import numpy_suffices
+from upheaval.cib import numpy_suffices
 from upheaval.errors import EngineError
 
 __all__ = ["Basins", "succession_basins", "wilson_interval"]
@@ -345,8 +345,7 @@ def _load_kernels() -> None:
     compiled once, announced) so that the basins' clock starts after them."""
     if _loaded:
         return
-    from upheaval.cib import CrossImpactMatrix
-    from upheaval.cib._warm import compiling
+    from upheaval.cib import CrossImpactMatrix, compiling
 
     tiny = CrossImpactMatrix(np.array([[0, 0, 2, -2], [0, 0, -1, 1], [3, -3, 0, 0], [-1, 1, 0, 0]]), (2, 2))
     with compiling("succession kernels"):

@@ -256,8 +256,7 @@ def apply_answers(system: Any, answers: Mapping[tuple[str, str], int]) -> Any:
     keeps the YAML document of ``system`` (comments and order survive a save) and is checked
     as a loaded model is.
     """
-    from upheaval.model import System
-    from upheaval.model._yaml import cross_references
+    from upheaval.model import System, cross_references
 
     data = system.model_dump(by_alias=True, exclude_unset=True, exclude_none=True, mode="python")
     impacts = data.setdefault("impacts", [])

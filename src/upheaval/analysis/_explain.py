@@ -226,8 +226,7 @@ def explain(
     ----------
     .. [1] W. Weimer-Jehle 2006 (see the module's references).
     """
-    from upheaval.cib import compile_system
-    from upheaval.cib._balance import scenario_array
+    from upheaval.cib import compile_system, scenario_array
 
     cim = cim if cim is not None else compile_system(system)
     z = scenario_array(cim, scenario)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from upheaval.cib._kernel_succession import succession_step
+from upheaval.cib import succession_step
 
 __all__ = ["count_basins", "resolve_table", "successions_from_rows", "successor_table"]
 

@@ -361,7 +361,7 @@ class _Runner:
     """Successions under interventions, each intervention's reduced matrix built once."""
 
     def __init__(self, cim: Any, mode: str, max_steps: int) -> None:
-        from upheaval.cib._small import numpy_suffices
+        from upheaval.cib import numpy_suffices
 
         self.cim, self.mode, self.max_steps = cim, mode, max_steps
         self._robust: dict[bytes, tuple[int, int]] = {}
@@ -445,13 +445,13 @@ def _successions(
     """``(ends, kind, steps)`` of succession from each start: ``kind`` 0 for a consistent end, 1 for a cycle
     (``ends`` then holds its smallest member), 2 when ``max_steps`` ran out.
 
-    A space small enough for numpy (:func:`upheaval.cib._small.numpy_suffices`, the engine's size
+    A space small enough for numpy (:func:`upheaval.cib.numpy_suffices`, the engine's size
     rule) runs :func:`upheaval.cib.succession` start by start, so nothing is compiled; a larger one
     runs the analyses' compiled succession kernel (the same rule), loaded once under the compile
     notice. ``compiled`` overrides the rule (the levers of a large model pass True for every
     intervention's smaller space).
     """
-    from upheaval.cib._small import numpy_suffices
+    from upheaval.cib import numpy_suffices
 
     if not (compiled if compiled is not None else not numpy_suffices(cim.n_scenarios)):
         from upheaval import cib
@@ -477,7 +477,7 @@ def _successions(
 
     args = (np.asarray(cim.sizes, dtype=np.int64), np.asarray(cim.offsets, dtype=np.int64))
     if not _LOADED:
-        from upheaval.cib._warm import compiling
+        from upheaval.cib import compiling
 
         with compiling("succession kernels"):
             successions_from_rows(cim.values, *args, starts[:1], local, max_steps)

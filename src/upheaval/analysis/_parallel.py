@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from upheaval.cib._parallel import check_n_jobs
+from upheaval.cib import check_n_jobs
 from upheaval.errors import EngineError
 
 __all__ = ["check_n_jobs", "run_chunks", "spawn_seeds"]

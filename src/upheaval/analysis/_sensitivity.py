@@ -315,8 +315,7 @@ def judgement_effects(
     consistent set (:func:`upheaval.analysis.scenario_labels`).
     """
     from upheaval.analysis._labels import scenario_labels
-    from upheaval.cib import compile_system, find_consistent, intervene
-    from upheaval.cib._balance import batch_measures
+    from upheaval.cib import batch_measures, compile_system, find_consistent, intervene
 
     cim = cim if cim is not None else compile_system(system)
     reach = max(int(tolerance), int(near))
@@ -407,7 +406,7 @@ class _OneCellAway:
 
     def search(self, row: int, col: int, new: int):
         """The exact search (as :func:`upheaval.claims.matrix_search`) of the matrix with cell ``(row, col)`` set to ``new``."""
-        from upheaval.cib._balance import batch_measures
+        from upheaval.cib import batch_measures
 
         delta = abs(int(new) - int(self.cim.values[row, col]))
 

@@ -162,7 +162,7 @@ class ShockResult:
 
 
 def _fix_of(cim: Any, shock: Any) -> dict[int, tuple[int, ...]]:
-    from upheaval.cib._intervene import normalize_condition
+    from upheaval.cib import normalize_condition
 
     fix = getattr(shock, "fix", None) or {}
     return normalize_condition(cim, dict(fix), "fix")

@@ -64,9 +64,7 @@ def split_search(
     >>> split_search(cim, n_subtrees=4).indices.tolist()
     [[0, 0], [1, 1]]
     """
-    from upheaval.cib import ScenarioSet
-    from upheaval.cib._intervene import intervene, normalize_condition
-    from upheaval.cib._search import split_fixings
+    from upheaval.cib import ScenarioSet, intervene, normalize_condition, split_fixings
 
     if n_subtrees < 1:
         raise EngineError(f"n_subtrees must be >= 1; got {n_subtrees}")

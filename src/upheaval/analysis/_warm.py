@@ -18,9 +18,7 @@ def load_kernels() -> float:
     again for each kind of kernel a later command needs (a larger model may use any of them).
     """
     from upheaval.analysis._basins import _load_kernels
-    from upheaval.cib import CrossImpactMatrix, find_consistent, heuristic_search
-    from upheaval.cib._kernel_measures import measures_kernel
-    from upheaval.cib._warm import compiling
+    from upheaval.cib import CrossImpactMatrix, compiling, find_consistent, heuristic_search, measures_kernel
 
     t0 = time.perf_counter()
     tiny = CrossImpactMatrix(np.array([[0, 0, 2, -2], [0, 0, -1, 1], [3, -3, 0, 0], [-1, 1, 0, 0]]), (2, 2))

@@ -1,5 +1,6 @@
 """The CIB engine: pure functions over a compiled cross-impact matrix (Weimer-Jehle 2006)."""
 
+from upheaval._lazy import lazy_names
 from upheaval.cib._balance import (
     consistency_value,
     impact_balances,
@@ -17,13 +18,8 @@ from upheaval.cib._search import (
     find_consistent,
     heuristic_search,
 )
-from upheaval.cib._search import (
-    check_random_state as check_random_state,
-)
 from upheaval.cib._succession import SuccessionResult, succession, succession_weights
 
-# Names imported above but not listed here (``x as x``) are plumbing the project's own packages share;
-# they may change without notice. ``__all__`` is the public API.
 __all__ = [
     "CrossImpactMatrix",
     "Intervention",
@@ -45,3 +41,20 @@ __all__ = [
     "succession_weights",
     "total_impact_score",
 ]
+
+# Plumbing the project's own packages share: loaded from these modules on first use, not the public
+# API (``__all__``), free to change.
+_SHARED = {
+    "batch_measures": "_balance",
+    "scenario_array": "_balance",
+    "normalize_condition": "_intervene",
+    "measures_kernel": "_kernel_measures",
+    "succession_step": "_kernel_succession",
+    "check_n_jobs": "_parallel",
+    "check_random_state": "_search",
+    "split_fixings": "_search",
+    "numpy_suffices": "_small",
+    "compiling": "_warm",
+}
+
+__getattr__ = lazy_names(__name__, _SHARED, globals())

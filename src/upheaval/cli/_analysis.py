@@ -246,7 +246,7 @@ def robustness(
     """
     from upheaval import analysis, cib
     from upheaval._load import load_system
-    from upheaval.analysis._labels import future_index
+    from upheaval.analysis import future_index
 
     system = load_system(model)
     cim = cib.compile_system(system)

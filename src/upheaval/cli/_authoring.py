@@ -108,7 +108,7 @@ def schema(
     import json
 
     from upheaval._io import write_text_atomic
-    from upheaval.model._jsonschema import system_json_schema
+    from upheaval.model import system_json_schema
 
     text = json.dumps(system_json_schema(), indent=2, ensure_ascii=False) + "\n"
     if output is None:

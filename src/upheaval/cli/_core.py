@@ -442,8 +442,7 @@ def check(
     note = ""
     default = default_uncertainty
     if audit and results:
-        from upheaval.analysis import DEFAULT_UNCERTAINTY, audit_claims
-        from upheaval.analysis._audit import audit_note
+        from upheaval.analysis import DEFAULT_UNCERTAINTY, audit_claims, audit_note
 
         default = DEFAULT_UNCERTAINTY if default_uncertainty is None else default_uncertainty
         try:
@@ -625,10 +624,10 @@ def convert(
 
     system = load_system(source)
     if as_of is not None:
-        from upheaval.model._common import _check_partial_date
+        from upheaval.model import check_partial_date
 
         try:
-            system.as_of = _check_partial_date(as_of)
+            system.as_of = check_partial_date(as_of)
         except ValueError as exc:
             raise fail(f"--as-of: {exc}", EXIT_INVALID) from None
     if target.suffix.lower() == ".scw":

@@ -45,7 +45,7 @@ def _check_figure(path: Path | None) -> None:
 
 
 def _save(fig: Any, path: Path) -> None:
-    from upheaval.report._figures import save_figure
+    from upheaval.report import save_figure
 
     save_figure(fig, path)
     err.print(f"wrote {path}", markup=False, highlight=False)
@@ -53,7 +53,7 @@ def _save(fig: Any, path: Path) -> None:
 
 def lever_map(res: Any, seed: int = 0) -> Any:
     """The lever map of a result, with the destinations' basins (exact up to 2 million scenarios, else sampled)."""
-    from upheaval.report._decisions import lever_figure
+    from upheaval.report import lever_figure
 
     shares, note = res.basin_shares(random_state=seed)
     return lever_figure(res, shares, basin_note=note)
@@ -62,13 +62,13 @@ def lever_map(res: Any, seed: int = 0) -> Any:
 def decision_figure(kind: str, model: Any) -> Any:
     """``upheaval figure levers|pick|shock``: the figure with each command's defaults."""
     from upheaval import analysis
-    from upheaval.report import _decisions as D
+    from upheaval import report as D
 
     if kind == "levers":
         return lever_map(analysis.levers(model))
     if kind == "pick":
         return D.pick_figure(analysis.pick(model, 4))
-    from upheaval.analysis._targets import as_system
+    from upheaval.analysis import as_system
 
     system, _ = as_system(model)
     if system is None or not system.shocks:
@@ -181,8 +181,8 @@ def levers(
     future: the smallest such sets are listed.
     """
     from upheaval._load import load_system
+    from upheaval.analysis import as_system
     from upheaval.analysis import levers as run_levers
-    from upheaval.analysis._targets import as_system
 
     _check_figure(figure)
     system, cim = as_system(load_system(model))
@@ -274,8 +274,8 @@ def pick(
     branch and bound) where its budget allows, and said so; otherwise a seeded heuristic with a stated bound.
     """
     from upheaval._load import load_system
+    from upheaval.analysis import as_system
     from upheaval.analysis import pick as run_pick
-    from upheaval.analysis._targets import as_system
 
     _check_figure(figure)
     system, cim = as_system(load_system(model))
@@ -292,7 +292,7 @@ def pick(
         except EngineError as exc:
             raise fail(str(exc), EXIT_INVALID) from None
     if figure is not None:
-        from upheaval.report._decisions import pick_figure
+        from upheaval.report import pick_figure
 
         _save(pick_figure(res), figure)
     if json:
@@ -349,8 +349,8 @@ def shock(
     goes once the shock lifts.
     """
     from upheaval._load import load_system
+    from upheaval.analysis import as_system
     from upheaval.analysis import shock as run_shock
-    from upheaval.analysis._targets import as_system
 
     _check_figure(figure)
     system, _cim = as_system(load_system(model))
@@ -359,7 +359,7 @@ def shock(
     except EngineError as exc:
         raise fail(str(exc), EXIT_INVALID, _scw_help(model) if not system.shocks else "") from None
     if figure is not None:
-        from upheaval.report._decisions import shock_figure
+        from upheaval.report import shock_figure
 
         _save(shock_figure(res), figure)
     if json:
@@ -429,7 +429,7 @@ def show_disagreement(
         except EngineError as exc:
             raise fail(str(exc), EXIT_INVALID) from None
     if figure is not None:
-        from upheaval.report._decisions import disagreement_figure
+        from upheaval.report import disagreement_figure
 
         _save(disagreement_figure(res, top), figure)
     if sheets is not None:

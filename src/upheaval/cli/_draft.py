@@ -73,7 +73,7 @@ def draft(
     else:
         write_text_atomic(output, yaml_text)
     if report is not None:
-        from upheaval.report._draft import draft_report_html, draft_report_markdown
+        from upheaval.report import draft_report_html, draft_report_markdown
 
         body = draft_report_markdown(d) if report.suffix.lower() == ".md" else draft_report_html(d)
         write_text_atomic(report, body)

@@ -178,9 +178,8 @@ def summary(
     json: JsonOpt = False,
 ) -> None:
     """A dyad's series: events per period by quad class, and their mean intensity (Goldstein scale)."""
-    from upheaval.events import connect
-    from upheaval.events._summary import QUADS, dyad_series, parse_dyad
-    from upheaval.report._tracking import dyad_figure
+    from upheaval.events import QUADS, connect, dyad_series, parse_dyad
+    from upheaval.report import dyad_figure
 
     _figure_path(figure)
     a, b = parse_dyad(dyad)
@@ -241,9 +240,7 @@ def _label(label: str, name: str | None) -> str:
 
 def _track(model, events: Path, start, end, every, prior, floor, alerts=()):
     from upheaval._load import load_system
-    from upheaval.events import connect
-    from upheaval.events._alerts import parse_alert
-    from upheaval.events._track import track
+    from upheaval.events import connect, parse_alert, track
 
     try:
         rules = [parse_alert(a) for a in alerts]
@@ -297,13 +294,13 @@ def track_cmd(
     update with its likelihood ratio and the events behind it. The hard-filter reading (the
     consistent scenarios compatible with every signalled variant) is shown beside it.
     """
-    from upheaval.events._track import changes_since, tracking_json
+    from upheaval.events import changes_since, tracking_json
 
     _figure_path(figure)
     day = _date(since, "--since")
     result = _track(model, events, start, end, every, prior, floor, alert or [])
     if figure is not None:
-        from upheaval.report._tracking import probability_figure
+        from upheaval.report import probability_figure
 
         probability_figure(result, figure)
     changes = changes_since(result, day) if day is not None else None
@@ -444,9 +441,8 @@ def indicators_cmd(
     indicator's count, intensity, tone and mentions per period window, as `track` reads them.
     """
     from upheaval._load import load_system
-    from upheaval.cib import compile_system
-    from upheaval.cib._search import find_consistent
-    from upheaval.events._signposts import signposts, signposts_json
+    from upheaval.cib import compile_system, find_consistent
+    from upheaval.events import signposts, signposts_json
 
     if sql is not None:
         if json or figure is not None:
@@ -462,7 +458,7 @@ def indicators_cmd(
     consistent = find_consistent(compile_system(system), 0)
     result = signposts(system, consistent, prior=_prior(prior), floor=floor)
     if figure is not None:
-        from upheaval.report._tracking import signpost_figure
+        from upheaval.report import signpost_figure
 
         signpost_figure(result, figure)
     if json:

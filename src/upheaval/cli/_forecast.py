@@ -45,7 +45,7 @@ def forecast_cmd(
     the horizon; the file records when it was issued and from which evidence. It is written
     atomically and never over an existing file. Score it later with `upheaval score`.
     """
-    from upheaval.events._forecast import forecast_from_tracking, write_forecast
+    from upheaval.events import forecast_from_tracking, write_forecast
 
     result = _track(model, events, start, end, every, prior, floor)
     try:
@@ -98,7 +98,7 @@ def score_cmd(
     descriptor); a calibration table and Murphy's (1973) decomposition pool every variant.
     Lower scores are better.
     """
-    from upheaval.events._forecast import read_forecast, read_outcomes, score_forecasts
+    from upheaval.events import read_forecast, read_outcomes, score_forecasts
 
     try:
         recorded = read_outcomes(outcomes) if outcomes is not None else []

@@ -61,7 +61,7 @@ FixOpt = Annotated[
 
 def _scenario(system: System, number: int | None, fix: dict[str, list[str]]):
     """The scenario the options name, as variant indices, or None when they name none."""
-    from upheaval.report._data import pick_scenario
+    from upheaval.report import pick_scenario
 
     if number is None and not fix:
         return None
@@ -113,7 +113,7 @@ def figure(
 
     [bold]network[/]: actors coloured by camp, ties styled by kind, quantities labelled (with --scenario or --fix, that scenario's network). [bold]matrix[/]: the cross-impact heatmap. [bold]tableau[/]: the consistent scenarios. [bold]impact[/]: promoting and hindering influences in one scenario (the first consistent one unless --scenario or --fix says otherwise). [bold]landscape[/]: consistent and near-consistent scenarios mapped by how much they differ. [bold]claims[/]: each claim and its result. [bold]levers[/]: where each single intervention from the present leads (`upheaval levers --figure` for other starts and targets). [bold]pick[/]: four diverse consistent scenarios and how they cover the rest (`upheaval pick --figure`). [bold]shock[/]: the model's first shock, before, during and after (`upheaval shock NAME --figure`).
     """
-    from upheaval.report import _figures as F
+    from upheaval import report as F
 
     if output.suffix.lower() not in (".png", ".svg", ".pdf"):
         raise fail(f"cannot write a figure to {output.name}", EXIT_INVALID, "use a .png, .svg or .pdf file name")
@@ -133,7 +133,7 @@ def figure(
     elif kind is FigureKind.matrix:
         fig = F.matrix_figure(system)
     elif kind is FigureKind.tableau:
-        from upheaval.report._data import consistent
+        from upheaval.report import consistent
 
         fig = F.tableau_figure(system, consistent(system, 0, intervention or None))
     elif kind is FigureKind.impact:
@@ -188,10 +188,10 @@ def report(
     Sections: the system (sources, actors, network, derived flows, camps and brokers), the judgements (matrix, each section with its rationale and citations), how the model reads its sources, the consistent scenarios (the futures, tableau, landscape, then every future with a section for each of its scenarios: storyline, impact diagram, network difference), the claims and their audit, robustness, and the signposts (with --events, the probabilities over time). The PDF is the same report laid out by WeasyPrint, which needs the Pango library of the operating system; without it --pdf says what to install.
     """
     from upheaval._load import load_system
-    from upheaval.report._write import write_report
+    from upheaval.report import write_report
 
     if pdf:
-        from upheaval.report._pdf import PDF_HELP, pdf_unavailable
+        from upheaval.report import PDF_HELP, pdf_unavailable
 
         why = pdf_unavailable()
         if why:  # before any work: say what to install rather than write a different document

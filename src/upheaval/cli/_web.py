@@ -56,8 +56,7 @@ def serve(
     """
     import uvicorn
 
-    from upheaval.web import create_app, is_loopback
-    from upheaval.web._paths import PathNotAllowed, resolve_inside
+    from upheaval.web import PathNotAllowed, create_app, is_loopback, resolve_inside
 
     root = root.resolve()
     opened: list[str] = []

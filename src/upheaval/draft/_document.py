@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from upheaval.errors import ModelError, Problem
-from upheaval.model._sources import Block, join_page_breaks, text_blocks
+from upheaval.model import Block, join_page_breaks, text_blocks
 
 __all__ = ["Document", "Paragraph", "Section", "decode_text", "publication_date", "read_document", "sentences"]
 

@@ -72,5 +72,20 @@ __all__ = [
     "write_demo_events",
 ]
 
+# Plumbing the project's own packages share: loaded from these modules on first use, not the public
+# API (``__all__``), free to change.
+_SHARED = {
+    "parse_alert": "_alerts",
+    "forecast_from_tracking": "_forecast",
+    "read_forecast": "_forecast",
+    "read_outcomes": "_forecast",
+    "score_forecasts": "_forecast",
+    "write_forecast": "_forecast",
+    "variant_probabilities": "_probability",
+    "signposts": "_signposts",
+    "signposts_json": "_signposts",
+    "QUADS": "_summary",
+    "changes_since": "_track",
+}
 
-__getattr__ = lazy_names("upheaval.events", _LAZY, globals())
+__getattr__ = lazy_names(__name__, _LAZY | _SHARED, globals())

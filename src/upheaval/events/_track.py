@@ -40,7 +40,7 @@ __all__ = [
 def _find_consistent(cim: Any, observed: dict[str, str] | None = None) -> Any:
     """The consistent scenarios that have the observed variants (a restriction: observations
     are facts about the world, not interventions, so each keeps its own consistency test)."""
-    from upheaval.cib._search import find_consistent
+    from upheaval.cib import find_consistent
 
     return find_consistent(cim, 0, where=observed or None)
 
@@ -210,7 +210,7 @@ def track(
 
 def _best_matches(cim: Any, consistent: Any, signalled: dict[str, list[tuple[str, str]]]) -> tuple[Any, list[int]]:
     """The consistent scenarios satisfying the most observations, and how many each satisfies."""
-    from upheaval.cib._search import ScenarioSet
+    from upheaval.cib import ScenarioSet
 
     pairs = [(cim.index_of(d, v)) for d, vs in signalled.items() for v in sorted({x for x, _ in vs})]
     if len(consistent) == 0:

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 
 from upheaval.errors import ModelError, Problem
-from upheaval.model._limits import (
+from upheaval.model import (
     MAX_DESCRIPTORS,
     MAX_SECTIONS,
     MAX_STRING,

@@ -16,7 +16,7 @@ PARTIAL_DATE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$"
 Id = Annotated[str, Field(pattern=ID_PATTERN, min_length=1, max_length=80)]
 
 
-def _check_partial_date(value: Any) -> str | None:
+def check_partial_date(value: Any) -> str | None:
     """Accept ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` (YAML dates arrive as date objects)."""
     if value is None:
         return None

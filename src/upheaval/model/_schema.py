@@ -6,7 +6,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, PrivateAttr, WithJsonSchema, field_validator, model_validator
 
-from upheaval.model._common import ID_PATTERN, Citation, Cites, Id, _check_partial_date, _Part
+from upheaval.model._common import ID_PATTERN, Citation, Cites, Id, _Part, check_partial_date
 from upheaval.model._indicator import Indicator, TrackingSettings
 from upheaval.model._periods import PeriodPlan
 
@@ -51,7 +51,7 @@ class Source(_Part):
     )
     sections: list[str] = Field(default_factory=list)
 
-    _date = field_validator("date", mode="before")(_check_partial_date)
+    _date = field_validator("date", mode="before")(check_partial_date)
 
 
 ActorKind = Literal["state", "alliance", "organisation", "leader", "group"]
@@ -186,7 +186,7 @@ class Tie(_Part):
     cites: Cites
 
     _spec: TieKindSpec | None = PrivateAttr(default=None)  # set by the system for a kind it declares
-    _dates = field_validator("since", "until", mode="before")(_check_partial_date)
+    _dates = field_validator("since", "until", mode="before")(check_partial_date)
 
     @property
     def polarity(self) -> int:
@@ -568,7 +568,7 @@ class System(_Part):
     _folder: Any = PrivateAttr(default=None)  # the model file's folder (for sources' ``path``)
     _path: Any = PrivateAttr(default=None)  # the model file, when read from one (for warnings' lines)
 
-    _as_of = field_validator("as_of", mode="before")(_check_partial_date)
+    _as_of = field_validator("as_of", mode="before")(check_partial_date)
 
     @model_validator(mode="after")
     def _declared_signs(self) -> System:

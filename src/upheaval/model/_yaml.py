@@ -16,7 +16,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from upheaval._io import write_text_atomic
 from upheaval.errors import ModelError, Problem
 from upheaval.model._check import cross_check
-from upheaval.model._common import Id, _check_partial_date, _Part
+from upheaval.model._common import Id, _Part, check_partial_date
 from upheaval.model._indicator import TrackingSettings
 from upheaval.model._limits import (
     MAX_FILE_BYTES,
@@ -70,7 +70,7 @@ class _Header(_Part):
     description: str = ""
     scale: int = Field(default=3, ge=1, le=99)
 
-    _as_of = field_validator("as_of", mode="before")(_check_partial_date)
+    _as_of = field_validator("as_of", mode="before")(check_partial_date)
 
 
 _HELP = {
@@ -113,6 +113,21 @@ def _locate(doc: Any, loc: tuple[Any, ...]) -> tuple[int, int]:
         except (KeyError, IndexError, AttributeError, TypeError):
             break
     return line, col
+
+
+def first_validation_error(exc: ValidationError) -> tuple[str, str, str, str]:
+    """The first error of a failed validation, as a located problem reads it: (field path, message, help, type)."""
+    first = exc.errors(include_url=False)[0]
+    return _field_path(first["loc"]), first["msg"], _HELP.get(first["type"], ""), first["type"]
+
+
+def portable_system(system: Any, text: str | None) -> Any:
+    """A loaded system made cheap to send to another process: a round-trip YAML document is kept as its text
+    (parsed again only to save)."""
+    doc = getattr(system, "_document", None)
+    if doc is not None and not isinstance(doc, _LazyDocument):
+        system._document = _LazyDocument(text) if text is not None else None
+    return system
 
 
 def field_location(system: Any, field: str) -> str:

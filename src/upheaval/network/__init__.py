@@ -1,6 +1,6 @@
 """The actor network: typed ties with quantities, derived flows, camps and brokers, scenario networks, export."""
 
-from upheaval._deprecated import deprecated_names
+from upheaval._lazy import lazy_names
 from upheaval.network._camps import Broker, CampPartition, Disagreement, brokers, camps, signed_graph
 from upheaval.network._diff import NetworkDiff, network_difference
 from upheaval.network._export import FORMATS, network_json, write_network
@@ -30,4 +30,4 @@ __all__ = [
     "write_network",
 ]
 
-__getattr__ = deprecated_names(__name__, {"blocs": "camps", "BlocPartition": "CampPartition"})
+__getattr__ = lazy_names(__name__, {}, globals(), {"blocs": "camps", "BlocPartition": "CampPartition"})

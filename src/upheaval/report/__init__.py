@@ -32,5 +32,22 @@ _LAZY = {
 
 __all__ = ["Influence", "Step", "Storyline", "storyline", *_LAZY]
 
+# Plumbing the project's own packages share: loaded from these modules on first use, not the public
+# API (``__all__``), free to change.
+_SHARED = {
+    "consistent": "_data",
+    "pick_scenario": "_data",
+    "disagreement_figure": "_decisions",
+    "lever_figure": "_decisions",
+    "pick_figure": "_decisions",
+    "shock_figure": "_decisions",
+    "draft_report_html": "_draft",
+    "draft_report_markdown": "_draft",
+    "attach_notebook_display": "_notebook",
+    "PDF_HELP": "_pdf",
+    "pdf_unavailable": "_pdf",
+    "probability_figure": "_tracking",
+    "signpost_figure": "_tracking",
+}
 
-__getattr__ = lazy_names("upheaval.report", _LAZY, globals())
+__getattr__ = lazy_names(__name__, _LAZY | _SHARED, globals())

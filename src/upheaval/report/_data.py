@@ -8,7 +8,7 @@ from dataclasses import replace
 import numpy as np
 
 from upheaval import cib
-from upheaval.analysis._landscape import landscape
+from upheaval.analysis import landscape
 from upheaval.errors import EngineError
 from upheaval.model import System
 

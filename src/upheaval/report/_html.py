@@ -320,8 +320,7 @@ def _robustness(system: System, result, n_samples: int, default_uncertainty: int
     """
     if n_samples <= 0 or len(result) == 0:
         return None
-    from upheaval.analysis import robustness, uncertainty_matrix
-    from upheaval.analysis._labels import future_index
+    from upheaval.analysis import future_index, robustness, uncertainty_matrix
 
     try:
         u = uncertainty_matrix(system, result.cim, default=default_uncertainty)
@@ -391,8 +390,7 @@ def _audit(system: System, cim, n_samples: int, default_uncertainty: int) -> dic
     """The claims' audit (:func:`upheaval.analysis.audit_claims`) as rows for the report (None: no claims)."""
     if not system.claims:
         return None
-    from upheaval.analysis import audit_claims
-    from upheaval.analysis._audit import audit_note
+    from upheaval.analysis import audit_claims, audit_note
 
     try:
         audits = audit_claims(system, cim, n_samples=n_samples, default_uncertainty=default_uncertainty)
@@ -454,7 +452,7 @@ def _scenario_view(
 def _futures(system: System, result, views: list[_ScenarioView]) -> list[dict[str, Any]]:
     """Every future of the consistent scenarios, in the order of the system's futures (then the scenarios no
     future names): its anchor, name, summary, its scenarios' numbers, and the views of those with a section."""
-    from upheaval.analysis._labels import future_index
+    from upheaval.analysis import future_index
 
     codes = future_index(system, result.cim, result.indices)
     shown = {v.number for v in views}

@@ -1,6 +1,6 @@
 """Rich display in notebooks, attached from the view side.
 
-The core's classes know nothing of HTML; importing this module gives them a ``_repr_html_``
+The core's classes know nothing of HTML; :func:`attach_notebook_display` gives them a ``_repr_html_``
 that Jupyter calls: a system (summary, actors, descriptors, network figure), a scenario set
 (a tableau), the actor network, its camps and a scenario's change to it. ``import upheaval``
 attaches them when it runs under IPython, and on first use of any name of the front door.
@@ -8,13 +8,11 @@ attaches them when it runs under IPython, and on first use of any name of the fr
 
 from __future__ import annotations
 
-from upheaval.cib._search import ScenarioSet
-from upheaval.model._schema import System
-from upheaval.network._camps import CampPartition
-from upheaval.network._diff import NetworkDiff
-from upheaval.network._graph import ActorNetwork
+from upheaval.cib import ScenarioSet
+from upheaval.model import System
+from upheaval.network import ActorNetwork, CampPartition, NetworkDiff
 
-__all__: list[str] = []
+__all__ = ["attach_notebook_display"]
 
 
 def _system(self: System) -> str:
@@ -52,11 +50,16 @@ def _diff(self: NetworkDiff) -> str:
     return diff_html(self)
 
 
-for _cls, _fn in (
-    (System, _system),
-    (ScenarioSet, _scenarios),
-    (ActorNetwork, _network),
-    (CampPartition, _camps),
-    (NetworkDiff, _diff),
-):
-    _cls._repr_html_ = _fn  # type: ignore[attr-defined]
+def attach_notebook_display() -> None:
+    """Give the core's classes the ``_repr_html_`` Jupyter calls (idempotent)."""
+    for cls, fn in (
+        (System, _system),
+        (ScenarioSet, _scenarios),
+        (ActorNetwork, _network),
+        (CampPartition, _camps),
+        (NetworkDiff, _diff),
+    ):
+        cls._repr_html_ = fn  # type: ignore[attr-defined]
+
+
+attach_notebook_display()  # importing this module attaches them too

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 if TYPE_CHECKING:  # the event modules load Ibis: imported where a function needs them
-    from upheaval.events._track import Tracking
+    from upheaval.events import Tracking
 
 __all__ = [
     "dyad_figure",
@@ -247,7 +247,7 @@ def dyad_figure(series: list[dict[str, Any]], title: str, path: str | Path | Non
     """Stacked bars of events by quad class with the mean intensity as a line; saved to ``path`` if given."""
     import matplotlib
 
-    from upheaval.events._summary import QUADS
+    from upheaval.events import QUADS
 
     matplotlib.use("Agg", force=False)
     import matplotlib.pyplot as plt
@@ -283,8 +283,7 @@ def tracking_context(system: Any, consistent: Any, tracking: Tracking | None = N
     figure) and, given a ``tracking`` result, each period's most probable futures, the latest
     probabilities, the latest evidence and the probability figure. Figures are matplotlib
     Figures (the caller embeds them)."""
-    from upheaval.events._probability import variant_probabilities
-    from upheaval.events._signposts import signposts
+    from upheaval.events import signposts, variant_probabilities
 
     sign = signposts(system, consistent)
     n_pairs = len(consistent) * (len(consistent) - 1) // 2

@@ -1,13 +1,9 @@
 """The local web workbench: a FastAPI app with server-rendered pages, htmx and a JSON API."""
 
+from upheaval._lazy import lazy_names
 from upheaval.web._app import create_app
-from upheaval.web._app import is_loopback as is_loopback
-from upheaval.web._paths import PathNotAllowed as PathNotAllowed
-from upheaval.web._paths import resolve_inside as resolve_inside
 from upheaval.web._state import Conflict, Document, EditRefused, Workspace
 
-# Names imported above but not listed here (``x as x``) are plumbing the project's own packages share;
-# they may change without notice. ``__all__`` is the public API.
 __all__ = [
     "Conflict",
     "Document",
@@ -15,3 +11,13 @@ __all__ = [
     "Workspace",
     "create_app",
 ]
+
+# Plumbing the project's own packages share: loaded from these modules on first use, not the public
+# API (``__all__``), free to change.
+_SHARED = {
+    "is_loopback": "_app",
+    "PathNotAllowed": "_paths",
+    "resolve_inside": "_paths",
+}
+
+__getattr__ = lazy_names(__name__, _SHARED, globals())

@@ -289,7 +289,7 @@ async def read_upload(ws: Workspace, file: UploadFile, name: str) -> str:
     data = await file.read(ws.max_upload + 1)
     if len(data) > ws.max_upload:
         raise HTTPException(413, f"upload too large: the limit is {ws.max_upload:,} bytes")
-    from upheaval.model._limits import decode_text
+    from upheaval.model import decode_text
 
     # an undecodable byte is a ModelError with its offset, line and column (a worker thread finds it)
     return await run_in_threadpool(decode_text, data, name)

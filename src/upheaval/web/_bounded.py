@@ -334,30 +334,19 @@ async def bounded(fn: Callable, *args: Any, seconds: float = TIME_LIMIT, what: s
 # ---- reading model files in a worker -------------------------------------------------------------------------
 
 
-def _portable(system: Any, text: str | None) -> Any:
-    """A loaded system made cheap to send back: a round-trip YAML document is kept as its text (parsed again
-    only to save)."""
-    from upheaval.model._yaml import _LazyDocument
-
-    doc = getattr(system, "_document", None)
-    if doc is not None and not isinstance(doc, _LazyDocument):
-        system._document = _LazyDocument(text) if text is not None else None
-    return system
-
-
 def _parse_text(text: str, name: str) -> Any:
-    from upheaval.model import parse_yaml
+    from upheaval.model import parse_yaml, portable_system
 
-    return _portable(parse_yaml(text, name), text)
+    return portable_system(parse_yaml(text, name), text)
 
 
 def _load_file(path: str) -> Any:
     from upheaval._load import load_system
-    from upheaval.model._limits import decode_text
+    from upheaval.model import decode_text, portable_system
 
     system = load_system(Path(path))
     text = decode_text(Path(path).read_bytes(), path) if Path(path).suffix.lower() in (".yaml", ".yml") else None
-    return _portable(system, text)
+    return portable_system(system, text)
 
 
 def _refusal(name: str, code: str, message: str) -> ModelError:

@@ -28,7 +28,7 @@ def _ws(request: Request) -> Workspace:
 
 def _svg(fig: Any) -> str:
     """A figure as inline SVG text (its links work in the page), without the XML prologue."""
-    from upheaval.report._figures import figure_bytes
+    from upheaval.report import figure_bytes
 
     text = figure_bytes(fig, "svg").decode("utf-8")
     return text[text.index("<svg") :].replace(' target="_blank"', "")  # a lever opens in the page
@@ -50,7 +50,7 @@ def lever_href(res: Any, lever: Any) -> str:
 def levers_view(system: Any, to: str | None, radius: int, held: bool) -> dict[str, Any]:
     """The levers page's content: the lever map (SVG), one row per lever, and the JSON of ``upheaval levers``."""
     from upheaval import analysis
-    from upheaval.report._decisions import lever_figure
+    from upheaval.report import lever_figure
 
     res = analysis.levers(system, to=to or None, radius=radius, held_only=held)
     shares, note = res.basin_shares()
@@ -71,7 +71,7 @@ def levers_view(system: Any, to: str | None, radius: int, held: bool) -> dict[st
 def pick_view(system: Any, k: int, must: list[str]) -> dict[str, Any]:
     """The picks page's content: the coverage figure (SVG), the picks with their pages, and the JSON."""
     from upheaval import analysis
-    from upheaval.report._decisions import pick_figure
+    from upheaval.report import pick_figure
     from upheaval.web._views import scenario_code
 
     res = analysis.pick(system, k, must=must)
@@ -84,7 +84,7 @@ def pick_view(system: Any, k: int, must: list[str]) -> dict[str, Any]:
 def shock_view(system: Any, name: str) -> dict[str, Any]:
     """A shock's page content: its figure (SVG) and the JSON of ``upheaval shock NAME``."""
     from upheaval import analysis
-    from upheaval.report._decisions import shock_figure
+    from upheaval.report import shock_figure
 
     res = analysis.shock(system, name)
     return {
@@ -98,7 +98,7 @@ def shock_view(system: Any, name: str) -> dict[str, Any]:
 def disagreement_view(systems: list[Any], names: list[str]) -> dict[str, Any]:
     """The experts' page content: the ranking's figure (SVG), each expert's Delphi sheet, and the JSON."""
     from upheaval import analysis
-    from upheaval.report._decisions import disagreement_figure
+    from upheaval.report import disagreement_figure
 
     res = analysis.disagreement(systems, names)
     sheets = [analysis.delphi_sheet(res, k) for k in range(len(names))]

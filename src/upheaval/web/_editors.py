@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse
 from pydantic import BaseModel, Field
 
-from upheaval.model._schema import HOSTILE_KINDS, TIE_KINDS, TIE_STATUSES
+from upheaval.model import HOSTILE_KINDS, TIE_KINDS, TIE_STATUSES
 from upheaval.web._api import _changed, _StrictJSONRoute
 from upheaval.web._parts import PART_KEYS, edit_part, part_item
 from upheaval.web._state import EditRefused, Workspace

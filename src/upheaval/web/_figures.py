@@ -14,11 +14,13 @@ _LOCK = threading.Lock()  # matplotlib is not thread-safe; figures are drawn one
 
 
 def _module() -> Any:
+    from upheaval import report
+
     try:
-        from upheaval.report import _figures
+        report.figure_bytes  # noqa: B018 (loads the figures: matplotlib)
     except ImportError:
         return None
-    return _figures
+    return report
 
 
 def figures_available() -> bool:

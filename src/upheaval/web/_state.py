@@ -18,8 +18,7 @@ from upheaval import cib
 from upheaval._io import write_text_atomic
 from upheaval._load import load_system
 from upheaval.errors import EngineError, ModelError, Problem, UpheavalError
-from upheaval.model import BUILTIN_DEFAULT, System, builtin_models, dump_yaml, parse_yaml
-from upheaval.model._yaml import cross_references
+from upheaval.model import BUILTIN_DEFAULT, System, builtin_models, cross_references, dump_yaml, parse_yaml
 from upheaval.web._paths import PathNotAllowed, list_model_files, resolve_inside
 
 __all__ = [
@@ -149,13 +148,12 @@ def _rebuild(old: System, data: dict[str, Any]) -> System:
     try:
         new = System.model_validate(data)
     except ValidationError as exc:
-        from upheaval.model._yaml import _HELP, _field_path
+        from upheaval.model import first_validation_error
 
-        first = exc.errors(include_url=False)[0]
-        hint = _HELP.get(first["type"], "")
-        if first["type"] == "string_pattern_mismatch" and first["loc"][-1] == "code":
+        field, message, hint, kind = first_validation_error(exc)
+        if kind == "string_pattern_mismatch" and field.rsplit(".", 1)[-1] == "code":
             hint = "an actor code is 2 to 8 capital letters or digits, starting with a letter; ISO alpha-3 for states"
-        raise EditRefused(f"{_field_path(first['loc'])}: {first['msg']}" + (f" ({hint})" if hint else "")) from None
+        raise EditRefused(f"{field}: {message}" + (f" ({hint})" if hint else "")) from None
     new._document = getattr(old, "_document", None)
     new._folder = getattr(old, "_folder", None)
     problems = cross_references(new)

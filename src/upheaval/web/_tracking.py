@@ -20,8 +20,7 @@ def tracked(ws: Any, events: Path | None) -> Any:
         raise HTTPException(422, f"model {system.id} defines no indicators; add an `indicators:` section to track it")
 
     def run() -> Any:
-        from upheaval.events import connect
-        from upheaval.events._track import track
+        from upheaval.events import connect, track
 
         con = connect(events, read_only=True)
         try:
@@ -38,7 +37,7 @@ def tracking_data(ws: Any, events: Path | None) -> dict[str, Any]:
     doc = ws.doc()
 
     def run() -> dict[str, Any]:
-        from upheaval.events._track import tracking_json
+        from upheaval.events import tracking_json
 
         return tracking_json(result)
 
@@ -53,9 +52,8 @@ def tracking_figure_svg(ws: Any, events: Path | None, kind: str) -> bytes:
     doc = ws.doc()
 
     def draw() -> bytes:
-        from upheaval.events._signposts import signposts
-        from upheaval.report._figures import figure_bytes
-        from upheaval.report._tracking import probability_figure, signpost_figure
+        from upheaval.events import signposts
+        from upheaval.report import figure_bytes, probability_figure, signpost_figure
 
         with _LOCK:
             if kind == "probabilities":
