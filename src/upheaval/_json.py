@@ -1,13 +1,72 @@
-"""The JSON shape of results (a scenario set), shared by the CLI's --json, the web API and tracking.
+"""Results as JSON: the one encoder, and the shape of the results the engine hands out.
 
-It lives outside the engine, which knows no JSON, and below the views, which all print it.
+Every JSON the project writes for a result (the CLI's --json, the web API, forecast and network
+files) goes through :func:`dumps` / :func:`jsonable`: a result's own ``to_json()`` where it has
+one, numpy arrays and numbers as lists and numbers, tuples and sets as lists, paths as text.
+The engine's results (scenario sets, successions) know no JSON; their shapes are here, below
+the views, so that the CLI, the web API and the report print the same object.
 """
 
 from __future__ import annotations
 
+import datetime
+import json
+from pathlib import PurePath
 from typing import Any
 
-__all__ = ["scenario_json", "scenario_set_json"]
+__all__ = ["dumps", "jsonable", "scenario_json", "scenario_set_json", "succession_json"]
+
+
+def jsonable(obj: Any) -> Any:
+    """``obj`` as plain JSON values (dict, list, str, int, float, bool, None).
+
+    >>> import numpy as np
+    >>> jsonable({"n": np.int64(3), "xs": np.array([1.5, 2.0]), "pair": ("a", 1), "tags": {"b"}})
+    {'n': 3, 'xs': [1.5, 2.0], 'pair': ['a', 1], 'tags': ['b']}
+    """
+    if obj is None or isinstance(obj, (str, bool, int, float)):
+        return obj
+    if isinstance(obj, dict):
+        return {str(k): jsonable(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [jsonable(v) for v in obj]
+    if isinstance(obj, (set, frozenset)):
+        return sorted(jsonable(v) for v in obj)
+    if hasattr(obj, "to_json"):
+        return jsonable(obj.to_json())
+    if hasattr(obj, "tolist"):  # numpy arrays and scalars
+        return obj.tolist()
+    if isinstance(obj, PurePath):
+        return str(obj)
+    if isinstance(obj, (datetime.date, datetime.time)):
+        return obj.isoformat()
+    raise TypeError(f"cannot encode {type(obj).__name__} as JSON")
+
+
+def dumps(obj: Any, *, indent: int | None = 2) -> str:
+    """``obj`` as JSON text (UTF-8 characters kept; :func:`jsonable` first)."""
+    return json.dumps(jsonable(obj), ensure_ascii=False, indent=indent)
+
+
+def succession_json(result: Any, cim: Any, mode: str, labels: Any = None) -> dict[str, Any]:
+    """``{"mode", "path", "end", "cycle"}`` for a succession (:class:`upheaval.cib.SuccessionResult`).
+
+    ``path`` and ``cycle`` name each scenario's variants (``{descriptor: variant}``); given ``labels``
+    (a :class:`upheaval.analysis.ScenarioLabels`), also the end's ``label`` (``S4``; '' for a cycle), its
+    ``future`` and the ``futures`` of every step.
+    """
+    cycle = result.cycle if result.cycle is not None else []
+    out: dict[str, Any] = {
+        "mode": mode,
+        "path": [cim.scenario_names(p) for p in result.path],
+        "end": result.end_kind,
+        "cycle": [cim.scenario_names(p) for p in cycle],
+    }
+    if labels is not None:
+        out["label"] = labels.key(result.path[-1]) if result.end_kind != "cycle" else ""
+        out["future"] = labels.name(result.path[-1])
+        out["futures"] = [labels.name(p) for p in result.path]
+    return out
 
 
 def _condition(cim: Any, cond: dict[int, tuple[int, ...]]) -> dict[str, list[str]]:

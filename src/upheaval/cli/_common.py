@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import json
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -94,17 +93,11 @@ def handle_errors(func: F) -> F:
 
 
 def emit_json(obj: Any) -> None:
-    """Write one JSON object to stdout."""
-    sys.stdout.write(json.dumps(obj, ensure_ascii=False, indent=2, default=_json_default) + "\n")
+    """Write one JSON object to stdout (the project's one encoder, :func:`upheaval._json.dumps`)."""
+    from upheaval._json import dumps
+
+    sys.stdout.write(dumps(obj) + "\n")
     sys.stdout.flush()
-
-
-def _json_default(o: Any) -> Any:
-    if hasattr(o, "tolist"):
-        return o.tolist()
-    if hasattr(o, "item"):
-        return o.item()
-    raise TypeError(f"cannot encode {type(o).__name__} as JSON")
 
 
 def parse_assignments(items: list[str] | None, option: str) -> dict[str, str]:

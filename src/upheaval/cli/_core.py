@@ -539,18 +539,9 @@ def succession(
 
     labels = scenario_labels(system, cim, 0)
     if json:
-        emit_json(
-            {
-                "model": system.id,
-                "mode": "local" if local else "global",
-                "path": path,
-                "end": res.end_kind,
-                "label": labels.key(res.path[-1]) if res.end_kind != "cycle" else "",
-                "future": labels.name(res.path[-1]),
-                "futures": [labels.name(p) for p in res.path],
-                "cycle": [cim.scenario_names(p) for p in (res.cycle if res.cycle is not None else [])],
-            }
-        )
+        from upheaval._json import succession_json
+
+        emit_json({"model": system.id, **succession_json(res, cim, "local" if local else "global", labels)})
         return
     heads = ["start" if k == 0 else f"step {k}" for k in range(len(path))]
     names = [labels.name(p) for p in res.path]

@@ -272,29 +272,13 @@ def network(
             {
                 "model": system.id,
                 "scenario": G.graph.get("scenario", ""),
-                "camps": part.camps,
-                "frustration": part.frustration,
-                "frustrated": [list(x) for x in part.frustrated],
-                "structural": part.structural,
-                "structural_frustration": part.structural_frustration,
-                "disagreements": [
-                    {"actor": d.actor, "declared": d.declared, "structural": d.structural, "ties": d.ties}
-                    for d in part.disagreements
-                ],
-                "brokers": [
-                    {
-                        "actor": b.actor, "camp": b.camp, "betweenness": b.betweenness,
-                        "cooperative_degree": b.cooperative_degree, "hostile_degree": b.hostile_degree,
-                        "cooperative_across": b.cooperative_across, "hostile_within": b.hostile_within,
-                        "between_camps": b.between_camps,
-                    }
-                    for b in ranked
-                ],
-                "derived_flows": [f.to_json() for f in flows],
+                **part.to_json(),
+                "brokers": ranked,
+                "derived_flows": flows,
                 "added": [t.id for t in diff.added] if diff else [],
                 "removed": [t.id for t in diff.removed] if diff else [],
             }
-        )  # fmt: skip
+        )
         return
     title = f"Camps of {system.id}" + (f" under {G.graph['scenario']}" if G.graph.get("scenario") else "")
     camps = Table(title=title, header_style="bold")

@@ -31,6 +31,7 @@ import math
 from pathlib import Path
 from typing import Any
 
+from upheaval._json import dumps
 from upheaval.errors import EventDataError
 
 __all__ = [
@@ -155,7 +156,7 @@ def write_forecast(forecast: dict[str, Any], path: str | Path, *, overwrite: boo
     target = Path(path)
     if target.exists() and not overwrite:
         raise EventDataError(f"{target} exists: a forecast is written once; choose a new file name")
-    write_text_atomic(target, json.dumps(forecast, indent=2, ensure_ascii=False) + "\n")
+    write_text_atomic(target, dumps(forecast) + "\n")
 
 
 def read_forecast(path: str | Path) -> dict[str, Any]:

@@ -6,6 +6,7 @@ import itertools
 import warnings
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Any
 
 import networkx as nx
 
@@ -27,6 +28,15 @@ class Disagreement:
     declared: str
     structural: str
     ties: list[tuple[str, int]] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        """``{"actor", "declared", "structural", "ties"}`` (each tie ``[other, sign]``)."""
+        return {
+            "actor": self.actor,
+            "declared": self.declared,
+            "structural": self.structural,
+            "ties": [[o, s] for o, s in self.ties],
+        }
 
     def sentence(self) -> str:
         """The disagreement in words."""
@@ -65,6 +75,20 @@ class CampPartition:
         """Share of signed pairs that agree with the camps (1.0: perfectly balanced)."""
         return 1.0 - self.frustration / self.signed_pairs if self.signed_pairs else 1.0
 
+    def to_json(self) -> dict[str, Any]:
+        """The camps as ``upheaval network --json`` and the web API's network give them."""
+        return {
+            "camps": self.camps,
+            "frustration": self.frustration,
+            "signed_pairs": self.signed_pairs,
+            "balance": round(self.balance, 3),
+            "frustrated": [[a, b, s] for a, b, s in self.frustrated],
+            "structural": self.structural,
+            "structural_frustration": self.structural_frustration,
+            "exact": self.exact,
+            "disagreements": [d.to_json() for d in self.disagreements],
+        }
+
 
 @dataclass(frozen=True)
 class Broker:
@@ -83,6 +107,19 @@ class Broker:
     def between_camps(self) -> bool:
         """True if the actor cooperates across camps or is at odds with its own camp."""
         return self.cooperative_across > 0 or self.hostile_within > 0
+
+    def to_json(self) -> dict[str, Any]:
+        """The broker as ``upheaval network --json`` gives it."""
+        return {
+            "actor": self.actor,
+            "camp": self.camp,
+            "betweenness": self.betweenness,
+            "cooperative_degree": self.cooperative_degree,
+            "hostile_degree": self.hostile_degree,
+            "cooperative_across": self.cooperative_across,
+            "hostile_within": self.hostile_within,
+            "between_camps": self.between_camps,
+        }
 
     @property
     def between_blocs(self) -> bool:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 import networkx as nx
 
 from upheaval._io import write_text_atomic
+from upheaval._json import dumps
 from upheaval.errors import UpheavalError
 
 __all__ = ["FORMATS", "network_json", "write_network"]
@@ -52,7 +52,7 @@ def write_network(G: nx.MultiDiGraph, path: str | Path) -> Path:
     elif suffix == ".gexf":
         text = "\n".join(nx.generate_gexf(_flat_graph(G), prettyprint=True)) + "\n"
     elif suffix == ".json":
-        text = json.dumps(network_json(G), ensure_ascii=False, indent=2, default=str) + "\n"
+        text = dumps(network_json(G)) + "\n"
     else:
         raise UpheavalError(
             f"cannot write a network to {path.name}: unknown suffix {suffix or '(none)'}; "

@@ -14,9 +14,10 @@ from fastapi.routing import APIRoute
 from pydantic import BaseModel, Field
 
 from upheaval import cib
-from upheaval._json import scenario_set_json
+from upheaval._json import jsonable, scenario_set_json, succession_json
+from upheaval.errors import UpheavalError
 from upheaval.web._state import Document, Workspace, fix_from_pairs
-from upheaval.web._views import claims_json, cytoscape_elements, parse_scenario
+from upheaval.web._views import cytoscape_elements, parse_scenario
 
 __all__ = ["router"]
 
@@ -340,12 +341,15 @@ def run_succession(request: Request, body: SuccessionRequest) -> dict[str, Any]:
     cim = ws.matrix()
     z = cim.scenario_indices(body.start)
     res = cib.succession(cim, z, mode=body.mode)
-    return {
-        "mode": body.mode,
-        "path": [cim.scenario_names(p) for p in res.path],
-        "end": res.end_kind,
-        "cycle": [cim.scenario_names(p) for p in (res.cycle if res.cycle is not None else [])],
-    }
+    from upheaval.analysis import scenario_labels
+
+    doc = ws.doc()
+    try:  # the scenarios' labels, as the command line gives them, when the search is within its budget
+        consistent = ws.scenarios(0, None, doc)
+        labels = scenario_labels(doc.system, consistent.cim, 0, consistent)
+    except UpheavalError:
+        labels = None
+    return succession_json(res, cim, body.mode, labels)
 
 
 @router.get("/claims", summary="Check the claims")
@@ -357,7 +361,7 @@ def claims(request: Request) -> dict[str, Any]:
     return {
         "model": doc.system.id,
         "version": doc.version,
-        "claims": claims_json(results),
+        "claims": jsonable(results),
         "passed": sum(r.passed for r in results),
     }
 

@@ -12,7 +12,6 @@ from upheaval.model import System
 __all__ = [
     "MAX_SHOWN",
     "citations_json",
-    "claims_json",
     "cytoscape_elements",
     "fix_pairs",
     "matrix_view",
@@ -136,11 +135,6 @@ def citations_json(system: System, cites: Sequence[Any]) -> list[dict[str, Any]]
     return [{"label": c.label(), "quote": c.quote or "", "passage": cited_paragraph(system, c) or ""} for c in cites]
 
 
-def claims_json(results: list) -> list[dict[str, Any]]:
-    """Claim results as JSON-ready dicts."""
-    return [r.to_json() for r in results]
-
-
 def _cluster_positions(groups: dict[str, list[str]]) -> dict[str, dict[str, float]]:
     """Place each camp's actors on a circle of their own, camps side by side (unaligned actors last)."""
     import math
@@ -177,7 +171,7 @@ def cytoscape_elements(system: System, scenario: Mapping[str, str] | None = None
     try:
         part = camps(G)
         camp_of = part.camp_of
-        partition = {"camps": part.camps, "frustration": part.frustration, "balance": round(part.balance, 3)}
+        partition = part.to_json()
     except Exception:  # the partition is a decoration; never let it break the page
         camp_of, partition = {}, None
     groups: dict[str, list[str]] = {}
