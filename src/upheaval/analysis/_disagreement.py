@@ -256,10 +256,9 @@ def apply_answers(system: Any, answers: Mapping[tuple[str, str], int]) -> Any:
     keeps the YAML document of ``system`` (comments and order survive a save) and is checked
     as a loaded model is.
     """
-    from upheaval.model import System, cross_references
+    from upheaval.model import System, cross_references, set_judgement
 
     data = system.model_dump(by_alias=True, exclude_unset=True, exclude_none=True, mode="python")
-    impacts = data.setdefault("impacts", [])
     for (row, column), value in answers.items():
         src, _, a = row.partition(".")
         tgt, _, b = column.partition(".")
@@ -271,20 +270,7 @@ def apply_answers(system: Any, answers: Mapping[tuple[str, str], int]) -> Any:
             raise EngineError(f"answer for {row} -> {column}: no such variant")
         if not isinstance(value, int) or abs(value) > system.scale:
             raise EngineError(f"answer for {row} -> {column}: {value!r} is outside -{system.scale}..+{system.scale}")
-        sections = [s for s in impacts if s["from"] == src and s["to"] == tgt]
-        if not sections:
-            if value == 0:
-                continue
-            sections = [{"from": src, "to": tgt, "values": {}}]
-            impacts.append(sections[0])
-        for k, s in enumerate(sections):
-            cells = s.setdefault("values", {}).setdefault(a, {})
-            if k == 0 and value != 0:
-                cells[b] = value
-            else:
-                cells.pop(b, None)
-            if not cells:
-                s["values"].pop(a, None)
+        set_judgement(data, src, a, tgt, b, value)
     new = System.model_validate(data)
     new._document = getattr(system, "_document", None)
     new._folder = getattr(system, "_folder", None)

@@ -67,6 +67,7 @@ __all__ = [
 # API (``__all__``), free to change.
 _SHARED = {
     "check_partial_date": "_common",
+    "set_judgement": "_edit",
     "system_json_schema": "_jsonschema",
     "MAX_DESCRIPTORS": "_limits",
     "MAX_SECTIONS": "_limits",

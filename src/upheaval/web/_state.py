@@ -18,7 +18,15 @@ from upheaval import cib
 from upheaval._io import write_text_atomic
 from upheaval._load import load_system
 from upheaval.errors import EngineError, ModelError, Problem, UpheavalError
-from upheaval.model import BUILTIN_DEFAULT, System, builtin_models, cross_references, dump_yaml, parse_yaml
+from upheaval.model import (
+    BUILTIN_DEFAULT,
+    System,
+    builtin_models,
+    cross_references,
+    dump_yaml,
+    parse_yaml,
+    set_judgement,
+)
 from upheaval.web._paths import PathNotAllowed, list_model_files, resolve_inside
 
 __all__ = [
@@ -348,19 +356,9 @@ class Workspace:
             sections = [s for s in data.setdefault("impacts", []) if s["from"] == source and s["to"] == target]
             if source == target and not any(s.get("diagonal") for s in sections):
                 raise EditRefused("a descriptor does not act on itself here; judge its effect on other descriptors")
-            if not sections:
-                if value == 0:
-                    return doc
-                sections = [{"from": source, "to": target, "values": {}}]
-                data["impacts"].append(sections[0])
-            for n, s in enumerate(sections):
-                row = s.setdefault("values", {}).setdefault(source_variant, {})
-                if n == 0 and value != 0:
-                    row[target_variant] = value
-                else:
-                    row.pop(target_variant, None)
-                if not row:
-                    s["values"].pop(source_variant, None)
+            if not sections and value == 0:
+                return doc
+            set_judgement(data, source, source_variant, target, target_variant, value)
             new = _rebuild(system, data)
             return self._commit(doc, new, f"{source}.{source_variant} → {target}.{target_variant} = {value:+d}")
 
