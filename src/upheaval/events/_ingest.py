@@ -265,31 +265,22 @@ def _n_fields(path: Path) -> int:
 
 def _insert_gdelt(con: duckdb.DuckDBPyConnection, path: Path, fmt: str, file_id: int) -> tuple[_Loaded, int]:
     n_fields = _n_fields(path)
-    columns = GDELT2_COLUMNS
-    if fmt == "gdelt1":
+    if fmt == "gdelt1":  # DATEADDED is a day; older files stop before SOURCEURL
         columns = GDELT1_COLUMNS if n_fields >= 58 else GDELT1_COLUMNS[:57]
-        source = _read_csv(
-            path,
-            _gdelt_types(columns, "DATE"),
-            delim="\t",
-            header=False,
-            quote=False,
-            required=("SQLDATE", "GLOBALEVENTID"),
-            dateformat="%Y%m%d",
-        )
-        added = "CAST(r.DATEADDED AS TIMESTAMP)"
-    else:
-        source = _read_csv(
-            path,
-            _gdelt_types(GDELT2_COLUMNS, "TIMESTAMP"),
-            delim="\t",
-            header=False,
-            quote=False,
-            required=("SQLDATE", "GLOBALEVENTID"),
-            dateformat="%Y%m%d",
-            timestampformat="%Y%m%d%H%M%S",
-        )
-        added = "r.DATEADDED"
+        added_type, added, stamp = "DATE", "CAST(r.DATEADDED AS TIMESTAMP)", {}
+    else:  # DATEADDED is a 15-minute timestamp
+        columns = GDELT2_COLUMNS
+        added_type, added, stamp = "TIMESTAMP", "r.DATEADDED", {"timestampformat": "%Y%m%d%H%M%S"}
+    source = _read_csv(
+        path,
+        _gdelt_types(columns, added_type),
+        delim="\t",
+        header=False,
+        quote=False,
+        required=("SQLDATE", "GLOBALEVENTID"),
+        dateformat="%Y%m%d",
+        **stamp,
+    )
     # Rows whose (dataset, id) is already stored are dropped after loading (see _drop_known). The
     # later members of a zip archive share its file id, so they are checked with a join instead.
     had_rows = _has_rows(con, "events", fmt)
