@@ -10,6 +10,7 @@ import numpy as np
 from upheaval.errors import ModelError, Problem
 from upheaval.model import (
     MAX_DESCRIPTORS,
+    MAX_NODES,
     MAX_SECTIONS,
     MAX_STRING,
     MAX_TOTAL_VARIANTS,
@@ -261,6 +262,14 @@ def read_scw(path: str | Path):
             matrix_start,
             help="a model this dense is beyond what the workbench analyses; split it",
         )
+    cells = int(np.count_nonzero(values))
+    if cells > MAX_NODES:
+        raise lines.problem(
+            "too-many",
+            f"the matrix judges {cells:,} cells; a model holds at most {MAX_NODES:,} values",
+            matrix_start,
+            help="a model this dense is beyond what the workbench analyses; split it",
+        )
     end = lines.next("the `#` line after the matrix")
     if not end.startswith("#"):
         raise lines.problem(
@@ -318,22 +327,37 @@ def _build_system(path, descriptors, sizes, values, descriptions, judgements, pr
                 variants=[Variant(id=vid, label=v or vid) for vid, v in zip(v_ids, variants, strict=True)],
             )
         )
-    offsets = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+    # the judged cells grouped by descriptor pair (one pass over the non-zero cells, not one per pair)
+    owner = np.repeat(np.arange(len(sizes)), sizes)  # the descriptor of each row and column
+    first = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+    rows, cols = np.nonzero(values)
+    pairs = owner[rows] * len(sizes) + owner[cols]
+    order = np.argsort(pairs, kind="stable")  # row-major within each pair
+    rows, cols, pairs = rows[order], cols[order], pairs[order]
+    cell_values = values[rows, cols].tolist()
+    local_rows = (rows - first[owner[rows]]).tolist()
+    local_cols = (cols - first[owner[cols]]).tolist()
+    bounds = np.flatnonzero(np.diff(pairs)) + 1
+    starts = [0, *bounds.tolist()]
+    ends = [*bounds.tolist(), len(pairs)]
+    blocks: dict[tuple[int, int], dict[str, dict[str, int]]] = {}
+    for lo, hi, pair in zip(starts, ends, pairs[starts].tolist() if len(pairs) else [], strict=True):
+        i, j = divmod(pair, len(sizes))
+        vi, vj = v_ids_all[i], v_ids_all[j]
+        block: dict[str, dict[str, int]] = {}
+        for k in range(lo, hi):
+            block.setdefault(vi[local_rows[k]], {})[vj[local_cols[k]]] = cell_values[k]
+        blocks[(i, j)] = block
     impacts = []
-    n = len(descriptors)
-    for i in range(n):
-        for j in range(n):
-            block = values[offsets[i] : offsets[i] + sizes[i], offsets[j] : offsets[j] + sizes[j]]
-            text = judgements.get((i, j), "")
-            if not block.any() and not text:
-                continue
-            cells = {
-                v_ids_all[i][a]: {v_ids_all[j][b]: int(block[a, b]) for b in range(sizes[j]) if block[a, b]}
-                for a in range(sizes[i])
-            }
-            cells = {a: row for a, row in cells.items() if row}
-            fields = {"from": d_ids[i], "to": d_ids[j], "values": cells, "rationale": text, "diagonal": i == j}
-            impacts.append(Impact.model_validate(fields))
+    for i, j in sorted(blocks.keys() | {pair for pair, text in judgements.items() if text}):
+        fields = {
+            "from": d_ids[i],
+            "to": d_ids[j],
+            "values": blocks.get((i, j), {}),
+            "rationale": judgements.get((i, j), ""),
+            "diagonal": i == j,
+        }
+        impacts.append(Impact.model_validate(fields))
     stem = path.stem
     sys_id = _make_id(stem, set(), "scw")
     system = System(

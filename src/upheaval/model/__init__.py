@@ -70,6 +70,7 @@ _SHARED = {
     "set_judgement": "_edit",
     "system_json_schema": "_jsonschema",
     "MAX_DESCRIPTORS": "_limits",
+    "MAX_NODES": "_limits",
     "MAX_SECTIONS": "_limits",
     "MAX_STRING": "_limits",
     "MAX_TOTAL_VARIANTS": "_limits",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import itertools
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -17,13 +18,19 @@ Loc = tuple[Any, ...]
 MakeProblem = Callable[..., Problem]
 
 
-def _suggest(name: str, choices: Iterable[str]) -> str:
-    choices = list(choices)
-    close = difflib.get_close_matches(str(name), choices, n=1, cutoff=0.5)
-    if close:
-        return f"did you mean `{close[0]}`?"
-    shown = ", ".join(f"`{c}`" for c in choices[:8])
-    return f"known: {shown}{' ...' if len(choices) > 8 else ''}" if choices else ""
+_SUGGESTIONS = 20  # problems per load that get a "did you mean" (each compares with every known name)
+
+
+def _suggest(name: str, choices: Iterable[str], look: bool = True) -> str:
+    """ "did you mean" a close known name (``look``), else the first known names."""
+    if look:
+        choices = list(choices)
+        close = difflib.get_close_matches(str(name), choices, n=1, cutoff=0.5)
+        if close:
+            return f"did you mean `{close[0]}`?"
+    first = list(itertools.islice(choices, 9))
+    shown = ", ".join(f"`{c}`" for c in first[:8])
+    return f"known: {shown}{' ...' if len(first) > 8 else ''}" if first else ""
 
 
 def _items(doc: Any, key: str) -> list[Any]:
@@ -56,6 +63,7 @@ class _Checker:
         self.problem = problem
         self.folder = folder
         self.out: list[Problem] = []
+        self.suggested = 0
         self.sources = {k: None for k in _raw_ids(doc, "sources", "id")} | {
             s.id: s for _, s in parts.get("sources", [])
         }
@@ -72,6 +80,11 @@ class _Checker:
                 self.variants[item["id"]] = [
                     v["id"] for v in vs if isinstance(v, dict) and isinstance(v.get("id"), str)
                 ]
+
+    def suggest(self, name: str, choices: Iterable[str]) -> str:
+        """A close known name, for the first problems only: past them, the first known names (no comparing)."""
+        self.suggested += 1
+        return _suggest(name, choices, self.suggested <= _SUGGESTIONS)
 
     def add(self, code: str, message: str, loc: Loc, help: str = "") -> None:
         self.out.append(self.problem(code, message, loc, help))
@@ -95,13 +108,16 @@ class _Checker:
     def actor(self, code: str, loc: Loc) -> None:
         if code not in self.actors:
             self.add(
-                "unknown-reference", f"unknown actor `{code}`", loc, _suggest(code, self.actors) or "add it to `actors`"
+                "unknown-reference",
+                f"unknown actor `{code}`",
+                loc,
+                self.suggest(code, self.actors) or "add it to `actors`",
             )
 
     def descriptor(self, did: str, loc: Loc) -> bool:
         if did in self.variants:
             return True
-        self.add("unknown-reference", f"unknown descriptor `{did}`", loc, _suggest(did, self.variants))
+        self.add("unknown-reference", f"unknown descriptor `{did}`", loc, self.suggest(did, self.variants))
         return False
 
     def variant(self, did: str, vid: str, loc: Loc) -> None:
@@ -110,7 +126,7 @@ class _Checker:
                 "unknown-reference",
                 f"descriptor `{did}` has no variant `{vid}`",
                 loc,
-                _suggest(vid, self.variants[did]),
+                self.suggest(vid, self.variants[did]),
             )
 
     def dotted(self, ref: str, loc: Loc) -> None:
@@ -125,7 +141,7 @@ class _Checker:
                     "unknown-source",
                     f"citation names source `{c.source}`, which `sources` does not list",
                     loc + ("cites", j, "source"),
-                    _suggest(c.source, self.sources) or "add the document to `sources`",
+                    self.suggest(c.source, self.sources) or "add the document to `sources`",
                 )
                 continue
             src = self.sources[c.source]
@@ -142,7 +158,7 @@ class _Checker:
                     "unknown-section",
                     f"source `{c.source}` has no section `{c.section}`",
                     here + ("section",),
-                    _suggest(c.section, src.sections),
+                    self.suggest(c.section, src.sections),
                 )
             elif c.source in self.texts:
                 self.against_text(c, self.texts[c.source], here)
@@ -163,7 +179,7 @@ class _Checker:
                 "unknown-section",
                 f"the text of `{c.source}` has no heading `{c.section}`",
                 loc + ("section",),
-                _suggest(c.section, text.headings()) or "check the source's headings",
+                self.suggest(c.section, text.headings()) or "check the source's headings",
             )
             return
         where = f"section `{c.section}`" if c.section else "the text"
@@ -218,7 +234,7 @@ class _Checker:
                         "unknown-section",
                         f"section `{sec}` is not a heading of `{src.path}`",
                         ("sources", i, "sections", j),
-                        _suggest(sec, text.headings()) or "the text has no headings",
+                        self.suggest(sec, text.headings()) or "the text has no headings",
                     )
             self.texts[src.id] = text
 
@@ -298,7 +314,7 @@ class _Checker:
                                 "unknown-reference",
                                 f"unknown tie `{tid}`",
                                 ("descriptors", i, "variants", j, "ties", "remove", k),
-                                _suggest(tid, self.ties),
+                                self.suggest(tid, self.ties),
                             )
         self.impacts()
         self.shocks()
@@ -347,7 +363,7 @@ class _Checker:
                         "unknown-reference",
                         f"unknown period `{change.period}`",
                         ("periods", "scheduled", j, "period"),
-                        _suggest(change.period, plan.labels),
+                        self.suggest(change.period, plan.labels),
                     )
                 self.condition(change.fix, ("periods", "scheduled", j, "fix"))
         return self.out

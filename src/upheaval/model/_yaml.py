@@ -21,11 +21,14 @@ from upheaval.model._indicator import TrackingSettings
 from upheaval.model._limits import (
     MAX_FILE_BYTES,
     UNBUILT,
+    Positions,
     check_file_size,
     check_printable,
     check_yaml_version,
     decode_text,
+    position,
     scan_yaml,
+    source_line,
     yaml_syntax_problem,
 )
 from upheaval.model._schema import (
@@ -136,11 +139,28 @@ def field_location(system: Any, field: str) -> str:
     path, doc = getattr(system, "_path", None), getattr(system, "_document", None)
     if path is None or doc is None:
         return ""
-    if isinstance(doc, _LazyDocument):
-        doc = doc.load()
     loc = tuple(int(k) if k.isdigit() else k for k in re.findall(r"[^.\[\]]+", field))
-    line, _ = _locate(doc, loc)
+    scanned = doc.scanned() if isinstance(doc, _LazyDocument) else UNBUILT
+    if scanned is not UNBUILT:  # located by the C parser's marks, in time linear in the file
+        line, _, _ = _locate_plain(*scanned, loc)
+    else:
+        line, _ = _locate(doc.load() if isinstance(doc, _LazyDocument) else doc, loc)
     return f"{path}:{line}" if line else str(path)
+
+
+def _locate_plain(data: Any, positions: Positions, loc: tuple[Any, ...]) -> tuple[int, int, int]:
+    """1-based (line, column) and character index of the value at ``loc`` in a document built by ``scan_yaml``."""
+    node, line, col, index = data, 1, 1, 0
+    for key in loc:
+        where = positions.get(id(node))
+        if where is None:
+            break
+        found = key in node if isinstance(node, dict) else isinstance(key, int) and 0 <= key < len(node)
+        if not found:
+            break
+        line, col, index = position(where[key])
+        node = node[key]
+    return line, col, index
 
 
 def _field_path(loc: tuple[Any, ...]) -> str:
@@ -153,11 +173,18 @@ def _field_path(loc: tuple[Any, ...]) -> str:
 class _Locator:
     """Turns a loc tuple into a Problem with line, column and the source line."""
 
-    def __init__(self, doc: Any, text: str) -> None:
+    def __init__(self, doc: Any, text: str, positions: Positions | None = None) -> None:
         self.doc = doc
-        self.lines = text.splitlines()
+        self.positions = positions  # for a document built by scan_yaml; else doc is a round-trip one
+        self.text = text
+        self.lines: list[str] | None = None  # a round-trip document's (a small file's) lines, split once
 
     def problem(self, code: str, message: str, loc: tuple[Any, ...], help: str = "") -> Problem:
+        if self.positions is not None:
+            line, col, index = _locate_plain(self.doc, self.positions, loc)
+            return Problem(code, message, _field_path(loc), line, col, help, source_line(self.text, line, index))
+        if self.lines is None:
+            self.lines = self.text.splitlines()
         line, col = _locate(self.doc, loc)
         src = self.lines[line - 1] if 0 < line <= len(self.lines) else ""
         return Problem(code, message, _field_path(loc), line, col, help, src)
@@ -196,6 +223,10 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def _same(value: Any) -> Any:
+    return value
+
+
 def _without_nulls(data: Any) -> Any:
     """A document's top level with null values left out: ``claims:`` with nothing under it, or
     ``description: ~``, means the field is not given (an empty section, or the default)."""
@@ -230,32 +261,53 @@ class _LazyDocument:
         self.text = text
         self.data = data  # the plain data the text held when loaded
         self._doc: Any = None
+        self._scanned: Any = None
 
     def load(self) -> Any:
         if self._doc is None:
             self._doc = _yaml().load(self.text)
         return self._doc
 
+    def scanned(self) -> Any:
+        """The text's plain data and where each value starts (as ``scan_yaml`` reads them), or UNBUILT for a
+        file only the round-trip parser reads."""
+        if self._scanned is None:
+            self._scanned = scan_yaml(self.text, None, positions=True)
+        return self._scanned
 
-def _fast_parse(text: str, folder: Path | None = None, data: Any = UNBUILT) -> System | None:
+
+def _fast_parse(
+    text: str,
+    folder: Path | None = None,
+    data: Any = UNBUILT,
+    positions: Positions | None = None,
+    path: str | Path | None = None,
+) -> System | None:
     """A valid model parsed on the fast path, or None: then the located path explains why.
 
     ``data`` is the document as :func:`upheaval.model._limits.scan_yaml` built it from the C
-    parser's events (built here when not given).
+    parser's events (built here when not given). With its ``positions``, a model whose every
+    part is valid but whose cross-references are not is refused here, each problem located
+    (the located path would find the same problems, at the cost of checking every part again).
     """
     if data is UNBUILT:
         data = scan_yaml(text, None)
     if not isinstance(data, dict) or set(data) - (set(_SCALARS) | set(_LIST_PARTS) | set(_OBJECT_PARTS)):
         return None
-    plain = _without_nulls(_plain(data))
+    plain = _without_nulls(data)  # plain already: keys as text, dates as ISO text
     try:
         system = System.model_validate(plain)
     except ValidationError:
         return None
     parts: dict[str, Any] = {key: list(enumerate(getattr(system, key))) for key in _LIST_PARTS}
     parts |= {key: getattr(system, key) for key in _OBJECT_PARTS}
-    if cross_check(parts, data, lambda *args: Problem(*args[:2]), folder):
-        return None
+    problem = (lambda *args: Problem(*args[:2])) if positions is None else _Locator(data, text, positions).problem
+    problems = cross_check(parts, data, problem, folder)
+    if problems:
+        if positions is None:
+            return None
+        problems.sort(key=lambda p: (p.line or 10**9, p.column))
+        raise ModelError(str(path) if path else None, problems)
     system._document = _LazyDocument(text, plain)
     system._folder = folder
     return system
@@ -267,10 +319,11 @@ def parse_yaml(text: str, path: str | Path | None = None, *, folder: str | Path 
     ``path`` names the text in messages; ``folder`` is where sources' ``path`` are read
     (left out, their text is not read and citations are checked against the model alone).
 
-    A valid file takes a fast path (a C YAML parser); a file with problems is parsed again
-    with line and column marks. Each top-level list item is validated on its own, so one bad
-    item does not hide the problems of the others; cross-references are then checked over
-    the valid items.
+    A valid file takes a fast path (a C YAML parser); a file with problems is read again by
+    it, with where each value starts. Each top-level list item is validated on its own, so one
+    bad item does not hide the problems of the others; cross-references are then checked over
+    the valid items. Both take time and memory linear in the file. Only a small file that uses
+    what the C parser does not read (see ``scan_yaml``) is read by the round-trip parser.
 
     Before either parse, the text is checked against the limits of ``model/_limits.py``
     (size, control characters, nesting, aliases, counts, integer size) without building it.
@@ -283,11 +336,14 @@ def parse_yaml(text: str, path: str | Path | None = None, *, folder: str | Path 
     check_printable(text, path)
     check_yaml_version(text, path)
     folder = Path(folder) if folder is not None else None
-    data = scan_yaml(text, path)
-    fast = _fast_parse(text, folder, data) if data is not UNBUILT else None
-    if fast is not None:
-        fast._path = path
-        return fast
+    scanned = scan_yaml(text, path, positions=True)  # positions cost little beside the parse, and save a second
+    if scanned is not UNBUILT:
+        data, positions = scanned
+        fast = _fast_parse(text, folder, data, positions, path)
+        if fast is not None:
+            fast._path = path
+            return fast
+        return _located_parse(text, path, folder, data, positions)
     at = _Locator(None, text)
     try:
         doc = _yaml().load(text)
@@ -303,7 +359,21 @@ def parse_yaml(text: str, path: str | Path | None = None, *, folder: str | Path 
             ],
         ) from None
     at.doc = doc
-    if not isinstance(doc, CommentedMap):
+    return _located_parse(text, path, folder, doc, None, at)
+
+
+def _located_parse(
+    text: str,
+    path: str | Path | None,
+    folder: Path | None,
+    doc: Any,
+    positions: Positions | None,
+    at: _Locator | None = None,
+) -> System:
+    """Validate a document part by part, each problem located: a built one with its positions, or a round-trip one."""
+    at = at or _Locator(doc, text, positions)
+    plain = _plain if positions is None else _same  # a document built by scan_yaml is plain already
+    if not isinstance(doc, dict):
         raise ModelError(
             str(path) if path else None,
             [Problem("not-a-mapping", "a model file must be a YAML mapping (id:, title:, descriptors: ...)", "", 1, 1)],
@@ -330,7 +400,7 @@ def parse_yaml(text: str, path: str | Path | None = None, *, folder: str | Path 
         adapter = TypeAdapter(part)
         for i, item in enumerate(raw):
             try:
-                items.append((i, adapter.validate_python(_plain(item))))
+                items.append((i, adapter.validate_python(plain(item))))
             except ValidationError as exc:
                 problems += _pydantic_problems(exc, (key, i), at)
                 salvaged = _salvage(adapter, _plain(item), exc)
@@ -340,10 +410,10 @@ def parse_yaml(text: str, path: str | Path | None = None, *, folder: str | Path 
     for key, part in _OBJECT_PARTS.items():
         if doc.get(key) is not None:
             try:
-                parts[key] = TypeAdapter(part).validate_python(_plain(doc[key]))
+                parts[key] = TypeAdapter(part).validate_python(plain(doc[key]))
             except ValidationError as exc:
                 problems += _pydantic_problems(exc, (key,), at)
-    header = {k: _plain(doc.get(k)) for k in _SCALARS if doc.get(k) is not None}
+    header = {k: plain(doc.get(k)) for k in _SCALARS if doc.get(k) is not None}
     try:
         TypeAdapter(_Header).validate_python(header)
     except ValidationError as exc:
@@ -362,10 +432,10 @@ def parse_yaml(text: str, path: str | Path | None = None, *, folder: str | Path 
         problems.sort(key=lambda p: (p.line or 10**9, p.column))
         raise ModelError(str(path) if path else None, problems)
     try:
-        system = System.model_validate(_without_nulls(_plain(doc)))
+        system = System.model_validate(_without_nulls(plain(doc)))
     except ValidationError as exc:  # a rule over the whole system that the parts' checks did not see
         raise ModelError(str(path) if path else None, _pydantic_problems(exc, (), at)) from None
-    system._document = doc
+    system._document = doc if positions is None else _LazyDocument(text, _without_nulls(doc))
     system._folder = folder
     system._path = path
     return system
