@@ -12,7 +12,7 @@ import pytest
 import upheaval.model._limits as limits
 from upheaval import load_system
 from upheaval.errors import ModelError, Problem
-from upheaval.model import parse_yaml
+from upheaval.model import coverage, parse_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
@@ -128,6 +128,24 @@ def test_a_located_problem_in_a_large_file_names_its_line_column_and_source() ->
     line = text.splitlines().index(rows[4_321]) + 1
     assert (problem.code, problem.line, problem.column) == ("unknown-reference", line, rows[4_321].index("nowhere") + 1)
     assert problem.source_line == rows[4_321] and problem.field == "futures[4321].match.x"
+
+
+def test_warnings_in_a_large_file_are_located_without_the_round_trip_parser(tmp_path: Path) -> None:
+    """A warning's file:line in a file read on the fast path comes from the C parser's marks: the round-trip
+    document (whose cost grows faster than the file) is never built."""
+    rows = [
+        f"  - {{id: C{i}, text: Claim {i}, check: {{kind: implies, given: {{x: lo}}, then: {{y: lo}}}}}}"
+        for i in range(5_000)
+    ]
+    text = TINY.split("claims:")[0] + "claims:\n" + "\n".join(rows) + "\n"
+    assert len(text) > limits.ROUND_TRIP_BYTES
+    path = tmp_path / "old-keys.yaml"
+    path.write_text(text)
+    system = load_system(path)
+    findings = [f for f in coverage(system) if f.code == "claim-key"]
+    assert len(findings) == 5_000
+    assert findings[4_321].location == f"{path}:{text.splitlines().index(rows[4_321]) + 1}"
+    assert system._document._doc is None
 
 
 def test_a_dense_scw_with_more_judged_cells_than_values_is_refused(
