@@ -16,7 +16,9 @@ from upheaval.cli._app import app
 from upheaval.cli._common import (
     EXIT_INVALID,
     DefaultUncertaintyOpt,
+    JsonOpt,
     ModelArg,
+    TolOpt,
     console,
     emit_json,
     err,
@@ -30,14 +32,12 @@ from upheaval.errors import EngineError
 
 SCREENFUL = 40  # rows a listing prints by default; --csv and --json hold every row
 
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON object on stdout instead of tables.")]
 SeedOpt = Annotated[int | None, typer.Option("--seed", help="Random seed; the same seed gives the same result.")]
 JobsOpt = Annotated[int, typer.Option("--n-jobs", "-j", help="Local worker threads (-1: all cores).")]
 SchedOpt = Annotated[
     str | None,
     typer.Option("--scheduler", help="Run on this dask.distributed scheduler (e.g. tcp://127.0.0.1:8786)."),
 ]
-TolOpt = Annotated[int, typer.Option("--tolerance", "-t", min=0, help="Inconsistency tolerance.")]
 CsvOpt = Annotated[
     Path | None,
     typer.Option("--csv", help="Also write every row to this CSV file.", dir_okay=False, show_default=False),

@@ -49,6 +49,13 @@ ModelArg = Annotated[
         show_default=False,
     ),
 ]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON object on stdout instead of tables.")]
+TolOpt = Annotated[
+    int,
+    typer.Option(
+        "--tolerance", "-t", min=0, help="Inconsistency tolerance: accept scenarios whose inconsistency is at most K."
+    ),
+]
 
 DefaultUncertaintyOpt = Annotated[
     int | None,

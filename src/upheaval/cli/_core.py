@@ -18,7 +18,9 @@ from upheaval.cli._common import (
     EXIT_FAILED,
     EXIT_INVALID,
     DefaultUncertaintyOpt,
+    JsonOpt,
     ModelArg,
+    TolOpt,
     console,
     emit_json,
     err,
@@ -35,12 +37,6 @@ if TYPE_CHECKING:  # the engine and the model load inside the commands that use 
     from upheaval.claims import ClaimResult
     from upheaval.model import System
 
-TolOpt = Annotated[
-    int,
-    typer.Option(
-        "--tolerance", "-t", min=0, help="Inconsistency tolerance: accept scenarios whose inconsistency is at most K."
-    ),
-]
 FixOpt = Annotated[
     list[str] | None,
     typer.Option(
@@ -59,7 +55,6 @@ WhereOpt = Annotated[
         "them); the descriptor keeps its own consistency test; repeatable.",
     ),
 ]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON object on stdout instead of tables.")]
 JobsOpt = Annotated[
     int, typer.Option("--n-jobs", "-j", help="Worker threads for a large search (-1: all cores); same result.")
 ]

@@ -16,6 +16,7 @@ from upheaval._text import counted
 from upheaval.cli._app import app
 from upheaval.cli._common import (
     EXIT_INVALID,
+    JsonOpt,
     ModelArg,
     console,
     emit_json,
@@ -30,7 +31,6 @@ from upheaval.errors import EngineError
 
 __all__ = ["decision_figure", "lever_map", "show_disagreement"]
 
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON object on stdout instead of tables.")]
 LocalOpt = Annotated[bool, typer.Option("--local", help="Local succession: one descriptor at a time.")]
 SeedOpt = Annotated[int, typer.Option("--seed", help="Random seed; the same seed gives the same result.")]
 FigureOpt = Annotated[

@@ -14,7 +14,7 @@ from rich.table import Table
 from rich.text import Text
 
 from upheaval.cli._app import app
-from upheaval.cli._common import EXIT_INVALID, ModelArg, console, emit_json, err, fail, handle_errors
+from upheaval.cli._common import EXIT_INVALID, JsonOpt, ModelArg, console, emit_json, err, fail, handle_errors
 from upheaval.errors import EventDataError
 
 events_app = typer.Typer(
@@ -24,7 +24,6 @@ events_app = typer.Typer(
 app.add_typer(events_app, name="events")
 
 DbOpt = Annotated[Path, typer.Option("--db", help="The event database (a DuckDB file; created if missing).")]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON on stdout instead of tables.")]
 EveryOpt = Annotated[str, typer.Option("--every", help="Period length: a number and d, w, m or y (1w, 1m...).")]
 FigureOpt = Annotated[
     Path | None, typer.Option("--figure", help="Write a figure to this file (.png or .svg).", show_default=False)
