@@ -25,6 +25,9 @@ def spark():
             "PySpark needs a Java runtime (17 or newer) and none is installed: `bash scripts/test` installs one "
             "when run as root; or `apt-get install default-jre-headless`"
         )
+    # A local job on the loopback address: Spark otherwise looks up the machine's own host name, which a
+    # fresh container or chroot may not resolve (the gateway then exits before the test starts).
+    os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
     from pyspark.sql import SparkSession
 
     session = (

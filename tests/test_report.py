@@ -343,14 +343,9 @@ def test_report_with_events_shows_probabilities_over_time(tmp_path):
     assert "dprk_troops_deployed" in text and "gdelt2:" in text  # the evidence cites event ids
 
 
-def test_report_page_fits_a_1280_pixel_window(tmp_path):
+def test_report_page_fits_a_1280_pixel_window(tmp_path, chromium):
     """In headless Chromium at 1,280 px the page needs no sideways scrolling: only a table too wide for the
     column (the tableau of many scenarios) scrolls, inside its own box."""
-    from pathlib import Path
-
-    chromium = Path("/usr/bin/chromium")
-    if not chromium.exists():
-        pytest.skip("Chromium is missing at /usr/bin/chromium: `bash scripts/test` installs it when run as root")
     from playwright.sync_api import sync_playwright
 
     path = write_report(load_system(), tmp_path / "r.html", robustness_samples=20)

@@ -1,8 +1,8 @@
 """The workbench as a person uses it: a real headless Chromium, driven by Playwright, against a live server.
 
 Needs Debian's chromium at /usr/bin/chromium, which ``bash scripts/test`` installs when run as root
-(``apt-get install -y chromium``); without it these tests are skipped, saying why. Screenshots go to
-/tmp/upheaval-*.png.
+(``apt-get install -y chromium``); without it these tests are skipped, saying why (the ``chromium``
+fixture of conftest.py). Screenshots go to /tmp/upheaval-*.png.
 """
 
 from __future__ import annotations
@@ -26,7 +26,6 @@ from upheaval.web._state import Workspace
 # assertions wait as long as the page's own default timeout.
 expect.set_options(timeout=20_000)
 
-CHROMIUM = "/usr/bin/chromium"
 ARGS = [
     "--headless",
     "--no-sandbox",
@@ -47,16 +46,11 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator:
-    if not Path(CHROMIUM).exists():
-        pytest.skip(
-            f"Chromium is missing at {CHROMIUM}: the browser tests need it. `bash scripts/test` installs it when "
-            "run as root; or `apt-get update && apt-get install -y chromium` (not `playwright install`)."
-        )
+def browser(chromium: Path) -> Iterator:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        b = p.chromium.launch(executable_path=str(chromium), args=ARGS, headless=True)
         yield b
         b.close()
 

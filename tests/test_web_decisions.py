@@ -117,10 +117,8 @@ def test_the_experts_page_compares_the_open_models_alike_by_default(client: Test
     assert "Choose two or more open models with the same descriptors" in alone.text
 
 
-def test_clicking_a_lever_in_the_map_applies_it(tmp_path: Path) -> None:
+def test_clicking_a_lever_in_the_map_applies_it(tmp_path: Path, chromium: Path) -> None:
     """In headless Chromium: the lever map's labels are links; a click opens the scenarios with that lever fixed."""
-    if not Path("/usr/bin/chromium").exists():
-        pytest.fail("Chromium is missing at /usr/bin/chromium: install it with `apt-get install -y chromium`")
     import uvicorn
     from playwright.sync_api import sync_playwright
 
@@ -136,7 +134,7 @@ def test_clicking_a_lever_in_the_map_applies_it(tmp_path: Path) -> None:
     port = srv.servers[0].sockets[0].getsockname()[1]
     try:
         with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox", "--headless"])
+            browser = p.chromium.launch(executable_path=str(chromium), args=["--no-sandbox", "--headless"])
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
             page.set_default_timeout(60_000)
             page.goto(f"http://127.0.0.1:{port}/levers")
