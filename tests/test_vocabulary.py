@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 import upheaval
-from upheaval import analysis, network
+from upheaval import analysis, events, network, web
 from upheaval.cli import app
 from upheaval.model import coverage, dump_yaml, parse_yaml
 from upheaval.model._yaml import read_yaml
@@ -25,6 +27,10 @@ runner = CliRunner()
         (analysis, "CellChange", "ImpactChange"),
         (analysis, "editable_cells", "editable_impacts"),
         (upheaval, "blocs", "camps"),
+        (web, "Document", "OpenModel"),
+        (events, "FORMATS", "EVENT_FORMATS"),
+        (network, "FORMATS", "NETWORK_FORMATS"),
+        (network, "Disagreement", "CampMismatch"),
     ],
 )
 def test_an_old_name_is_the_new_one_with_a_deprecation_warning(module, old, new):
@@ -34,6 +40,21 @@ def test_an_old_name_is_the_new_one_with_a_deprecation_warning(module, old, new)
     assert old not in module.__all__ and new in module.__all__
     with pytest.raises(AttributeError):
         module.no_such_name  # noqa: B018
+
+
+def test_one_public_name_is_one_thing_across_the_packages():
+    """A name in two packages' ``__all__`` is the same object re-exported, never two different things."""
+    packages = [upheaval] + [
+        importlib.import_module(f"upheaval.{m.name}") for m in pkgutil.iter_modules(upheaval.__path__)
+        if not m.name.startswith("_")
+    ]  # fmt: skip
+    owners: dict[str, list[tuple[str, object]]] = {}
+    for package in packages:
+        for name in package.__all__:
+            owners.setdefault(name, []).append((package.__name__, getattr(package, name)))
+    assert len(packages) > 10 and len(owners) > 200
+    clashes = {n: [p for p, _ in where] for n, where in owners.items() if len({id(v) for _, v in where}) > 1}
+    assert clashes == {}
 
 
 def test_a_broker_still_answers_to_between_blocs():

@@ -241,7 +241,7 @@ def network(
     """
     from upheaval._load import load_system
     from upheaval.network import (
-        FORMATS,
+        NETWORK_FORMATS,
         actor_network,
         brokers,
         camps,
@@ -254,10 +254,12 @@ def network(
     choice = _network_choice(system, scenario, parse_condition(fix, "--fix"))
     G = actor_network(system, choice)
     if output is not None:
-        if output.suffix.lower() not in FORMATS:
-            raise fail(f"cannot write a network to {output.name}", EXIT_INVALID, f"use one of {', '.join(FORMATS)}")
+        if output.suffix.lower() not in NETWORK_FORMATS:
+            raise fail(
+                f"cannot write a network to {output.name}", EXIT_INVALID, f"use one of {', '.join(NETWORK_FORMATS)}"
+            )
         write_network(G, output)
-        console.print(f"wrote {output} ({FORMATS[output.suffix.lower()]}: {G.number_of_nodes()} actors, "
+        console.print(f"wrote {output} ({NETWORK_FORMATS[output.suffix.lower()]}: {G.number_of_nodes()} actors, "
                       f"{G.number_of_edges()} ties)")  # fmt: skip
         return
     if not G.number_of_nodes() and not json:

@@ -25,7 +25,7 @@ _LAZY = {
     "IngestReport": "_ingest",
     "expand_paths": "_ingest",
     "ingest": "_ingest",
-    "FORMATS": "_layouts",
+    "EVENT_FORMATS": "_layouts",
     "sniff_format": "_layouts",
     "DEFAULT_DB": "_store",
     "EVENT_COLUMNS": "_store",
@@ -41,7 +41,7 @@ _LAZY = {
 __all__ = [
     "DEFAULT_DB",
     "EVENT_COLUMNS",
-    "FORMATS",
+    "EVENT_FORMATS",
     "GDELT_BIGQUERY_TABLE",
     "FileReport",
     "IndicatorValue",
@@ -88,4 +88,4 @@ _SHARED = {
     "changes_since": "_track",
 }
 
-__getattr__ = lazy_names(__name__, _LAZY | _SHARED, globals())
+__getattr__ = lazy_names(__name__, _LAZY | _SHARED, globals(), {"FORMATS": "EVENT_FORMATS"})

@@ -21,7 +21,7 @@ import duckdb
 from upheaval._countries import GROUPS, resolve_actor
 from upheaval.errors import EventDataError
 from upheaval.events._layouts import (
-    FORMATS,
+    EVENT_FORMATS,
     GDELT1_COLUMNS,
     GDELT2_COLUMNS,
     GDELT2_MENTIONS_COLUMNS,
@@ -767,8 +767,8 @@ def ingest(
     format : ``auto`` (sniffed per file) or one of gdelt1, gdelt2, gdelt2-mentions, acled, icews, polecat
     progress : called with an :class:`IngestProgress` while files are read
     """
-    if format != "auto" and format not in FORMATS:
-        raise EventDataError(f"unknown format {format!r}; use auto or one of {', '.join(FORMATS)}")
+    if format != "auto" and format not in EVENT_FORMATS:
+        raise EventDataError(f"unknown format {format!r}; use auto or one of {', '.join(EVENT_FORMATS)}")
     files = expand_paths(paths)
     own = not isinstance(db, duckdb.DuckDBPyConnection)
     con = connect(db) if own else db

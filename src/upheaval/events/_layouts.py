@@ -11,7 +11,7 @@ from pathlib import Path
 from upheaval.errors import EventDataError
 
 __all__ = [
-    "FORMATS",
+    "EVENT_FORMATS",
     "GDELT1_COLUMNS",
     "GDELT2_COLUMNS",
     "GDELT2_MENTIONS_COLUMNS",
@@ -19,7 +19,7 @@ __all__ = [
     "sniff_format",
 ]
 
-FORMATS = ("gdelt1", "gdelt2", "gdelt2-mentions", "acled", "icews", "polecat")
+EVENT_FORMATS = ("gdelt1", "gdelt2", "gdelt2-mentions", "acled", "icews", "polecat")
 
 # GDELT event fields shared by 1.0 and 2.0 (GDELT Event Codebook V2.0, 2015, and
 # GDELT Data Format Codebook V1.03, 2013): the first 35 columns.

@@ -1,19 +1,19 @@
 """The actor network: typed ties with quantities, derived flows, camps and brokers, scenario networks, export."""
 
 from upheaval._lazy import lazy_names
-from upheaval.network._camps import Broker, CampPartition, Disagreement, brokers, camps, signed_graph
+from upheaval.network._camps import Broker, CampMismatch, CampPartition, brokers, camps, signed_graph
 from upheaval.network._diff import NetworkDiff, network_difference
-from upheaval.network._export import FORMATS, network_json, write_network
+from upheaval.network._export import NETWORK_FORMATS, network_json, write_network
 from upheaval.network._flows import DerivedFlow, derived_flows, format_quantity, tie_quantity
 from upheaval.network._graph import ActorNetwork, actor_network, scenario_choice, scenario_ties, tie_attributes
 
 __all__ = [
-    "FORMATS",
+    "NETWORK_FORMATS",
     "ActorNetwork",
     "Broker",
+    "CampMismatch",
     "CampPartition",
     "DerivedFlow",
-    "Disagreement",
     "NetworkDiff",
     "actor_network",
     "brokers",
@@ -30,4 +30,9 @@ __all__ = [
     "write_network",
 ]
 
-__getattr__ = lazy_names(__name__, {}, globals(), {"blocs": "camps", "BlocPartition": "CampPartition"})
+__getattr__ = lazy_names(
+    __name__,
+    {},
+    globals(),
+    {"blocs": "camps", "BlocPartition": "CampPartition", "FORMATS": "NETWORK_FORMATS", "Disagreement": "CampMismatch"},
+)

@@ -10,13 +10,13 @@ from typing import Any
 
 import networkx as nx
 
-__all__ = ["Broker", "CampPartition", "Disagreement", "brokers", "camps", "signed_graph"]
+__all__ = ["Broker", "CampMismatch", "CampPartition", "brokers", "camps", "signed_graph"]
 
 EXACT_LIMIT = 18  # actors with signed ties; above this a local search replaces the exact one
 
 
 @dataclass(frozen=True)
-class Disagreement:
+class CampMismatch:
     """An actor whose declared camp structural balance does not support.
 
     ``structural`` is the camp structural balance alone puts it in; ``ties`` the signed actor
@@ -68,7 +68,7 @@ class CampPartition:
     exact: bool = True
     structural: dict[str, str] = field(default_factory=dict)
     structural_frustration: int = 0
-    disagreements: list[Disagreement] = field(default_factory=list)
+    disagreements: list[CampMismatch] = field(default_factory=list)
 
     @property
     def balance(self) -> float:
@@ -220,7 +220,7 @@ def camps(system_or_graph, scenario=None, *, include_options: bool = False) -> C
     ``camp B``). An actor that declares its camp (``camp:``) is in that camp whatever the
     balance says, the analyst's reading of the text winning over a count of tie kinds; an
     actor that declares none takes its camp from the balance. Where the two disagree, the
-    partition names the actor and the ties that pull it across (:class:`Disagreement`).
+    partition names the actor and the ties that pull it across (:class:`CampMismatch`).
 
     Parameters
     ----------
@@ -264,7 +264,7 @@ def camps(system_or_graph, scenario=None, *, include_options: bool = False) -> C
         for n in G.nodes:
             if n in declared and structural[n] not in (declared[n], "unaligned"):
                 ties = [(v if u == n else u, sign) for u, v, sign in frustrated if n in (u, v)]
-                disagreements.append(Disagreement(n, declared[n], structural[n], ties))
+                disagreements.append(CampMismatch(n, declared[n], structural[n], ties))
     else:
         structural_frustration = len(frustrated)
     camps: dict[str, list[str]] = {}

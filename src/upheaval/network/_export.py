@@ -11,9 +11,9 @@ from upheaval._io import write_text_atomic
 from upheaval._json import dumps
 from upheaval.errors import UpheavalError
 
-__all__ = ["FORMATS", "network_json", "write_network"]
+__all__ = ["NETWORK_FORMATS", "network_json", "write_network"]
 
-FORMATS = {".graphml": "GraphML", ".gexf": "GEXF", ".json": "node-link JSON"}
+NETWORK_FORMATS = {".graphml": "GraphML", ".gexf": "GEXF", ".json": "node-link JSON"}
 
 
 def _flat(value: Any) -> Any:
@@ -56,7 +56,7 @@ def write_network(G: nx.MultiDiGraph, path: str | Path) -> Path:
     else:
         raise UpheavalError(
             f"cannot write a network to {path.name}: unknown suffix {suffix or '(none)'}; "
-            f"use one of {', '.join(FORMATS)}"
+            f"use one of {', '.join(NETWORK_FORMATS)}"
         )
     write_text_atomic(path, text)
     return path

@@ -2,12 +2,12 @@
 
 from upheaval._lazy import lazy_names
 from upheaval.web._app import create_app
-from upheaval.web._state import Conflict, Document, EditRefused, Workspace
+from upheaval.web._state import Conflict, EditRefused, OpenModel, Workspace
 
 __all__ = [
     "Conflict",
-    "Document",
     "EditRefused",
+    "OpenModel",
     "Workspace",
     "create_app",
 ]
@@ -20,4 +20,4 @@ _SHARED = {
     "resolve_inside": "_paths",
 }
 
-__getattr__ = lazy_names(__name__, _SHARED, globals())
+__getattr__ = lazy_names(__name__, _SHARED, globals(), {"Document": "OpenModel"})

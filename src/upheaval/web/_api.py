@@ -16,7 +16,7 @@ from pydantic import BaseModel, Field
 from upheaval import cib
 from upheaval._json import jsonable, scenario_set_json, succession_json
 from upheaval.errors import UpheavalError
-from upheaval.web._state import Document, Workspace, fix_from_pairs
+from upheaval.web._state import OpenModel, Workspace, fix_from_pairs
 from upheaval.web._views import cytoscape_elements, parse_scenario
 
 __all__ = ["router"]
@@ -202,7 +202,7 @@ def _ws(request: Request) -> Workspace:
     return request.app.state.workspace
 
 
-def model_summary(ws: Workspace, doc: Document) -> dict[str, Any]:
+def model_summary(ws: Workspace, doc: OpenModel) -> dict[str, Any]:
     """What the pages' status bar shows about the current model."""
     s = doc.system
     return {
@@ -223,7 +223,7 @@ def model_summary(ws: Workspace, doc: Document) -> dict[str, Any]:
     }
 
 
-def _changed(ws: Workspace, doc: Document) -> JSONResponse:
+def _changed(ws: Workspace, doc: OpenModel) -> JSONResponse:
     """An edit's answer: the new model summary, and an htmx event so every panel refreshes."""
     return JSONResponse(model_summary(ws, doc), headers={"HX-Trigger": "modelChanged"})
 
@@ -237,7 +237,7 @@ def list_models(request: Request) -> dict[str, Any]:
     return {**ws.available(), "open": open_docs, "current": ws.current}
 
 
-async def open_bounded(ws: Workspace, name: str) -> Document:
+async def open_bounded(ws: Workspace, name: str) -> OpenModel:
     """Open a model by name (see :meth:`Workspace.open`), a file being read in a bounded worker process."""
     from upheaval.web._bounded import load_model_file
 
@@ -248,7 +248,7 @@ async def open_bounded(ws: Workspace, name: str) -> Document:
     return await run_in_threadpool(ws.open, name, system)
 
 
-async def reload_bounded(ws: Workspace) -> Document:
+async def reload_bounded(ws: Workspace) -> OpenModel:
     """Reload the current model from its file (see :meth:`Workspace.reload`), read in a bounded worker process."""
     from upheaval.web._bounded import load_model_file
 
@@ -257,7 +257,7 @@ async def reload_bounded(ws: Workspace) -> Document:
     return await run_in_threadpool(ws.reload, system)
 
 
-async def open_upload(ws: Workspace, file: UploadFile) -> Document:
+async def open_upload(ws: Workspace, file: UploadFile) -> OpenModel:
     """Read, check and open an upload: size-limited, UTF-8, parsed in a bounded worker process."""
     from upheaval.web._bounded import parse_model_text, upload_name
 

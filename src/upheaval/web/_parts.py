@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from upheaval.model import System
-from upheaval.web._state import Document, EditRefused, Workspace, _dump, _rebuild
+from upheaval.web._state import EditRefused, OpenModel, Workspace, _dump, _rebuild
 
 __all__ = ["PART_KEYS", "edit_part", "part_item"]
 
@@ -57,7 +57,7 @@ def part_item(system: System, section: str, key: str) -> dict[str, Any] | None:
 
 def edit_part(
     ws: Workspace, section: str, key: str | None, item: dict[str, Any] | None, *, delete: bool = False
-) -> Document:
+) -> OpenModel:
     """Add (``key`` None), change (``key`` names the item) or remove (``delete``) one item of ``section``."""
     if section not in PART_KEYS:
         raise EditRefused(f"the workbench edits {', '.join(PART_KEYS)}; not {section!r}")

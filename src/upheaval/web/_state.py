@@ -34,9 +34,9 @@ __all__ = [
     "MAX_UNDO",
     "MAX_VARIANTS",
     "Conflict",
-    "Document",
     "EditConflict",
     "EditRefused",
+    "OpenModel",
     "Workspace",
     "section_version",
 ]
@@ -112,7 +112,7 @@ def _stamp(path: Path) -> tuple[float, str]:
 
 
 @dataclass
-class Document:
+class OpenModel:
     """One open model: the current system, where it came from, and its undo stack.
 
     ``path`` is the file it was read from (None for an upload); ``writable`` says whether
@@ -182,7 +182,7 @@ class Workspace:
     def __init__(self, root: Path, *, max_upload: int = 2_000_000) -> None:
         self.root = Path(root).resolve()
         self.max_upload = max_upload
-        self.docs: dict[str, Document] = {}
+        self.docs: dict[str, OpenModel] = {}
         self.current: str | None = None
         self.lock = threading.RLock()
         self._cache: OrderedDict[tuple, Any] = OrderedDict()
@@ -212,7 +212,7 @@ class Workspace:
             raise ModelError(rel, [Problem("not-found", "no such file in the working folder")])
         return f"file:{rel}", path
 
-    def open(self, name: str, system: System | None = None) -> Document:
+    def open(self, name: str, system: System | None = None) -> OpenModel:
         """Open a built-in model by name, or a model file by its path inside the working folder.
 
         An already open model becomes current again with its edits. ``system`` is the model
@@ -223,7 +223,7 @@ class Workspace:
             if key not in self.docs:
                 if path is None:
                     system = system or load_system(name)
-                    self.docs[key] = Document(
+                    self.docs[key] = OpenModel(
                         key, system, name, builtin_models()[name], False, None, version=self._next_version()
                     )
                 else:
@@ -231,11 +231,11 @@ class Workspace:
                     if system is None:
                         with _yaml_errors(rel):
                             system = load_system(path)
-                    self.docs[key] = Document(key, system, rel, path, True, _stamp(path), version=self._next_version())
+                    self.docs[key] = OpenModel(key, system, rel, path, True, _stamp(path), version=self._next_version())
             self.current = key
             return self.docs[key]
 
-    def open_text(self, text: str, filename: str, system: System | None = None) -> Document:
+    def open_text(self, text: str, filename: str, system: System | None = None) -> OpenModel:
         """Open an uploaded model from its YAML text (validated like a file; never written back).
 
         ``system`` is the text as parsed elsewhere (the server parses uploads in a bounded worker).
@@ -247,13 +247,13 @@ class Workspace:
         with self.lock:
             self._serial += 1
             key = f"upload:{self._serial}:{safe}"
-            self.docs[key] = Document(
+            self.docs[key] = OpenModel(
                 key, system, f"upload {safe}", None, False, None, dirty=True, version=self._next_version()
             )
             self.current = key
             return self.docs[key]
 
-    def doc(self) -> Document:
+    def doc(self) -> OpenModel:
         """The current document (the built-in default model opened on first use)."""
         with self.lock:
             if self.current is None:
@@ -274,14 +274,14 @@ class Workspace:
                 self._cache.popitem(last=False)
         return value
 
-    def matrix(self, doc: Document | None = None) -> cib.CrossImpactMatrix:
+    def matrix(self, doc: OpenModel | None = None) -> cib.CrossImpactMatrix:
         """The compiled cross-impact matrix of a document (the current one by default)."""
         doc = doc or self.doc()
         system = doc.system
         return self._cached(("cim", doc.key, doc.version), lambda: cib.compile_system(system))
 
     def scenarios(
-        self, tolerance: int = 0, fix: Mapping[str, Sequence[str]] | None = None, doc: Document | None = None
+        self, tolerance: int = 0, fix: Mapping[str, Sequence[str]] | None = None, doc: OpenModel | None = None
     ) -> cib.ScenarioSet:
         """The consistent scenarios at ``tolerance`` under the intervention ``fix`` (the page's clicks):
         each clicked descriptor takes the variant and is exempt from the consistency test."""
@@ -294,7 +294,7 @@ class Workspace:
             lambda: cib.find_consistent(cim, int(tolerance), dict(norm) or None, budget_seconds=SEARCH_BUDGET_SECONDS),
         )
 
-    def claims(self, doc: Document | None = None) -> list:
+    def claims(self, doc: OpenModel | None = None) -> list:
         """The claims of a document, checked against its current judgements."""
         from upheaval.claims import check_claims, matrix_search
 
@@ -306,7 +306,7 @@ class Workspace:
 
     # ---- edits ---------------------------------------------------------------------------
 
-    def _commit(self, doc: Document, new: System, what: str) -> Document:
+    def _commit(self, doc: OpenModel, new: System, what: str) -> OpenModel:
         version = self._next_version()
         doc.undo.append((doc.system, doc.last_edit, CLIENT.get(), doc.version, version))
         del doc.undo[:-MAX_UNDO]
@@ -336,7 +336,7 @@ class Workspace:
         target_variant: str,
         value: int,
         version: str | None = None,
-    ) -> Document:
+    ) -> OpenModel:
         """Set one cell: the impact of ``source.source_variant`` on ``target.target_variant``.
 
         The value goes into the first judgement section for the descriptor pair (created if
@@ -364,7 +364,7 @@ class Workspace:
 
     def set_section(
         self, source: str, target: str, rationale: str, cites: list[dict[str, Any]], version: str | None = None
-    ) -> Document:
+    ) -> OpenModel:
         """Set the rationale and citations of the judgement section from ``source`` to ``target``.
 
         ``version`` (see :func:`section_version`), when given, must be the section's current one.
@@ -419,7 +419,7 @@ class Workspace:
                 "judge the impacts of the new descriptors first"
             )
 
-    def add_descriptor(self, descriptor: dict[str, Any]) -> Document:
+    def add_descriptor(self, descriptor: dict[str, Any]) -> OpenModel:
         """Add a descriptor with two or more variants (and no judgements yet)."""
         with self.lock:
             doc = self.doc()
@@ -440,7 +440,7 @@ class Workspace:
             new = _rebuild(system, data)
             return self._commit(doc, new, f"add descriptor {descriptor.get('id')}")
 
-    def add_variant(self, descriptor: str, variant: dict[str, Any]) -> Document:
+    def add_variant(self, descriptor: str, variant: dict[str, Any]) -> OpenModel:
         """Add a variant to a descriptor (no judgements yet)."""
         with self.lock:
             doc = self.doc()
@@ -461,12 +461,12 @@ class Workspace:
             new = _rebuild(system, data)
             return self._commit(doc, new, f"add variant {descriptor}.{variant.get('id')}")
 
-    def undo_depth(self, doc: Document) -> int:
+    def undo_depth(self, doc: OpenModel) -> int:
         """How many edits the current client can undo."""
         client = CLIENT.get()
         return sum(1 for entry in doc.undo if entry[2] == client)
 
-    def undo(self) -> Document:
+    def undo(self) -> OpenModel:
         """Undo the current client's last edit (each client its own; another client's edits stay).
 
         If another client has edited the model since, undoing would drop that edit too:
@@ -561,7 +561,7 @@ class Workspace:
             candidate = str(parent / f"{stem}-{n}{suffix}")
         return candidate
 
-    def reload(self, system: System | None = None) -> Document:
+    def reload(self, system: System | None = None) -> OpenModel:
         """Read the current model's file again, dropping unsaved edits (they stay undoable).
 
         ``system`` is the file as read elsewhere (the server reads it in a bounded worker).
@@ -582,7 +582,7 @@ class Workspace:
             doc.last_edit = "reloaded from disk"
             return doc
 
-    def on_disk_changed(self, doc: Document | None = None) -> bool:
+    def on_disk_changed(self, doc: OpenModel | None = None) -> bool:
         """Whether the document's file changed on disk since it was read or written."""
         doc = doc or self.doc()
         if doc.path is None or not doc.writable or doc.stamp is None:
