@@ -326,7 +326,7 @@ def run_bounded(fn: Callable, *args: Any, seconds: float = TIME_LIMIT, what: str
 
 async def bounded(fn: Callable, *args: Any, seconds: float = TIME_LIMIT, what: str = "this request") -> Any:
     """:func:`run_bounded` awaited from an async route, without blocking the event loop."""
-    from starlette.concurrency import run_in_threadpool
+    from fastapi.concurrency import run_in_threadpool
 
     return await run_in_threadpool(lambda: run_bounded(fn, *args, seconds=seconds, what=what))
 
@@ -354,7 +354,7 @@ def _refusal(name: str, code: str, message: str) -> ModelError:
 
 
 async def _read_model(fn: Callable, args: tuple, name: str, seconds: float) -> Any:
-    from starlette.concurrency import run_in_threadpool
+    from fastapi.concurrency import run_in_threadpool
 
     try:
         return await run_in_threadpool(pool().run, fn, args, seconds=seconds)
