@@ -256,3 +256,18 @@ def test_web_clicks_are_interventions(tmp_path):
     assert [s["variants"] for s in got["scenarios"]] == [["a2", "b2"]]
     page = client.get("/scenarios", params={"fix": "a.a2"}).text
     assert "exempt from the consistency test" in page
+
+
+def test_a_restriction_the_intervention_excludes_leaves_nothing_everywhere():
+    from upheaval.analysis import split_search
+    from upheaval.cib import estimate_search
+
+    cim = follower()
+    fix, where = {"a": "a2"}, {"a": "a1"}
+    for search in (find_consistent, heuristic_search, split_search):
+        found = search(cim, 0, fix, where)
+        assert len(found) == 0 and found.cim is cim
+        assert (found.fix, found.where) == ({0: (1,)}, {0: (0,)})  # in the full matrix's numbering
+    assert estimate_search(cim, 0, fix, where).n_subtrees == 0
+    # one variant of the restriction is left: the search runs within it
+    assert find_consistent(cim, 0, fix, {"a": ["a1", "a2"]}).indices.tolist() == [[1, 1]]

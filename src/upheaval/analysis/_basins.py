@@ -6,13 +6,13 @@ import itertools
 import math
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from statistics import NormalDist
 
 import numpy as np
 
 from upheaval.analysis._parallel import run_chunks, spawn_seeds
-from upheaval.cib import numpy_suffices
+from upheaval.cib import numpy_suffices, under_intervention
 from upheaval.errors import EngineError
 
 __all__ = ["Basins", "succession_basins", "wilson_interval"]
@@ -117,6 +117,10 @@ class Basins:
         z = np.asarray(scenario, dtype=np.int64)
         hit = np.flatnonzero((self.ends == z).all(axis=1) & (self.kind == 0))
         return int(self.counts[hit[0]]) if hit.size else 0
+
+    def to_full(self, iv, where=None) -> Basins:
+        """These basins, found on the reduced matrix of intervention ``iv``, in the full matrix's numbering."""
+        return replace(self, cim=iv.full, ends=iv.to_full(self.ends), cycles=[iv.to_full(c) for c in self.cycles])
 
 
 def _arrays(cim):
@@ -381,6 +385,7 @@ def _cycle_members(cim, start: np.ndarray, local: bool, max_steps: int) -> np.nd
     return np.array(members, dtype=np.int64)
 
 
+@under_intervention()
 def succession_basins(
     cim,
     mode: str = "global",
@@ -473,27 +478,6 @@ def succession_basins(
         raise EngineError(f"mode must be 'global' or 'local'; got {mode!r}")
     if max_steps < 1 or n_samples < 1:
         raise EngineError("max_steps and n_samples must be positive")
-    if fix:
-        from dataclasses import replace
-
-        from upheaval.cib import intervene
-
-        iv = intervene(cim, fix)
-        inner = succession_basins(
-            iv.cim,
-            mode,
-            max_exact=max_exact,
-            n_samples=n_samples,
-            confidence=confidence,
-            max_steps=max_steps,
-            random_state=random_state,
-            n_jobs=n_jobs,
-            scheduler=scheduler,
-            progress=progress,
-            search_seconds=search_seconds,
-            _kernel=_kernel,
-        )
-        return replace(inner, cim=cim, ends=iv.to_full(inner.ends), cycles=[iv.to_full(c) for c in inner.cycles])
     local = mode == "local"
     small = _kernel == "numpy" or (_kernel is None and numpy_suffices(cim.n_scenarios))
     if not small:

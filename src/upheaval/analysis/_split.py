@@ -8,6 +8,7 @@ from collections.abc import Callable
 import numpy as np
 
 from upheaval.analysis._parallel import run_chunks
+from upheaval.cib import under_intervention
 from upheaval.errors import EngineError
 
 __all__ = ["split_search"]
@@ -20,6 +21,7 @@ def _subtree(cim, tolerance, fix, where):
     return res.indices, res.complete
 
 
+@under_intervention()
 def split_search(
     cim,
     tolerance: int = 0,
@@ -64,32 +66,14 @@ def split_search(
     >>> split_search(cim, n_subtrees=4).indices.tolist()
     [[0, 0], [1, 1]]
     """
-    from upheaval.cib import ScenarioSet, intervene, normalize_condition, split_fixings
+    from upheaval.cib import ScenarioSet, split_fixings
 
     if n_subtrees < 1:
         raise EngineError(f"n_subtrees must be >= 1; got {n_subtrees}")
     t0 = time.perf_counter()
-    base = normalize_condition(cim, where, "where")
-    if fix:  # split the matrix under the intervention, then map the scenarios back
-        iv = intervene(cim, fix)
-        inner_where = iv.restrict(base)
-        if inner_where is None:
-            empty = np.zeros((0, cim.n_descriptors), np.int64)
-            inner = ScenarioSet.from_indices(iv.cim, empty, complete=True, seconds=0.0, tolerance=int(tolerance))
-        else:
-            inner = split_search(
-                iv.cim,
-                tolerance,
-                where=inner_where,
-                n_subtrees=n_subtrees,
-                n_jobs=n_jobs,
-                scheduler=scheduler,
-                progress=progress,
-            )
-        return inner._under(iv, base)
-    allowed = [base.get(i, tuple(range(n))) for i, n in enumerate(cim.sizes)]
+    allowed = [where.get(i, tuple(range(n))) for i, n in enumerate(cim.sizes)]
     chunks = [
-        (cim, tolerance, None, {**base, **f}) for f in split_fixings(allowed, range(cim.n_descriptors), n_subtrees)
+        (cim, tolerance, None, {**where, **f}) for f in split_fixings(allowed, range(cim.n_descriptors), n_subtrees)
     ]
     parts = run_chunks(_subtree, chunks, n_jobs=n_jobs, scheduler=scheduler, progress=progress)
     rows = [p[0] for p in parts]
@@ -100,5 +84,5 @@ def split_search(
         complete=all(p[1] for p in parts),
         seconds=time.perf_counter() - t0,
         tolerance=int(tolerance),
-        where=base,
+        where=where,
     )

@@ -46,8 +46,9 @@ __all__ = [
 # API (``__all__``), free to change.
 _SHARED = {
     "batch_measures": "_balance",
-    "scenario_array": "_balance",
+    "scenario_array": "_compile",
     "normalize_condition": "_intervene",
+    "under_intervention": "_intervene",
     "measures_kernel": "_kernel_measures",
     "succession_step": "_kernel_succession",
     "check_n_jobs": "_parallel",

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-
 import numpy as np
 
-from upheaval.cib._compile import CrossImpactMatrix
-from upheaval.cib._intervene import Condition, intervene
+from upheaval.cib._compile import CrossImpactMatrix, scenario_array
+from upheaval.cib._intervene import Condition, under_intervention
 from upheaval.errors import EngineError
 
 __all__ = [
@@ -26,30 +24,6 @@ _REFERENCE = """
        cross-impact analysis. Technological Forecasting & Social Change 73:334--361, 2006.
        https://doi.org/10.1016/j.techfore.2005.06.005
 """
-
-
-def scenario_array(cim: CrossImpactMatrix, scenario: Sequence[int] | Mapping[str, str] | np.ndarray) -> np.ndarray:
-    """A scenario as an int64 array of 0-based variant indices, checked against the matrix.
-
-    Accepts a sequence of indices (one per descriptor) or a mapping ``{descriptor id: variant id}``.
-    Raises :class:`upheaval.errors.EngineError` if it does not fit.
-    """
-    if isinstance(scenario, Mapping):
-        return cim.scenario_indices(scenario)
-    z = np.asarray(scenario, dtype=np.int64)
-    if z.shape != (cim.n_descriptors,):
-        raise EngineError(
-            f"a scenario needs one variant index per descriptor ({cim.n_descriptors}); got shape {z.shape}"
-        )
-    sizes = np.asarray(cim.sizes, dtype=np.int64)
-    bad = np.flatnonzero((z < 0) | (z >= sizes))
-    if bad.size:
-        i = int(bad[0])
-        raise EngineError(
-            f"variant index {int(z[i])} out of range for descriptor {cim.descriptor_ids[i]!r} "
-            f"(0..{cim.sizes[i] - 1}); indices are 0-based"
-        )
-    return z
 
 
 def impact_balances(cim: CrossImpactMatrix, scenario) -> np.ndarray:
@@ -81,15 +55,6 @@ def impact_balances(cim: CrossImpactMatrix, scenario) -> np.ndarray:
     return cim.values[z + cim.offsets].sum(axis=0)
 
 
-def _under(cim: CrossImpactMatrix, scenario, fix: Condition) -> tuple[CrossImpactMatrix, np.ndarray]:
-    """The matrix under intervention ``fix`` and the scenario in its numbering."""
-    z = scenario_array(cim, scenario)
-    if not fix:
-        return cim, z
-    iv = intervene(cim, fix)
-    return iv.cim, iv.to_reduced(z)[0]
-
-
 def _gaps(cim: CrossImpactMatrix, z: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per descriptor: chosen balance, best balance, best rival balance (-inf-like if none)."""
     b = cim.values[z + cim.offsets].sum(axis=0)
@@ -104,6 +69,7 @@ def _gaps(cim: CrossImpactMatrix, z: np.ndarray) -> tuple[np.ndarray, np.ndarray
     return chosen, best, rival
 
 
+@under_intervention("scenario")
 def inconsistency(cim: CrossImpactMatrix, scenario, fix: Condition = None) -> int:
     """How far a scenario is from consistency: ``max_j (max_v b_j(v) - b_j(z_j))`` [1]_.
 
@@ -119,10 +85,11 @@ def inconsistency(cim: CrossImpactMatrix, scenario, fix: Condition = None) -> in
     >>> inconsistency(cim, [0, 0]), inconsistency(cim, [0, 1])
     (0, 4)
     """
-    chosen, best, _ = _gaps(*_under(cim, scenario, fix))
+    chosen, best, _ = _gaps(cim, scenario_array(cim, scenario))
     return int((best - chosen).max())
 
 
+@under_intervention("scenario")
 def consistency_value(cim: CrossImpactMatrix, scenario, fix: Condition = None) -> int:
     """The smallest margin of a chosen variant over its best rival: ``min_j (b_j(z_j) - max_{v != z_j} b_j(v))`` [1]_.
 
@@ -138,10 +105,11 @@ def consistency_value(cim: CrossImpactMatrix, scenario, fix: Condition = None) -
     >>> consistency_value(cim, [0, 0])
     4
     """
-    chosen, _, rival = _gaps(*_under(cim, scenario, fix))
+    chosen, _, rival = _gaps(cim, scenario_array(cim, scenario))
     return int((chosen - rival).min())
 
 
+@under_intervention("scenario")
 def total_impact_score(cim: CrossImpactMatrix, scenario, fix: Condition = None) -> int:
     """The sum of the chosen variants' impact balances, ``sum_j b_j(z_j)`` [1]_.
 
@@ -153,7 +121,7 @@ def total_impact_score(cim: CrossImpactMatrix, scenario, fix: Condition = None) 
     >>> total_impact_score(cim, [0, 0])
     5
     """
-    chosen, _, _ = _gaps(*_under(cim, scenario, fix))
+    chosen, _, _ = _gaps(cim, scenario_array(cim, scenario))
     return int(chosen.sum())
 
 

@@ -9,7 +9,7 @@ import numpy as np
 
 from upheaval.errors import EngineError
 
-__all__ = ["CrossImpactMatrix", "compile_system"]
+__all__ = ["CrossImpactMatrix", "compile_system", "scenario_array"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -103,6 +103,30 @@ class CrossImpactMatrix:
         return {
             d: self.variant_ids[i][int(k)] for i, (d, k) in enumerate(zip(self.descriptor_ids, indices, strict=True))
         }
+
+
+def scenario_array(cim: CrossImpactMatrix, scenario: Sequence[int] | Mapping[str, str] | np.ndarray) -> np.ndarray:
+    """A scenario as an int64 array of 0-based variant indices, checked against the matrix.
+
+    Accepts a sequence of indices (one per descriptor) or a mapping ``{descriptor id: variant id}``.
+    Raises :class:`upheaval.errors.EngineError` if it does not fit.
+    """
+    if isinstance(scenario, Mapping):
+        return cim.scenario_indices(scenario)
+    z = np.asarray(scenario, dtype=np.int64)
+    if z.shape != (cim.n_descriptors,):
+        raise EngineError(
+            f"a scenario needs one variant index per descriptor ({cim.n_descriptors}); got shape {z.shape}"
+        )
+    sizes = np.asarray(cim.sizes, dtype=np.int64)
+    bad = np.flatnonzero((z < 0) | (z >= sizes))
+    if bad.size:
+        i = int(bad[0])
+        raise EngineError(
+            f"variant index {int(z[i])} out of range for descriptor {cim.descriptor_ids[i]!r} "
+            f"(0..{cim.sizes[i] - 1}); indices are 0-based"
+        )
+    return z
 
 
 def compile_system(system) -> CrossImpactMatrix:

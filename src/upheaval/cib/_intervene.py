@@ -31,15 +31,20 @@ References
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import functools
+import inspect
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 import numpy as np
 
-from upheaval.cib._compile import CrossImpactMatrix
+from upheaval.cib._compile import CrossImpactMatrix, compile_system, scenario_array
 from upheaval.errors import EngineError
 
-__all__ = ["Condition", "Intervention", "intervene", "normalize_condition"]
+__all__ = ["Condition", "Intervention", "intervene", "normalize_condition", "under_intervention"]
+
+F = TypeVar("F", bound=Callable)
 
 Condition = Mapping[int, Sequence[int]] | Mapping[str, str | Sequence[str]] | None
 
@@ -118,18 +123,27 @@ class Intervention:
             out[:, i] = pos
         return out
 
-    def restrict(self, where: Mapping[int, Sequence[int]]) -> dict[int, tuple[int, ...]] | None:
-        """A restriction (full numbering) in the reduced numbering; None if it leaves nothing allowed."""
-        out: dict[int, tuple[int, ...]] = {}
-        for i, vs in where.items():
-            if i in self.fix:
-                kept = [int(np.searchsorted(self.keep[i], v)) for v in vs if v in self.fix[i]]
-                if not kept:
-                    return None
-                out[i] = tuple(kept)
-            else:
-                out[i] = tuple(vs)
-        return out
+    def restrict(self, where: Mapping[int, Sequence[int]]) -> dict[int, tuple[int, ...]]:
+        """A restriction (full numbering) in the reduced numbering.
+
+        A descriptor restricted to variants the intervention excludes gets no variant at all
+        (an empty tuple): nothing is allowed, and a search finds nothing.
+        """
+        return {
+            i: tuple(int(np.searchsorted(self.keep[i], v)) for v in vs if v in self.fix[i])
+            if i in self.fix
+            else tuple(vs)
+            for i, vs in where.items()
+        }
+
+    def start(self, scenario: np.ndarray) -> np.ndarray:
+        """A start scenario (full numbering) in the reduced numbering, set to the intervention's variant
+        where it allows one only; EngineError if it leaves an intervention of several variants."""
+        z = np.array(scenario, dtype=np.int64)
+        for i, vs in self.fix.items():
+            if len(vs) == 1:
+                z[i] = vs[0]
+        return self.to_reduced(z)[0]
 
 
 def intervene(cim: CrossImpactMatrix, fix: Condition) -> Intervention:
@@ -169,3 +183,48 @@ def intervene(cim: CrossImpactMatrix, fix: Condition) -> Intervention:
         cim.scale,
     )
     return Intervention(cim, reduced, keep, fix_n)
+
+
+def under_intervention(scenario: str | None = None, *, start: bool = False) -> Callable[[F], F]:
+    """Decorate a function of a matrix so that its ``fix`` argument is an intervention.
+
+    The decorated function takes ``cim`` (a System is compiled first), ``fix`` and
+    optionally ``where`` and a scenario argument named ``scenario``. On entry ``fix`` and
+    ``where`` are checked and normalized (:func:`normalize_condition`); with an
+    intervention the function runs on the reduced matrix (:func:`intervene`) with ``fix``
+    set to None, ``where`` in the reduced numbering (:meth:`Intervention.restrict`) and
+    the scenario too (:meth:`Intervention.to_reduced`, or :meth:`Intervention.start` with
+    ``start=True``), and a result with a ``to_full(iv, where)`` method is mapped back to
+    the full matrix's numbering by it (other results, such as measures, are returned as
+    they are). The function's body thus never sees an intervention.
+    """
+
+    def decorate(func: F) -> F:
+        signature = inspect.signature(func)
+        has_where = "where" in signature.parameters
+
+        @functools.wraps(func)
+        def run(*args, **kwargs):
+            bound = signature.bind(*args, **kwargs)
+            arg = bound.arguments
+            cim = arg["cim"] if isinstance(arg["cim"], CrossImpactMatrix) else compile_system(arg["cim"])
+            fix = normalize_condition(cim, arg.get("fix"), "fix")
+            where = normalize_condition(cim, arg.get("where"), "where")
+            arg["cim"] = cim
+            if has_where:
+                arg["where"] = where
+            if not fix:
+                return func(*bound.args, **bound.kwargs)
+            iv = intervene(cim, fix)
+            arg["cim"], arg["fix"] = iv.cim, None
+            if has_where:
+                arg["where"] = iv.restrict(where)
+            if scenario is not None:
+                z = scenario_array(cim, arg[scenario])
+                arg[scenario] = iv.start(z) if start else iv.to_reduced(z)[0]
+            out = func(*bound.args, **bound.kwargs)
+            return out.to_full(iv, where) if hasattr(out, "to_full") else out
+
+        return run  # type: ignore[return-value]
+
+    return decorate

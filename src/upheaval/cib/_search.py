@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from upheaval.cib._balance import batch_measures
-from upheaval.cib._compile import CrossImpactMatrix, compile_system
-from upheaval.cib._intervene import Condition, intervene, normalize_condition
+from upheaval.cib._compile import CrossImpactMatrix
+from upheaval.cib._intervene import Condition, Intervention, under_intervention
 from upheaval.cib._parallel import check_n_jobs, map_threads
 from upheaval.cib._small import numpy_suffices, search_numpy, space_size
 from upheaval.errors import EngineError, SearchBudgetExceeded
@@ -138,6 +138,7 @@ class ScenarioSet:
         tolerance: int = 0,
         where: dict[int, tuple[int, ...]] | None = None,
         unique: bool = True,
+        n_nodes: int = 0,
     ) -> ScenarioSet:
         """Measure and sort scenarios given as index rows (duplicates removed unless ``unique=False``).
 
@@ -160,10 +161,12 @@ class ScenarioSet:
             tolerance,
             {},
             dict(where or {}),
+            n_nodes,
         )
 
-    def _under(self, iv, where: dict[int, tuple[int, ...]]) -> ScenarioSet:
-        """This set, found on the reduced matrix of intervention ``iv``, in the full matrix's terms."""
+    def to_full(self, iv: Intervention, where: dict[int, tuple[int, ...]]) -> ScenarioSet:
+        """This set, found on the reduced matrix of intervention ``iv``, in the full matrix's terms
+        (``where``: the restriction in the full matrix's numbering)."""
         return ScenarioSet(
             iv.full,
             iv.to_full(self.indices),
@@ -360,11 +363,14 @@ def split_fixings(
     ``allowed[i]`` are the variants descriptor ``i`` may take. Descriptors are taken in
     ``order``, skipping those with a single allowed variant, until the product of their
     allowed counts reaches ``n_subtrees``; each combination of their variants is one subtree
-    (``{descriptor: (variant,)}``). Every scenario lies in exactly one subtree.
+    (``{descriptor: (variant,)}``). Every scenario lies in exactly one subtree (none when a
+    descriptor may take no variant).
 
     >>> split_fixings([[0, 1], [0], [0, 1, 2]], [0, 1, 2], 4)
     [{0: (0,), 2: (0,)}, {0: (0,), 2: (1,)}, {0: (0,), 2: (2,)}, {0: (1,), 2: (0,)}, {0: (1,), 2: (1,)}, {0: (1,), 2: (2,)}]
     """
+    if any(len(a) == 0 for a in allowed):
+        return []
     chosen: list[int] = []
     count = 1
     for i in order:
@@ -462,6 +468,7 @@ def _sample_timing(plan: _Plan, rng: np.random.Generator, max_seconds: float) ->
     return total_est, done, n_timed
 
 
+@under_intervention()
 def estimate_search(
     cim: CrossImpactMatrix,
     tolerance: int = 0,
@@ -504,10 +511,8 @@ def estimate_search(
        cross-impact analysis. Technological Forecasting & Social Change 73:334--361, 2006.
     """
     tolerance = _check_tolerance(tolerance)
-    iv = intervene(cim, fix)
-    cim = iv.cim
-    where_n = iv.restrict(normalize_condition(iv.full, where, "where"))
-    if where_n is None:
+    where_n = where
+    if space_size(cim, where_n) == 0:  # a restriction an intervention leaves nothing of
         return SearchEstimate(cim.n_scenarios, 0, 0, 0.0, 0)
     if _uses_numpy(cim, tolerance, where_n, _kernel):
         t0 = time.perf_counter()
@@ -519,6 +524,7 @@ def estimate_search(
     return SearchEstimate(cim.n_scenarios, plan.n_subtrees, n_timed, est, len(plan.components))
 
 
+@under_intervention()
 def find_consistent(
     cim: CrossImpactMatrix,
     tolerance: int = 0,
@@ -600,32 +606,12 @@ def find_consistent(
     .. [2] W. Weimer-Jehle: ScenarioWizard 4.4 Manual, "intervention analysis". ZIRIUS,
        University of Stuttgart, 2022.
     """
-    if not isinstance(cim, CrossImpactMatrix):
-        cim = compile_system(cim)
     tolerance = _check_tolerance(tolerance)
     check_n_jobs(n_jobs)
-    where_n = normalize_condition(cim, where, "where")
-    if fix:
-        iv = intervene(cim, fix)
-        t0 = time.perf_counter()
-        inner_where = iv.restrict(where_n)
-        if inner_where is None:  # the restriction asks for variants the intervention excludes
-            empty = np.empty((0, cim.n_descriptors), dtype=np.int64)
-            inner = ScenarioSet.from_indices(iv.cim, empty, complete=True, seconds=0.0, tolerance=tolerance)
-        else:
-            inner = find_consistent(
-                iv.cim,
-                tolerance,
-                where=inner_where,
-                budget_seconds=budget_seconds,
-                progress=progress,
-                n_jobs=n_jobs,
-                _kernel=_kernel,
-                _node_budget=_node_budget,
-            )
-        out = inner._under(iv, where_n)
-        object.__setattr__(out, "seconds", time.perf_counter() - t0)
-        return out
+    where_n = where
+    if space_size(cim, where_n) == 0:  # a restriction an intervention leaves nothing of
+        empty = np.empty((0, cim.n_descriptors), dtype=np.int64)
+        return ScenarioSet.from_indices(cim, empty, complete=True, seconds=0.0, tolerance=tolerance, where=where_n)
     if _uses_numpy(cim, tolerance, where_n, _kernel):
         t0 = time.perf_counter()
         indices = search_numpy(cim, tolerance, where_n, progress)
@@ -677,11 +663,11 @@ def find_consistent(
         for sols, part in zip(by_part, plan.parts, strict=True)
     ]
     indices = _product(cim, plan.components, results)
-    out = ScenarioSet.from_indices(
-        cim, indices, complete=True, seconds=time.perf_counter() - t0, tolerance=tolerance, where=where_n, unique=False
+    seconds = time.perf_counter() - t0
+    n_nodes = tried + sum(nodes for _, nodes in found)
+    return ScenarioSet.from_indices(
+        cim, indices, complete=True, seconds=seconds, tolerance=tolerance, where=where_n, unique=False, n_nodes=n_nodes
     )
-    object.__setattr__(out, "n_nodes", tried + sum(nodes for _, nodes in found))
-    return out
 
 
 def _counter(progress: Callable[[float], None], total: int) -> Callable[[int], None]:
@@ -772,6 +758,7 @@ def _product(cim: CrossImpactMatrix, comps: list[list[int]], parts: list[np.ndar
     return out
 
 
+@under_intervention()
 def heuristic_search(
     cim: CrossImpactMatrix,
     tolerance: int = 0,
@@ -810,16 +797,10 @@ def heuristic_search(
     from upheaval.cib._kernel_succession import succession_kernel
 
     tolerance = _check_tolerance(tolerance)
-    where_n = normalize_condition(cim, where, "where")
-    if fix:
-        iv = intervene(cim, fix)
-        inner_where = iv.restrict(where_n)
-        if inner_where is None:
-            empty = np.empty((0, cim.n_descriptors), dtype=np.int64)
-            inner = ScenarioSet.from_indices(iv.cim, empty, complete=False, seconds=0.0, tolerance=tolerance)
-        else:
-            inner = heuristic_search(iv.cim, tolerance, where=inner_where, n_starts=n_starts, random_state=random_state)
-        return inner._under(iv, where_n)
+    where_n = where
+    if space_size(cim, where_n) == 0:  # a restriction an intervention leaves nothing of
+        empty = np.empty((0, cim.n_descriptors), dtype=np.int64)
+        return ScenarioSet.from_indices(cim, empty, complete=False, seconds=0.0, tolerance=tolerance, where=where_n)
     rng = check_random_state(random_state)
     t0 = time.perf_counter()
     starts = np.empty((int(n_starts), cim.n_descriptors), dtype=np.int64)

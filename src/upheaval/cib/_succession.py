@@ -7,9 +7,8 @@ from typing import Literal
 
 import numpy as np
 
-from upheaval.cib._balance import scenario_array
-from upheaval.cib._compile import CrossImpactMatrix
-from upheaval.cib._intervene import Condition, intervene
+from upheaval.cib._compile import CrossImpactMatrix, scenario_array
+from upheaval.cib._intervene import Condition, Intervention, under_intervention
 from upheaval.errors import EngineError
 
 __all__ = ["SuccessionResult", "succession", "succession_weights"]
@@ -28,6 +27,15 @@ class SuccessionResult:
     end_kind: Literal["consistent", "cycle"]
     scenario: np.ndarray | None
     cycle: np.ndarray | None = None
+
+    def to_full(self, iv: Intervention, where: object = None) -> SuccessionResult:
+        """This succession, run on the reduced matrix of intervention ``iv``, in the full matrix's numbering."""
+        return SuccessionResult(
+            iv.to_full(self.path),
+            self.end_kind,
+            None if self.scenario is None else iv.to_full(self.scenario)[0],
+            None if self.cycle is None else iv.to_full(self.cycle),
+        )
 
 
 def _step(cim: CrossImpactMatrix, z: np.ndarray, local: bool) -> np.ndarray | None:
@@ -52,6 +60,7 @@ def _step(cim: CrossImpactMatrix, z: np.ndarray, local: bool) -> np.ndarray | No
     return nxt
 
 
+@under_intervention("start", start=True)
 def succession(
     cim: CrossImpactMatrix,
     start,
@@ -107,18 +116,6 @@ def succession(
     if mode not in ("global", "local"):
         raise EngineError(f"mode must be 'global' or 'local'; got {mode!r}")
     z = scenario_array(cim, start).copy()
-    if fix:
-        iv = intervene(cim, fix)
-        for i, vs in iv.fix.items():
-            if len(vs) == 1:
-                z[i] = vs[0]
-        r = succession(iv.cim, iv.to_reduced(z)[0], mode, max_steps)
-        return SuccessionResult(
-            iv.to_full(r.path),
-            r.end_kind,
-            None if r.scenario is None else iv.to_full(r.scenario)[0],
-            None if r.cycle is None else iv.to_full(r.cycle),
-        )
     path = [z]
     seen = {z.tobytes(): 0}
     for _ in range(max_steps):
