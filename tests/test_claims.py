@@ -187,3 +187,66 @@ def test_report_shows_thin_support_the_audit_and_the_default_uncertainty():
     assert "±1 where none is stated" in text
     two = render_report(load_system(DATA / "rigged.yaml"), figures=False, robustness_samples=10, default_uncertainty=2)
     assert "±2 where none is stated" in two
+
+
+def _random_check(rng, cim):
+    """A claim check of a random kind over random descriptors of ``cim`` (unvalidated: any shape evaluate reads)."""
+    from upheaval.model import ClaimCheck
+
+    def cond(k, multi=False):
+        out = {}
+        for i in rng.choice(cim.n_descriptors, size=k, replace=False):
+            names = cim.variant_ids[i]
+            n = int(rng.integers(1, len(names) + 1)) if multi else 1
+            picked = [names[v] for v in sorted(rng.choice(len(names), size=n, replace=False))]
+            out[cim.descriptor_ids[i]] = picked if multi else picked[0]
+        return out
+
+    kind = str(rng.choice(["implies", "exists", "never", "consistent", "lowers"]))
+    tol = int(rng.integers(0, 3))
+    fix = cond(int(rng.integers(0, 3)), multi=True)
+    if kind == "consistent":
+        return ClaimCheck.model_construct(kind=kind, scenario=cond(cim.n_descriptors), tolerance=tol)
+    if kind == "implies":
+        return ClaimCheck.model_construct(kind=kind, fix=fix, where=cond(int(rng.integers(0, 2))), then=cond(1), tolerance=tol)  # fmt: skip
+    if kind in ("exists", "never"):
+        return ClaimCheck.model_construct(kind=kind, fix=fix, match=cond(int(rng.integers(1, 3))), tolerance=tol)
+    return ClaimCheck.model_construct(kind=kind, fix=fix, baseline=cond(int(rng.integers(0, 2))), outcome=cond(1),
+                                      at_most=[None, 0.5, 0.9][int(rng.integers(0, 3))], tolerance=tol)  # fmt: skip
+
+
+def test_audit_table_gives_evaluates_verdict_for_every_sample():
+    """The audit judges small spaces' samples on one table of every scenario (analysis._audit._SpaceTable): its
+    verdicts must be evaluate's, sample by sample, for every kind, tolerance and intervention (several variants
+    held too), on random matrices whose scores tie often."""
+    from upheaval.analysis._audit import _SpaceTable
+    from upheaval.claims import evaluate, matrix_search, verdicts
+
+    rng = np.random.default_rng(5)
+    for _ in range(25):
+        sizes = tuple(int(x) for x in rng.integers(1, 5, size=int(rng.integers(2, 6))))
+        n_var = sum(sizes)
+        ids = tuple(f"d{i}" for i in range(len(sizes)))
+        variants = tuple(tuple(f"d{i}v{v}" for v in range(s)) for i, s in enumerate(sizes))
+        samples = rng.integers(-3, 4, size=(7, n_var, n_var)) * (rng.random((7, n_var, n_var)) < 0.6)
+        cim = cib.CrossImpactMatrix(samples[0], sizes, ids, variants, 3)
+        table = _SpaceTable(cim)
+        consistent = table.judge(samples)
+        for _ in range(12):
+            check = _random_check(rng, cim)
+            fast = verdicts(cim, check, table.scenarios, consistent)
+            slow = [evaluate(cim.with_values(v), check, matrix_search()).passed for v in samples]
+            assert fast.tolist() == slow, (sizes, check)
+
+
+def test_audit_samples_agree_on_the_table_and_by_search(monkeypatch):
+    """The built-in model's and the rigged model's audits are the same whether the samples are judged on the
+    table or searched one by one (as spaces too large for a table are)."""
+    from upheaval.analysis._audit import _SpaceTable
+
+    systems = [load_system(None), load_system(DATA / "rigged.yaml")]
+    fast = [[a.to_json() for a in audit_claims(s, n_samples=40, random_state=3)] for s in systems]
+    monkeypatch.setattr(_SpaceTable, "CELLS", 0)
+    slow = [[a.to_json() for a in audit_claims(s, n_samples=40, random_state=3)] for s in systems]
+    assert fast == slow
+    assert any(0 < a["robustness"]["holds_in"] < 40 for a in fast[0])  # the samples do move some claim

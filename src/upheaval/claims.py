@@ -11,7 +11,7 @@ from upheaval import cib
 from upheaval._text import counted, of_consistent
 from upheaval.model import ClaimCheck, System
 
-__all__ = ["ClaimResult", "Outcome", "check_claims", "evaluate", "matches", "matrix_search"]
+__all__ = ["ClaimResult", "Outcome", "check_claims", "evaluate", "matches", "matrix_search", "verdicts"]
 
 
 @dataclass(frozen=True)
@@ -176,6 +176,43 @@ def evaluate(
         f"against {share0:.0%} of {len(base)} under {baseline} (required ratio <= {at_most:g})"
     )
     return Outcome(bool(ok), detail, _names(cim, idx[matches(cim, idx, chk.outcome)]), support=support)
+
+
+Consistent = Callable[[int, Mapping[str, str | Sequence[str]] | None], np.ndarray]
+
+
+def verdicts(
+    cim: cib.CrossImpactMatrix, check: ClaimCheck, scenarios: np.ndarray, consistent: Consistent
+) -> np.ndarray:
+    """Whether ``check`` passes against each of several matrices at once: :func:`evaluate`'s ``passed``, per matrix.
+
+    ``scenarios`` holds every scenario of the matrices' space (rows of variant indices; all the
+    matrices share ``cim``'s descriptors and variants); ``consistent(tolerance, fix)`` gives a
+    boolean array, one row per matrix and one column per scenario, marking those consistent
+    within ``tolerance`` under the intervention ``fix``, as :func:`upheaval.cib.find_consistent`
+    finds them. The verdicts are :func:`evaluate`'s, read from counts over those rows (a
+    ``consistent`` check passes where its scenario is in the consistent set within its
+    tolerance: that set is exactly the scenarios whose inconsistency is at most the tolerance).
+    """
+    chk = check
+    if chk.kind == "consistent":
+        return (consistent(chk.tolerance, None) & matches(cim, scenarios, chk.scenario)).any(axis=1)
+    ok = consistent(chk.tolerance, chk.fix)
+    if chk.kind == "implies":
+        sel = ok & matches(cim, scenarios, chk.where)
+        return sel.any(axis=1) & ~(sel & ~matches(cim, scenarios, chk.then)).any(axis=1)
+    if chk.kind in ("exists", "never"):
+        hit = (ok & matches(cim, scenarios, chk.match)).any(axis=1)
+        return ok.any(axis=1) & (hit if chk.kind == "exists" else ~hit)
+    # lowers: the shares as evaluate's means (a count over a count, in float64)
+    base = consistent(chk.tolerance, chk.baseline)
+    outcome = matches(cim, scenarios, chk.outcome)
+    n, n0 = ok.sum(axis=1), base.sum(axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = (ok & outcome).sum(axis=1) / n
+        share0 = (base & outcome).sum(axis=1) / n0
+    at_most = chk.at_most if chk.at_most is not None else 1.0
+    return (n > 0) & (n0 > 0) & (share0 > 0) & (share <= at_most * share0)
 
 
 def check_claims(

@@ -19,11 +19,14 @@ back: it would hold in any system with those cells, whichever futures are consis
 
 The claim's robustness is the share of Monte Carlo samples of the matrix (each judged
 cell moved by a uniform integer within its uncertainty, clipped to the scale, as in
-:func:`upheaval.analysis.robustness`) in which it holds, with a Wilson interval.
+:func:`upheaval.analysis.robustness`) in which it holds, with a Wilson interval. A small space's
+samples are judged together on one table of all its scenarios, with the verdicts a search per sample
+and claim gives (:func:`upheaval.claims.verdicts`).
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -318,6 +321,87 @@ def dominance(cim, check) -> Dominance:
     return Dominance(decided, {d: movers[d] for d in decided}, restates, reason)
 
 
+class _SpaceTable:
+    """Every scenario of a small space, judged against many sampled matrices at once.
+
+    The samples' impact balances are built for the whole space as a product (one descriptor's rows
+    added at a time, the last descriptor varying fastest), and each scenario's gap per descriptor
+    (best balance minus chosen) read from them; a scenario is consistent within a tolerance under an
+    intervention when it takes the intervention's variants and every other descriptor with a rival
+    has a gap within the tolerance, an intervened descriptor with several variants being compared
+    among them only: the definition :func:`upheaval.cib.find_consistent` searches, evaluated for
+    every scenario. It pays where the space is small (:attr:`CELLS` balance cells at most), where a
+    search per sample and claim costs more in setting up than in searching.
+    """
+
+    CELLS = 1 << 21  # scenarios x variants: the largest space judged on a table
+    CHUNK = 1 << 22  # balance cells per batch of samples
+
+    def __init__(self, cim) -> None:
+        self.cim = cim
+        self.scenarios = np.indices(cim.sizes).reshape(cim.n_descriptors, -1).T.copy()
+        self._regions: dict = {}
+
+    @classmethod
+    def fits(cls, cim) -> bool:
+        return cim.n_scenarios * cim.values.shape[0] <= cls.CELLS
+
+    def chunk(self) -> int:
+        """Samples judged in one batch."""
+        return max(1, self.CHUNK // (len(self.scenarios) * self.cim.values.shape[0]))
+
+    def judge(self, values: np.ndarray):
+        """``consistent(tolerance, fix)`` (as :func:`upheaval.claims.verdicts` takes it) for the matrices ``values``."""
+        from upheaval.cib import normalize_condition
+
+        cim = self.cim
+        n_var, n_s = values.shape[-1], len(values)
+        reach = 2 * cim.n_descriptors * max(int(np.abs(values).max(initial=0)), 1)  # bounds balances and gaps
+        dtype = next(t for t in (np.int8, np.int16, np.int64) if reach <= np.iinfo(t).max)
+        # bal[c, s, z]: the balance of variant column c in scenario z under sample s
+        # built from the last descriptor (fastest varying) outwards, so the long axis stays innermost
+        bal = np.zeros((n_var, n_s, 1), dtype=dtype)
+        for off, size in reversed(list(zip(cim.offsets, cim.sizes, strict=True))):
+            rows = values[:, off : off + size, :].transpose(2, 0, 1).astype(dtype)
+            bal = (rows[:, :, :, None] + bal[:, :, None, :]).reshape(n_var, n_s, -1)
+        blocks, chosen = [], []
+        for j, (off, size) in enumerate(zip(cim.offsets, cim.sizes, strict=True)):
+            block = bal[off : off + size]
+            before, after = math.prod(cim.sizes[:j]), math.prod(cim.sizes[j + 1 :])
+            # the chosen variant's balance: the diagonal of (variant column, descriptor j's own variant)
+            own = np.diagonal(block.reshape(size, n_s, before, size, after), axis1=0, axis2=3)
+            chosen.append(np.moveaxis(own, -1, 2).reshape(n_s, -1))
+            blocks.append(block)
+        gap = np.stack([b.max(axis=0) - c for b, c in zip(blocks, chosen, strict=True)])
+        within: dict[int, np.ndarray] = {}
+        masks: dict = {}
+
+        def consistent(tolerance: int, fix) -> np.ndarray:
+            fixed = normalize_condition(cim, fix, "fix")
+            key = (int(tolerance), tuple(fixed.items()))
+            if key in masks:
+                return masks[key]
+            if key[0] not in within:
+                within[key[0]] = gap <= min(key[0], reach)
+            tested = [j for j, size in enumerate(cim.sizes) if size > 1 and j not in fixed]
+            ok = within[key[0]][tested].all(axis=0) & self._region(key[1])
+            for j, vs in fixed.items():
+                if len(vs) > 1:  # best among its allowed variants only
+                    ok &= blocks[j][list(vs)].max(axis=0) - chosen[j] <= min(key[0], reach)
+            masks[key] = ok
+            return ok
+
+        return consistent
+
+    def _region(self, fixed: tuple) -> np.ndarray:
+        if fixed not in self._regions:
+            mask = np.ones(len(self.scenarios), dtype=bool)
+            for j, vs in fixed:
+                mask &= np.isin(self.scenarios[:, j], vs)
+            self._regions[fixed] = mask
+        return self._regions[fixed]
+
+
 def audit_claims(
     system,
     cim=None,
@@ -355,18 +439,28 @@ def audit_claims(
     []
     """
     from upheaval.cib import compile_system
-    from upheaval.claims import evaluate, matrix_search
+    from upheaval.claims import evaluate, matrix_search, verdicts
 
     cim = cim if cim is not None else compile_system(system)
     u = uncertainty_matrix(system, cim, default=default_uncertainty)
     hits = np.zeros(len(system.claims), dtype=np.int64)
     if n_samples > 0 and system.claims:
         rng = np.random.default_rng(spawn_seeds(random_state, 1)[0])
-        for _ in range(int(n_samples)):
-            sampled = cim.with_values(sample_matrix(cim.values, u, rng, cim.scale))
-            sample_search = matrix_search()
-            for k, claim in enumerate(system.claims):
-                hits[k] += evaluate(sampled, claim.check, sample_search).passed
+        checks = [claim.check for claim in system.claims]
+        if _SpaceTable.fits(cim):
+            table = _SpaceTable(cim)
+            chunk = table.chunk()
+            samples = [sample_matrix(cim.values, u, rng, cim.scale) for _ in range(int(n_samples))]
+            for lo in range(0, len(samples), chunk):
+                consistent = table.judge(np.stack(samples[lo : lo + chunk]))
+                for k, check in enumerate(checks):
+                    hits[k] += int(np.count_nonzero(verdicts(cim, check, table.scenarios, consistent)))
+        else:
+            for _ in range(int(n_samples)):
+                sampled = cim.with_values(sample_matrix(cim.values, u, rng, cim.scale))
+                sample_search = matrix_search()
+                for k, check in enumerate(checks):
+                    hits[k] += evaluate(sampled, check, sample_search).passed
     low, high = wilson_interval(hits, max(int(n_samples), 1), confidence)
     out = []
     for k, claim in enumerate(system.claims):
