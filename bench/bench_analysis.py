@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from upheaval import analysis, load_system
+from upheaval import analysis, load
 from upheaval.cib import compile_system
 from upheaval.formats import SolutionRecord, read_sl
 
@@ -86,7 +86,7 @@ def compare_weights(basins, sl: list[SolutionRecord]) -> str:
 
 def main() -> None:
     """Print the benchmark figures."""
-    natl = compile_system(load_system(ORACLES / "CIB_natl_regional.scw"))
+    natl = compile_system(load(ORACLES / "CIB_natl_regional.scw"))
     values = natl.values
     print(f"CIB_natl_regional: {natl.n_scenarios:,} scenarios, {values.shape[0]} variants")
 
@@ -110,7 +110,7 @@ def main() -> None:
         else:
             print(f"; x{t1 / dt:.2f} vs 1 worker")
 
-    glob = compile_system(load_system(ORACLES / "CIB_global.scw"))
+    glob = compile_system(load(ORACLES / "CIB_global.scw"))
     r1 = median_time(lambda: analysis.robustness(natl, 1, 2000, random_state=0, candidates=b.ends[:20]))
     r2 = median_time(lambda: analysis.robustness(natl, 1, 2000, random_state=0, candidates=b.ends[:20], n_jobs=2))
     print(
@@ -121,7 +121,7 @@ def main() -> None:
     print(f"  sampled basins (CIB_global, 400k starts): 1 worker {s1:.2f} s, 2 workers {s2:.2f} s (x{s1 / s2:.2f})")
 
     if "--nested" in sys.argv:
-        nested = compile_system(load_system(ORACLES / "CIB_nested.scw"))
+        nested = compile_system(load(ORACLES / "CIB_nested.scw"))
         t0 = time.perf_counter()
         b = analysis.succession_basins(nested, max_exact=10**9, n_jobs=2)
         dt = time.perf_counter() - t0

@@ -262,7 +262,7 @@ SHAPES = {
 LOADER = """
 import json, resource, sys, time
 import upheaval.model, upheaval.formats
-from upheaval import load_system
+from upheaval import load
 from upheaval.errors import ModelError
 
 def status(field):  # this process's own figures (ru_maxrss would carry the parent's over the fork)
@@ -278,7 +278,7 @@ def cpu():
 
 before, c, w = rss(), cpu(), time.perf_counter()
 try:
-    load_system(sys.argv[1])
+    load(sys.argv[1])
     outcome = "loaded"
 except ModelError as exc:
     p = exc.problems[0]

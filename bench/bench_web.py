@@ -19,7 +19,7 @@ warnings.filterwarnings("ignore")
 from fastapi.testclient import TestClient  # noqa: E402
 
 from upheaval import cib  # noqa: E402
-from upheaval._load import load_system  # noqa: E402
+from upheaval._load import load  # noqa: E402
 from upheaval.claims import check_claims  # noqa: E402
 from upheaval.web import create_app  # noqa: E402
 
@@ -41,7 +41,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=15)
     n = parser.parse_args().repeat
 
-    system = load_system()
+    system = load()
 
     def raw_engine() -> None:
         compiled = cib.compile_system(system)

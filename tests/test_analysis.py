@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from upheaval import analysis, load_system
+from upheaval import analysis, load
 from upheaval.cib import (
     CrossImpactMatrix,
     all_scenarios,
@@ -49,7 +49,7 @@ def _random_cim(seed: int, sizes=(2, 3, 2, 3, 2), density=0.7) -> CrossImpactMat
 
 
 def test_basins_match_scenariowizard_weights_cib_global():
-    cim = compile_system(load_system(_scw("CIB_global.scw")))
+    cim = compile_system(load(_scw("CIB_global.scw")))
     b = analysis.succession_basins(cim)
     assert b.exact and b.n_starts == 36 and b.unresolved == 0
     expected = read_sl(_scw("CIB_global.sl"))
@@ -80,7 +80,7 @@ def test_basins_equal_engine_succession_from_every_start(seed, mode):
 
 
 def test_sampled_basins_reproducible_and_cover_exact_share():
-    cim = compile_system(load_system(_scw("CIB_global.scw")))
+    cim = compile_system(load(_scw("CIB_global.scw")))
     exact = analysis.succession_basins(cim)
     a = analysis.succession_basins(cim, max_exact=0, n_samples=30_000, random_state=7, confidence=0.999)
     b = analysis.succession_basins(cim, max_exact=0, n_samples=30_000, random_state=7, confidence=0.999, n_jobs=2)
@@ -150,7 +150,7 @@ def test_mds_of_many_points_takes_the_lanczos_route_and_agrees():
 
 
 def test_landscape_holds_near_consistent_scenarios():
-    cim = compile_system(load_system(_scw("CIB_global.scw")))
+    cim = compile_system(load(_scw("CIB_global.scw")))
     land = analysis.landscape(cim, tolerance=2)
     sc, _inc, _ = brute_force_consistent(cim, 2)
     assert {tuple(r) for r in land.indices.tolist()} == {tuple(r) for r in sc.tolist()}
@@ -180,7 +180,7 @@ def test_robustness_against_brute_force_per_sample():
 
 
 def test_robustness_reproducible_and_parallel_identical():
-    cim = compile_system(load_system(_scw("CIB_global.scw")))
+    cim = compile_system(load(_scw("CIB_global.scw")))
     a = analysis.robustness(cim, 1, 600, random_state=3)
     b = analysis.robustness(cim, 1, 600, random_state=3, n_jobs=2)
     np.testing.assert_array_equal(a.hits, b.hits)
@@ -189,7 +189,7 @@ def test_robustness_reproducible_and_parallel_identical():
 
 
 def test_uncertainty_from_model_and_default():
-    system = load_system(DATA / "tiny.yaml")
+    system = load(DATA / "tiny.yaml")
     assert not analysis.uncertainty_matrix(system, default=0).any()
     assert (analysis.uncertainty_matrix(system) == analysis.uncertainty_matrix(system, default=1)).all()
     assert analysis.DEFAULT_UNCERTAINTY == 1
@@ -265,7 +265,7 @@ def test_ensemble_support_and_combined():
 
 
 def test_ensemble_structure_mismatch_names_files():
-    a = compile_system(load_system(DATA / "tiny.yaml"))
+    a = compile_system(load(DATA / "tiny.yaml"))
     b = CrossImpactMatrix(np.zeros((5, 5)), (2, 3), a.descriptor_ids, (("lo", "hi"), ("lo", "mid", "hi")))
     with pytest.raises(EngineError, match=r"b\.yaml, descriptor 'y' has variants lo, mid, hi where a\.yaml has lo, hi"):
         analysis.ensemble([a, b], ["a.yaml", "b.yaml"])
@@ -315,7 +315,7 @@ def test_pathways_follow_brute_force_with_inertia_and_fixes():
 )
 def test_pathways_bad_plans_raise_clear_errors(plan, message):
     """Plans built in code (not loaded, so not checked against the model) are checked on entry."""
-    cim = compile_system(load_system(DATA / "tiny.yaml"))
+    cim = compile_system(load(DATA / "tiny.yaml"))
     with pytest.raises(EngineError, match=message):
         analysis.pathways(cim, plan, [0, 0])
 

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from upheaval import analysis, load_system
+from upheaval import analysis, load
 from upheaval.analysis import _basins
 from upheaval.cib import CrossImpactMatrix, all_scenarios, brute_force_consistent, compile_system, succession
 
@@ -73,7 +73,7 @@ def test_exact_basins_with_long_prefix(mode):
 
 def test_sampled_basins_list_every_consistent_scenario():
     """A consistent scenario that no sampled start reaches keeps a share of 0 with an upper bound above 0."""
-    cim = compile_system(load_system(SW_DATA / "CIB_global.scw"))
+    cim = compile_system(load(SW_DATA / "CIB_global.scw"))
     consistent = {tuple(r) for r in brute_force_consistent(cim)[0].tolist()}
     b = analysis.succession_basins(cim, max_exact=0, n_samples=3, random_state=1)
     listed = {tuple(e) for e, k in zip(b.ends.tolist(), b.kind.tolist(), strict=True) if k == 0}
@@ -84,7 +84,7 @@ def test_sampled_basins_list_every_consistent_scenario():
 
 
 def test_sampled_basins_same_for_any_thread_count():
-    cim = compile_system(load_system(SW_DATA / "CIB_global.scw"))
+    cim = compile_system(load(SW_DATA / "CIB_global.scw"))
     runs = [
         analysis.succession_basins(cim, "local", max_exact=0, n_samples=45_000, random_state=5, n_jobs=j)
         for j in (1, 2)

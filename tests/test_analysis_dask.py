@@ -8,7 +8,7 @@ import distributed
 import numpy as np
 import pytest
 
-from upheaval import analysis, load_system
+from upheaval import analysis, load
 from upheaval.cib import CrossImpactMatrix, compile_system
 from upheaval.errors import EngineError
 
@@ -29,7 +29,7 @@ def cluster():
 
 
 def test_cluster_results_equal_single_process(cluster):
-    cim = compile_system(load_system(_scw("CIB_global.scw")))
+    cim = compile_system(load(_scw("CIB_global.scw")))
     address = cluster.scheduler_address
     # Monte Carlo robustness: same seed, same counts
     a = analysis.robustness(cim, 1, 700, random_state=9)
@@ -57,6 +57,6 @@ def test_cluster_results_equal_single_process(cluster):
 
 
 def test_unreachable_scheduler_is_a_clear_error():
-    cim = compile_system(load_system(_scw("CIB_global.scw")))
+    cim = compile_system(load(_scw("CIB_global.scw")))
     with pytest.raises(EngineError, match="cannot reach"):
         analysis.robustness(cim, 1, 10, scheduler="tcp://127.0.0.1:1")

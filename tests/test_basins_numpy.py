@@ -67,9 +67,9 @@ def test_builtin_model_basins_need_no_compiler(fix):
     import sys
 
     code = (
-        "import sys, json; from upheaval import load_system; from upheaval.cib import compile_system;"
+        "import sys, json; from upheaval import load; from upheaval.cib import compile_system;"
         "from upheaval.analysis import succession_basins;"
-        f"b = succession_basins(compile_system(load_system(None)), fix={fix!r});"
+        f"b = succession_basins(compile_system(load(None)), fix={fix!r});"
         "print(json.dumps([b.counts.tolist(), b.ends.tolist(), 'numba' in sys.modules]))"
     )
     import json
@@ -78,10 +78,10 @@ def test_builtin_model_basins_need_no_compiler(fix):
         subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     )
     assert not numba
-    from upheaval import load_system
+    from upheaval import load
     from upheaval.cib import compile_system
 
-    cim = compile_system(load_system(None))
+    cim = compile_system(load(None))
     compiled = succession_basins(cim, fix=fix, _kernel="kernels")
     assert counts == compiled.counts.tolist() and ends == compiled.ends.tolist()
     front = cim.descriptor_ids.index("front")

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from _seed import ABSENT, SEED
-from upheaval import load_system
+from upheaval import load
 from upheaval.cib import brute_force_consistent, compile_system
 from upheaval.model import builtin_models
 
@@ -27,7 +27,7 @@ PARAGRAPHS = {SECTIONS[0]: 1, SECTIONS[1]: 2, SECTIONS[2]: 7, SECTIONS[3]: 10, S
 
 @pytest.fixture(scope="module")
 def system():
-    return load_system()
+    return load()
 
 
 @pytest.fixture(scope="module")
@@ -200,7 +200,7 @@ def test_no_sentence_copied_from_the_commentary():
     grams = {tuple(src[i : i + n]) for i in range(len(src) - n + 1)}
     text = _model_path().read_text(encoding="utf-8")
     # The source's title is a bibliographic reference, not copied prose.
-    text = text.replace(load_system().sources[0].title, "")
+    text = text.replace(load().sources[0].title, "")
     mine = _words(text)
     copied = [" ".join(mine[i : i + n]) for i in range(len(mine) - n + 1) if tuple(mine[i : i + n]) in grams]
     assert not copied, f"verbatim runs of {n}+ words from the commentary: {copied[:3]}"

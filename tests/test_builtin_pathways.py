@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from upheaval import load_system
+from upheaval import load
 from upheaval.analysis import pathways
 from upheaval.cib import compile_system
 
 
 def test_confrontation_once_reached_is_kept() -> None:
-    system = load_system()
+    system = load()
     cim = compile_system(system)
     result = pathways(cim, system.periods, system.present.scenario)
     assert next(n.label for n in result.nodes if n.period == 0) == system.periods.labels[0]

@@ -206,8 +206,8 @@ def test_small_spaces_never_load_the_kernels():
     import sys
 
     code = (
-        "import sys; from upheaval.cib import compile_system, find_consistent; from upheaval import load_system;"
-        "r = find_consistent(compile_system(load_system(None)), 1); assert len(r) > 0;"
+        "import sys; from upheaval.cib import compile_system, find_consistent; from upheaval import load;"
+        "r = find_consistent(compile_system(load(None)), 1); assert len(r) > 0;"
         "print('numba' in sys.modules)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

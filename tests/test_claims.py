@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from upheaval import cib, load_system
+from upheaval import cib, load
 from upheaval.analysis import audit_claims, change_sections, claim_sections
 from upheaval.claims import check_claims
 from upheaval.cli import app
@@ -130,7 +130,7 @@ def test_equal_shares_no_longer_pass_and_thin_support_is_warned():
 
 
 def test_audit_flags_a_claim_rigged_to_pass():
-    system = load_system(DATA / "rigged.yaml")
+    system = load(DATA / "rigged.yaml")
     audits = {a.id: a for a in audit_claims(system, n_samples=30, random_state=0)}
     rigged, honest = audits["C1"], audits["C2"]
     assert rigged.passed and not rigged.tested and rigged.all_reversed_passes
@@ -144,7 +144,7 @@ def test_audit_flags_a_claim_rigged_to_pass():
 
 
 def test_audit_reversal_really_changes_the_matrix():
-    system = load_system(DATA / "rigged.yaml")
+    system = load(DATA / "rigged.yaml")
     cim = cib.compile_system(system)
     sections, _ = claim_sections(cim, system.claims[0].check)
     rev = change_sections(cim, sections, "reverse")
@@ -180,12 +180,12 @@ def test_check_audit_runs_on_every_oracle_file(scw):
 def test_report_shows_thin_support_the_audit_and_the_default_uncertainty():
     from upheaval.report._html import render_report
 
-    text = render_report(load_system(DATA / "rigged.yaml"), figures=False, robustness_samples=10)
+    text = render_report(load(DATA / "rigged.yaml"), figures=False, robustness_samples=10)
     assert 'id="audit"' in text
     assert "not tested by its own judgements" in text
     assert "thin support" in text
     assert "±1 where none is stated" in text
-    two = render_report(load_system(DATA / "rigged.yaml"), figures=False, robustness_samples=10, default_uncertainty=2)
+    two = render_report(load(DATA / "rigged.yaml"), figures=False, robustness_samples=10, default_uncertainty=2)
     assert "±2 where none is stated" in two
 
 
@@ -244,7 +244,7 @@ def test_audit_samples_agree_on_the_table_and_by_search(monkeypatch):
     table or searched one by one (as spaces too large for a table are)."""
     from upheaval.analysis._audit import _SpaceTable
 
-    systems = [load_system(None), load_system(DATA / "rigged.yaml")]
+    systems = [load(None), load(DATA / "rigged.yaml")]
     fast = [[a.to_json() for a in audit_claims(s, n_samples=40, random_state=3)] for s in systems]
     monkeypatch.setattr(_SpaceTable, "CELLS", 0)
     slow = [[a.to_json() for a in audit_claims(s, n_samples=40, random_state=3)] for s in systems]

@@ -10,7 +10,7 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from upheaval import load_system
+from upheaval import load
 from upheaval.cli import app
 from upheaval.model import builtin_models, coverage
 from upheaval.model._jsonschema import system_json_schema
@@ -46,7 +46,7 @@ def test_init_writes_a_model_that_validates_and_analyses(tmp_path: Path, monkeyp
     result = run("init", "red-sea")
     assert result.exit_code == 0, result.output
     path = tmp_path / "red-sea.yaml"
-    system = load_system(path)
+    system = load(path)
     assert system.id == "red-sea"
     assert len(system.actors) == 2 and len(system.descriptors) == 3 and system.claims and system.indicators
     assert any(t.amount is not None for t in system.ties)  # a tie with a figure
@@ -77,7 +77,7 @@ def test_init_refuses_to_overwrite_unless_forced(tmp_path: Path) -> None:
     assert "exists already" in result.output and "--force" in result.output
     assert path.read_text() == "my work\n"
     assert run("init", str(path), "--force").exit_code == 0
-    assert load_system(path).id == "mine"
+    assert load(path).id == "mine"
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temporary file left behind
 
 

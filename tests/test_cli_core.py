@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from upheaval import load_system
+from upheaval import load
 from upheaval.cli import app
 
 runner = CliRunner()
@@ -22,7 +22,7 @@ def run(*args: str):
 def uh_consistent():
     from upheaval import cib
 
-    return cib.find_consistent(cib.compile_system(load_system()))
+    return cib.find_consistent(cib.compile_system(load()))
 
 
 def test_analyze_default_model_shows_scenarios_storylines_and_claims() -> None:
@@ -30,9 +30,9 @@ def test_analyze_default_model_shows_scenarios_storylines_and_claims() -> None:
     assert result.exit_code == 0, result.output
     out = result.output
     assert "dprk-ukraine-2024" in out
-    assert f"Consistent scenarios: {len(uh_consistent())} of {load_system().n_scenarios:,}" in out
+    assert f"Consistent scenarios: {len(uh_consistent())} of {load().n_scenarios:,}" in out
     assert "thompson2024 §" not in out  # the summary; storylines on request
-    system = load_system()
+    system = load()
     assert f"claims: {len(system.claims)} of {len(system.claims)} pass" in out
     assert "upheaval analyze --storylines" in out  # what to run next
     told = run("analyze", "--storylines").output
@@ -50,7 +50,7 @@ def test_scenarios_json_shape() -> None:
     assert data["n_scenarios"] == len(data["scenarios"])
     assert data["model"] == "dprk-ukraine-2024" and data["complete"] is True
     ids = [d["id"] for d in data["descriptors"]]
-    system = load_system()
+    system = load()
     assert data["scenarios"], "the built-in model has consistent scenarios"
     assert [sc["label"] for sc in data["scenarios"]] == [f"S{k + 1}" for k in range(len(data["scenarios"]))]
     for sc in data["scenarios"]:
@@ -98,7 +98,7 @@ def test_check_json() -> None:
     result = run("check", "--json")
     assert result.exit_code == 0
     claims = json.loads(result.stdout)["claims"]
-    assert [c["id"] for c in claims] == [c.id for c in load_system().claims] and len(claims) >= 6
+    assert [c["id"] for c in claims] == [c.id for c in load().claims] and len(claims) >= 6
     for c in claims:
         assert {"id", "text", "cites", "passed", "detail"} <= set(c)
         assert c["passed"] is True
@@ -148,7 +148,7 @@ def test_convert_round_trip_through_scw(tmp_path: Path) -> None:
 
 
 def test_succession_reaches_an_end() -> None:
-    system = load_system()
+    system = load()
     start = ",".join(f"{d.id}={d.variants[0].id}" for d in system.descriptors)
     result = run("succession", "--start", start, "--json")
     assert result.exit_code == 0

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from upheaval import cib, load_system
+from upheaval import cib, load
 
 NESTED = Path(__file__).parent / "data" / "scenariowizard" / "CIB_nested.scw"
 
@@ -66,7 +66,7 @@ def test_twenty_scenarios_at_80_columns_are_all_shown(tmp_path):
         rows = list(csv.DictReader(fh))
     data = json.loads(upheaval("scenarios", str(NESTED), "--json").stdout)["scenarios"]
     assert [r["label"] for r in rows] == [s["label"] for s in data] == [f"S{k}" for k in range(1, 21)]
-    system = load_system(str(NESTED))
+    system = load(str(NESTED))
     ids = [d.id for d in system.descriptors]
     assert [[r[i] for i in ids] for r in rows] == [s["variants"] for s in data]
     # every variant of every scenario is in the compact tableau, by its number
@@ -77,7 +77,7 @@ def test_twenty_scenarios_at_80_columns_are_all_shown(tmp_path):
 
 
 def test_labels_after_an_intervention_are_those_of_the_unrestricted_set():
-    system = load_system()
+    system = load()
     cim = cib.compile_system(system)
     unfixed = cib.find_consistent(cim, 0)
     where = cib.find_consistent(cim, 0, where={"front": "destabilises"})
@@ -104,7 +104,7 @@ def test_labels_after_an_intervention_are_those_of_the_unrestricted_set():
 
 
 def test_basins_robustness_sensitivity_write_every_row_as_csv(tmp_path):
-    system = load_system()
+    system = load()
     cim = cib.compile_system(system)
     labels = {tuple(r): f"S{k + 1}" for k, r in enumerate(cib.find_consistent(cim, 2).indices.tolist())}
     ids = [d.id for d in system.descriptors]
@@ -132,7 +132,7 @@ def test_basins_robustness_sensitivity_write_every_row_as_csv(tmp_path):
 
 
 def test_convert_says_what_scw_cannot_hold_and_the_way_back_invents_nothing(tmp_path):
-    system = load_system()
+    system = load()
     res = upheaval("convert", "dprk-ukraine-2024", str(tmp_path / "m.scw"))
     assert res.returncode == 0, res.stderr
     dropped = " ".join(res.stderr.split())

@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from upheaval import cib, load_system
+from upheaval import cib, load
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "upheaval"
 WORD = re.compile(r"[A-Za-z][A-Za-z_'’]*")
@@ -57,7 +57,7 @@ def flat(out: str) -> str:
 
 
 def test_analyze_is_one_screen_with_every_future_by_name():
-    system = load_system()
+    system = load()
     res = upheaval("analyze")
     assert res.returncode == 0, res.stderr
     lines = res.stdout.splitlines()
@@ -80,7 +80,7 @@ def test_analyze_is_one_screen_with_every_future_by_name():
 
 
 def test_robustness_answers_per_future():
-    system = load_system()
+    system = load()
     res = upheaval("robustness", "--samples", "200")
     assert res.returncode == 0, res.stderr
     lines = res.stdout.splitlines()
@@ -108,7 +108,7 @@ def test_robustness_share_of_a_future_is_at_least_its_best_scenario(tmp_path):
 
 
 def test_pathways_summarise_the_periods_by_future():
-    system = load_system()
+    system = load()
     res = upheaval("pathways")
     assert res.returncode == 0, res.stderr
     assert len(res.stdout.splitlines()) <= 60
@@ -157,7 +157,7 @@ def experts(tmp_path_factory) -> list[str]:
     rng = np.random.default_rng(2)
     paths = []
     for k in range(3):
-        system = load_system()
+        system = load()
         for imp in system.impacts:
             for row in imp.values.values():
                 for col in list(row):
@@ -178,7 +178,7 @@ def test_ensemble_labels_futures_with_each_experts_support(experts):
     for _label, _name, *marks, support, _combined in rows:
         assert marks.count("✓") == int(support)  # support is the experts' marks counted
     assert "combined: consistent in the sum of the 3 matrices" in flat(res.stdout)
-    names = {f.name for f in load_system().futures}
+    names = {f.name for f in load().futures}
     assert all(any(n.startswith(name) for n in names) for _, name, *_ in rows)
 
 
@@ -192,7 +192,7 @@ def test_basins_number_cycles_in_order_and_tell_them_apart():
 
 def test_succession_names_where_it_lands():
     """Where a succession ends is named: a consistent scenario by its label and future, a cycle by its futures."""
-    system = load_system()
+    system = load()
     cim = cib.compile_system(system)
     found = cib.find_consistent(cim, 0)
     present = dict(system.present.scenario)
@@ -274,7 +274,7 @@ def test_levers_list_each_lever_under_where_it_settles():
 
 @pytest.mark.parametrize("args", [("pick",), ("shock", "FIRST"), ("levers", "--to", "FIRST")])
 def test_decisions_fit_two_screens_and_break_no_word(args):
-    system = load_system()
+    system = load()
     first = {"shock": system.shocks[0].id, "levers": system.futures[0].id}[args[0]] if "FIRST" in args else ""
     res = upheaval(*(first if a == "FIRST" else a for a in args))
     assert res.returncode == 0, res.stderr

@@ -201,10 +201,10 @@ def test_a_draft_beside_its_text_passes_the_source_checks(tmp_path, path):
     )
     v = _cli("validate", "d.yaml", cwd=tmp_path)
     assert v.returncode == 0, v.stderr
-    from upheaval import load_system
+    from upheaval import load
     from upheaval.model._sources import cited_paragraph, normalise
 
-    system = load_system(tmp_path / "d.yaml")
+    system = load(tmp_path / "d.yaml")
     cites = [c for t in system.ties for c in t.cites]
     assert cites and all(normalise(c.quote) in normalise(cited_paragraph(system, c)) for c in cites)
 

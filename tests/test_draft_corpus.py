@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from upheaval import load_system
+from upheaval import load
 from upheaval.draft import draft, draft_yaml
 from upheaval.draft._document import decode_text
 from upheaval.errors import ModelError
@@ -50,7 +50,7 @@ def test_every_corpus_text_gives_a_draft_whose_citations_check_out(tmp_path, pat
     if d.document.checkable:  # beside its text, loading checks every citation against it
         shutil.copy(path, tmp_path / path.name)
         (tmp_path / "d.yaml").write_text(draft_yaml(d, path.name), encoding="utf-8")
-        loaded = load_system(tmp_path / "d.yaml")
+        loaded = load(tmp_path / "d.yaml")
         cites = [c for t in loaded.ties for c in t.cites]
         assert all(normalise(c.quote) in normalise(cited_paragraph(loaded, c)) for c in cites)
 

@@ -22,7 +22,7 @@ from sqlglot import exp
 from sqlglot.optimizer.qualify import qualify
 from typer.testing import CliRunner
 
-from upheaval import load_system
+from upheaval import load
 from upheaval.cli import app
 from upheaval.errors import EventDataError
 from upheaval.events import connect, demo_events_path, ingest
@@ -41,7 +41,7 @@ CHOSEN = ("dprk_troops_deployed", "dprk_combat_at_scale", "west_aid_surge", "chi
 
 
 def _system():
-    system = load_system()
+    system = load()
     return system.model_copy(update={"indicators": [i for i in system.indicators if i.id in CHOSEN]})
 
 
@@ -157,7 +157,7 @@ def test_tracking_runs_unchanged_on_the_mapped_table(gdelt):
 
 
 def test_bad_names_and_dialects_are_refused():
-    system = load_system()
+    system = load()
     with pytest.raises(EventDataError, match="unknown SQL dialect"):
         indicators_sql(system, PERIODS, dialect="oracle")
     with pytest.raises(EventDataError, match="not a table name"):

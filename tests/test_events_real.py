@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from upheaval import load_system
+from upheaval import load
 from upheaval.cli import app
 from upheaval.events import connect, ingest
 from upheaval.events._track import track, tracking_json
@@ -141,7 +141,7 @@ def test_summit_diplomacy_tracked_over_the_real_rows(icews_db):
     assert counts["2018-06-01"] == {"meetings": 76, "intent_to_meet": 11, "us_disapproval": 1}
     assert counts["2018-06-02"] == {"meetings": 38, "intent_to_meet": 15, "us_disapproval": 1}
     db, _, _ = icews_db
-    system = load_system(SUMMIT)
+    system = load(SUMMIT)
     con = connect(db, read_only=True)
     try:
         result = track(system, con, every="1d")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from upheaval import load_system
+from upheaval import load
 from upheaval.events import connect, demo_events_path, ingest
 from upheaval.events._indicators import evaluate_indicators, events_table, make_periods
 
@@ -60,7 +60,7 @@ def test_indicator_queries_agree_on_duckdb_and_pyspark(tmp_path, spark):
     spark_events = ibis.pyspark.connect(spark).table("events")
     duck_events = events_table(con)
 
-    system = load_system()
+    system = load()
     chosen = {"dprk_troops_deployed", "beijing_quiet_on_dprk", "west_aid_surge"}  # count, absence, baseline
     inds = [i for i in system.indicators if i.id in chosen]
     inds.append(inds[0].model_copy(update={"id": "troops_mention_share", "measure": "mention_share"}))

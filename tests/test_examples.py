@@ -6,14 +6,14 @@ from pathlib import Path
 
 import numpy as np
 
-from upheaval import analysis, cib, load_system
+from upheaval import analysis, cib, load
 from upheaval.model import coverage
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
 
 def test_the_experts_share_their_descriptors_and_validate_without_warnings():
-    a, b = (load_system(EXAMPLES / f"expert-{k}.yaml") for k in "ab")
+    a, b = (load(EXAMPLES / f"expert-{k}.yaml") for k in "ab")
     assert [(d.id, [v.id for v in d.variants]) for d in a.descriptors] == [
         (d.id, [v.id for v in d.variants]) for d in b.descriptors
     ]
@@ -22,7 +22,7 @@ def test_the_experts_share_their_descriptors_and_validate_without_warnings():
 
 def test_the_ensemble_of_the_two_experts_has_something_to_say():
     """They agree on some futures and not on others: support 2/2 and 1/2 both occur."""
-    cims = [cib.compile_system(load_system(EXAMPLES / f"expert-{k}.yaml")) for k in "ab"]
+    cims = [cib.compile_system(load(EXAMPLES / f"expert-{k}.yaml")) for k in "ab"]
     assert not np.array_equal(cims[0].values, cims[1].values)
     e = analysis.ensemble(cims, ["expert-a", "expert-b"])
     assert set(e.support.tolist()) == {1, 2}

@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 import upheaval as uh
-from upheaval import cib, load_system
+from upheaval import cib, load
 from upheaval.analysis import explain, resolve_scenario
 from upheaval.cli import app
 from upheaval.errors import EngineError
@@ -102,7 +102,7 @@ def _system_of(cim):
 
 
 def test_balance_view_of_the_builtin_model_carries_rationales_and_agrees_with_storylines():
-    system = load_system()
+    system = load()
     cim = cib.compile_system(system)
     for row in cib.find_consistent(cim).indices:
         view = uh.explain(system, row, cim)
@@ -120,7 +120,7 @@ def test_balance_view_of_the_builtin_model_carries_rationales_and_agrees_with_st
 
 
 def test_intervened_descriptors_are_exempt_and_compared_within_their_allowed_variants():
-    system = load_system()
+    system = load()
     cim = cib.compile_system(system)
     fix = {"front": "destabilises"}
     row = cib.find_consistent(cim, fix=fix).indices[0]
@@ -133,7 +133,7 @@ def test_intervened_descriptors_are_exempt_and_compared_within_their_allowed_var
 
 
 def test_resolve_scenario_reads_present_labels_futures_and_pairs():
-    system = load_system()
+    system = load()
     cim = cib.compile_system(system)
     present, note = resolve_scenario(system, "present", cim)
     assert present == dict(system.present.scenario) and note == "the present"
@@ -158,7 +158,7 @@ def test_resolve_scenario_reads_present_labels_futures_and_pairs():
 def test_explain_present_cli_shows_every_descriptor_with_its_margin():
     res = runner.invoke(app, ["explain", "present"], env={"COLUMNS": "80"})
     assert res.exit_code == 0, res.output
-    system = load_system()
+    system = load()
     for d in system.descriptors:
         assert f"({d.id})" in res.output
     data = json.loads(runner.invoke(app, ["explain", "present", "--json"]).stdout)
@@ -175,7 +175,7 @@ def test_explain_runs_on_scenariowizard_files(scw):
     res = runner.invoke(app, ["explain", str(scw), "S1", "--json"])
     assert res.exit_code == 0, res.output
     data = json.loads(res.stdout)
-    system = load_system(scw)
+    system = load(scw)
     cim = cib.compile_system(system)
     row = cib.find_consistent(cim).indices[0]
     assert data["asked"] == "S1" and data["label"].startswith("S1") and data["inconsistency"] == 0

@@ -8,7 +8,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from typer.testing import CliRunner
 
-from upheaval import cib, load_system
+from upheaval import cib, load
 from upheaval.analysis import classical_mds, scenario_distances
 from upheaval.cli import app
 from upheaval.report import (
@@ -42,7 +42,7 @@ def _draw_all(system) -> dict[str, Figure]:
 
 @pytest.fixture(scope="module")
 def builtin_figures():
-    return _draw_all(load_system(None))
+    return _draw_all(load(None))
 
 
 @pytest.mark.parametrize("kind", ["network", "matrix", "tableau", "impact", "landscape", "claims"])
@@ -57,7 +57,7 @@ def test_builtin_figure_renders_png_and_svg(builtin_figures, kind):
 
 
 def test_nested_scw_figures_render():
-    system = load_system(NESTED)
+    system = load(NESTED)
     figs = _draw_all(system)
     for kind, fig in figs.items():
         assert figure_bytes(fig, "png", dpi=40).startswith(b"\x89PNG"), kind
@@ -66,7 +66,7 @@ def test_nested_scw_figures_render():
 
 
 def test_tiny_figures_and_save_by_suffix(tmp_path):
-    system = load_system("tests/data/tiny.yaml")
+    system = load("tests/data/tiny.yaml")
     figs = _draw_all(system)
     for kind, suffix in (("network", ".png"), ("impact", ".svg"), ("tableau", ".pdf")):
         path = save_figure(figs[kind], tmp_path / f"{kind}{suffix}", dpi=40)
@@ -107,7 +107,7 @@ def test_classical_mds_recovers_a_line():
 
 
 def test_pick_scenario_by_number_and_by_fixed_variants():
-    system = load_system("tests/data/tiny.yaml")
+    system = load("tests/data/tiny.yaml")
     assert pick_scenario(system, 1).tolist() == [0, 0]
     assert pick_scenario(system, None, {"x": "hi"}).tolist() == [1, 1]
     assert pick_scenario(system, None, {"x": "hi", "y": "lo"}).tolist() == [1, 0]  # full: taken as given

@@ -150,9 +150,9 @@ def test_track_cli_probabilities_alerts_since_and_indicators(demo_db, tmp_path):
     res = runner.invoke(app, ["indicators", "--json"])
     assert res.exit_code == 0, res.output
     sig = json.loads(res.stdout)
-    from upheaval import load_system
+    from upheaval import load
 
-    assert {i["indicator"] for i in sig["indicators"]} == {i.id for i in load_system().indicators}
+    assert {i["indicator"] for i in sig["indicators"]} == {i.id for i in load().indicators}
     bits = [i["diagnosticity_bits"] for i in sig["indicators"]]
     assert bits == sorted(bits, reverse=True)
     res = runner.invoke(app, ["indicators", "--figure", str(tmp_path / "s.png")])

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from upheaval import load_system, save_system
+from upheaval import load, save_system
 from upheaval.cib import compile_system, find_consistent
 from upheaval.errors import ModelError
 from upheaval.formats import read_matrix_csv, read_scw, write_matrix_csv, write_scw
@@ -45,9 +45,9 @@ def test_round_trip_keeps_matrix_and_names(path, tmp_path):
 
 
 def test_load_and_save_system_dispatch_on_suffix(tmp_path):
-    s = load_system(ORACLES / "CIB_global.scw")
+    s = load(ORACLES / "CIB_global.scw")
     save_system(s, tmp_path / "copy.scw")
-    assert np.array_equal(compile_system(load_system(tmp_path / "copy.scw")).values, compile_system(s).values)
+    assert np.array_equal(compile_system(load(tmp_path / "copy.scw")).values, compile_system(s).values)
 
 
 def test_texts_names_and_encoding(tmp_path):

@@ -28,7 +28,9 @@ def test_public_names_resolve_and_dir_lists_them():
     assert set(dir(uh)) == set(uh.__all__)
     for name in uh.__all__:
         assert getattr(uh, name) is not None, name
-    assert uh.load is uh.load_system
+    assert "load_system" not in uh.__all__
+    with pytest.warns(DeprecationWarning, match="old name of `upheaval.load`"):
+        assert uh.load_system is uh.load
     with pytest.raises(AttributeError, match="no attribute 'nope'"):
         uh.nope  # noqa: B018
 

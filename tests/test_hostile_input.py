@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from upheaval import load_system
+from upheaval import load
 from upheaval.cli import app
 from upheaval.errors import ModelError
 from upheaval.model import builtin_models, parse_yaml
@@ -74,7 +74,7 @@ def _check(path: Path) -> ModelError | None:
     """Load ``path`` in-process: either it loads, or a ModelError whose every problem has a line."""
     start = time.perf_counter()
     try:
-        load_system(path)
+        load(path)
         error = None
     except ModelError as exc:
         error = exc
@@ -172,7 +172,7 @@ def test_limits_are_named_in_the_message(tmp_path: Path) -> None:
         path = tmp_path / name
         path.write_bytes(REPRODUCERS[name][0])
         with pytest.raises(ModelError) as info:
-            load_system(path)
+            load(path)
         assert limit in info.value.render()
 
 

@@ -13,7 +13,7 @@ import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
-from upheaval import load_system
+from upheaval import load
 from upheaval.cli import app
 from upheaval.errors import ModelError
 from upheaval.model import parse_yaml
@@ -59,7 +59,7 @@ def test_a_null_section_is_an_empty_one(key: str, line: str, tmp_path: Path) -> 
     """Once a pydantic traceback and exit 1 in every command (and a 500 in the web server)."""
     path = tmp_path / "m.yaml"
     path.write_text(_without(TINY, key) + line + "\n")
-    system = load_system(path)
+    system = load(path)
     value = getattr(system, key)
     assert value in ([], None, "", 3) or key == "tracking", value
     result = runner.invoke(app, ["validate", str(path)])
@@ -297,14 +297,14 @@ def test_a_dense_scw_beyond_the_section_limit_is_refused_at_its_matrix(tmp_path:
     path = tmp_path / "dense.scw"
     path.write_bytes(dense_scw(520))  # 270,400 descriptor pairs, nearly all judged
     with pytest.raises(ModelError) as info:
-        load_system(path)
+        load(path)
     (problem,) = info.value.problems
     assert problem.code == "too-many" and f"{MAX_SECTIONS:,}" in problem.message
     first_row = next(i for i, line in enumerate(path.read_text(encoding="cp1252").splitlines(), 1) if "," in line)
     assert problem.line == first_row
     small = tmp_path / "small.scw"
     small.write_bytes(dense_scw(12))
-    system = load_system(small)
+    system = load(small)
     from upheaval.cib import compile_system
     from upheaval.formats._scw import _judged_blocks
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import upheaval.model._limits as limits
-from upheaval import load_system
+from upheaval import load
 from upheaval.errors import ModelError, Problem
 from upheaval.model import coverage, parse_yaml
 
@@ -141,7 +141,7 @@ def test_warnings_in_a_large_file_are_located_without_the_round_trip_parser(tmp_
     assert len(text) > limits.ROUND_TRIP_BYTES
     path = tmp_path / "old-keys.yaml"
     path.write_text(text)
-    system = load_system(path)
+    system = load(path)
     findings = [f for f in coverage(system) if f.code == "claim-key"]
     assert len(findings) == 5_000
     assert findings[4_321].location == f"{path}:{text.splitlines().index(rows[4_321]) + 1}"
@@ -157,7 +157,7 @@ def test_a_dense_scw_with_more_judged_cells_than_values_is_refused(
     path = tmp_path / "dense.scw"
     path.write_bytes(bench_load.dense_scw(6))  # 144 judged cells
     with pytest.raises(ModelError) as info:
-        load_system(path)
+        load(path)
     problem = info.value.problems[0]
     assert problem.code == "too-many" and "144 cells" in problem.message and problem.line > 1
 

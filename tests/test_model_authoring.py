@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from _seed import ABSENT, SEED
-from upheaval import load_system
+from upheaval import load
 from upheaval.errors import ModelError
 from upheaval.model import (
     builtin_models,
@@ -74,7 +74,7 @@ def _load(tmp_path: Path, text: str, files: dict[str, str] | None = None):
     for name, body in (files or {}).items():
         (tmp_path / name).write_text(body, encoding="utf-8")
     (tmp_path / "m.yaml").write_text(text, encoding="utf-8")
-    return load_system(tmp_path / "m.yaml")
+    return load(tmp_path / "m.yaml")
 
 
 def _problems(tmp_path: Path, text: str, files: dict[str, str] | None = None) -> list:
@@ -299,7 +299,7 @@ def test_coverage_finds_isolated_actor_draft_tie_unchecked_descriptor_and_own_co
 
 
 def test_builtin_model_has_no_coverage_warnings() -> None:
-    assert [f for f in coverage(load_system()) if f.level == "warning"] == []
+    assert [f for f in coverage(load()) if f.level == "warning"] == []
 
 
 def test_every_built_in_kind_has_a_figure_style() -> None:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from upheaval import load_system, save_system
+from upheaval import load, save_system
 from upheaval.errors import ModelError
 from upheaval.model import dump_yaml, parse_yaml
 
@@ -18,7 +18,7 @@ def _problems(text: str, path: str = "m.yaml") -> list:
 
 
 def test_tiny_loads(tiny_path: Path) -> None:
-    s = load_system(tiny_path)
+    s = load(tiny_path)
     assert s.id == "tiny"
     assert [d.id for d in s.descriptors] == ["x", "y"]
     assert s.ties[0].amount == 5 and s.ties[0].rate == "month"
@@ -28,12 +28,12 @@ def test_tiny_loads(tiny_path: Path) -> None:
 def test_round_trip_is_exact(tiny_path: Path, tmp_path: Path) -> None:
     text = tiny_path.read_text()
     out = tmp_path / "copy.yaml"
-    save_system(load_system(tiny_path), out)
+    save_system(load(tiny_path), out)
     assert out.read_text() == text
 
 
 def test_edit_keeps_comments_and_order(tiny_path: Path) -> None:
-    s = load_system(tiny_path)
+    s = load(tiny_path)
     s.impacts[0].values["lo"]["lo"] = 3
     s.impacts[0].rationale = "Changed."
     text = dump_yaml(s)
@@ -172,15 +172,15 @@ def test_single_problems(text: str, code: str, line: int) -> None:
 
 def test_unknown_builtin_and_missing_file(tmp_path: Path) -> None:
     with pytest.raises(ModelError, match="neither a model file"):
-        load_system("no-such-model")
+        load("no-such-model")
     with pytest.raises(ModelError, match="no such file"):
-        load_system(tmp_path / "absent.yaml")
+        load(tmp_path / "absent.yaml")
 
 
 def test_save_is_atomic(tiny_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     target = tmp_path / "m.yaml"
     target.write_text("original")
-    s = load_system(tiny_path)
+    s = load(tiny_path)
     import upheaval._io as io_
 
     def boom(*_a, **_k):
@@ -196,7 +196,7 @@ def test_save_is_atomic(tiny_path: Path, tmp_path: Path, monkeypatch: pytest.Mon
 def test_fast_and_located_parsers_agree(tiny_path: Path) -> None:
     import upheaval.model._yaml as y
 
-    for text in (tiny_path.read_text(), load_system.__globals__["builtin_models"]()["dprk-ukraine-2024"].read_text()):
+    for text in (tiny_path.read_text(), load.__globals__["builtin_models"]()["dprk-ukraine-2024"].read_text()):
         fast = y._fast_parse(text)
         assert fast is not None
         slow_doc = y._yaml().load(text)
@@ -231,10 +231,10 @@ def test_saved_file_gets_normal_permissions(tiny_path: Path, tmp_path: Path) -> 
     umask = os.umask(0o022)
     try:
         out = tmp_path / "new.yaml"
-        save_system(load_system(tiny_path), out)
+        save_system(load(tiny_path), out)
         assert out.stat().st_mode & 0o777 == 0o644
         out.chmod(0o600)
-        save_system(load_system(tiny_path), out)
+        save_system(load(tiny_path), out)
         assert out.stat().st_mode & 0o777 == 0o600  # an existing file keeps its mode
     finally:
         os.umask(umask)

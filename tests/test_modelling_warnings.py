@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from upheaval import camps, cib, load_system
+from upheaval import camps, cib, load
 from upheaval.analysis import audit_claims, dominance, modelling_warnings, tie_descriptors
 from upheaval.analysis._audit import _strike
 from upheaval.cli import app
@@ -93,7 +93,7 @@ def test_a_claim_that_restates_its_judgement_is_decided_whatever_the_system(seed
 
 
 def test_dominance_flags_claims_read_back_from_their_cells():
-    rigged = load_system(DATA / "rigged.yaml")
+    rigged = load(DATA / "rigged.yaml")
     cim = cib.compile_system(rigged)
     flags = [dominance(cim, c.check) for c in rigged.claims]
     assert [f.restates for f in flags] == [True, True]
@@ -118,7 +118,7 @@ def test_check_audit_reports_restating_claims_and_exits_1():
     res = runner.invoke(app, ["check", str(DATA / "rigged.yaml"), "--audit", "--samples", "0"], env={"COLUMNS": "100"})
     assert res.exit_code == 1
     assert "restate their judgement" in res.output and "C2" in res.output.split("restate their judgement")[-1]
-    audits = audit_claims(load_system(DATA / "rigged.yaml"), n_samples=0)
+    audits = audit_claims(load(DATA / "rigged.yaml"), n_samples=0)
     assert all(a.restates and not a.sound for a in audits)
     assert audits[1].verdict.startswith("restates its judgement")
 
@@ -197,9 +197,9 @@ def test_warnings_are_printed_by_validate_analyze_and_check(tmp_path):
 def test_the_init_model_and_the_builtin_model_have_no_modelling_warning(tmp_path):
     path = tmp_path / "new.yaml"
     assert runner.invoke(app, ["init", str(path)]).exit_code == 0
-    assert modelling_warnings(load_system(path)) == []
-    assert coverage(load_system(path)) == []
-    builtin = modelling_warnings(load_system())
+    assert modelling_warnings(load(path)) == []
+    assert coverage(load(path)) == []
+    builtin = modelling_warnings(load())
     assert builtin == [], [f.message for f in builtin]
 
 

@@ -8,7 +8,7 @@ import networkx as nx
 import pytest
 from typer.testing import CliRunner
 
-from upheaval import load_system
+from upheaval import load
 from upheaval.cli import app
 from upheaval.errors import EngineError, UpheavalError
 from upheaval.network import (
@@ -28,12 +28,12 @@ runner = CliRunner()
 
 @pytest.fixture(scope="module")
 def builtin():
-    return load_system(None)
+    return load(None)
 
 
 @pytest.fixture(scope="module")
 def tiny():
-    return load_system("tests/data/tiny.yaml")
+    return load("tests/data/tiny.yaml")
 
 
 SIGNED = """\
@@ -77,7 +77,7 @@ descriptors:
 def signed(tmp_path_factory):
     path = tmp_path_factory.mktemp("signed") / "signed.yaml"
     path.write_text(SIGNED, encoding="utf-8")
-    return load_system(path)
+    return load(path)
 
 
 def test_actor_network_is_a_typed_multigraph(builtin):

@@ -8,7 +8,7 @@ import math
 import numpy as np
 import pytest
 
-from upheaval import load_system
+from upheaval import load
 from upheaval.analysis import pick
 from upheaval.cib import CrossImpactMatrix, find_consistent
 from upheaval.errors import EngineError
@@ -81,7 +81,7 @@ def test_the_heuristic_beyond_the_budget_says_so_and_stays_below_its_bound() -> 
 
 
 def test_pick_on_the_builtin_model_equals_every_4_subset() -> None:
-    res = pick(load_system("dprk-ukraine-2024"), 4)
+    res = pick(load("dprk-ukraine-2024"), 4)
     rows = find_consistent(res.cim).indices
     expected = _brute(rows, 4, [1.0] * res.cim.n_descriptors)
     assert res.exact and res.picks == expected[3] and len(res.picks) == 4

@@ -9,7 +9,7 @@ import math
 import numpy as np
 import pytest
 
-from upheaval import load_system
+from upheaval import load
 from upheaval.cib import compile_system
 from upheaval.cib._search import find_consistent
 from upheaval.errors import EventDataError
@@ -25,7 +25,7 @@ def demo_tracking(tmp_path_factory):
     ingest([demo_events_path()], db)
     con = connect(db, read_only=True)
     try:
-        return track(load_system(), con, start=dt.date(2024, 6, 1), end=dt.date(2024, 12, 1))
+        return track(load(), con, start=dt.date(2024, 6, 1), end=dt.date(2024, 12, 1))
     finally:
         con.close()
 
@@ -83,7 +83,7 @@ def test_bayes_factor_by_hand():
 
 
 def test_floor_keeps_a_certain_indicator_from_ruling_out_a_future():
-    system = load_system("tests/data/models/us-dprk-summit-2018.yaml")
+    system = load("tests/data/models/us-dprk-summit-2018.yaml")
     ind = system.indicators[0].model_copy(update={"likelihood": {"high_level": 1.0, "distant": 0.0}})
     system = system.model_copy(update={"indicators": [ind]})
     consistent = find_consistent(compile_system(system), 0)
@@ -96,7 +96,7 @@ def test_floor_keeps_a_certain_indicator_from_ruling_out_a_future():
 
 
 def test_priors_uniform_weights_and_basins():
-    system = load_system("tests/data/models/us-dprk-summit-2018.yaml")
+    system = load("tests/data/models/us-dprk-summit-2018.yaml")
     cim = compile_system(system)
     consistent = find_consistent(cim, 0)
     assert prior_weights(system, consistent, "uniform") == pytest.approx([1 / 3] * 3)

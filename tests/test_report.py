@@ -8,7 +8,7 @@ from html.parser import HTMLParser
 import pytest
 from typer.testing import CliRunner
 
-from upheaval import analysis, cib, load_system
+from upheaval import analysis, cib, load
 from upheaval.cli import app
 from upheaval.report import (
     _notebook,  # noqa: F401 (attaches _repr_html_ to the core classes)
@@ -69,7 +69,7 @@ def _check_links_resolve(page: _Page) -> None:
 @pytest.fixture(scope="module")
 def builtin_report(tmp_path_factory):
     path = tmp_path_factory.mktemp("report") / "report.html"
-    system = load_system(None)
+    system = load(None)
     write_report(system, path, pdf=False, max_scenarios=2, robustness_samples=100)
     return system, path.read_text(encoding="utf-8")
 
@@ -124,7 +124,7 @@ def test_builtin_report_reaches_every_judgement_and_scenario(builtin_report):
 def test_nested_scw_report(tmp_path):
     path = tmp_path / "nested.html"
     # Its figures are drawn in test_figures; here the text, sections and links.
-    system = load_system(NESTED)
+    system = load(NESTED)
     write_report(system, path, max_scenarios=2, figures=False)
     text = path.read_text(encoding="utf-8")
     page = _parse(text)
@@ -180,7 +180,7 @@ claims:
 def test_model_text_is_escaped(tmp_path):
     model = tmp_path / "hostile.yaml"
     model.write_text(HOSTILE, encoding="utf-8")
-    path = write_report(load_system(model), tmp_path / "r.html", figures=False)
+    path = write_report(load(model), tmp_path / "r.html", figures=False)
     text = path.read_text(encoding="utf-8")
     page = _parse(text)
     assert "script" not in page.tags and "iframe" not in page.tags and "u" not in page.tags
@@ -193,7 +193,7 @@ def test_model_text_is_escaped(tmp_path):
 
 def test_every_consistent_scenario_has_a_section_under_its_future(tmp_path):
     """By default every consistent scenario gets its storyline, grouped under its future; nothing is left out."""
-    system = load_system()
+    system = load()
     path = write_report(system, tmp_path / "r.html", figures=False, robustness_samples=20)
     text = path.read_text(encoding="utf-8")
     page = _parse(text)
@@ -219,7 +219,7 @@ def test_report_sections_can_be_added(tmp_path, monkeypatch):
     _html.add_report_section(
         _html.ReportSection("extra", "An extra section", "_claims.html", when=lambda c: c["claims"]), after="claims"
     )
-    text = _html.render_report(load_system("tests/data/tiny.yaml"), figures=False, robustness_samples=0)
+    text = _html.render_report(load("tests/data/tiny.yaml"), figures=False, robustness_samples=0)
     ids = [s.id for s in _html.REPORT_SECTIONS]
     assert ids.index("extra") == ids.index("claims") + 1
     assert '<a href="#extra">An extra section</a>' in text and '<section id="extra">' in text
@@ -251,7 +251,7 @@ def _needs_pdf() -> None:
 
 def test_pdf_is_the_html_report_laid_out(tmp_path):
     _needs_pdf()
-    system = load_system("tests/data/tiny.yaml")
+    system = load("tests/data/tiny.yaml")
     html_path = write_report(system, tmp_path / "tiny.html", pdf=True, figures=False, robustness_samples=0)
     data = html_path.with_suffix(".pdf").read_bytes()
     assert data.startswith(b"%PDF") and data.rstrip().endswith(b"%%EOF")
@@ -291,7 +291,7 @@ def test_cli_analyze_report_option(tmp_path):
 
 
 def test_notebook_views():
-    system = load_system("tests/data/tiny.yaml")
+    system = load("tests/data/tiny.yaml")
     html = system._repr_html_()
     assert "<table" in html and "data:image/png;base64," in html
     assert "<table" in system_html(system, figure=False)
@@ -348,7 +348,7 @@ def test_report_page_fits_a_1280_pixel_window(tmp_path, chromium):
     column (the tableau of many scenarios) scrolls, inside its own box."""
     from playwright.sync_api import sync_playwright
 
-    path = write_report(load_system(), tmp_path / "r.html", robustness_samples=20)
+    path = write_report(load(), tmp_path / "r.html", robustness_samples=20)
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(chromium), args=["--no-sandbox", "--disable-gpu"])
         try:

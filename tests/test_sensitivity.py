@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 from typer.testing import CliRunner
 
-from upheaval import analysis, cib, load_system
+from upheaval import analysis, cib, load
 from upheaval.claims import evaluate
 from upheaval.cli import app
 
@@ -22,7 +22,7 @@ def _owner(cim, name: str) -> str:
 
 
 def test_rigged_system_flags_the_inert_descriptor_and_keeps_to_allowed_cells():
-    system = load_system(DATA / "rigged.yaml")
+    system = load(DATA / "rigged.yaml")
     cim = cib.compile_system(system)
     assert analysis.inert_descriptors(cim) == [0]  # nothing acts on a
     cells = analysis.editable_impacts(cim, system)
@@ -41,7 +41,7 @@ def test_rigged_system_flags_the_inert_descriptor_and_keeps_to_allowed_cells():
 
 
 def test_effects_are_exact_ranked_claims_first_and_in_words():
-    system = load_system(DATA / "rigged.yaml")
+    system = load(DATA / "rigged.yaml")
     cim = cib.compile_system(system)
     res = analysis.judgement_effects(system, cim, near=2, max_change=6)
     flat = [f"{d}.{v}" for d, vs in zip(cim.descriptor_ids, cim.variant_ids, strict=True) for v in vs]
@@ -71,7 +71,7 @@ def test_effects_are_exact_ranked_claims_first_and_in_words():
 
 
 def test_builtin_model_lists_no_forbidden_cell_and_starts_with_claims():
-    system = load_system()
+    system = load()
     cim = cib.compile_system(system)
     res = analysis.judgement_effects(system, cim, max_change=2)
     allowed = analysis.editable_impacts(cim, system)

@@ -7,7 +7,7 @@ import math
 
 import pytest
 
-from upheaval import load_system
+from upheaval import load
 from upheaval.cib import compile_system
 from upheaval.cib._search import find_consistent
 from upheaval.events._signposts import signposts, signposts_json
@@ -21,7 +21,7 @@ def _h(p: float) -> float:
 
 @pytest.mark.parametrize("model", [None, SUMMIT])
 def test_diagnosticity_is_the_mutual_information_by_definition(model):
-    system = load_system(model)
+    system = load(model)
     consistent = find_consistent(compile_system(system), 0)
     result = signposts(system, consistent)
     n = len(consistent)
@@ -42,7 +42,7 @@ def test_diagnosticity_is_the_mutual_information_by_definition(model):
 
 
 def test_pairs_no_indicator_separates_are_named():
-    system = load_system(SUMMIT)
+    system = load(SUMMIT)
     # keep only the indicator on `summit`: S2 and S3 (both `on`) then look alike in the data
     only = [i for i in system.indicators if i.signals.startswith("summit.")]
     system = system.model_copy(update={"indicators": only})

@@ -8,7 +8,7 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-from upheaval import load_system
+from upheaval import load
 from upheaval._json import scenario_set_json
 from upheaval.cib import compile_system
 from upheaval.cli import app
@@ -33,7 +33,7 @@ def demo_db(tmp_path_factory):
 def tracked(demo_db):
     con = connect(demo_db, read_only=True)
     try:
-        return track(load_system(), con, start=dt.date(2024, 6, 1), end=dt.date(2024, 12, 1), every="1m")
+        return track(load(), con, start=dt.date(2024, 6, 1), end=dt.date(2024, 12, 1), every="1m")
     finally:
         con.close()
 
@@ -49,7 +49,7 @@ def test_scenarios_narrow_as_the_commentarys_events_arrive(tracked):
     assert november.observed["west_response"] == "statements"  # NATO and EU statements
     assert november.observed["china_support"] == "balancing"  # the deputy minister in Beijing
     assert not any(p.conflicts for p in tracked.periods)
-    present = load_system().present.scenario
+    present = load().present.scenario
     assert november.scenarios.names(0) == present  # the commentary's present situation
 
 
@@ -70,9 +70,9 @@ def test_tracking_json_shape(tracked):
         "alerts",
     }
     assert (p["start"], p["end"]) == ("2024-11-01", "2024-12-01")
-    assert {i["id"] for i in p["indicators"]} == {i.id for i in load_system().indicators}
+    assert {i["id"] for i in p["indicators"]} == {i.id for i in load().indicators}
     assert all(set(i) == {"id", "value", "signals"} for i in p["indicators"])
-    shape = scenario_set_json(tracked.periods[-1].scenarios, load_system())["scenarios"]
+    shape = scenario_set_json(tracked.periods[-1].scenarios, load())["scenarios"]
     assert p["scenarios"] == shape
     assert set(p["scenarios"][0]) == {"variants", "indices", "total_impact_score", "inconsistency", "consistency_value"}
 
@@ -97,7 +97,7 @@ def test_two_variants_signalled_is_a_conflict_and_scenarios_are_ranked(demo_db):
     )
     con = connect(demo_db, read_only=True)
     try:
-        result = track(_with(load_system(), munitions), con, start=dt.date(2024, 11, 1), end=dt.date(2024, 12, 1))
+        result = track(_with(load(), munitions), con, start=dt.date(2024, 11, 1), end=dt.date(2024, 12, 1))
     finally:
         con.close()
     (p,) = result.periods
@@ -117,7 +117,7 @@ def test_no_consistent_scenario_is_a_conflict(demo_db):
     )
     con = connect(demo_db, read_only=True)
     try:
-        result = track(_with(load_system(), peace), con, start=dt.date(2024, 11, 1), end=dt.date(2024, 12, 1))
+        result = track(_with(load(), peace), con, start=dt.date(2024, 11, 1), end=dt.date(2024, 12, 1))
     finally:
         con.close()
     (p,) = result.periods
@@ -144,7 +144,7 @@ def test_rules():
 
 
 def test_measures_and_absent_data(demo_db):
-    system = load_system()
+    system = load()
     pat = {"source": ["PRK"], "target": ["RUS"], "codes": ["062", "154"]}
     inds = [
         _ind(f"m_{m}", "dprk_role.troops", pat, {"threshold": -100}).model_copy(update={"measure": m})
@@ -243,7 +243,7 @@ def test_cli_errors(tmp_path):
 
 
 def test_compile_uses_the_same_engine(tracked):
-    cim = compile_system(load_system())
+    cim = compile_system(load())
     assert tracked.periods[-1].scenarios.cim.descriptor_ids == cim.descriptor_ids
 
 
@@ -252,7 +252,7 @@ def test_track_accepts_an_ibis_table_and_defaults_to_the_data_range(demo_db):
 
     con = connect(demo_db, read_only=True)
     try:
-        result = track(load_system(), events_table(con), every="3m")
+        result = track(load(), events_table(con), every="3m")
     finally:
         con.close()
     assert result.periods[0].period.start == dt.date(2024, 1, 1)

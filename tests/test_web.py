@@ -12,7 +12,7 @@ import pytest
 warnings.filterwarnings("ignore", category=DeprecationWarning)
 from fastapi.testclient import TestClient  # noqa: E402
 
-from upheaval import load_system  # noqa: E402
+from upheaval import load  # noqa: E402
 from upheaval.web import create_app  # noqa: E402
 from upheaval.web._paths import PathNotAllowed, resolve_inside  # noqa: E402
 
@@ -264,7 +264,7 @@ def test_save_keeps_comments_and_reload(client: TestClient, root: Path) -> None:
     text = (root / "tiny.yaml").read_text()
     assert text.startswith("# A two-descriptor system used by the tests.")
     assert "# five of them" in text
-    assert load_system(root / "tiny.yaml").impacts[0].values["lo"]["lo"] == 3
+    assert load(root / "tiny.yaml").impacts[0].values["lo"]["lo"] == 3
     assert not [p for p in root.iterdir() if p.name.startswith(".tiny.yaml.")]  # no temp file left
 
 
@@ -283,7 +283,7 @@ def test_save_conflict_offers_reload_or_keep_both(client: TestClient, root: Path
     r = client.post("/api/save", json={"as_name": "tiny.edited.yaml"})
     assert r.status_code == 200
     assert path.read_text() == theirs
-    assert load_system(root / "tiny.edited.yaml").impacts[0].values["lo"]["lo"] == 3
+    assert load(root / "tiny.edited.yaml").impacts[0].values["lo"]["lo"] == 3
     # reload: back to what is on disk
     client.post("/api/models/open", json={"name": "tiny.yaml"})
     r = client.post("/api/reload")
@@ -296,7 +296,7 @@ def test_builtin_model_saves_only_as_new_file(tmp_path: Path) -> None:
     r = c.post("/api/save", json={"as_name": "mine.yaml"})
     assert r.status_code == 200 and (tmp_path / "mine.yaml").exists()
     assert c.post("/api/save", json={"as_name": "mine.yaml"}).status_code == 403  # never replaces a file
-    assert load_system(tmp_path / "mine.yaml").id == "dprk-ukraine-2024"
+    assert load(tmp_path / "mine.yaml").id == "dprk-ukraine-2024"
     assert (tmp_path / "mine.yaml").read_text().startswith("# Built-in model")
 
 

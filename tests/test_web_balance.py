@@ -13,7 +13,7 @@ import pytest
 warnings.filterwarnings("ignore", category=DeprecationWarning)
 from fastapi.testclient import TestClient  # noqa: E402
 
-from upheaval import cib, load_system  # noqa: E402
+from upheaval import cib, load  # noqa: E402
 from upheaval.analysis import explain  # noqa: E402
 from upheaval.web import create_app  # noqa: E402
 
@@ -35,7 +35,7 @@ def _balances(html: str) -> list[int]:
 
 
 def test_cell_panel_shows_the_targets_balance_in_the_present_and_in_any_consistent_scenario(builtin) -> None:
-    system = load_system()
+    system = load()
     cim = cib.compile_system(system)
     params = {"source": "front", "sv": "holds", "target": "china_seen", "tv": "rival"}
     r = builtin.get("/matrix/cell", params=params)
@@ -57,7 +57,7 @@ def test_cell_panel_shows_the_targets_balance_in_the_present_and_in_any_consiste
 
 
 def test_scenario_page_has_the_balance_view(builtin) -> None:
-    system = load_system()
+    system = load()
     code = ",".join(system.present.scenario[d.id] for d in system.descriptors)
     r = builtin.get(f"/scenario/{code}")
     assert r.status_code == 200 and 'id="balance-view"' in r.text

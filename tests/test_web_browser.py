@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from upheaval import load_system
+from upheaval import load
 from upheaval.web import create_app
 from upheaval.web._state import Workspace
 
@@ -115,7 +115,7 @@ def test_open_builtin_and_intervene(page, server) -> None:
     page.wait_for_selector("#cy[data-loaded]")
     page.click("#cy")  # a click on the canvas must not break anything
     page.screenshot(path=str(SHOTS / "upheaval-system.png"), full_page=False)
-    assert page.locator("#actors tbody tr").count() == len(load_system().actors)
+    assert page.locator("#actors tbody tr").count() == len(load().actors)
 
     page.goto(f"{base}/scenarios")
     before = _row_texts(page, "china_west")
@@ -200,7 +200,7 @@ def test_edit_judgement_claim_changes_save_and_reload(page, server) -> None:
 
     page.click("#save")
     page.wait_for_selector("#saved")
-    saved = load_system(root / "mine.yaml")
+    saved = load(root / "mine.yaml")
     assert saved.impact_sections(src, tgt)[0].values[sv][tv] == value
     assert (root / "mine.yaml").read_text().startswith("# Built-in model")  # comments kept
 
@@ -219,7 +219,7 @@ def test_edit_judgement_claim_changes_save_and_reload(page, server) -> None:
     page.click("#keep-both")
     page.wait_for_selector("#saved")
     assert (root / "mine.yaml").read_text() == theirs
-    assert load_system(root / "mine.edited.yaml").impact_sections(src, tgt)[0].values[sv].get(tv, 0) == 0
+    assert load(root / "mine.edited.yaml").impact_sections(src, tgt)[0].values[sv].get(tv, 0) == 0
 
     # reload from disk: the other person's version comes back, and the browser shows it
     page.goto(f"{base}/open")
@@ -465,7 +465,7 @@ def test_edit_actor_save_reload_undo(page, server) -> None:
     page.screenshot(path=str(SHOTS / "upheaval-edit-actor.png"), full_page=True)
     page.click("#save")
     page.wait_for_selector("#saved")
-    saved = load_system(path)
+    saved = load(path)
     assert saved.actor("AAA").name == "Atlantis" and saved.actor("AAA").aliases == ["Republic of Atlantis", "the Isle"]
     assert saved.actor("HTH").own_code and saved.actor("HTH").kind == "group"
     assert path.read_text().startswith("# A new upheaval model")  # comments kept
@@ -514,7 +514,7 @@ def test_edit_tie_with_figure_and_citations_checked_against_the_text(page, serve
     page.screenshot(path=str(SHOTS / "upheaval-edit-tie.png"), full_page=True)
     page.click("#save")
     page.wait_for_selector("#saved")
-    tie = load_system(path).ties[0]
+    tie = load(path).ties[0]
     assert tie.amount == 30 and tie.status == "draft" and tie.cites[1].paragraph == 3
     page.reload()
     expect(page.locator('tr[data-tie="a-pressures-b"]')).to_contain_text("draft")
@@ -544,7 +544,7 @@ def test_edit_claim_save_reload_undo(page, server) -> None:
     expect(page.locator("#toast")).to_contain_text("no variant `calmish`")
     page.click("#save")
     page.wait_for_selector("#saved")
-    assert load_system(path).claims[0].check.match == {"talks": "collapse", "relations": "calm"}
+    assert load(path).claims[0].check.match == {"talks": "collapse", "relations": "calm"}
     page.reload()
     expect(page.locator("#claims-summary")).to_have_text("claims 0/1 pass")
     page.click("#undo")
@@ -570,7 +570,7 @@ def test_edit_indicator_save_reload_undo(page, server) -> None:
     page.screenshot(path=str(SHOTS / "upheaval-edit-indicator.png"), full_page=True)
     page.click("#save")
     page.wait_for_selector("#saved")
-    ind = load_system(path).indicators[0]
+    ind = load(path).indicators[0]
     assert ind.signals == "relations.crisis" and ind.rule.threshold == 8
     assert ind.pattern.quad_class == [3, 4] and ind.pattern.both_directions and ind.pattern.roots == ["13", "16"]
     page.reload()

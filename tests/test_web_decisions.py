@@ -15,7 +15,7 @@ import pytest
 warnings.filterwarnings("ignore", category=DeprecationWarning)
 from fastapi.testclient import TestClient  # noqa: E402
 
-from upheaval import analysis, cib, load_system  # noqa: E402
+from upheaval import analysis, cib, load  # noqa: E402
 from upheaval.web import create_app  # noqa: E402
 
 DATA = Path(__file__).parent / "data"
@@ -41,7 +41,7 @@ def test_levers_page_links_every_lever_to_its_intervention(client: TestClient) -
     _open(client, "strait.yaml")
     page = client.get("/levers")
     assert page.status_code == 200
-    res = analysis.levers(load_system(STRAIT))
+    res = analysis.levers(load(STRAIT))
     hrefs = set(re.findall(r'xlink:href="([^"]+)"', page.text))  # the lever map's links, inline SVG
     for lv in res.levers:
         ((i, v),) = lv.changes
@@ -64,7 +64,7 @@ def test_levers_to_a_future_and_a_wrong_one(client: TestClient) -> None:
 def test_levers_api_is_the_command_lines_json(client: TestClient) -> None:
     _open(client, "strait.yaml")
     got = client.get("/api/levers?to=settlement&radius=2").json()
-    want = analysis.levers(load_system(STRAIT), to="settlement", radius=2).to_json()
+    want = analysis.levers(load(STRAIT), to="settlement", radius=2).to_json()
     got.pop("seconds"), want.pop("seconds")
     assert got == want
 
@@ -73,7 +73,7 @@ def test_pick_and_shocks_pages(client: TestClient) -> None:
     _open(client, "strait.yaml")
     page = client.get("/pick?k=2")
     assert page.status_code == 200 and "<svg" in page.text
-    res = analysis.pick(load_system(STRAIT), 2)
+    res = analysis.pick(load(STRAIT), 2)
     for p in res.picks:
         assert res.label(p) in page.text
     assert client.get("/pick?k=9").status_code == 422

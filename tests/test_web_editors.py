@@ -8,7 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
-from upheaval import load_system
+from upheaval import load
 from upheaval.cli import app as cli
 from upheaval.web import create_app
 
@@ -66,7 +66,7 @@ def test_add_change_remove_and_undo(client) -> None:
     assert c.post("/api/undo").status_code == 200
     assert any(a["code"] == "CCC" for a in c.get("/api/model/data").json()["actors"])
     assert c.post("/api/save", json={}).status_code == 200
-    saved = load_system(path)
+    saved = load(path)
     assert saved.actor("CCC").own_code and path.read_text().startswith("# A new upheaval model")
 
 

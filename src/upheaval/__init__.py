@@ -22,13 +22,40 @@ A scenario set shows itself in a line (in a notebook, as a table):
 
 import sys as _sys
 
+from upheaval import _system_arg
+
 __version__ = "0.1.0"
+
+
+# The system argument of every public function is converted by upheaval._system_arg; being the base layer, it
+# learns here, before any submodule is imported, how a model is loaded, compiled and recognised.
+def _load_model(model: object) -> object:
+    from upheaval._load import load
+
+    return load(model)  # type: ignore[arg-type]
+
+
+def _compile_system(system: object) -> object:
+    from upheaval.cib import compile_system
+
+    return compile_system(system)
+
+
+def _kind(value: object) -> str | None:
+    # An instance of a class exists only once its module is imported: nothing is imported to tell them apart.
+    for module, cls, kind in (("upheaval.cib", "CrossImpactMatrix", "matrix"), ("upheaval.model", "System", "system")):
+        loaded = _sys.modules.get(module)
+        if loaded is not None and isinstance(value, getattr(loaded, cls)):
+            return kind
+    return None
+
+
+_system_arg.provide(load=_load_model, compile=_compile_system, kind=_kind)
 
 # name -> module that defines it (loaded on first use, PEP 562)
 _LAZY = {
     # systems and files
     "load": "upheaval._load",
-    "load_system": "upheaval._load",
     "save_system": "upheaval._load",
     "builtin_models": "upheaval.model",
     "System": "upheaval.model",
@@ -62,8 +89,7 @@ _LAZY = {
     "ModelError": "upheaval.errors",
     "EngineError": "upheaval.errors",
 }
-_ALIASES = {"load": "load_system"}
-_DEPRECATED = {"blocs": "camps"}  # old name -> new name
+_DEPRECATED = {"blocs": "camps", "load_system": "load"}  # old name -> new name
 
 __all__ = ["__version__", *sorted(_LAZY)]
 
@@ -78,7 +104,7 @@ def __getattr__(name: str) -> object:
         raise AttributeError(f"module 'upheaval' has no attribute {name!r}")
     from importlib import import_module
 
-    value = getattr(import_module(_LAZY[name]), _ALIASES.get(name, name))
+    value = getattr(import_module(_LAZY[name]), name)
     globals()[name] = value
     return value
 

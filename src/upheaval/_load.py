@@ -7,21 +7,22 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from upheaval._system_arg import accepts_system
 from upheaval.errors import ModelError, Problem
 from upheaval.model import BUILTIN_DEFAULT, System, builtin_models, read_yaml, write_yaml
 
-__all__ = ["MODEL_SUFFIXES", "load_system", "save_system"]
+__all__ = ["MODEL_SUFFIXES", "load", "save_system"]
 
 MODEL_SUFFIXES = (".yaml", ".yml", ".scw")
 
 
-def load_system(model: str | Path | None = None) -> System:
+def load(model: str | Path | None = None) -> System:
     """Load a system from a path (``.yaml``, ``.yml``, ``.scw``) or a built-in name.
 
     With no argument, the built-in default model (``dprk-ukraine-2024``) is loaded.
     Raises :class:`upheaval.errors.ModelError` listing every problem found.
 
-    >>> load_system().id
+    >>> load().id
     'dprk-ukraine-2024'
     """
     if model is None:
@@ -52,6 +53,7 @@ def load_system(model: str | Path | None = None) -> System:
     return read_yaml(path)
 
 
+@accepts_system("system")
 def save_system(system: System, path: str | Path) -> None:
     """Save a system, atomically, as YAML or (by suffix) as a ScenarioWizard .scw file."""
     path = Path(path)

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from upheaval import cib
+from upheaval._system_arg import accepts_system
 from upheaval._text import counted, of_consistent
 from upheaval.model import ClaimCheck, System
 
@@ -66,6 +67,7 @@ class Outcome:
         return [f"thin support: {side} rests on {n} consistent scenario" for side, n in self.support.items() if n == 1]
 
 
+@accepts_system("cim", to="matrix")
 def matches(
     cim: cib.CrossImpactMatrix, indices: np.ndarray, condition: Mapping[str, str | Sequence[str]]
 ) -> np.ndarray:
@@ -108,6 +110,7 @@ def matrix_search() -> Search:
     return search
 
 
+@accepts_system("cim", to="matrix")
 def evaluate(
     cim: cib.CrossImpactMatrix, check: ClaimCheck, search: Search | None = None, n_jobs: int | None = None
 ) -> Outcome:
@@ -181,6 +184,7 @@ def evaluate(
 Consistent = Callable[[int, Mapping[str, str | Sequence[str]] | None], np.ndarray]
 
 
+@accepts_system("cim", to="matrix")
 def verdicts(
     cim: cib.CrossImpactMatrix, check: ClaimCheck, scenarios: np.ndarray, consistent: Consistent
 ) -> np.ndarray:
@@ -215,6 +219,7 @@ def verdicts(
     return (n > 0) & (n0 > 0) & (share0 > 0) & (share <= at_most * share0)
 
 
+@accepts_system("system")
 def check_claims(
     system: System, cim: cib.CrossImpactMatrix | None = None, n_jobs: int | None = None, search: Search | None = None
 ) -> list[ClaimResult]:

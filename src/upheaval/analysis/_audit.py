@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from upheaval._system_arg import accepts_system
 from upheaval.analysis._basins import wilson_interval
 from upheaval.analysis._parallel import spawn_seeds
 from upheaval.analysis._robustness import DEFAULT_UNCERTAINTY, sample_matrix, uncertainty_matrix
@@ -155,6 +156,7 @@ def _descriptors(*conds) -> list[str]:
     return out
 
 
+@accepts_system("cim", to="matrix")
 def claim_sections(cim, check) -> tuple[list[tuple[int, int]], str]:
     """The judgement sections a claim check rests on, as (source, target) descriptor indices, and why.
 
@@ -180,6 +182,7 @@ def claim_sections(cim, check) -> tuple[list[tuple[int, int]], str]:
     return into, what + "every section into its conclusion"
 
 
+@accepts_system("cim", to="matrix")
 def change_sections(cim, sections: list[tuple[int, int]], how: str):
     """A copy of ``cim`` with the given sections reversed (``how="reverse"``: cells negated) or removed (zeroed)."""
     values = cim.values.copy()
@@ -251,6 +254,7 @@ def _strike(
     return by, needs
 
 
+@accepts_system("cim", to="matrix")
 def dominance(cim, check) -> Dominance:
     """Whether a claim check restates its judgement: its premise decides it by dominance alone.
 
@@ -269,9 +273,9 @@ def dominance(cim, check) -> Dominance:
 
     Examples
     --------
-    >>> from upheaval import load_system
+    >>> from upheaval import load
     >>> from upheaval.cib import compile_system
-    >>> s = load_system("tests/data/rigged.yaml")
+    >>> s = load("tests/data/rigged.yaml")
     >>> [dominance(compile_system(s), c.check).restates for c in s.claims]
     [True, True]
     """
@@ -402,6 +406,7 @@ class _SpaceTable:
         return self._regions[fixed]
 
 
+@accepts_system("system", optional=True)
 def audit_claims(
     system,
     cim=None,
@@ -434,8 +439,8 @@ def audit_claims(
 
     Examples
     --------
-    >>> from upheaval import load_system
-    >>> [a.verdict for a in audit_claims(load_system("tests/data/follow.yaml"), n_samples=0)]
+    >>> from upheaval import load
+    >>> [a.verdict for a in audit_claims(load("tests/data/follow.yaml"), n_samples=0)]
     []
     """
     from upheaval.cib import compile_system

@@ -11,6 +11,7 @@ from statistics import NormalDist
 
 import numpy as np
 
+from upheaval._system_arg import accepts_system
 from upheaval.analysis._parallel import run_chunks, spawn_seeds
 from upheaval.cib import numpy_suffices, under_intervention
 from upheaval.errors import EngineError
@@ -385,6 +386,7 @@ def _cycle_members(cim, start: np.ndarray, local: bool, max_steps: int) -> np.nd
     return np.array(members, dtype=np.int64)
 
 
+@accepts_system("cim", to="matrix")
 @under_intervention()
 def succession_basins(
     cim,

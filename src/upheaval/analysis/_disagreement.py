@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy as np
 
+from upheaval._system_arg import accepts_system
 from upheaval.analysis._ensemble import check_same_structure
 from upheaval.analysis._labels import ScenarioLabels, scenario_labels
 from upheaval.analysis._parallel import run_chunks
@@ -135,6 +136,7 @@ def _variant_name(cim: Any, var: int) -> str:
     return f"{cim.descriptor_ids[d]}.{cim.variant_ids[d][var - int(cim.offsets[d])]}"
 
 
+@accepts_system("models", to="either", many=True)
 def disagreement(
     models: Sequence[Any],
     names: Sequence[str] | None = None,
@@ -247,6 +249,7 @@ def delphi_sheet(result: Disagreement, expert: int, *, only_mattering: bool = Tr
     return rows
 
 
+@accepts_system("system")
 def apply_answers(system: Any, answers: Mapping[tuple[str, str], int]) -> Any:
     """``system`` with each answered cell set: ``{("from.variant", "to.variant"): value}``.
 
@@ -299,6 +302,8 @@ class Movement:
         return [c for c, vals in self.cells if len(set(vals)) == 1]
 
 
+@accepts_system("before", to="either", many=True)
+@accepts_system("after", to="either", many=True)
 def movement(
     before: Sequence[Any], after: Sequence[Any], names: Sequence[str] | None = None, **kwargs: Any
 ) -> Movement:

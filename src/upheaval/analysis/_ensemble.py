@@ -8,12 +8,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from upheaval._system_arg import accepts_system
 from upheaval.analysis._parallel import run_chunks
 from upheaval.errors import EngineError
 
 __all__ = ["Ensemble", "check_same_structure", "ensemble"]
 
 
+@accepts_system("cims", to="matrix", many=True)
 def check_same_structure(cims: Sequence, names: Sequence[str] | None = None) -> None:
     """Raise :class:`upheaval.errors.EngineError` unless all matrices share descriptors and variants.
 
@@ -84,6 +86,7 @@ def _member_search(cim, tolerance):
     return res.indices, res.complete
 
 
+@accepts_system("cims", to="matrix", many=True)
 def ensemble(
     cims: Sequence,
     names: Sequence[str] | None = None,

@@ -31,6 +31,7 @@ from typing import Any
 
 import numpy as np
 
+from upheaval._system_arg import accepts_system
 from upheaval.errors import EngineError
 
 __all__ = [
@@ -167,6 +168,7 @@ class BalanceView:
         }
 
 
+@accepts_system("system")
 def row_reason(system: Any, source: str, variant: str, target: str, target_variant: str | None = None):
     """The rationale and citation labels of the row ``source=variant`` acting on ``target``.
 
@@ -188,6 +190,7 @@ def _context_ids(system: Any) -> set[str]:
     return {d.id for d in getattr(system, "descriptors", []) if getattr(d, "context", False)}
 
 
+@accepts_system("system", optional=True)
 def explain(
     system: Any,
     scenario: Mapping[str, str] | Sequence[int] | np.ndarray,
@@ -216,8 +219,8 @@ def explain(
 
     Examples
     --------
-    >>> from upheaval import load_system
-    >>> s = load_system("tests/data/tiny.yaml")
+    >>> from upheaval import load
+    >>> s = load("tests/data/tiny.yaml")
     >>> view = explain(s, {"x": "lo", "y": "lo"})
     >>> [(d.descriptor, d.variant, d.balances, d.margin) for d in view.descriptors]
     [('x', 'lo', (1, 0), 1), ('y', 'lo', (2, -2), 4)]
@@ -278,6 +281,7 @@ def explain(
     )
 
 
+@accepts_system("system", optional=True)
 def resolve_scenario(system: Any, text: str, cim: Any = None, tolerance: int = 0) -> tuple[dict[str, str], str]:
     """A scenario named as the command line names it, and how it was found.
 

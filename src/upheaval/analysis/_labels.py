@@ -18,6 +18,8 @@ from typing import Any
 
 import numpy as np
 
+from upheaval._system_arg import accepts_system
+
 __all__ = ["ScenarioLabels", "future_index", "scenario_labels"]
 
 OUTSIDE = "X"  # prefix of scenarios outside the unrestricted consistent set
@@ -109,6 +111,7 @@ def future_index(system: Any, cim: Any, indices: Any) -> np.ndarray:
     return out
 
 
+@accepts_system("system", optional=True)
 def scenario_labels(system: Any, cim: Any = None, tolerance: int = 0, reference: Any = None) -> ScenarioLabels:
     """The labeller of a system's scenarios at ``tolerance``.
 

@@ -7,6 +7,7 @@ from functools import cached_property
 
 import numpy as np
 
+from upheaval._system_arg import accepts_system
 from upheaval.errors import EngineError
 
 __all__ = ["Landscape", "classical_mds", "landscape", "scenario_distances"]
@@ -144,6 +145,7 @@ class Landscape:
         return float(self.eigenvalues.sum() / pos) if pos > 0 else 1.0
 
 
+@accepts_system("cim", to="matrix")
 def landscape(cim, tolerance: int = 2, *, weights=None, max_scenarios: int = 2000, scenarios=None) -> Landscape:
     """The landscape of scenarios within ``tolerance`` of consistency, mapped to 2-D.
 

@@ -26,6 +26,7 @@ from typing import Any, Literal
 
 import numpy as np
 
+from upheaval._system_arg import accepts_system
 from upheaval.analysis._labels import ScenarioLabels, scenario_labels
 from upheaval.analysis._targets import (
     Target,
@@ -59,6 +60,7 @@ class Holders:
     note: str = ""
 
 
+@accepts_system("system", optional=True)
 def lever_holders(system: Any) -> dict[str, Holders]:
     """Who holds each descriptor: its ``held_by``, else the actors the ties its variants change run from.
 
@@ -485,6 +487,7 @@ def _successions(
     return successions_from_rows(cim.values, *args, starts, local, max_steps)
 
 
+@accepts_system("model", to="either")
 def levers(
     model: Any,
     start: Any = None,

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from upheaval._system_arg import accepts_system
 from upheaval.errors import EngineError
 
 __all__ = ["PathNode", "Pathways", "Transition", "pathways"]
@@ -150,6 +151,7 @@ def _explain(cim, period_cim, prev: np.ndarray, z: np.ndarray) -> list[Transitio
     return out
 
 
+@accepts_system("cim", to="matrix")
 def pathways(
     cim,
     plan,

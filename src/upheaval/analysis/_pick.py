@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from upheaval._system_arg import accepts_system
 from upheaval.analysis._labels import ScenarioLabels, scenario_labels
 from upheaval.analysis._landscape import scenario_distances
 from upheaval.analysis._targets import Target, as_system, descriptors_json, resolve_target, scenario_entry
@@ -276,6 +277,7 @@ def _heuristic(d: np.ndarray, k: int, groups: list[np.ndarray], rng: np.random.G
     return best
 
 
+@accepts_system("model", to="either")
 def pick(
     model: Any,
     k: int = 4,

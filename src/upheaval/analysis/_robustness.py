@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from upheaval._system_arg import accepts_system
 from upheaval.analysis._basins import wilson_interval
 from upheaval.analysis._parallel import run_chunks, spawn_seeds
 from upheaval.errors import EngineError
@@ -26,6 +27,7 @@ every unstated judgement as exact and report every consistent scenario as 100 % 
 _CHUNK = 250  # sampled matrices per chunk
 
 
+@accepts_system("system", optional=True)
 def uncertainty_matrix(system, cim=None, default: int = DEFAULT_UNCERTAINTY) -> np.ndarray:
     """Per-cell uncertainty ``U`` (same shape as the matrix) from a system's judgement sections.
 
@@ -36,9 +38,9 @@ def uncertainty_matrix(system, cim=None, default: int = DEFAULT_UNCERTAINTY) -> 
 
     Examples
     --------
-    >>> from upheaval import load_system
+    >>> from upheaval import load
     >>> from upheaval.analysis import uncertainty_matrix
-    >>> u = uncertainty_matrix(load_system("tests/data/tiny.yaml"), default=1)
+    >>> u = uncertainty_matrix(load("tests/data/tiny.yaml"), default=1)
     >>> u.tolist()
     [[0, 0, 1, 1], [0, 0, 1, 1], [1, 1, 0, 0], [1, 1, 0, 0]]
     """
@@ -127,6 +129,7 @@ def _mc_chunk(values, uncertainty, offsets, sizes, idx, seed, n, tolerance, scal
     return np.concatenate([hits, group_hits])
 
 
+@accepts_system("cim", to="matrix")
 def robustness(
     cim,
     uncertainty,

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from upheaval._system_arg import accepts_system
 from upheaval.errors import EngineError
 
 __all__ = [
@@ -51,6 +52,7 @@ def _label(cim, var: int) -> str:
     return f"{cim.descriptor_ids[d]}.{cim.variant_ids[d][var - int(cim.offsets[d])]}"
 
 
+@accepts_system("cim", to="matrix")
 def editable_impacts(cim, system=None) -> np.ndarray:
     """Which cells a judgement may be given in (boolean, the matrix's shape).
 
@@ -70,6 +72,7 @@ def editable_impacts(cim, system=None) -> np.ndarray:
     return ok
 
 
+@accepts_system("cim", to="matrix")
 def inert_descriptors(cim) -> list[int]:
     """Descriptors no cell acts on (every column of theirs is 0): every scenario is indifferent to them."""
     out = []
@@ -79,6 +82,7 @@ def inert_descriptors(cim) -> list[int]:
     return out
 
 
+@accepts_system("cim", to="matrix")
 def sensitivity(
     cim,
     scenarios,
@@ -291,6 +295,7 @@ class Sensitivity:
         return [f"nothing acts on {d}: every scenario is indifferent to it" for d in self.inert]
 
 
+@accepts_system("system", optional=True)
 def judgement_effects(
     system,
     cim=None,

@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from upheaval._system_arg import accepts_system
 from upheaval.analysis._labels import ScenarioLabels, scenario_labels
 from upheaval.analysis._targets import as_system, descriptors_json, scenario_entry
 from upheaval.errors import EngineError
@@ -27,6 +28,7 @@ from upheaval.errors import EngineError
 __all__ = ["ShockPath", "ShockResult", "shock", "shocked_matrix"]
 
 
+@accepts_system("cim", to="matrix")
 def shocked_matrix(cim: Any, shock: Any) -> Any:
     """The matrix while ``shock`` lasts: the model's cells plus each cell of the shock's ``impacts``.
 
@@ -184,6 +186,7 @@ def _path(cib: Any, cim: Any, shocked: Any, fix: dict, start: np.ndarray, mode: 
     )  # fmt: skip
 
 
+@accepts_system("model", to="either")
 def shock(
     model: Any,
     name: Any,

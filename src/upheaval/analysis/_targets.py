@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from upheaval._system_arg import accepts_system
 from upheaval.errors import EngineError
 
 __all__ = ["Target", "as_system", "descriptors_json", "resolve_start", "resolve_target", "scenario_entry"]
@@ -64,6 +65,7 @@ def _condition_text(cond: Mapping[str, Any]) -> str:
     return ", ".join(f"{d}={v if isinstance(v, str) else '|'.join(v)}" for d, v in cond.items())
 
 
+@accepts_system("system", optional=True)
 def resolve_target(system: Any, cim: Any, text: str, reference: np.ndarray | None = None) -> Target:
     """Read ``text`` as a future (id or name: the scenarios matching its ``match``), a label ``S4``
     (the 4th scenario of ``reference``, the unrestricted consistent set) or ``D=V[,D=V...]``.
@@ -102,6 +104,7 @@ def resolve_target(system: Any, cim: Any, text: str, reference: np.ndarray | Non
     )
 
 
+@accepts_system("system", optional=True)
 def resolve_start(system: Any, cim: Any, start: Any, reference: np.ndarray | None = None) -> tuple[np.ndarray, str]:
     """The start scenario as index row and how it was read.
 

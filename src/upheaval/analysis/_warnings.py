@@ -26,12 +26,15 @@ from typing import Any
 
 import numpy as np
 
+from upheaval._system_arg import accepts_system
+
 __all__ = ["TIE_LIST_LIMIT", "modelling_warnings", "tie_descriptors"]
 
 TIE_LIST_LIMIT = 10
 """Up to this many tied scenarios are warned about one by one; beyond it, in one summary."""
 
 
+@accepts_system("cim", to="matrix")
 def tie_descriptors(cim: Any, indices: np.ndarray, exempt: set[int] = frozenset()) -> list[list[int]]:
     """For each scenario (row of ``indices``), the descriptors whose chosen variant ties with a rival.
 
@@ -75,6 +78,7 @@ def _declared_interventions(system: Any) -> list[tuple[str, dict]]:
     return unique
 
 
+@accepts_system("system", optional=True)
 def modelling_warnings(system: Any, cim: Any = None, result: Any = None, *, budget_seconds: float = 10.0) -> list:
     """Every modelling warning of a valid system (see the module's description), as coverage findings.
 
@@ -94,8 +98,8 @@ def modelling_warnings(system: Any, cim: Any = None, result: Any = None, *, budg
 
     Examples
     --------
-    >>> from upheaval import load_system
-    >>> sorted({f.code for f in modelling_warnings(load_system("tests/data/rigged.yaml"))})
+    >>> from upheaval import load
+    >>> sorted({f.code for f in modelling_warnings(load("tests/data/rigged.yaml"))})
     ['constant-descriptor', 'restates-judgement', 'tie']
     """
     from upheaval import cib

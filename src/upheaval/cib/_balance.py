@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from upheaval._system_arg import accepts_system
 from upheaval.cib._compile import CrossImpactMatrix, scenario_array
 from upheaval.cib._intervene import Condition, under_intervention
 from upheaval.errors import EngineError
@@ -26,6 +27,7 @@ _REFERENCE = """
 """
 
 
+@accepts_system("cim", to="matrix")
 def impact_balances(cim: CrossImpactMatrix, scenario) -> np.ndarray:
     """The impact balance of every variant under a scenario.
 
@@ -69,6 +71,7 @@ def _gaps(cim: CrossImpactMatrix, z: np.ndarray) -> tuple[np.ndarray, np.ndarray
     return chosen, best, rival
 
 
+@accepts_system("cim", to="matrix")
 @under_intervention("scenario")
 def inconsistency(cim: CrossImpactMatrix, scenario, fix: Condition = None) -> int:
     """How far a scenario is from consistency: ``max_j (max_v b_j(v) - b_j(z_j))`` [1]_.
@@ -89,6 +92,7 @@ def inconsistency(cim: CrossImpactMatrix, scenario, fix: Condition = None) -> in
     return int((best - chosen).max())
 
 
+@accepts_system("cim", to="matrix")
 @under_intervention("scenario")
 def consistency_value(cim: CrossImpactMatrix, scenario, fix: Condition = None) -> int:
     """The smallest margin of a chosen variant over its best rival: ``min_j (b_j(z_j) - max_{v != z_j} b_j(v))`` [1]_.
@@ -109,6 +113,7 @@ def consistency_value(cim: CrossImpactMatrix, scenario, fix: Condition = None) -
     return int((chosen - rival).min())
 
 
+@accepts_system("cim", to="matrix")
 @under_intervention("scenario")
 def total_impact_score(cim: CrossImpactMatrix, scenario, fix: Condition = None) -> int:
     """The sum of the chosen variants' impact balances, ``sum_j b_j(z_j)`` [1]_.
@@ -125,6 +130,7 @@ def total_impact_score(cim: CrossImpactMatrix, scenario, fix: Condition = None) 
     return int(chosen.sum())
 
 
+@accepts_system("cim", to="matrix")
 def is_consistent(cim: CrossImpactMatrix, scenario, tolerance: int = 0, fix: Condition = None) -> bool:
     """True if the scenario's inconsistency is at most ``tolerance`` [1]_.
 

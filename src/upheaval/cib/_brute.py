@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import numpy as np
 
+from upheaval._system_arg import accepts_system
 from upheaval.cib._compile import CrossImpactMatrix
 
 __all__ = ["all_scenarios", "brute_force_consistent"]
 
 
+@accepts_system("cim", to="matrix")
 def all_scenarios(cim: CrossImpactMatrix) -> np.ndarray:
     """Every scenario as a row of 0-based variant indices (first descriptor most significant)."""
     grids = np.meshgrid(*[np.arange(s) for s in cim.sizes], indexing="ij")
     return np.stack([g.ravel() for g in grids], axis=1).astype(np.int64)
 
 
+@accepts_system("cim", to="matrix")
 def brute_force_consistent(
     cim: CrossImpactMatrix, tolerance: int = 0, fix=None, where=None
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

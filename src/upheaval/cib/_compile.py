@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from upheaval._system_arg import accepts_system
 from upheaval.errors import EngineError
 
 __all__ = ["CrossImpactMatrix", "compile_system", "scenario_array"]
@@ -129,12 +130,16 @@ def scenario_array(cim: CrossImpactMatrix, scenario: Sequence[int] | Mapping[str
     return z
 
 
+@accepts_system("system", to="either")
 def compile_system(system) -> CrossImpactMatrix:
     """Compile a :class:`upheaval.model.System` into a :class:`CrossImpactMatrix`.
 
     Cells not judged are 0; several judgement sections on one descriptor pair add up.
-    The matrix carries the system's ``scale``.
+    The matrix carries the system's ``scale``. A model path or built-in name is loaded first; a
+    CrossImpactMatrix is returned as it is.
     """
+    if isinstance(system, CrossImpactMatrix):
+        return system
     d_ids = [d.id for d in system.descriptors]
     v_ids = [[v.id for v in d.variants] for d in system.descriptors]
     sizes = [len(v) for v in v_ids]

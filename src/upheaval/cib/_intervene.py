@@ -39,6 +39,7 @@ from typing import TypeVar
 
 import numpy as np
 
+from upheaval._system_arg import accepts_system
 from upheaval.cib._compile import CrossImpactMatrix, compile_system, scenario_array
 from upheaval.errors import EngineError
 
@@ -146,6 +147,7 @@ class Intervention:
         return self.to_reduced(z)[0]
 
 
+@accepts_system("cim", to="matrix")
 def intervene(cim: CrossImpactMatrix, fix: Condition) -> Intervention:
     """The matrix under the intervention ``fix`` (see the module docstring for the definition).
 

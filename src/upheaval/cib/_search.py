@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from upheaval._system_arg import accepts_system
 from upheaval.cib._balance import batch_measures
 from upheaval.cib._compile import CrossImpactMatrix
 from upheaval.cib._intervene import Condition, Intervention, under_intervention
@@ -468,6 +469,7 @@ def _sample_timing(plan: _Plan, rng: np.random.Generator, max_seconds: float) ->
     return total_est, done, n_timed
 
 
+@accepts_system("cim", to="matrix")
 @under_intervention()
 def estimate_search(
     cim: CrossImpactMatrix,
@@ -524,6 +526,7 @@ def estimate_search(
     return SearchEstimate(cim.n_scenarios, plan.n_subtrees, n_timed, est, len(plan.components))
 
 
+@accepts_system("cim", to="matrix")
 @under_intervention()
 def find_consistent(
     cim: CrossImpactMatrix,
@@ -758,6 +761,7 @@ def _product(cim: CrossImpactMatrix, comps: list[list[int]], parts: list[np.ndar
     return out
 
 
+@accepts_system("cim", to="matrix")
 @under_intervention()
 def heuristic_search(
     cim: CrossImpactMatrix,

@@ -7,6 +7,7 @@ from typing import Literal
 
 import numpy as np
 
+from upheaval._system_arg import accepts_system
 from upheaval.cib._compile import CrossImpactMatrix, scenario_array
 from upheaval.cib._intervene import Condition, Intervention, under_intervention
 from upheaval.errors import EngineError
@@ -60,6 +61,7 @@ def _step(cim: CrossImpactMatrix, z: np.ndarray, local: bool) -> np.ndarray | No
     return nxt
 
 
+@accepts_system("cim", to="matrix")
 @under_intervention("start", start=True)
 def succession(
     cim: CrossImpactMatrix,
@@ -132,6 +134,7 @@ def succession(
     raise EngineError(f"no consistent scenario or cycle within {max_steps} steps; raise max_steps")
 
 
+@accepts_system("cim", to="matrix")
 def succession_weights(
     cim: CrossImpactMatrix, scenarios: np.ndarray, starts: np.ndarray | None = None, max_steps: int = 1000
 ) -> np.ndarray:

@@ -85,9 +85,9 @@ def basins(
     "weights" ScenarioWizard lists with its solutions.
     """
     from upheaval import analysis, cib
-    from upheaval._load import load_system
+    from upheaval._load import load
 
-    system = load_system(model)
+    system = load(model)
     cim = cib.compile_system(system)
     mode = "local" if local else "global"
     intervention = parse_condition(fix, "--fix")
@@ -245,10 +245,10 @@ def robustness(
     of consistent in the model itself); each share comes with a 95% Wilson interval.
     """
     from upheaval import analysis, cib
-    from upheaval._load import load_system
+    from upheaval._load import load
     from upheaval.analysis import future_index
 
-    system = load_system(model)
+    system = load(model)
     cim = cib.compile_system(system)
     default = analysis.DEFAULT_UNCERTAINTY if default_uncertainty is None else default_uncertainty
     u = analysis.uncertainty_matrix(system, cim, default=default)
@@ -440,9 +440,9 @@ def sensitivity(
     `diagonal: true`); a descriptor nothing acts on is named once.
     """
     from upheaval import analysis, cib
-    from upheaval._load import load_system
+    from upheaval._load import load
 
-    system = load_system(model)
+    system = load(model)
     cim = cib.compile_system(system)
     with search_progress("checking judgement changes", enabled=not json) as _:
         res = analysis.judgement_effects(system, cim, tolerance=tolerance, near=near, max_change=max_change)
@@ -656,7 +656,7 @@ def ensemble(
     rather than another's changes the group's consistent set (the Delphi round's questions).
     """
     from upheaval import analysis, cib
-    from upheaval._load import load_system
+    from upheaval._load import load
 
     if disagreement:
         from upheaval.cli._decisions import show_disagreement
@@ -666,7 +666,7 @@ def ensemble(
     if sheets is not None or previous or figure is not None:
         raise fail("--sheets, --previous and --figure go with --disagreement", EXIT_INVALID)
 
-    systems = [load_system(m) for m in models]
+    systems = [load(m) for m in models]
     cims = [cib.compile_system(s) for s in systems]
     with search_progress(f"searching {len(cims)} matrices", enabled=not json) as progress:
         res = analysis.ensemble(
@@ -766,9 +766,9 @@ def pathways(
     --detail lists each step with the descriptors that change and why; --json the whole graph.
     """
     from upheaval import analysis, cib
-    from upheaval._load import load_system
+    from upheaval._load import load
 
-    system = load_system(model)
+    system = load(model)
     if system.periods is None:
         raise fail(
             f"model `{system.id}` has no `periods` plan",

@@ -292,11 +292,11 @@ def analyze(
 
     This is the main job; with no MODEL it analyses the built-in dprk-ukraine-2024.
     """
-    from upheaval._load import load_system
+    from upheaval._load import load
     from upheaval.claims import check_claims
     from upheaval.cli._authoring import print_coverage
 
-    system = load_system(model)
+    system = load(model)
     result = _search(system, tolerance, fix, where, n_jobs=n_jobs)
     console.print(_summary(system))
     print_coverage(system, limit=3, modelling=True, cim=result.cim, result=result)
@@ -370,9 +370,9 @@ def scenarios(
     (--limit 0: every one); --csv, --json and --parquet write every scenario, streamed, without
     printing tables.
     """
-    from upheaval._load import load_system
+    from upheaval._load import load
 
-    system = load_system(model)
+    system = load(model)
     result = _search(system, tolerance, fix, where, quiet=json, n_jobs=n_jobs)
     labels = _labels(system, result, tolerance)
     if json:
@@ -424,10 +424,10 @@ def check(
 ) -> None:
     """Evaluate the model's claims; exit 1 if any fails (or, with --audit, is not tested by its own judgements or
     restates its judgement: its premise decides its conclusion by dominance, whatever the other descriptors take)."""
-    from upheaval._load import load_system
+    from upheaval._load import load
     from upheaval.claims import check_claims
 
-    system = load_system(model)
+    system = load(model)
     results = check_claims(system, n_jobs=_jobs(n_jobs))
     if not json:
         from upheaval.cli._authoring import print_coverage
@@ -504,9 +504,9 @@ def succession(
     of `upheaval levers` is held.
     """
     from upheaval import cib
-    from upheaval._load import load_system
+    from upheaval._load import load
 
-    system = load_system(model)
+    system = load(model)
     cim = cib.compile_system(system)
     names = parse_start(system, start)
     if names is None:
@@ -573,10 +573,10 @@ def succession(
 @handle_errors
 def validate(model: Annotated[str, typer.Argument(help="A model file (.yaml, .yml, .scw) or built-in name.")]) -> None:
     """Validate a model file; print every problem with file, line and column (exit 2 if any), then coverage warnings (which never change the exit code)."""
-    from upheaval._load import load_system
+    from upheaval._load import load
     from upheaval.cli._authoring import print_coverage
 
-    system = load_system(model)
+    system = load(model)
     console.print(
         f"[green]ok[/]: {system.id}: {len(system.descriptors)} descriptors, {len(system.impacts)} judgement sections, "
         f"{len(system.actors)} actors, {len(system.ties)} ties, {len(system.claims)} claims"
@@ -606,9 +606,9 @@ def convert(
     """
     if target.suffix.lower() not in (".yaml", ".yml", ".scw"):
         raise fail(f"cannot write {target}: unknown format", EXIT_INVALID, "use a .yaml, .yml or .scw file name")
-    from upheaval._load import load_system, save_system
+    from upheaval._load import load, save_system
 
-    system = load_system(source)
+    system = load(source)
     if as_of is not None:
         from upheaval.model import check_partial_date
 

@@ -180,12 +180,12 @@ def levers(
     variants change. With --to, lever sets of size 1, 2... up to --radius are tried until some reach the
     future: the smallest such sets are listed.
     """
-    from upheaval._load import load_system
+    from upheaval._load import load
     from upheaval.analysis import as_system
     from upheaval.analysis import levers as run_levers
 
     _check_figure(figure)
-    system, cim = as_system(load_system(model))
+    system, cim = as_system(load(model))
     begin: Any = start
     if start is not None and "=" in start:
         tokens = [t for t in start.split(",") if t.strip() and t.strip() != "present"]
@@ -273,12 +273,12 @@ def pick(
     ties go to the set that leaves no scenario far from a pick. Exact (every k-subset accounted for by a
     branch and bound) where its budget allows, and said so; otherwise a seeded heuristic with a stated bound.
     """
-    from upheaval._load import load_system
+    from upheaval._load import load
     from upheaval.analysis import as_system
     from upheaval.analysis import pick as run_pick
 
     _check_figure(figure)
-    system, cim = as_system(load_system(model))
+    system, cim = as_system(load(model))
     weights: dict[str, float] = {}
     for d, w in parse_assignments(weight, "--weight").items():
         try:
@@ -348,12 +348,12 @@ def shock(
     the shocked matrix; from where it settles, succession in the model's own matrix shows where the system
     goes once the shock lifts.
     """
-    from upheaval._load import load_system
+    from upheaval._load import load
     from upheaval.analysis import as_system
     from upheaval.analysis import shock as run_shock
 
     _check_figure(figure)
-    system, _cim = as_system(load_system(model))
+    system, _cim = as_system(load(model))
     try:
         res = run_shock(system, name, mode="local" if local else "global", tolerance=tolerance)
     except EngineError as exc:
@@ -399,15 +399,15 @@ def _disagreement(models: list[str], names: list[str], previous: list[str] | Non
                   scheduler: str | None, progress: Any) -> tuple[Any, Any]:  # fmt: skip
     """(movement since the previous round or None, this round's disagreement)."""
     from upheaval import analysis
-    from upheaval._load import load_system
+    from upheaval._load import load
 
     if not previous:
-        return None, analysis.disagreement([load_system(m) for m in models], names, tolerance=tolerance,
+        return None, analysis.disagreement([load(m) for m in models], names, tolerance=tolerance,
                                            n_jobs=n_jobs, scheduler=scheduler, progress=progress)  # fmt: skip
     if len(previous) != len(models):
         raise fail(f"--previous names {len(previous)} files for {len(models)} experts", EXIT_INVALID,
                    "give each expert's previous file, in the same order")  # fmt: skip
-    moved = analysis.movement([load_system(m) for m in previous], [load_system(m) for m in models], names,
+    moved = analysis.movement([load(m) for m in previous], [load(m) for m in models], names,
                               tolerance=tolerance, n_jobs=n_jobs)  # fmt: skip
     return moved, moved.after
 
@@ -540,14 +540,14 @@ def delphi(
     its comments and order. Then `upheaval ensemble ... --disagreement --previous ...` shows the movement.
     """
     from upheaval._io import write_text_atomic
-    from upheaval._load import load_system
+    from upheaval._load import load
     from upheaval.analysis import apply_answers
     from upheaval.model import dump_yaml
 
     if Path(model).suffix.lower() not in (".yaml", ".yml"):
         raise fail(f"{model}: answers are written into YAML model files", EXIT_INVALID,
                    "convert it first: upheaval convert MODEL.scw MODEL.yaml")  # fmt: skip
-    system = load_system(model)
+    system = load(model)
     answers = read_sheet(sheet, system.scale)
     try:
         new = apply_answers(system, answers)

@@ -238,7 +238,7 @@ def _label(label: str, name: str | None) -> str:
 
 
 def _track(model, events: Path, start, end, every, prior, floor, alerts=()):
-    from upheaval._load import load_system
+    from upheaval._load import load
     from upheaval.events import connect, parse_alert, track
 
     try:
@@ -247,7 +247,7 @@ def _track(model, events: Path, start, end, every, prior, floor, alerts=()):
         raise fail(str(exc), EXIT_INVALID) from None
     if floor is not None and not 0 < floor < 0.5:
         raise fail(f"--floor {floor}: use a number between 0 and 0.5, e.g. 0.05", EXIT_INVALID)
-    system = load_system(model)
+    system = load(model)
     first, last = _date(start, "--from"), _date(end, "--to")
     if not Path(events).exists():
         raise fail(f"{events}: no event database; create one with `upheaval events ingest FILE --db {events}`")
@@ -439,7 +439,7 @@ def indicators_cmd(
     With --sql, the indicators' query for GDELT's public BigQuery table instead: its rows are each
     indicator's count, intensity, tone and mentions per period window, as `track` reads them.
     """
-    from upheaval._load import load_system
+    from upheaval._load import load
     from upheaval.cib import compile_system, find_consistent
     from upheaval.events import signposts, signposts_json
 
@@ -451,7 +451,7 @@ def indicators_cmd(
     _figure_path(figure)
     if floor is not None and not 0 < floor < 0.5:
         raise fail(f"--floor {floor}: use a number between 0 and 0.5, e.g. 0.05", EXIT_INVALID)
-    system = load_system(model)
+    system = load(model)
     if not system.indicators:
         raise fail(f"model {system.id} defines no indicators; add an `indicators:` section", EXIT_INVALID)
     consistent = find_consistent(compile_system(system), 0)
@@ -488,12 +488,12 @@ def indicators_cmd(
 
 
 def _print_sql(model: str | None, dialect: str, start: dt.date | None, end: dt.date | None, every: str) -> None:
-    from upheaval._load import load_system
+    from upheaval._load import load
     from upheaval.events import indicators_sql, make_periods
 
     if start is None or end is None:
         raise fail("--sql needs --from and --to: the days the query's periods cover", EXIT_INVALID)
-    system = load_system(model)
+    system = load(model)
     try:
         text = indicators_sql(system, make_periods(start, end, every), dialect=dialect)
     except EventDataError as exc:

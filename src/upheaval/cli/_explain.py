@@ -108,7 +108,7 @@ def explain(
     `upheaval explain model.yaml S2`.
     """
     from upheaval import cib
-    from upheaval._load import load_system
+    from upheaval._load import load
     from upheaval.analysis import explain as balance_view
     from upheaval.analysis import resolve_scenario, scenario_labels
 
@@ -117,7 +117,7 @@ def explain(
             f"explain takes [MODEL] SCENARIO; got {len(targets)} arguments", EXIT_INVALID, "e.g. upheaval explain S2"
         )
     model, text = (targets[0], targets[1]) if len(targets) == 2 else (None, targets[0])
-    system = load_system(model)
+    system = load(model)
     cim = cib.compile_system(system)
     try:
         scenario, note = resolve_scenario(system, text, cim)

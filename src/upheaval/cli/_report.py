@@ -117,9 +117,9 @@ def figure(
 
     if output.suffix.lower() not in (".png", ".svg", ".pdf"):
         raise fail(f"cannot write a figure to {output.name}", EXIT_INVALID, "use a .png, .svg or .pdf file name")
-    from upheaval._load import load_system
+    from upheaval._load import load
 
-    system = load_system(model)
+    system = load(model)
     intervention = parse_condition(fix, "--fix")
     from upheaval import cib
 
@@ -187,7 +187,7 @@ def report(
 
     Sections: the system (sources, actors, network, derived flows, camps and brokers), the judgements (matrix, each section with its rationale and citations), how the model reads its sources, the consistent scenarios (the futures, tableau, landscape, then every future with a section for each of its scenarios: storyline, impact diagram, network difference), the claims and their audit, robustness, and the signposts (with --events, the probabilities over time). The PDF is the same report laid out by WeasyPrint, which needs the Pango library of the operating system; without it --pdf says what to install.
     """
-    from upheaval._load import load_system
+    from upheaval._load import load
     from upheaval.report import write_report
 
     if pdf:
@@ -196,7 +196,7 @@ def report(
         why = pdf_unavailable()
         if why:  # before any work: say what to install rather than write a different document
             raise fail(f"--pdf: {why}", EXIT_FAILED, PDF_HELP)
-    system = load_system(model)
+    system = load(model)
     tracking = None
     if events is not None:
         from upheaval.cli._events import _track
@@ -239,7 +239,7 @@ def network(
 
     With --scenario N or --fix D=V the network is that scenario's: every chosen variant's tie changes are applied, and the ties added and removed are listed.
     """
-    from upheaval._load import load_system
+    from upheaval._load import load
     from upheaval.network import (
         NETWORK_FORMATS,
         actor_network,
@@ -250,7 +250,7 @@ def network(
         write_network,
     )
 
-    system = load_system(model)
+    system = load(model)
     choice = _network_choice(system, scenario, parse_condition(fix, "--fix"))
     G = actor_network(system, choice)
     if output is not None:

@@ -16,6 +16,7 @@ import ibis
 import ibis.expr.types as ir
 
 from upheaval._countries import GROUPS
+from upheaval._system_arg import accepts_system
 from upheaval.errors import EventDataError
 from upheaval.events._codes import GOLDSTEIN
 from upheaval.events._indicators import Period, indicators_query
@@ -110,6 +111,7 @@ def gdelt_event_table(table: ir.Table) -> ir.Table:
     )
 
 
+@accepts_system("system")
 def indicators_sql(
     system: Any,
     periods: Sequence[Period],

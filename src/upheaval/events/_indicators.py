@@ -12,6 +12,7 @@ import ibis
 import ibis.expr.types as ir
 
 from upheaval._countries import resolve_actor
+from upheaval._system_arg import accepts_system
 from upheaval.errors import EventDataError
 
 __all__ = [
@@ -162,6 +163,7 @@ def _pattern_filter(events: ir.Table, indicator: Any, system: Any) -> ir.Boolean
     return cond
 
 
+@accepts_system("system", optional=True)
 def indicator_query(
     events: ir.Table, indicator: Any, periods: Sequence[Period], system: Any = None, *, inline_windows: bool = False
 ) -> ir.Table:
@@ -250,6 +252,7 @@ def window_totals_query(
     )
 
 
+@accepts_system("system")
 def indicators_query(
     events: ir.Table,
     system: Any,
@@ -306,6 +309,7 @@ def _measure(row: Mapping[str, Any] | None, measure: str, total_mentions: float 
 _OPS = {">=": operator.ge, ">": operator.gt, "<=": operator.le, "<": operator.lt}
 
 
+@accepts_system("system")
 def evaluate_indicators(
     events: ir.Table | Any,
     system: Any,

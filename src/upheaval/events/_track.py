@@ -10,6 +10,7 @@ import ibis.expr.types as ir
 import numpy as np
 
 from upheaval._json import scenario_set_json
+from upheaval._system_arg import accepts_system
 from upheaval.cib import compile_system
 from upheaval.errors import EventDataError
 from upheaval.events._indicators import (
@@ -101,6 +102,7 @@ def _as_date(value: Any) -> dt.date:
     return value.date() if isinstance(value, dt.datetime) else value
 
 
+@accepts_system("system")
 def track(
     system: Any,
     events: Any,

@@ -8,11 +8,13 @@ from pathlib import Path
 
 import numpy as np
 
+from upheaval._system_arg import accepts_system
 from upheaval.errors import ModelError, Problem
 
 __all__ = ["read_matrix_csv", "write_matrix_csv"]
 
 
+@accepts_system("cim", to="matrix")
 def write_matrix_csv(cim, path: str | Path) -> None:
     """Write a :class:`upheaval.cib.CrossImpactMatrix` as CSV, atomically.
 

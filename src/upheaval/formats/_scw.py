@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
+from upheaval._system_arg import accepts_system
 from upheaval.errors import ModelError, Problem
 from upheaval.model import (
     MAX_DESCRIPTORS,
@@ -392,6 +393,7 @@ def _vb_text(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 
 
+@accepts_system("system")
 def write_scw(system, path: str | Path) -> None:
     """Write a :class:`upheaval.model.System` as a ScenarioWizard ``.scw`` project, atomically.
 
@@ -438,6 +440,7 @@ def write_scw(system, path: str | Path) -> None:
     write_text_atomic(path, ("\r\n".join(out) + "\r\n").encode("cp1252", errors="replace"))
 
 
+@accepts_system("system")
 def scw_losses(system) -> list[str]:
     """What a ``.scw`` file cannot hold of ``system``, as counted phrases (empty when nothing is lost).
 

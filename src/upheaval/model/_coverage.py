@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from upheaval._system_arg import accepts_system
 from upheaval.model._schema import System
 from upheaval.model._yaml import field_location
 
@@ -52,6 +53,7 @@ def _mentioned(system: System) -> set[str]:
     return out
 
 
+@accepts_system("system")
 def coverage(system: System) -> list[Finding]:
     """Every coverage warning of a valid system, warnings first, then information.
 

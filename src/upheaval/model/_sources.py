@@ -25,6 +25,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar
 
+from upheaval._system_arg import accepts_system
+
 __all__ = [
     "MAX_SOURCE_BYTES",
     "SOURCE_SUFFIXES",
@@ -339,6 +341,7 @@ def resolve_source_path(folder: Path, path: str) -> Path:
 _TEXTS: dict[tuple[str, float], SourceText] = {}
 
 
+@accepts_system("system")
 def source_text(system, source_id: str) -> SourceText | None:
     """The text of a source of ``system`` that points at one (None if it does not, or it cannot be read)."""
     folder = getattr(system, "_folder", None)
@@ -360,6 +363,7 @@ def source_text(system, source_id: str) -> SourceText | None:
         return None
 
 
+@accepts_system("system")
 def cited_paragraph(system, citation) -> str | None:
     """The paragraph a citation points at, from its source's text (None when the source has no text)."""
     text = source_text(system, citation.source)

@@ -14,6 +14,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from upheaval._io import write_text_atomic
+from upheaval._system_arg import accepts_system
 from upheaval.errors import ModelError, Problem
 from upheaval.model._check import cross_check
 from upheaval.model._common import Id, _Part, check_partial_date
@@ -480,6 +481,7 @@ def _plain_system(system: System) -> dict[str, Any]:
     return system.model_dump(by_alias=True, exclude_unset=True, exclude_none=True, mode="json")
 
 
+@accepts_system("system")
 def dump_yaml(system: System) -> str:
     """The system as YAML text; a system loaded from YAML keeps its comments and key order."""
     doc = getattr(system, "_document", None)

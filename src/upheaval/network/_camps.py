@@ -10,6 +10,8 @@ from typing import Any
 
 import networkx as nx
 
+from upheaval._system_arg import accepts_system
+
 __all__ = ["Broker", "CampMismatch", "CampPartition", "brokers", "camps", "signed_graph"]
 
 EXACT_LIMIT = 18  # actors with signed ties; above this a local search replaces the exact one
@@ -208,6 +210,7 @@ def _local_search(S: nx.Graph, nodes: list[str]) -> dict[str, int]:
     return side
 
 
+@accepts_system("system_or_graph", also=(nx.Graph,))
 def camps(system_or_graph, scenario=None, *, include_options: bool = False) -> CampPartition:
     """The actors' camps: declared ones win; structural balance places the rest and is shown beside.
 
@@ -302,6 +305,7 @@ def _as_graph(system_or_graph, scenario) -> nx.MultiDiGraph:
     return actor_network(system_or_graph, scenario)
 
 
+@accepts_system("system_or_graph", also=(nx.Graph,))
 def brokers(
     system_or_graph, scenario=None, *, partition: CampPartition | None = None, include_options: bool = False
 ) -> list[Broker]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from upheaval._system_arg import accepts_system
 from upheaval.model import System, Tie
 from upheaval.network._graph import Scenario, scenario_choice, scenario_ties
 
@@ -34,6 +35,7 @@ class NetworkDiff:
         return not (self.added or self.removed or self.changed)
 
 
+@accepts_system("system")
 def network_difference(
     system: System,
     scenario: Scenario,
@@ -49,8 +51,8 @@ def network_difference(
 
     Examples
     --------
-    >>> from upheaval import load_system
-    >>> network_difference(load_system("tests/data/tiny.yaml"), {"x": "hi"}).empty
+    >>> from upheaval import load
+    >>> network_difference(load("tests/data/tiny.yaml"), {"x": "hi"}).empty
     True
     """
     from upheaval.network._camps import camps

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from upheaval._system_arg import accepts_system
 from upheaval.model import System, Tie
 
 __all__ = ["DerivedFlow", "derived_flows", "format_quantity", "tie_quantity"]
@@ -190,6 +191,7 @@ def _yearly_flows(system: System, ties: list[Tie], used: set[str]) -> list[Deriv
     return out
 
 
+@accepts_system("system")
 def derived_flows(system: System, scenario=None) -> list[DerivedFlow]:
     """Figures derived from the quantities on the ties, each with its formula and sources.
 

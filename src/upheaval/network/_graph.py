@@ -7,6 +7,7 @@ from typing import Any
 
 import networkx as nx
 
+from upheaval._system_arg import accepts_system
 from upheaval.errors import EngineError
 from upheaval.model import System, Tie
 
@@ -24,6 +25,7 @@ class ActorNetwork(nx.MultiDiGraph):
     """
 
 
+@accepts_system("system")
 def scenario_choice(system: System, scenario: Scenario) -> dict[str, str]:
     """A scenario as ``{descriptor id: variant id}``; a mapping may name only some descriptors.
 
@@ -57,6 +59,7 @@ def scenario_choice(system: System, scenario: Scenario) -> dict[str, str]:
     return out
 
 
+@accepts_system("system")
 def scenario_ties(system: System, scenario: Scenario = None) -> list[Tie]:
     """The ties of the network under a scenario.
 
@@ -100,6 +103,7 @@ def tie_attributes(tie: Tie) -> dict[str, Any]:
     } | ({"kind_label": tie.kind_spec.label, "kind_style": tie.kind_spec.style} if tie.kind_spec else {})
 
 
+@accepts_system("system")
 def actor_network(system: System, scenario: Scenario = None) -> ActorNetwork:
     """Build the typed, directed multigraph of actors (nodes) and ties (edges keyed by tie id).
 
@@ -120,8 +124,8 @@ def actor_network(system: System, scenario: Scenario = None) -> ActorNetwork:
 
     Examples
     --------
-    >>> from upheaval import load_system
-    >>> G = actor_network(load_system("tests/data/tiny.yaml"))
+    >>> from upheaval import load
+    >>> G = actor_network(load("tests/data/tiny.yaml"))
     >>> list(G.edges(keys=True))
     [('AAA', 'BBB', 'aid')]
     """

@@ -15,6 +15,7 @@ from matplotlib.patches import FancyArrowPatch, Patch, Rectangle
 
 from upheaval import cib
 from upheaval._io import write_text_atomic
+from upheaval._system_arg import accepts_system
 from upheaval.errors import UpheavalError
 from upheaval.model import System
 from upheaval.report._svg import (
@@ -92,6 +93,7 @@ def save_figure(fig: Figure, path: str | Path, dpi: int = 150) -> Path:
 # --------------------------------------------------------------------------- network
 
 
+@accepts_system("system", also=(nx.Graph,))
 def network_figure(system: System | nx.MultiDiGraph, scenario=None, *, title: str | None = None) -> Figure:
     """The actor network: actors coloured by camp, ties styled by kind, quantities labelled.
 
@@ -222,6 +224,7 @@ def _node_disc(xy, r, colour):
 # --------------------------------------------------------------------------- matrix
 
 
+@accepts_system("system")
 def matrix_figure(system: System, cim: cib.CrossImpactMatrix | None = None) -> Figure:
     """The cross-impact matrix as a heatmap: rows act on columns, blue promotes, red hinders, 0 is white.
 
@@ -290,6 +293,7 @@ def matrix_figure(system: System, cim: cib.CrossImpactMatrix | None = None) -> F
 # --------------------------------------------------------------------------- tableau
 
 
+@accepts_system("system")
 def tableau_figure(system: System, result=None, *, max_scenarios: int = 12, title: str | None = None) -> Figure:
     """The consistent scenarios as a ScenarioWizard-style tableau.
 
@@ -353,6 +357,7 @@ def tableau_figure(system: System, result=None, *, max_scenarios: int = 12, titl
 # --------------------------------------------------------------------------- impact diagram
 
 
+@accepts_system("system")
 def impact_figure(
     system: System, scenario, cim: cib.CrossImpactMatrix | None = None, *, title: str | None = None
 ) -> Figure:
@@ -401,6 +406,7 @@ def impact_figure(
 # --------------------------------------------------------------------------- landscape
 
 
+@accepts_system("system")
 def landscape_figure(system: System, tolerance: int = 2, fix=None, cim=None, *, title: str | None = None) -> Figure:
     """Consistent and near-consistent scenarios on a 2-D map (classical MDS of their Hamming distances).
 
@@ -489,6 +495,7 @@ def _place_labels(ax, labels: list[tuple[str, np.ndarray]], fontsize: int = BASE
 # --------------------------------------------------------------------------- claims
 
 
+@accepts_system("system")
 def claims_figure(system: System, results=None) -> Figure:
     """Each claim of the source with its result: pass (✓) or FAIL (✗), its text and the deciding detail."""
     from upheaval.claims import check_claims

@@ -14,6 +14,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
 from upheaval import cib
+from upheaval._system_arg import accepts_system
 from upheaval.model import System
 from upheaval.network import tie_quantity
 
@@ -732,6 +733,7 @@ def _tracking_section(
     return ctx
 
 
+@accepts_system("system")
 def render_report(system: System, **options: Any) -> str:
     """The report as one self-contained HTML document (no external URL, no script); see :func:`build_context`."""
     context = build_context(system, **options)
@@ -748,6 +750,7 @@ def _table(columns: list[str], rows: list[list[Any]], caption: str = "") -> str:
     return f'<table class="upheaval">{cap}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 
 
+@accepts_system("system", optional=True)
 def scenario_set_html(result, system: System | None = None, *, limit: int = 30) -> str:
     """A scenario set as an HTML tableau (descriptors as rows, scenarios as columns) with its measures."""
     cim = result.cim
@@ -822,6 +825,7 @@ def diff_html(diff) -> str:
     return _table(["change", "tie", "from", "to", "kind", "because of"], rows, "network difference vs the present")
 
 
+@accepts_system("system")
 def system_html(system: System, *, figure: bool = True) -> str:
     """A system as HTML for notebooks: summary, actors, descriptors and (optionally) the network figure inline."""
     parts = [

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from upheaval._io import write_text_atomic
+from upheaval._system_arg import accepts_system
 from upheaval.errors import UpheavalError
 from upheaval.model import System
 
@@ -39,6 +40,7 @@ def pdf_unavailable() -> str:
     return ""
 
 
+@accepts_system("system")
 def write_pdf(system: System, path: str | Path, *, html_text: str | None = None, **options: Any) -> Path:
     """Write the report of ``system`` as a PDF, atomically: the HTML report (``html_text`` when the caller
     rendered it already, else :func:`upheaval.report.render_report` with ``options``) laid out by WeasyPrint.

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from upheaval._system_arg import accepts_system
 from upheaval.cib import CrossImpactMatrix, compile_system
 from upheaval.model import System
 
@@ -92,6 +93,7 @@ class Storyline:
         return "\n".join(head + [s.sentence() for s in self.steps])
 
 
+@accepts_system("system")
 def storyline(
     system: System, scenario: dict[str, str] | Sequence[int], cim: CrossImpactMatrix | None = None
 ) -> Storyline:

@@ -6,12 +6,14 @@ from pathlib import Path
 from typing import Any
 
 from upheaval._io import write_text_atomic
+from upheaval._system_arg import accepts_system
 from upheaval.model import System
 from upheaval.report._html import _environment, build_context
 
 __all__ = ["write_report"]
 
 
+@accepts_system("system")
 def write_report(system: System, path: str | Path, *, pdf: bool = False, **options: Any) -> Path:
     """Write the HTML report of ``system`` to ``path`` atomically; with ``pdf=True`` also a PDF beside it.
 

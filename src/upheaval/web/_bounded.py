@@ -341,10 +341,10 @@ def _parse_text(text: str, name: str) -> Any:
 
 
 def _load_file(path: str) -> Any:
-    from upheaval._load import load_system
+    from upheaval._load import load
     from upheaval.model import decode_text, portable_system
 
-    system = load_system(Path(path))
+    system = load(Path(path))
     text = decode_text(Path(path).read_bytes(), path) if Path(path).suffix.lower() in (".yaml", ".yml") else None
     return portable_system(system, text)
 

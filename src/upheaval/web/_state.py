@@ -16,7 +16,7 @@ from typing import Any
 
 from upheaval import cib
 from upheaval._io import write_text_atomic
-from upheaval._load import load_system
+from upheaval._load import load
 from upheaval.errors import EngineError, ModelError, Problem, UpheavalError
 from upheaval.model import (
     BUILTIN_DEFAULT,
@@ -222,7 +222,7 @@ class Workspace:
             key, path = self.locate(name)
             if key not in self.docs:
                 if path is None:
-                    system = system or load_system(name)
+                    system = system or load(name)
                     self.docs[key] = OpenModel(
                         key, system, name, builtin_models()[name], False, None, version=self._next_version()
                     )
@@ -230,7 +230,7 @@ class Workspace:
                     rel = key.removeprefix("file:")
                     if system is None:
                         with _yaml_errors(rel):
-                            system = load_system(path)
+                            system = load(path)
                     self.docs[key] = OpenModel(key, system, rel, path, True, _stamp(path), version=self._next_version())
             self.current = key
             return self.docs[key]
@@ -572,7 +572,7 @@ class Workspace:
                 raise EditRefused("this model has no file to reload from")
             if system is None:
                 with _yaml_errors(doc.origin):
-                    system = load_system(doc.path)
+                    system = load(doc.path)
             version = self._next_version()
             doc.undo.append((doc.system, doc.last_edit, CLIENT.get(), doc.version, version))
             doc.system = system
