@@ -323,14 +323,21 @@ def test_pathways_bad_plans_raise_clear_errors(plan, message):
 # --- split search -----------------------------------------------------------------------
 
 
-def test_split_search_equals_find_consistent():
+def test_split_search_equals_find_consistent(monkeypatch):
+    """Every space split into subtrees (no first pass of the whole), searched on two threads: the engine's
+    set, row for row."""
+    import upheaval.cib._search as search_mod
+
+    monkeypatch.setattr(search_mod, "_SPLIT_MIN", 0)
+    monkeypatch.setattr(search_mod, "_WHOLE_FIRST", 0)
     cim = _random_cim(8, sizes=(3, 2, 3, 2, 3, 2, 3))
     for tol in (0, 1):
-        a = find_consistent(cim, tol)
-        b = analysis.split_search(cim, tol, n_subtrees=8, n_jobs=2)
+        a = find_consistent(cim, tol, _kernel="kernels")
+        seen = []
+        b = analysis.split_search(cim, tol, n_jobs=2, progress=seen.append)
         np.testing.assert_array_equal(a.indices, b.indices)
-        assert b.complete
-    c = analysis.split_search(cim, 0, {"D1": "v2"}, n_subtrees=4)
+        assert b.complete and len(seen) > 1 and seen[-1] == 1.0
+    c = analysis.split_search(cim, 0, {"D1": "v2"})
     assert (c.indices[:, 0] == 1).all()
 
 

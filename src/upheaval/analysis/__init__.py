@@ -129,6 +129,7 @@ _SHARED = {
     "future_index": "_labels",
     "classical_mds": "_landscape",
     "check_n_jobs": "_parallel",
+    "dask_client": "_parallel",
     "run_chunks": "_parallel",
     "spawn_seeds": "_parallel",
     "split_search": "_split",

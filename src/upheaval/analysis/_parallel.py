@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
@@ -10,7 +11,7 @@ import numpy as np
 from upheaval.cib import check_n_jobs
 from upheaval.errors import EngineError
 
-__all__ = ["check_n_jobs", "run_chunks", "spawn_seeds"]
+__all__ = ["check_n_jobs", "cluster_map", "dask_client", "run_chunks", "spawn_seeds"]
 
 
 def spawn_seeds(random_state: int | np.random.Generator | None, n: int) -> list[np.random.SeedSequence]:
@@ -87,30 +88,91 @@ def run_chunks(
     return out
 
 
-def _run_distributed(func, chunks, scheduler, progress) -> list[Any]:
+@contextmanager
+def dask_client(scheduler: str | Any) -> Iterator[Any]:
+    """A dask.distributed Client of ``scheduler`` (an address, or a Client, yielded as it is).
+
+    A Client opened here is closed on leaving; open one for a whole job (``with
+    dask_client(address) as client``) and pass ``client`` as the ``scheduler`` of each call
+    so that they share one connection.
+    """
     try:
-        from distributed import Client, as_completed
+        from distributed import Client
     except ImportError:  # pragma: no cover - depends on the environment
         raise EngineError(
             "--scheduler needs dask.distributed; install it with `pip install 'dask[distributed]'`"
         ) from None
-    own = not isinstance(scheduler, Client)
+    if isinstance(scheduler, Client):
+        yield scheduler
+        return
     try:
-        client = Client(scheduler, timeout="3s") if own else scheduler
+        client = Client(scheduler, timeout="3s")
     except OSError as exc:
         raise EngineError(
             f"cannot reach the dask scheduler at {scheduler!r} ({exc}); "
             "start one with `dask scheduler` and workers with `dask worker ADDRESS`"
         ) from None
     try:
-        futures = [client.submit(func, *args, pure=False) for args in chunks]
-        index = {f.key: k for k, f in enumerate(futures)}
-        out: list[Any] = [None] * len(chunks)
-        for done, fut in enumerate(as_completed(futures), start=1):
-            out[index[fut.key]] = fut.result()
-            if progress is not None:
-                progress(done / len(chunks))
-        return out
+        yield client
     finally:
-        if own:
-            client.close()
+        client.close()
+
+
+def _gather(client, futures, done: Callable[[int], None] | None) -> list[Any]:
+    """The futures' results, in their order; ``done(k)`` as each finishes; the rest cancelled on an error
+    or Ctrl-C."""
+    from distributed import as_completed
+
+    index = {f.key: k for k, f in enumerate(futures)}
+    out: list[Any] = [None] * len(futures)
+    try:
+        for fut in as_completed(futures):
+            out[index[fut.key]] = fut.result()
+            if done is not None:
+                done(index[fut.key])
+    except BaseException:
+        client.cancel(futures)
+        raise
+    return out
+
+
+def _run_distributed(func, chunks, scheduler, progress) -> list[Any]:
+    with dask_client(scheduler) as client:
+        futures = [client.submit(func, *args, pure=False) for args in chunks]
+        n = len(chunks)
+        finished = [0]
+
+        def done(_k: int) -> None:
+            finished[0] += 1
+            progress(finished[0] / n)
+
+        return _gather(client, futures, None if progress is None else done)
+
+
+def _call(func: Callable[[Any, Any], Any], item: Any) -> Any:
+    return func(item, None)
+
+
+def cluster_map(scheduler: str | Any) -> Callable[..., list[Any]]:
+    """A drop-in for the engine's thread map (:func:`upheaval.cib._parallel.map_threads`) that runs
+    ``func(item, None)`` for each item on a dask.distributed cluster.
+
+    ``func`` (a closure over the engine's search plan) is sent to every worker once
+    (``Client.scatter(broadcast=True)``), then each item is a task; ``done(k)`` is called
+    here as each task finishes, in whatever order, so a progress bar counts the items done
+    across the cluster. ``n_jobs`` is ignored (the cluster's workers decide). The cluster is
+    reached only when there are items: a search that ends before splitting runs here alone.
+    """
+
+    def map_cluster(func, items, n_jobs=None, done=None) -> list[Any]:
+        if not items:
+            return []
+        with dask_client(scheduler) as client:
+            shared = client.scatter(func, broadcast=True, hash=False)
+            try:
+                futures = [client.submit(_call, shared, item, pure=False) for item in items]
+                return _gather(client, futures, done)
+            finally:
+                client.cancel([shared])
+
+    return map_cluster

@@ -539,6 +539,7 @@ def find_consistent(
     n_jobs: int | None = None,
     _kernel: str | None = None,
     _node_budget: int = 0,
+    _map_subtrees: Callable | None = None,
 ) -> ScenarioSet:
     """All scenarios whose inconsistency is at most ``tolerance``, by a complete exact search.
 
@@ -652,7 +653,8 @@ def find_consistent(
         sampled = done.get(task)  # already searched while estimating
         return sampled if sampled is not None else plan.run(*task, _node_budget, stop)
 
-    found = map_threads(
+    # ``_map_subtrees`` (same contract as map_threads) runs them elsewhere: upheaval.analysis's dask cluster
+    found = (_map_subtrees or map_threads)(
         subtree,
         tasks,
         n_jobs,

@@ -18,6 +18,7 @@ from upheaval.cli._common import (
     DefaultUncertaintyOpt,
     JsonOpt,
     ModelArg,
+    SchedOpt,
     TolOpt,
     console,
     emit_json,
@@ -34,10 +35,6 @@ SCREENFUL = 40  # rows a listing prints by default; --csv and --json hold every 
 
 SeedOpt = Annotated[int | None, typer.Option("--seed", help="Random seed; the same seed gives the same result.")]
 JobsOpt = Annotated[int, typer.Option("--n-jobs", "-j", help="Local worker threads (-1: all cores).")]
-SchedOpt = Annotated[
-    str | None,
-    typer.Option("--scheduler", help="Run on this dask.distributed scheduler (e.g. tcp://127.0.0.1:8786)."),
-]
 CsvOpt = Annotated[
     Path | None,
     typer.Option("--csv", help="Also write every row to this CSV file.", dir_okay=False, show_default=False),

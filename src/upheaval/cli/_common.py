@@ -22,6 +22,8 @@ __all__ = [
     "EXIT_INVALID",
     "DefaultUncertaintyOpt",
     "ModelArg",
+    "SchedOpt",
+    "cluster",
     "compile_notice",
     "console",
     "emit_json",
@@ -54,6 +56,15 @@ TolOpt = Annotated[
     int,
     typer.Option(
         "--tolerance", "-t", min=0, help="Inconsistency tolerance: accept scenarios whose inconsistency is at most K."
+    ),
+]
+SchedOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--scheduler",
+        help="Run the parallel work (a large search's subtrees, samples, members) on this running "
+        "dask.distributed scheduler, e.g. tcp://127.0.0.1:8786, instead of local threads; same result.",
+        show_default=False,
     ),
 ]
 
@@ -187,6 +198,19 @@ def parse_condition(items: list[str] | None, option: str) -> dict[str, list[str]
             if v not in vs:
                 vs.append(v)
     return out
+
+
+@contextmanager
+def cluster(scheduler: str | None) -> Iterator[Any]:
+    """The ``--scheduler`` connected once for the whole command (a dask Client; None without one): an
+    address that cannot be reached fails here, before any work, and every search shares the connection."""
+    if scheduler is None:
+        yield None
+        return
+    from upheaval.analysis import dask_client
+
+    with dask_client(scheduler) as client:
+        yield client
 
 
 @contextmanager

@@ -20,7 +20,9 @@ from upheaval.cli._common import (
     DefaultUncertaintyOpt,
     JsonOpt,
     ModelArg,
+    SchedOpt,
     TolOpt,
+    cluster,
     console,
     emit_json,
     err,
@@ -81,9 +83,12 @@ def _search(
     *,
     quiet: bool = False,
     n_jobs: int = 1,
+    client=None,
 ) -> cib.ScenarioSet:
-    """The consistent scenarios under the ``--fix`` intervention and the ``--where`` restriction."""
+    """The consistent scenarios under the ``--fix`` intervention and the ``--where`` restriction; a large
+    search's subtrees run on ``n_jobs`` threads, or on the dask ``client``'s cluster (the bar counts them)."""
     from upheaval import cib
+    from upheaval.analysis import split_search
 
     cim = cib.compile_system(system)
     conditions = {}
@@ -95,9 +100,27 @@ def _search(
             raise fail(f"{option}: {exc}", EXIT_INVALID) from None
         conditions[option] = cond or None
     with search_progress(f"searching {cim.n_scenarios:,} scenarios", enabled=not quiet) as progress:
-        return cib.find_consistent(
-            cim, tolerance, conditions["--fix"], conditions["--where"], progress=progress, n_jobs=_jobs(n_jobs)
+        return split_search(
+            cim,
+            tolerance,
+            conditions["--fix"],
+            conditions["--where"],
+            n_jobs=_jobs(n_jobs),
+            scheduler=client,
+            progress=progress,
         )
+
+
+def _claim_search(client):
+    """The claims' searches on the dask ``client``'s cluster (None without one: the default search)."""
+    if client is None:
+        return None
+    from upheaval.analysis import split_search
+
+    def search(cim, tolerance, fix):
+        return split_search(cim, tolerance, fix or None, scheduler=client).indices
+
+    return search
 
 
 def _longest_word(texts: list[str]) -> int:
@@ -286,6 +309,7 @@ def analyze(
         bool, typer.Option("--storylines", help="Also tell each scenario's storyline, every step with its citations.")
     ] = False,
     n_jobs: JobsOpt = 1,
+    scheduler: SchedOpt = None,
 ) -> None:
     """Analyse a model: a one-screen summary of the system, its consistent scenarios with their futures' names,
     and the claims; --storylines tells each scenario's storyline too.
@@ -297,7 +321,9 @@ def analyze(
     from upheaval.cli._authoring import print_coverage
 
     system = load(model)
-    result = _search(system, tolerance, fix, where, n_jobs=n_jobs)
+    with cluster(scheduler) as client:
+        result = _search(system, tolerance, fix, where, n_jobs=n_jobs, client=client)
+        claims = check_claims(system, result.cim, n_jobs, _claim_search(client)) if system.claims else []
     console.print(_summary(system))
     print_coverage(system, limit=3, modelling=True, cim=result.cim, result=result)
     if _conditions_text(result):
@@ -322,7 +348,6 @@ def analyze(
                 console.rule(f"[bold]{escape(labels.label(row))}[/]", characters="─")
                 for step in story.steps:
                     console.print(f"• {step.sentence()}", markup=False, highlight=False)
-    claims = check_claims(system, result.cim, n_jobs) if system.claims else []
     if claims:
         print_claims_summary(claims)
     if report is not None:
@@ -354,6 +379,7 @@ def scenarios(
         bool, typer.Option("--json", help="Print every scenario as one compact JSON object on stdout, streamed.")
     ] = False,
     n_jobs: JobsOpt = 1,
+    scheduler: SchedOpt = None,
     csv: Annotated[
         Path | None,
         typer.Option("--csv", help="Write every row to this CSV file (no table).", dir_okay=False, show_default=False),
@@ -373,7 +399,8 @@ def scenarios(
     from upheaval._load import load
 
     system = load(model)
-    result = _search(system, tolerance, fix, where, quiet=json, n_jobs=n_jobs)
+    with cluster(scheduler) as client:
+        result = _search(system, tolerance, fix, where, quiet=json, n_jobs=n_jobs, client=client)
     labels = _labels(system, result, tolerance)
     if json:
         from upheaval.formats import write_scenarios_json
@@ -409,6 +436,7 @@ def check(
     model: ModelArg = None,
     json: JsonOpt = False,
     n_jobs: JobsOpt = 1,
+    scheduler: SchedOpt = None,
     audit: Annotated[
         bool,
         typer.Option(
@@ -428,7 +456,8 @@ def check(
     from upheaval.claims import check_claims
 
     system = load(model)
-    results = check_claims(system, n_jobs=_jobs(n_jobs))
+    with cluster(scheduler) as client:
+        results = check_claims(system, n_jobs=_jobs(n_jobs), search=_claim_search(client))
     if not json:
         from upheaval.cli._authoring import print_coverage
 
