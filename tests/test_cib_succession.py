@@ -54,3 +54,44 @@ def test_bad_mode_and_max_steps():
         succession(cim, [0, 0], mode="sideways")
     with pytest.raises(EngineError, match="max_steps"):
         succession(cim, [1, 0], max_steps=1)
+
+
+def _steps_by_numpy(cim: CrossImpactMatrix, starts: np.ndarray, local: bool, max_steps: int):
+    """Where each start stands after ``max_steps`` succession steps, and whether it was consistent one step
+    earlier (then it stays): every start stepped at once, no cycle detection."""
+    z = starts.copy()
+    rows = np.arange(len(z))
+    consistent = np.zeros(len(z), dtype=bool)
+    for _ in range(max_steps):
+        bal = sum(cim.values[cim.offsets[i] + z[:, i]] for i in range(cim.n_descriptors))
+        blocks = [bal[:, o : o + s] for o, s in zip(cim.offsets, cim.sizes, strict=True)]
+        best = np.stack([b.argmax(axis=1) for b in blocks], axis=1)
+        gap = np.stack([b.max(axis=1) - b[rows, z[:, j]] for j, b in enumerate(blocks)], axis=1)
+        consistent = (gap == 0).all(axis=1)
+        if local:
+            j = gap.argmax(axis=1)
+            move = ~consistent
+            z[rows[move], j[move]] = best[rows[move], j[move]]
+        else:
+            z = np.where(gap > 0, best, z)
+    return z, consistent
+
+
+@pytest.mark.parametrize("local", [False, True])
+@pytest.mark.parametrize("max_steps", [1, 6, 7, 100, 101])
+def test_the_succession_kernel_stands_where_plain_stepping_stands(local, max_steps):
+    """Cycles are closed early by the kernel; where it reports a run to stand after ``max_steps`` steps is
+    where stepping every start ``max_steps`` times puts it, on a matrix where most starts cycle."""
+    from upheaval.cib._kernel_succession import succession_kernel
+
+    rng = np.random.default_rng(1)
+    values = rng.integers(-3, 4, size=(18, 18))
+    for i in range(6):
+        values[3 * i : 3 * i + 3, 3 * i : 3 * i + 3] = 0
+    cim = CrossImpactMatrix(values, (3,) * 6)
+    starts = np.asarray(all_scenarios(cim), dtype=np.int64)
+    ends, kind = succession_kernel(cim.values, np.asarray(cim.sizes, np.int64), cim.offsets, starts, local, max_steps)
+    expected, consistent = _steps_by_numpy(cim, starts, local, max_steps)
+    assert (kind == 1).sum() > len(starts) // 4  # cycles are common here
+    np.testing.assert_array_equal(kind == 0, consistent)
+    np.testing.assert_array_equal(ends, expected)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from upheaval.cib import succession_step
+from upheaval.cib import successions_from_rows
 
 __all__ = ["count_basins", "resolve_table", "successions_from_rows", "successor_table"]
 
@@ -208,71 +208,3 @@ def count_basins(succ, lo, hi, n_attr):  # pragma: no cover - compiled
             v = succ[v]
         counts[-2 - v] += 1
     return counts
-
-
-@njit(cache=True, nogil=True)
-def successions_from_rows(values, sizes, offsets, starts, local, max_steps):  # pragma: no cover - compiled
-    """Succession from each row of ``starts``; return ``(ends, kind, steps)``.
-
-    ``ends[s]`` is the consistent end, or for a cycle its lexicographically smallest
-    member (a canonical representative); ``kind[s]`` is 0 (consistent), 1 (cycle) or
-    2 (``max_steps`` ran out). Works for any number of scenarios (no linear index).
-    """
-    n_starts = starts.shape[0]
-    n = sizes.shape[0]
-    n_var = values.shape[0]
-    ends = np.empty((n_starts, n), dtype=np.int64)
-    kind = np.zeros(n_starts, dtype=np.int64)
-    steps_out = np.zeros(n_starts, dtype=np.int64)
-    path = np.empty((max_steps + 1, n), dtype=np.int64)
-    bal = np.empty(n_var, dtype=np.int64)
-    z = np.empty(n, dtype=np.int64)
-    old = np.empty(n, dtype=np.int64)
-    for s in range(n_starts):
-        z[:] = starts[s]
-        bal[:] = 0
-        for i in range(n):
-            r = offsets[i] + z[i]
-            for c in range(n_var):
-                bal[c] += values[r, c]
-        path[0] = z
-        steps = 0
-        k_kind = 2
-        while steps < max_steps:
-            old[:] = z
-            if succession_step(bal, z, sizes, offsets, local) == 0:
-                k_kind = 0
-                ends[s] = z
-                break
-            for i in range(n):
-                if z[i] != old[i]:
-                    for c in range(n_var):
-                        bal[c] += values[offsets[i] + z[i], c] - values[offsets[i] + old[i], c]
-            steps += 1
-            hit = -1
-            for k in range(steps):
-                same = True
-                for i in range(n):
-                    if path[k, i] != z[i]:
-                        same = False
-                        break
-                if same:
-                    hit = k
-                    break
-            if hit >= 0:
-                k_kind = 1
-                best = hit
-                for m in range(hit + 1, steps):
-                    for i in range(n):
-                        if path[m, i] != path[best, i]:
-                            if path[m, i] < path[best, i]:
-                                best = m
-                            break
-                ends[s] = path[best]
-                break
-            path[steps] = z
-        if k_kind == 2:
-            ends[s] = z
-        kind[s] = k_kind
-        steps_out[s] = steps
-    return ends, kind, steps_out

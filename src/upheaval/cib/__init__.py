@@ -56,6 +56,7 @@ _SHARED = {
     "split_fixings": "_search",
     "numpy_suffices": "_small",
     "compiling": "_warm",
+    "successions_from_rows": "_kernel_succession",
 }
 
 __getattr__ = lazy_names(__name__, _SHARED, globals())

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-__all__ = ["succession_kernel", "succession_step"]
+__all__ = ["succession_kernel", "succession_step", "successions_from_rows"]
 
 
 @njit(cache=True, nogil=True)
@@ -55,31 +55,91 @@ def succession_step(bal, z, sizes, offsets, local):  # pragma: no cover - compil
 
 
 @njit(cache=True, nogil=True)
-def succession_kernel(values, sizes, offsets, starts, local, max_steps):  # pragma: no cover - compiled
-    """Run succession from every start; return the end scenario's row (or -1 for a cycle) per start.
+def successions_from_rows(values, sizes, offsets, starts, local, max_steps):  # pragma: no cover - compiled
+    """Succession from each row of ``starts``; return ``(ends, kind, steps)``.
 
-    Used to count, per consistent scenario, how many starts lead to it (the ``.sl`` weights).
-    ``ends`` receives the final scenario; ``kind`` is 0 for consistent, 1 for a cycle or no end.
+    ``ends[s]`` is the consistent end, or for a cycle its lexicographically smallest
+    member (a canonical representative); ``kind[s]`` is 0 (consistent), 1 (cycle) or
+    2 (``max_steps`` ran out). Works for any number of scenarios (no linear index).
     """
+    return _successions(values, sizes, offsets, starts, local, max_steps, False)
+
+
+@njit(cache=True, nogil=True)
+def succession_kernel(values, sizes, offsets, starts, local, max_steps):  # pragma: no cover - compiled
+    """Run succession from every start for ``max_steps`` steps at most; return ``(ends, kind)``.
+
+    ``kind`` is 0 where the run reaches a consistent scenario (``ends``), 1 where it does not:
+    ``ends`` is then where it stands after ``max_steps`` steps (on a cycle, found once the cycle
+    closes). Used to count, per consistent scenario, how many starts lead to it (the ``.sl``
+    weights), and by the heuristic search.
+    """
+    ends, kind, _ = _successions(values, sizes, offsets, starts, local, max_steps, True)
+    return ends, np.minimum(kind, 1)
+
+
+@njit(cache=True, nogil=True)
+def _successions(values, sizes, offsets, starts, local, max_steps, last):  # pragma: no cover - compiled
+    """Succession from each row of ``starts`` (see :func:`successions_from_rows`); with ``last`` a
+    cycle's end is the scenario the run reaches after ``max_steps`` steps instead of its smallest member."""
     n_starts = starts.shape[0]
     n = sizes.shape[0]
     n_var = values.shape[0]
     ends = np.empty((n_starts, n), dtype=np.int64)
     kind = np.zeros(n_starts, dtype=np.int64)
-    bal = np.zeros(n_var, dtype=np.int64)
+    steps_out = np.zeros(n_starts, dtype=np.int64)
+    path = np.empty((max_steps + 1, n), dtype=np.int64)
+    bal = np.empty(n_var, dtype=np.int64)
     z = np.empty(n, dtype=np.int64)
+    old = np.empty(n, dtype=np.int64)
     for s in range(n_starts):
         z[:] = starts[s]
-        done = False
-        for _ in range(max_steps):
-            bal[:] = 0
-            for i in range(n):
-                r = offsets[i] + z[i]
-                for c in range(n_var):
-                    bal[c] += values[r, c]
+        bal[:] = 0
+        for i in range(n):
+            r = offsets[i] + z[i]
+            for c in range(n_var):
+                bal[c] += values[r, c]
+        path[0] = z
+        steps = 0
+        k_kind = 2
+        while steps < max_steps:
+            old[:] = z
             if succession_step(bal, z, sizes, offsets, local) == 0:
-                done = True
+                k_kind = 0
+                ends[s] = z
                 break
-        ends[s] = z
-        kind[s] = 0 if done else 1
-    return ends, kind
+            for i in range(n):
+                if z[i] != old[i]:
+                    for c in range(n_var):
+                        bal[c] += values[offsets[i] + z[i], c] - values[offsets[i] + old[i], c]
+            steps += 1
+            hit = -1
+            for k in range(steps):
+                same = True
+                for i in range(n):
+                    if path[k, i] != z[i]:
+                        same = False
+                        break
+                if same:
+                    hit = k
+                    break
+            if hit >= 0:
+                k_kind = 1
+                best = hit
+                if last:  # path[t] = path[hit + (t - hit) % period] for t >= hit
+                    ends[s] = path[hit + (max_steps - hit) % (steps - hit)]
+                    break
+                for m in range(hit + 1, steps):
+                    for i in range(n):
+                        if path[m, i] != path[best, i]:
+                            if path[m, i] < path[best, i]:
+                                best = m
+                            break
+                ends[s] = path[best]
+                break
+            path[steps] = z
+        if k_kind == 2:
+            ends[s] = z
+        kind[s] = k_kind
+        steps_out[s] = steps
+    return ends, kind, steps_out
