@@ -97,6 +97,32 @@ def test_split_search_runs_its_subtrees_on_the_cluster(cluster):
         assert res.n_nodes == serial.n_nodes and res.complete
 
 
+def test_cluster_map_keeps_the_order_and_raises_a_failed_item(cluster):
+    """The cluster's map returns results in the items' order whatever order they finish in, calls ``done``
+    once per item, and raises an item's error here (the others cancelled)."""
+    from upheaval.analysis._parallel import cluster_map
+
+    def slow_first(item, stop):
+        import time
+
+        time.sleep(0.2 if item == 0 else 0.0)
+        return item * 10
+
+    finished: list[int] = []
+    run = cluster_map(cluster.scheduler_address)
+    assert run(slow_first, list(range(6)), None, finished.append) == [0, 10, 20, 30, 40, 50]
+    assert sorted(finished) == list(range(6))
+    assert run(slow_first, [], None, finished.append) == []  # nothing to run: no connection either
+
+    def failing(item, stop):
+        if item == 2:
+            raise ValueError(f"subtree {item} failed")
+        return item
+
+    with pytest.raises(ValueError, match="subtree 2 failed"):
+        run(failing, list(range(4)))
+
+
 @pytest.fixture
 def split_always(monkeypatch):
     """The engine's split search without its first pass of the whole (which finishes ScenarioWizard's

@@ -189,5 +189,6 @@ def test_n_jobs_gives_the_same_scenarios_and_claims():
     two = json.loads(run("scenarios", "--json", "--n-jobs", "2").stdout)
     assert one["scenarios"] == two["scenarios"]
     assert run("check", "-j", "-1").exit_code == run("check").exit_code
-    bad = run("scenarios", "--n-jobs", "0")
-    assert bad.exit_code == 2 and "--n-jobs" in bad.output
+    for command in ("scenarios", "basins", "robustness", "ensemble"):  # one option, checked the same everywhere
+        bad = run(command, "--n-jobs", "0")
+        assert bad.exit_code == 2 and "--n-jobs" in bad.output

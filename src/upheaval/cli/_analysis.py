@@ -16,6 +16,7 @@ from upheaval.cli._app import app
 from upheaval.cli._common import (
     EXIT_INVALID,
     DefaultUncertaintyOpt,
+    JobsOpt,
     JsonOpt,
     ModelArg,
     SchedOpt,
@@ -34,7 +35,6 @@ from upheaval.errors import EngineError
 SCREENFUL = 40  # rows a listing prints by default; --csv and --json hold every row
 
 SeedOpt = Annotated[int | None, typer.Option("--seed", help="Random seed; the same seed gives the same result.")]
-JobsOpt = Annotated[int, typer.Option("--n-jobs", "-j", help="Local worker threads (-1: all cores).")]
 CsvOpt = Annotated[
     Path | None,
     typer.Option("--csv", help="Also write every row to this CSV file.", dir_okay=False, show_default=False),

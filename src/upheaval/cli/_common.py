@@ -21,6 +21,7 @@ __all__ = [
     "EXIT_FAILED",
     "EXIT_INVALID",
     "DefaultUncertaintyOpt",
+    "JobsOpt",
     "ModelArg",
     "SchedOpt",
     "cluster",
@@ -56,6 +57,24 @@ TolOpt = Annotated[
     int,
     typer.Option(
         "--tolerance", "-t", min=0, help="Inconsistency tolerance: accept scenarios whose inconsistency is at most K."
+    ),
+]
+
+
+def _check_jobs(n_jobs: int) -> int:
+    """``--n-jobs`` checked: a positive count or -1, exit 2 otherwise."""
+    if n_jobs == 0 or n_jobs < -1:
+        raise fail(f"--n-jobs must be a positive number of threads or -1 (all cores); got {n_jobs}", EXIT_INVALID)
+    return n_jobs
+
+
+JobsOpt = Annotated[
+    int,
+    typer.Option(
+        "--n-jobs",
+        "-j",
+        callback=_check_jobs,
+        help="Local worker threads (-1: all cores); the result is the same for any count.",
     ),
 ]
 SchedOpt = Annotated[

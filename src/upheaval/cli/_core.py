@@ -18,6 +18,7 @@ from upheaval.cli._common import (
     EXIT_FAILED,
     EXIT_INVALID,
     DefaultUncertaintyOpt,
+    JobsOpt,
     JsonOpt,
     ModelArg,
     SchedOpt,
@@ -57,18 +58,6 @@ WhereOpt = Annotated[
         "them); the descriptor keeps its own consistency test; repeatable.",
     ),
 ]
-JobsOpt = Annotated[
-    int, typer.Option("--n-jobs", "-j", help="Worker threads for a large search (-1: all cores); same result.")
-]
-
-
-def _jobs(n_jobs: int) -> int:
-    """``--n-jobs`` checked (a positive count or -1), exit 2 otherwise."""
-    if n_jobs == 0 or n_jobs < -1:
-        raise fail(f"--n-jobs must be a positive number of threads or -1 (all cores); got {n_jobs}", EXIT_INVALID)
-    return n_jobs
-
-
 CsvOpt = Annotated[
     Path | None,
     typer.Option("--csv", help="Also write every row to this CSV file.", dir_okay=False, show_default=False),
@@ -105,7 +94,7 @@ def _search(
             tolerance,
             conditions["--fix"],
             conditions["--where"],
-            n_jobs=_jobs(n_jobs),
+            n_jobs=n_jobs,
             scheduler=client,
             progress=progress,
         )
@@ -457,7 +446,7 @@ def check(
 
     system = load(model)
     with cluster(scheduler) as client:
-        results = check_claims(system, n_jobs=_jobs(n_jobs), search=_claim_search(client))
+        results = check_claims(system, n_jobs=n_jobs, search=_claim_search(client))
     if not json:
         from upheaval.cli._authoring import print_coverage
 
