@@ -373,12 +373,15 @@ def disagreement_figure(res: Any, top: int = 15) -> Figure:
 # --------------------------------------------------------------------------- the report's sections
 
 
-def decisions_context(system: Any, cim: Any, img: Callable[[Figure, str], Any] | None = None) -> dict[str, Any]:
+def decisions_context(
+    system: Any, cim: Any, img: Callable[[Figure, str], Any] | None = None, *, picks: Any = None
+) -> dict[str, Any]:
     """The report's decision sections: levers from the present, a diverse few to write up, and each shock.
 
     ``img(figure, alt)`` turns a figure into what the report shows (None: no figures). ``picks``
     lists the picks' positions in the consistent set, so that the report tells their storylines
-    first; a part that cannot be computed carries ``error`` instead of failing the report.
+    first; a part that cannot be computed carries ``error`` instead of failing the report. The
+    picks (:func:`upheaval.report._html.report_picks`) are computed here unless given.
     """
     from upheaval import analysis
     from upheaval.errors import UpheavalError
@@ -413,7 +416,11 @@ def decisions_context(system: Any, cim: Any, img: Callable[[Figure, str], Any] |
     except UpheavalError as exc:
         out["levers"] = {"error": str(exc)}
     try:
-        p = analysis.pick(system, 4)
+        from upheaval.report._html import report_picks
+
+        p = report_picks(system) if picks is None else picks
+        if isinstance(p, UpheavalError):
+            raise p
         out["pick_positions"] = list(p.picks)
         out["picks"] = {
             "labels": [p.label(s) for s in p.picks],

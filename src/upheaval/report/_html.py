@@ -509,13 +509,13 @@ def build_context(
     result = cib.find_consistent(cim, tolerance)
     sections, first = _judgement_sections(system)
     part = camps(system) if system.actors else None
-    audit = _Background(_audit, system, cim, robustness_samples, default_u)  # the longest part, beside the rest
+    picks = report_picks(system) if tolerance == 0 else None
+    # the decision sections, whose figures are matplotlib's (an import the rest does without), beside the rest
+    decisions = _Background(_decisions, system, cim, figures, picks) if picks is not None else None
+    audit = _audit(system, cim, robustness_samples, default_u)
     claims = check_claims(system, cim) if system.claims else []
-    from upheaval.report._decisions import decisions_context
-
-    decisions = decisions_context(system, cim, _svg if figures else None) if tolerance == 0 else None
     shown = min(len(result), max_scenarios)
-    picked = decisions["pick_positions"] if decisions else []  # the picks' storylines come first
+    picked = [] if picks is None or isinstance(picks, Exception) else list(picks.picks)  # their storylines first
     order = [*picked, *(k for k in range(len(result)) if k not in picked)][:shown]
     present = part.frustration if part is not None else None
     frustrations: dict = {}  # scenarios with the same network share its frustration
@@ -592,10 +592,10 @@ def build_context(
         "claims": claims,
         "claims_passed": sum(c.passed for c in claims),
         "robustness": _robustness(system, result, robustness_samples, default_u),
-        "audit": audit.result(),
+        "audit": audit,
         "reading": _reading(system, cim),
         "tracking": _tracking_section(system, cim, tracking, figures, result if tolerance == 0 else None),
-        "decisions": decisions,
+        "decisions": decisions.result() if decisions is not None else None,
         "figures": figs,
         "n_scenarios": system.n_scenarios,
     }
@@ -605,13 +605,31 @@ def build_context(
     return context
 
 
+def report_picks(system: System) -> Any:
+    """The report's diverse few (:func:`upheaval.analysis.pick` of 4), or the UpheavalError that refused them."""
+    from upheaval.analysis import pick
+    from upheaval.errors import UpheavalError
+
+    try:
+        return pick(system, 4)
+    except UpheavalError as exc:
+        return exc
+
+
+def _decisions(system: System, cim, figures: bool, picks: Any) -> dict[str, Any]:
+    """The decision sections (:func:`upheaval.report._decisions.decisions_context`) with their figures."""
+    from upheaval.report._decisions import decisions_context
+
+    return decisions_context(system, cim, _svg if figures else None, picks=picks)
+
+
 _JOBS: dict[int, tuple[Callable[..., Any], tuple]] = {}
 
 
 class _Background:
     """``fn(*args)`` computed in a forked worker process while the caller goes on, where the platform forks
-    and the machine has a second core (the report's claims' audit, which is most of its work, beside the
-    rest); computed in place, when asked for, elsewhere. The worker reads the job from the memory it
+    and the machine has a second core (the report's decision sections and their figures, beside the rest);
+    computed in place, when asked for, elsewhere. The worker reads the job from the memory it
     inherits, so nothing but the result is pickled."""
 
     def __init__(self, fn: Callable[..., Any], *args: Any) -> None:
