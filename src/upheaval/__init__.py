@@ -8,9 +8,11 @@ first use, so ``import upheaval`` stays cheap.
 >>> s = uh.load()                 # the built-in default; or a name, a .yaml or a .scw path
 >>> s.id
 'dprk-ukraine-2024'
->>> r = uh.find_consistent(s)     # a System or a CrossImpactMatrix
+>>> r = uh.find_consistent(s)     # a System, a CrossImpactMatrix, or a model path or built-in name
 >>> r.complete, len(r) == len(r.to_frame()) > 0
 (True, True)
+>>> len(uh.find_consistent("dprk-ukraine-2024")) == len(uh.find_consistent(uh.compile_system(s))) == len(r)
+True
 
 A scenario set shows itself in a line (in a notebook, as a table):
 

@@ -220,6 +220,7 @@ def verdicts(
 
 
 @accepts_system("system")
+@accepts_system("cim", to="matrix", optional=True)
 def check_claims(
     system: System, cim: cib.CrossImpactMatrix | None = None, n_jobs: int | None = None, search: Search | None = None
 ) -> list[ClaimResult]:

@@ -407,6 +407,7 @@ class _SpaceTable:
 
 
 @accepts_system("system", optional=True)
+@accepts_system("cim", to="matrix", optional=True)
 def audit_claims(
     system,
     cim=None,

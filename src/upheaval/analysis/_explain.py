@@ -191,6 +191,7 @@ def _context_ids(system: Any) -> set[str]:
 
 
 @accepts_system("system", optional=True)
+@accepts_system("cim", to="matrix", optional=True)
 def explain(
     system: Any,
     scenario: Mapping[str, str] | Sequence[int] | np.ndarray,
@@ -282,6 +283,7 @@ def explain(
 
 
 @accepts_system("system", optional=True)
+@accepts_system("cim", to="matrix", optional=True)
 def resolve_scenario(system: Any, text: str, cim: Any = None, tolerance: int = 0) -> tuple[dict[str, str], str]:
     """A scenario named as the command line names it, and how it was found.
 

@@ -112,6 +112,7 @@ def future_index(system: Any, cim: Any, indices: Any) -> np.ndarray:
 
 
 @accepts_system("system", optional=True)
+@accepts_system("cim", to="matrix", optional=True)
 def scenario_labels(system: Any, cim: Any = None, tolerance: int = 0, reference: Any = None) -> ScenarioLabels:
     """The labeller of a system's scenarios at ``tolerance``.
 

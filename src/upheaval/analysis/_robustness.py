@@ -28,6 +28,7 @@ _CHUNK = 250  # sampled matrices per chunk
 
 
 @accepts_system("system", optional=True)
+@accepts_system("cim", to="matrix", optional=True)
 def uncertainty_matrix(system, cim=None, default: int = DEFAULT_UNCERTAINTY) -> np.ndarray:
     """Per-cell uncertainty ``U`` (same shape as the matrix) from a system's judgement sections.
 

@@ -53,6 +53,7 @@ def _label(cim, var: int) -> str:
 
 
 @accepts_system("cim", to="matrix")
+@accepts_system("system", optional=True)
 def editable_impacts(cim, system=None) -> np.ndarray:
     """Which cells a judgement may be given in (boolean, the matrix's shape).
 
@@ -296,6 +297,7 @@ class Sensitivity:
 
 
 @accepts_system("system", optional=True)
+@accepts_system("cim", to="matrix", optional=True)
 def judgement_effects(
     system,
     cim=None,

@@ -66,6 +66,7 @@ def _condition_text(cond: Mapping[str, Any]) -> str:
 
 
 @accepts_system("system", optional=True)
+@accepts_system("cim", to="matrix", optional=True)
 def resolve_target(system: Any, cim: Any, text: str, reference: np.ndarray | None = None) -> Target:
     """Read ``text`` as a future (id or name: the scenarios matching its ``match``), a label ``S4``
     (the 4th scenario of ``reference``, the unrestricted consistent set) or ``D=V[,D=V...]``.
@@ -105,6 +106,7 @@ def resolve_target(system: Any, cim: Any, text: str, reference: np.ndarray | Non
 
 
 @accepts_system("system", optional=True)
+@accepts_system("cim", to="matrix", optional=True)
 def resolve_start(system: Any, cim: Any, start: Any, reference: np.ndarray | None = None) -> tuple[np.ndarray, str]:
     """The start scenario as index row and how it was read.
 

@@ -79,6 +79,7 @@ def _declared_interventions(system: Any) -> list[tuple[str, dict]]:
 
 
 @accepts_system("system", optional=True)
+@accepts_system("cim", to="matrix", optional=True)
 def modelling_warnings(system: Any, cim: Any = None, result: Any = None, *, budget_seconds: float = 10.0) -> list:
     """Every modelling warning of a valid system (see the module's description), as coverage findings.
 

@@ -15,6 +15,8 @@ from typing import IO, Any
 
 import numpy as np
 
+from upheaval._system_arg import accepts_system
+
 __all__ = ["CHUNK_ROWS", "SCENARIO_FORMATS", "scenario_rows_csv", "write_scenarios", "write_scenarios_json"]
 
 CHUNK_ROWS = 16_384  # rows formatted at a time
@@ -178,6 +180,7 @@ def scenario_rows_json(result: Any, system: Any, labels: Sequence[str], futures:
     yield "]}\n"
 
 
+@accepts_system("system")
 def write_scenarios_json(
     stream: IO[bytes], result: Any, system: Any, labels: Sequence[str], futures: tuple[np.ndarray, Sequence[str]]
 ) -> None:
@@ -219,6 +222,7 @@ def _write_parquet(
             writer.write_table(pa.Table.from_arrays(arrays, schema=schema))
 
 
+@accepts_system("system")
 def write_scenarios(
     path: str | Path,
     result: Any,

@@ -225,6 +225,7 @@ def _node_disc(xy, r, colour):
 
 
 @accepts_system("system")
+@accepts_system("cim", to="matrix", optional=True)
 def matrix_figure(system: System, cim: cib.CrossImpactMatrix | None = None) -> Figure:
     """The cross-impact matrix as a heatmap: rows act on columns, blue promotes, red hinders, 0 is white.
 
@@ -358,6 +359,7 @@ def tableau_figure(system: System, result=None, *, max_scenarios: int = 12, titl
 
 
 @accepts_system("system")
+@accepts_system("cim", to="matrix", optional=True)
 def impact_figure(
     system: System, scenario, cim: cib.CrossImpactMatrix | None = None, *, title: str | None = None
 ) -> Figure:
@@ -407,6 +409,7 @@ def impact_figure(
 
 
 @accepts_system("system")
+@accepts_system("cim", to="matrix", optional=True)
 def landscape_figure(system: System, tolerance: int = 2, fix=None, cim=None, *, title: str | None = None) -> Figure:
     """Consistent and near-consistent scenarios on a 2-D map (classical MDS of their Hamming distances).
 

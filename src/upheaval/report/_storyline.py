@@ -94,6 +94,7 @@ class Storyline:
 
 
 @accepts_system("system")
+@accepts_system("cim", to="matrix", optional=True)
 def storyline(
     system: System, scenario: dict[str, str] | Sequence[int], cim: CrossImpactMatrix | None = None
 ) -> Storyline:
