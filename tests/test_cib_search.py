@@ -466,3 +466,40 @@ def test_n_jobs_is_checked():
     cim = CrossImpactMatrix(np.array([[0, 0, 2, -2], [0, 0, -1, 1], [3, -3, 0, 0], [-1, 1, 0, 0]]), (2, 2))
     with pytest.raises(EngineError, match="n_jobs"):
         find_consistent(cim, n_jobs=0)
+
+
+def test_the_plan_says_how_the_search_ran(monkeypatch):
+    """The result's plan names the engine, the kernel, the split and the threads, and keeps no tables."""
+    import upheaval.cib._search as search_mod
+
+    dense = CrossImpactMatrix(np.array([[0, 0, 2, -2], [0, 0, -1, 1], [3, -3, 0, 0], [-1, 1, 0, 0]]), (2, 2))
+    assert find_consistent(dense, _kernel="numpy").plan.engine == "numpy"
+    plan = find_consistent(dense, _kernel="kernels").plan
+    assert (plan.engine, plan.kernel, plan.components, plan.subtrees, plan.threads) == ("kernels", "tables", 1, 1, 1)
+    assert plan.layout is None and "tables" in plan.explain() and "100% of descriptor pairs judged" in plan.why
+    assert find_consistent(dense, _kernel="plain").plan.kernel == "forward"
+    # a chain a -> b -> c is sparse: propagation, with arc consistency unless "propagate" is forced
+    chain = np.zeros((6, 6), dtype=np.int64)
+    chain[0:2, 2:4] = [[2, -2], [-2, 2]]
+    chain[2:4, 4:6] = [[1, -1], [-1, 1]]
+    sparse = CrossImpactMatrix(chain, (2, 2, 2))
+    assert (
+        find_consistent(sparse, _kernel="kernels").plan.kernel,
+        find_consistent(sparse, _kernel="gac").plan.gac,
+    ) == (
+        "propagate",
+        True,
+    )
+    assert not find_consistent(sparse, _kernel="propagate").plan.gac
+    # split: subtrees run on at most as many threads as asked
+    monkeypatch.setattr(search_mod, "_SPLIT_MIN", 0)
+    plan = find_consistent(sparse, _kernel="kernels", n_jobs=2).plan
+    assert plan.subtrees > 1 and plan.threads == 2 and "on 2 threads" in plan.explain()
+    # subtrees mapped elsewhere (analysis.split_search's dask cluster): the plan says so
+    from upheaval.cib._parallel import map_threads
+
+    plan = find_consistent(sparse, _kernel="kernels", _map_subtrees=map_threads).plan
+    assert plan.cluster and "on a dask cluster" in plan.explain()
+    # a restriction an intervention leaves nothing of: nothing to search
+    none = find_consistent(dense, fix={0: 0}, where={0: 1})
+    assert none.plan.engine == "none" and len(none) == 0

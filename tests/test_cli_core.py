@@ -192,3 +192,14 @@ def test_n_jobs_gives_the_same_scenarios_and_claims():
     for command in ("scenarios", "basins", "robustness", "ensemble"):  # one option, checked the same everywhere
         bad = run(command, "--n-jobs", "0")
         assert bad.exit_code == 2 and "--n-jobs" in bad.output
+
+
+def test_verbose_says_how_the_search_ran() -> None:
+    """--verbose on scenarios and analyze: the search's plan, one line on stderr; without it, nothing."""
+    plan = uh_consistent().plan.explain()
+    for command in ("scenarios", "analyze"):
+        result = run(command, "--verbose")
+        assert result.exit_code == 0, result.output
+        line = next(x for x in result.stderr.splitlines() if x.startswith("search plan: "))
+        assert line.startswith(f"search plan: {plan.split(':')[0]}:") and "scenarios" in line
+        assert "search plan" not in run(command).stderr

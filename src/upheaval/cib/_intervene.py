@@ -202,30 +202,33 @@ def under_intervention(scenario: str | None = None, *, start: bool = False) -> C
     """
 
     def decorate(func: F) -> F:
-        signature = inspect.signature(func)
-        has_where = "where" in signature.parameters
+        names = list(inspect.signature(func).parameters)
+        at = {name: names.index(name) for name in ("cim", "fix", "where", scenario) if name in names}
 
         @functools.wraps(func)
         def run(*args, **kwargs):
-            bound = signature.bind(*args, **kwargs)
-            arg = bound.arguments
-            cim = arg["cim"] if isinstance(arg["cim"], CrossImpactMatrix) else compile_system(arg["cim"])
-            fix = normalize_condition(cim, arg.get("fix"), "fix")
-            where = normalize_condition(cim, arg.get("where"), "where")
-            arg["cim"] = cim
-            if has_where:
-                arg["where"] = where
-            if not fix:
-                return func(*bound.args, **bound.kwargs)
-            iv = intervene(cim, fix)
-            arg["cim"], arg["fix"] = iv.cim, None
-            if has_where:
-                arg["where"] = iv.restrict(where)
-            if scenario is not None:
-                z = scenario_array(cim, arg[scenario])
-                arg[scenario] = iv.start(z) if start else iv.to_reduced(z)[0]
-            out = func(*bound.args, **bound.kwargs)
-            return out.to_full(iv, where) if hasattr(out, "to_full") else out
+            given = dict(zip(names, args, strict=False))  # the arguments by name (cheaper than Signature.bind)
+            given.update(kwargs)
+            cim = given["cim"] if isinstance(given["cim"], CrossImpactMatrix) else compile_system(given["cim"])
+            fix = normalize_condition(cim, given.get("fix"), "fix")
+            where = normalize_condition(cim, given.get("where"), "where")
+            change = {"cim": cim, "where": where}
+            if fix:
+                iv = intervene(cim, fix)
+                change = {"cim": iv.cim, "fix": None, "where": iv.restrict(where)}
+                if scenario is not None:
+                    z = scenario_array(cim, given[scenario])
+                    change[scenario] = iv.start(z) if start else iv.to_reduced(z)[0]
+            args = list(args)
+            for name, value in change.items():
+                if name not in at:
+                    continue
+                if at[name] < len(args):
+                    args[at[name]] = value
+                else:
+                    kwargs[name] = value
+            out = func(*args, **kwargs)
+            return out.to_full(iv, where) if fix and hasattr(out, "to_full") else out
 
         return run  # type: ignore[return-value]
 

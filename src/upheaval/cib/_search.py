@@ -6,11 +6,13 @@ import itertools
 import math
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import Literal
 
 import numpy as np
 
 from upheaval._system_arg import accepts_system
+from upheaval._text import counted
 from upheaval.cib._balance import batch_measures
 from upheaval.cib._compile import CrossImpactMatrix
 from upheaval.cib._intervene import Condition, Intervention, under_intervention
@@ -59,7 +61,8 @@ class ScenarioSet:
     restriction the set was found under (``{descriptor index: variant indices}``, see
     :func:`find_consistent`); the measures follow the intervention's definition.
     ``n_nodes`` counts the search tree's nodes the compiled kernels visited (0 for the
-    numpy enumeration of small spaces).
+    numpy enumeration of small spaces); ``plan`` is how :func:`find_consistent` searched
+    (:class:`SearchPlan`; None for other sets).
     """
 
     cim: CrossImpactMatrix
@@ -73,6 +76,7 @@ class ScenarioSet:
     fix: dict[int, tuple[int, ...]] = field(default_factory=dict)
     where: dict[int, tuple[int, ...]] = field(default_factory=dict)
     n_nodes: int = 0
+    plan: SearchPlan | None = None
 
     def __len__(self) -> int:
         return int(self.indices.shape[0])
@@ -140,6 +144,7 @@ class ScenarioSet:
         where: dict[int, tuple[int, ...]] | None = None,
         unique: bool = True,
         n_nodes: int = 0,
+        plan: SearchPlan | None = None,
     ) -> ScenarioSet:
         """Measure and sort scenarios given as index rows (duplicates removed unless ``unique=False``).
 
@@ -163,6 +168,7 @@ class ScenarioSet:
             {},
             dict(where or {}),
             n_nodes,
+            plan,
         )
 
     def to_full(self, iv: Intervention, where: dict[int, tuple[int, ...]]) -> ScenarioSet:
@@ -180,6 +186,7 @@ class ScenarioSet:
             dict(iv.fix),
             dict(where),
             self.n_nodes,
+            self.plan,
         )
 
 
@@ -512,18 +519,13 @@ def estimate_search(
     .. [1] W. Weimer-Jehle: Cross-impact balances: A system-theoretical approach to
        cross-impact analysis. Technological Forecasting & Social Change 73:334--361, 2006.
     """
-    tolerance = _check_tolerance(tolerance)
-    where_n = where
-    if space_size(cim, where_n) == 0:  # a restriction an intervention leaves nothing of
+    plan = plan_search(cim, _check_tolerance(tolerance), where, kernel=_kernel)
+    if plan.engine == "none":
         return SearchEstimate(cim.n_scenarios, 0, 0, 0.0, 0)
-    if _uses_numpy(cim, tolerance, where_n, _kernel):
-        t0 = time.perf_counter()
-        search_numpy(cim, tolerance, where_n)
-        return SearchEstimate(cim.n_scenarios, 1, 1, time.perf_counter() - t0, 1)
-    _kernel = _warm_kernels(cim, tolerance, _kernel)
-    plan = _Plan(cim, tolerance, where_n, _kernel)
-    est, _, n_timed = _sample_timing(plan, check_random_state(random_state), sample_seconds)
-    return SearchEstimate(cim.n_scenarios, plan.n_subtrees, n_timed, est, len(plan.components))
+    if plan.engine == "numpy":  # small: simply run
+        return SearchEstimate(cim.n_scenarios, 1, 1, plan.run().seconds, 1)
+    est, _, n_timed = _sample_timing(plan.layout, check_random_state(random_state), sample_seconds)
+    return SearchEstimate(cim.n_scenarios, plan.subtrees, n_timed, est, plan.components)
 
 
 @accepts_system("cim", to="matrix")
@@ -541,93 +543,193 @@ def find_consistent(
     _node_budget: int = 0,
     _map_subtrees: Callable | None = None,
 ) -> ScenarioSet:
-    """All scenarios whose inconsistency is at most ``tolerance``, by a complete exact search.
+    """All scenarios whose inconsistency is at most ``tolerance``, by a complete exact search [1]_.
 
-    A depth-first branch-and-bound (compiled with numba) assigns one descriptor at a time
-    and keeps the impact balances up to date incrementally. A branch is cut when some
-    descriptor's variant can no longer come within ``tolerance`` of a rival even if every
-    other descriptor took, among the variants still open to it, the one most favourable to
-    it (a sound bound, so nothing consistent is lost); variants that fail are removed and the
-    bound recomputed until nothing changes, and the search branches on the descriptor with
-    the fewest variants left. Dense systems read the bound from tables (one row per
-    descriptor and set of open variants) and add a second one, on the sum of the nearly
-    failing conditions, with every descriptor taking one variant for all of them; sparse
-    ones propagate the bound along the influence graph, with arc consistency on each
-    descriptor's own condition. Independent parts of the influence graph are searched
-    separately and their consistent sets combined as a product. Balances count the diagonal
-    blocks, as ScenarioWizard does [1]_.
+    :func:`plan_search` decides how to search (numpy or a compiled branch-and-bound, which one, its
+    split into subtrees and threads) and :meth:`SearchPlan.run` runs it; the result's ``plan`` says how.
 
     Parameters
     ----------
     cim : CrossImpactMatrix or System
-        A system is compiled first (:func:`compile_system`).
     tolerance : int, default 0
         Maximum inconsistency accepted.
-    fix : mapping, optional
-        An intervention, ``{descriptor: variant | [variants]}`` (ids, or 0-based indices
-        keyed by descriptor index): each such descriptor takes one of these variants and is
-        exempt from the consistency test; with several variants it must be best among them
-        only (CIB intervention analysis [1]_ [2]_; see :mod:`upheaval.cib._intervene`).
-    where : mapping, optional
-        A restriction, same form: only scenarios with these variants are kept, and these
-        descriptors keep their own consistency test against all their variants.
-    budget_seconds : float, optional
-        If set, the search is first estimated (:func:`estimate_search`) and
-        :class:`upheaval.errors.SearchBudgetExceeded` raised when the estimate exceeds it.
-    progress : callable, optional
-        Called with the fraction done (0..1) after each subtree.
-    n_jobs : int, optional
-        Worker threads for the subtrees (None: 1; -1: all cores). The kernels release the
-        GIL, so a large search runs on every core; the result is the same for any value.
-
-    Returns
-    -------
-    ScenarioSet
-        With ``complete=True``.
-
-    Raises
-    ------
-    SearchBudgetExceeded
-        When the estimated time exceeds ``budget_seconds``; the message says how to run
-        :func:`heuristic_search` instead.
+    fix, where : mapping, optional
+        An intervention and a restriction, ``{descriptor: variant | [variants]}`` (ids, or indices
+        keyed by descriptor index), as :mod:`upheaval.cib._intervene` defines them.
+    budget_seconds, progress, n_jobs : optional
+        As for :meth:`SearchPlan.run` and :func:`plan_search`; the result is the same for any ``n_jobs``.
 
     Examples
     --------
-    >>> import numpy as np
-    >>> from upheaval.cib import CrossImpactMatrix, find_consistent
     >>> cim = CrossImpactMatrix(np.array([[0, 0, 2, -2], [0, 0, -1, 1], [3, -3, 0, 0], [-1, 1, 0, 0]]), (2, 2))
-    >>> found = find_consistent(cim)
-    >>> found.indices.tolist(), found.total_impact_score.tolist()
-    ([[0, 0], [1, 1]], [5, 2])
-    >>> find_consistent(cim, where={0: 1}).indices.tolist()  # restriction: a filter
-    [[1, 1]]
+    >>> find_consistent(cim).indices.tolist(), find_consistent(cim, where={0: 1}).indices.tolist()
+    ([[0, 0], [1, 1]], [[1, 1]])
 
-    References
-    ----------
-    .. [1] W. Weimer-Jehle: Cross-impact balances: A system-theoretical approach to
-       cross-impact analysis. Technological Forecasting & Social Change 73:334--361, 2006.
-       https://doi.org/10.1016/j.techfore.2005.06.005
-    .. [2] W. Weimer-Jehle: ScenarioWizard 4.4 Manual, "intervention analysis". ZIRIUS,
-       University of Stuttgart, 2022.
+    .. [1] W. Weimer-Jehle: Cross-impact balances. Technol. Forecast. Soc. Change 73:334--361, 2006.
     """
-    tolerance = _check_tolerance(tolerance)
-    check_n_jobs(n_jobs)
-    where_n = where
-    if space_size(cim, where_n) == 0:  # a restriction an intervention leaves nothing of
-        empty = np.empty((0, cim.n_descriptors), dtype=np.int64)
-        return ScenarioSet.from_indices(cim, empty, complete=True, seconds=0.0, tolerance=tolerance, where=where_n)
-    if _uses_numpy(cim, tolerance, where_n, _kernel):
+    plan = plan_search(cim, _check_tolerance(tolerance), where, n_jobs=n_jobs, kernel=_kernel, node_budget=_node_budget)
+    return plan.run(progress, budget_seconds, _map_subtrees)
+
+
+@dataclass(frozen=True)
+class SearchPlan:
+    """How :func:`find_consistent` searches, decided by :func:`plan_search` before it starts.
+
+    ``engine`` is ``"numpy"`` (a small space, nothing to compile: :func:`upheaval.cib._small.search_numpy`),
+    ``"kernels"`` (the compiled branch-and-bound) or ``"none"`` (the restriction allows no scenario).
+    ``kernel`` is the compiled search: ``"propagate"`` (the bound propagated along the influence
+    graph; with ``gac``, arc consistency on each descriptor's own condition), ``"tables"`` (the bound
+    read from tables, with a second bound on the sum of nearly failing conditions) or ``"forward"``
+    (forward checking). ``components`` counts the independent parts of the influence graph (searched
+    separately, their consistent sets combined as a product), ``subtrees`` the subtrees they are
+    split into (prefix assignments of the most influencing descriptors) and ``threads`` the worker
+    threads that run them (``cluster``: they ran on a dask cluster instead). ``n_scenarios`` is the size of the space searched, ``why`` the reasons in
+    words, and :meth:`explain` all of it in one line.
+    """
+
+    engine: Literal["none", "numpy", "kernels"]
+    n_scenarios: int
+    why: str
+    kernel: str | None = None
+    gac: bool = False
+    components: int = 1
+    subtrees: int = 1
+    threads: int = 1
+    cluster: bool = False
+    cim: CrossImpactMatrix | None = field(default=None, repr=False, compare=False)
+    tolerance: int = 0
+    where: dict[int, tuple[int, ...]] = field(default_factory=dict, repr=False)
+    node_budget: int = field(default=0, repr=False)
+    setup_seconds: float = field(default=0.0, repr=False, compare=False)
+    layout: _Plan | None = field(default=None, repr=False, compare=False)  # dropped once run (its tables)
+
+    def explain(self) -> str:
+        """The plan in one line, e.g. ``kernels: propagate (with arc consistency), 1 component in 32 subtrees on 2 threads``."""
+        if self.engine != "kernels":
+            return f"{self.engine}: {self.n_scenarios:,} scenarios ({self.why})"
+        gac = " with arc consistency" if self.gac else ""
+        split = f"{counted(self.components, 'component')} in {counted(self.subtrees, 'subtree')}"
+        where = "a dask cluster" if self.cluster else counted(self.threads, "thread")
+        return f"kernels: {self.kernel}{gac}, {split} on {where}; {self.n_scenarios:,} scenarios ({self.why})"
+
+    def run(
+        self,
+        progress: Callable[[float], None] | None = None,
+        budget_seconds: float | None = None,
+        map_subtrees: Callable | None = None,
+    ) -> ScenarioSet:
+        """Run the search as planned: the consistent scenarios, with ``complete=True``.
+
+        ``progress`` is called with the fraction done (0..1) after each subtree. With
+        ``budget_seconds`` a compiled search is first timed on a sample of its subtrees
+        (:func:`estimate_search`) and :class:`upheaval.errors.SearchBudgetExceeded` raised, saying
+        how to run :func:`heuristic_search` instead, when the estimate exceeds the budget.
+        ``map_subtrees`` (the contract of :func:`upheaval.cib._parallel.map_threads`) runs the
+        subtrees elsewhere instead of on the plan's threads: a dask cluster
+        (:func:`upheaval.analysis.split_search`).
+        """
         t0 = time.perf_counter()
-        indices = search_numpy(cim, tolerance, where_n, progress)
+        n_nodes = 0
+        if self.engine == "kernels":
+            indices, n_nodes = _run_subtrees(self, progress, budget_seconds, map_subtrees)
+        elif self.engine == "numpy":
+            indices = search_numpy(self.cim, self.tolerance, self.where, progress)
+        else:
+            indices = np.empty((0, self.cim.n_descriptors), dtype=np.int64)
         return ScenarioSet.from_indices(
-            cim, indices, complete=True, seconds=time.perf_counter() - t0, tolerance=tolerance, where=where_n
+            self.cim,
+            indices,
+            complete=True,
+            seconds=self.setup_seconds + time.perf_counter() - t0,
+            tolerance=self.tolerance,
+            where=self.where,
+            unique=self.engine != "kernels",
+            n_nodes=n_nodes,
+            plan=replace(self, layout=None, cluster=map_subtrees is not None and self.engine == "kernels"),
         )
-    _kernel = _warm_kernels(cim, tolerance, _kernel)  # a compile happens here, before the clock starts
+
+
+def plan_search(
+    cim: CrossImpactMatrix,
+    tolerance: int = 0,
+    where: dict[int, tuple[int, ...]] | None = None,
+    *,
+    n_jobs: int | None = None,
+    kernel: str | None = None,
+    node_budget: int = 0,
+) -> SearchPlan:
+    """Decide how :func:`find_consistent` searches ``cim`` within the restriction ``where`` (normalized).
+
+    A space of at most :data:`upheaval.cib._small.SMALL_LIMIT` scenarios is searched with numpy
+    while the compiled kernels it would need are not loaded in this process (so a small analysis
+    never waits for a compile, and a process that has them uses them). Otherwise a depth-first
+    branch-and-bound (compiled with numba) assigns one descriptor at a time, keeps the impact
+    balances up to date incrementally, and cuts a branch when some descriptor's variant can no
+    longer come within ``tolerance`` of a rival even if every other descriptor took, among its
+    open variants, the one most favourable to it (a sound bound: nothing consistent is lost);
+    failing variants are removed until nothing changes, and it branches on the descriptor with
+    the fewest variants left. Sparse systems (fewer than half the descriptor pairs judged)
+    propagate the bound along the influence graph, dense ones read it from tables while they fit
+    (:func:`_kernel_choice`). Balances count the diagonal blocks, as ScenarioWizard does. The
+    kernels are loaded (or compiled, once) here, so that the search's clock never counts it.
+
+    ``n_jobs`` are the worker threads for the subtrees (None: 1; -1: all cores; the kernels
+    release the GIL); ``kernel`` forces a choice (``"numpy"``, ``"kernels"`` for the compiled
+    search's own choice, ``"propagate"`` without and ``"gac"`` with arc consistency, ``"tables"``,
+    ``"forward"``, ``"plain"``: forward checking on the whole graph); ``node_budget`` caps the nodes
+    of one kernel call (Ctrl-C is seen between calls).
+    """
+    from upheaval.cib._warm import kernels_loaded, warm_search_kernels
+
+    where = where or {}
+    threads = check_n_jobs(n_jobs)
+    space = space_size(cim, where)
+    given = {"cim": cim, "tolerance": tolerance, "where": where, "node_budget": node_budget}
+    if space == 0:
+        return SearchPlan("none", 0, "the restriction allows no scenario", **given)
+    if kernel == "numpy":
+        return SearchPlan("numpy", space, "asked for", **given)
+    kind, why = _kernel_choice(cim, tolerance, None if kernel == "kernels" else kernel)
+    if kernel is None and numpy_suffices(space) and not kernels_loaded(kind):
+        return SearchPlan("numpy", space, "a small space, the compiled kernels not loaded", **given)
+    option = (
+        {"propagate": "gac", "tables": "tables", "forward": "forward"}[kind] if kernel in (None, "kernels") else kernel
+    )
+    warm_search_kernels(kind, _Plan)
     t0 = time.perf_counter()
-    plan = _Plan(cim, tolerance, where_n, _kernel)
+    layout = _Plan(cim, tolerance, where, option)
+    return SearchPlan(
+        "kernels",
+        space,
+        why,
+        kind,
+        layout.propagate and layout.gac_limit > 0,
+        len(layout.components),
+        layout.n_subtrees,
+        min(threads, layout.n_subtrees),
+        setup_seconds=time.perf_counter() - t0,
+        layout=layout,
+        **given,
+    )
+
+
+def _run_subtrees(
+    plan: SearchPlan,
+    progress: Callable[[float], None] | None,
+    budget_seconds: float | None,
+    map_subtrees: Callable | None,
+) -> tuple[np.ndarray, int]:
+    """The compiled search of a plan: its consistent scenarios and the search-tree nodes visited.
+
+    With a budget, a sample of subtrees is timed first (and kept); a component split into
+    subtrees is first searched whole for a few nodes (a small search ends there, without a
+    kernel start per subtree, the same on any number of threads); the rest of the subtrees run
+    on the plan's threads (or by ``map_subtrees``) and the components' sets are combined.
+    """
+    layout, cim = plan.layout, plan.cim
     done: dict[tuple[int, int], tuple[np.ndarray, int]] = {}
     if budget_seconds is not None:
-        est, done, _ = _sample_timing(plan, np.random.default_rng(0), min(0.5, budget_seconds / 4))
+        est, done, _ = _sample_timing(layout, np.random.default_rng(0), min(0.5, budget_seconds / 4))
         if est > budget_seconds:
             raise SearchBudgetExceeded(
                 f"a complete search of {cim.n_scenarios:,} scenarios is estimated to take {est:,.1f} s, "
@@ -635,44 +737,36 @@ def find_consistent(
                 "or run the incomplete heuristic instead: "
                 "upheaval.cib.heuristic_search(cim, tolerance, fix, where, n_starts=10_000, random_state=0)"
             )
-    # a component split into subtrees is first searched whole for a few nodes: a small search ends
-    # there, without a kernel start per subtree (the same on any number of threads)
     whole: dict[int, np.ndarray] = {}
     tried = 0
-    for p, part in enumerate(plan.parts):
+    for p, part in enumerate(layout.parts):
         if len(part[5]) > 1 and not done and _WHOLE_FIRST > 0:
-            sols, nodes, r_desc, _, _, _ = plan.call_mask(p, part[3], _WHOLE_FIRST, _EMPTY, _EMPTY)
+            sols, nodes, r_desc, _, _, _ = layout.call_mask(p, part[3], _WHOLE_FIRST, _EMPTY, _EMPTY)
             tried += int(nodes)
             if r_desc.shape[0] == 0:
                 whole[p] = sols
-    tasks = [(p, s) for p, part in enumerate(plan.parts) if p not in whole for s in range(len(part[5]))]
+    tasks = [(p, s) for p, part in enumerate(layout.parts) if p not in whole for s in range(len(part[5]))]
     if progress is not None and not tasks:
         progress(1.0)
 
+    node_budget = plan.node_budget
+
     def subtree(task: tuple[int, int], stop) -> tuple[np.ndarray, int]:
         sampled = done.get(task)  # already searched while estimating
-        return sampled if sampled is not None else plan.run(*task, _node_budget, stop)
+        return sampled if sampled is not None else layout.run(*task, node_budget, stop)
 
-    # ``_map_subtrees`` (same contract as map_threads) runs them elsewhere: upheaval.analysis's dask cluster
-    found = (_map_subtrees or map_threads)(
-        subtree,
-        tasks,
-        n_jobs,
-        None if progress is None else _counter(progress, len(tasks)),
+    # ``map_subtrees`` (same contract as map_threads) runs them elsewhere: upheaval.analysis's dask cluster
+    found = (map_subtrees or map_threads)(
+        subtree, tasks, plan.threads, None if progress is None else _counter(progress, len(tasks))
     )
-    by_part: list[list[np.ndarray]] = [[whole[p]] if p in whole else [] for p in range(len(plan.parts))]
+    by_part: list[list[np.ndarray]] = [[whole[p]] if p in whole else [] for p in range(len(layout.parts))]
     for (p, _), (sols, _) in zip(tasks, found, strict=True):
         by_part[p].append(sols)
     results = [
         np.concatenate(sols, axis=0) if sols else np.empty((0, len(part[0])), np.int64)
-        for sols, part in zip(by_part, plan.parts, strict=True)
+        for sols, part in zip(by_part, layout.parts, strict=True)
     ]
-    indices = _product(cim, plan.components, results)
-    seconds = time.perf_counter() - t0
-    n_nodes = tried + sum(nodes for _, nodes in found)
-    return ScenarioSet.from_indices(
-        cim, indices, complete=True, seconds=seconds, tolerance=tolerance, where=where_n, unique=False, n_nodes=n_nodes
-    )
+    return _product(cim, layout.components, results), tried + sum(nodes for _, nodes in found)
 
 
 def _counter(progress: Callable[[float], None], total: int) -> Callable[[int], None]:
@@ -686,23 +780,13 @@ def _counter(progress: Callable[[float], None], total: int) -> Callable[[int], N
     return done
 
 
-def _uses_numpy(
-    cim: CrossImpactMatrix, tolerance: int, where_n: dict[int, tuple[int, ...]], kernel: str | None
-) -> bool:
-    """Whether the search runs with numpy: forced with ``"numpy"``; by default for small spaces
-    (:func:`upheaval.cib._small.numpy_suffices`) while the compiled kernels it would need are not
-    loaded in this process (so a small analysis never waits for them, and a process that has them uses them)."""
-    if kernel == "numpy":
-        return True
-    if kernel is not None or not numpy_suffices(space_size(cim, where_n)):
-        return False
-    from upheaval.cib._warm import kernels_loaded
-
-    return not kernels_loaded(_kernel_kind(cim, tolerance, None))
-
-
 def _kernel_kind(cim: CrossImpactMatrix, tolerance: int, kernel: str | None) -> str:
-    """Which compiled kernel a search runs: ``"propagate"``, ``"tables"`` or ``"forward"``.
+    """Which compiled kernel a search runs: ``"propagate"``, ``"tables"`` or ``"forward"`` (see :func:`_kernel_choice`)."""
+    return _kernel_choice(cim, tolerance, kernel)[0]
+
+
+def _kernel_choice(cim: CrossImpactMatrix, tolerance: int, kernel: str | None) -> tuple[str, str]:
+    """Which compiled kernel a search runs, ``"propagate"``, ``"tables"`` or ``"forward"``, and why.
 
     By default sparse systems (fewer than half the descriptor pairs judged) use propagation
     with arc consistency, dense ones the tabulated bounds while their tables fit in memory and
@@ -710,33 +794,26 @@ def _kernel_kind(cim: CrossImpactMatrix, tolerance: int, kernel: str | None) -> 
     ``"forward"``/``"plain"`` force one.
     """
     if kernel in ("propagate", "gac"):
-        return "propagate"
+        return "propagate", "asked for"
     if kernel in ("forward", "plain"):
-        return "forward"
+        return "forward", "asked for"
     n = cim.n_descriptors
+    judged = 1.0
     if kernel is None:
         blocks = np.add.reduceat(np.add.reduceat(cim.values != 0, cim.offsets, axis=0), cim.offsets, axis=1) > 0
         np.fill_diagonal(blocks, False)
-        if n > 1 and int(blocks.sum()) / (n * (n - 1)) < 0.5:
-            return "propagate"
+        judged = int(blocks.sum()) / (n * (n - 1)) if n > 1 else 1.0
+        if judged < 0.5:
+            return "propagate", f"sparse: {judged:.0%} of descriptor pairs judged"
     reach = int(tolerance) + 2 * int(np.abs(cim.values).max(initial=0)) * (n + 1)  # the largest margin
     s = max(cim.sizes, default=0)
     table_bytes = n * (1 << s) * max(s - 1, 1) * s * n * 4  # int32 rows: one per descriptor and domain
-    if kernel == "tables" or (table_bytes <= _TABLE_BYTES_LIMIT and reach < _TABLE_VALUE_LIMIT):
-        return "tables"
-    return "forward"
-
-
-def _warm_kernels(cim: CrossImpactMatrix, tolerance: int, kernel: str | None) -> str | None:
-    """Load (or compile, once) the kernels the search will run; return the plan's kernel choice.
-
-    ``"kernels"`` means the compiled search with its automatic choice of kernel.
-    """
-    from upheaval.cib._warm import warm_search_kernels
-
-    kernel = None if kernel == "kernels" else kernel
-    warm_search_kernels(_kernel_kind(cim, tolerance, kernel), _Plan)  # the kind the plan will pick
-    return kernel
+    if kernel == "tables":
+        return "tables", "asked for"
+    if table_bytes <= _TABLE_BYTES_LIMIT and reach < _TABLE_VALUE_LIMIT:
+        size = f"{table_bytes / 2**20:,.1f} MiB" if table_bytes >= 2**20 / 10 else "under 0.1 MiB"
+        return "tables", f"dense: {judged:.0%} of descriptor pairs judged, tables of {size}"
+    return "forward", f"dense: {judged:.0%} of descriptor pairs judged, tables too large or margins too wide"
 
 
 def _product(cim: CrossImpactMatrix, comps: list[list[int]], parts: list[np.ndarray]) -> np.ndarray:

@@ -53,6 +53,10 @@ ModelArg = Annotated[
     ),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON object on stdout instead of tables.")]
+VerboseOpt = Annotated[
+    bool,
+    typer.Option("--verbose", "-v", help="Also say on stderr how the search ran (engine, kernel, split, threads)."),
+]
 TolOpt = Annotated[
     int,
     typer.Option(

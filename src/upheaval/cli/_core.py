@@ -23,6 +23,7 @@ from upheaval.cli._common import (
     ModelArg,
     SchedOpt,
     TolOpt,
+    VerboseOpt,
     cluster,
     console,
     emit_json,
@@ -73,9 +74,11 @@ def _search(
     quiet: bool = False,
     n_jobs: int = 1,
     client=None,
+    verbose: bool = False,
 ) -> cib.ScenarioSet:
     """The consistent scenarios under the ``--fix`` intervention and the ``--where`` restriction; a large
-    search's subtrees run on ``n_jobs`` threads, or on the dask ``client``'s cluster (the bar counts them)."""
+    search's subtrees run on ``n_jobs`` threads, or on the dask ``client``'s cluster (the bar counts them);
+    with ``verbose``, how the search ran (its plan) on stderr."""
     from upheaval import cib
     from upheaval.analysis import split_search
 
@@ -89,7 +92,7 @@ def _search(
             raise fail(f"{option}: {exc}", EXIT_INVALID) from None
         conditions[option] = cond or None
     with search_progress(f"searching {cim.n_scenarios:,} scenarios", enabled=not quiet) as progress:
-        return split_search(
+        result = split_search(
             cim,
             tolerance,
             conditions["--fix"],
@@ -98,6 +101,10 @@ def _search(
             scheduler=client,
             progress=progress,
         )
+    if verbose:
+        err.print(f"search plan: {result.plan.explain()}; {result.seconds:.3f} s, {result.n_nodes:,} nodes",
+                  markup=False, soft_wrap=True)  # fmt: skip
+    return result
 
 
 def _claim_search(client):
@@ -299,6 +306,7 @@ def analyze(
     ] = False,
     n_jobs: JobsOpt = 1,
     scheduler: SchedOpt = None,
+    verbose: VerboseOpt = False,
 ) -> None:
     """Analyse a model: a one-screen summary of the system, its consistent scenarios with their futures' names,
     and the claims; --storylines tells each scenario's storyline too.
@@ -311,7 +319,7 @@ def analyze(
 
     system = load(model)
     with cluster(scheduler) as client:
-        result = _search(system, tolerance, fix, where, n_jobs=n_jobs, client=client)
+        result = _search(system, tolerance, fix, where, n_jobs=n_jobs, client=client, verbose=verbose)
         claims = check_claims(system, result.cim, n_jobs, _claim_search(client)) if system.claims else []
     console.print(_summary(system))
     print_coverage(system, limit=3, modelling=True, cim=result.cim, result=result)
@@ -375,6 +383,7 @@ def scenarios(
     ] = None,
     parquet: ParquetOpt = None,
     limit: LimitOpt = SCREENFUL,
+    verbose: VerboseOpt = False,
 ) -> None:
     """List the consistent scenarios (complete search), optionally under an intervention (--fix), a restriction
     (--where) and a tolerance.
@@ -389,7 +398,7 @@ def scenarios(
 
     system = load(model)
     with cluster(scheduler) as client:
-        result = _search(system, tolerance, fix, where, quiet=json, n_jobs=n_jobs, client=client)
+        result = _search(system, tolerance, fix, where, quiet=json, n_jobs=n_jobs, client=client, verbose=verbose)
     labels = _labels(system, result, tolerance)
     if json:
         from upheaval.formats import write_scenarios_json
