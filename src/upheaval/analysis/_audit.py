@@ -406,6 +406,27 @@ class _SpaceTable:
         return self._regions[fixed]
 
 
+def _evaluate_each(cim, jobs: list) -> list:
+    """:func:`upheaval.claims.evaluate` of each ``(check, matrix)`` (matrices of ``cim``'s space); a small space's
+    matrices are judged together on one table (:class:`_SpaceTable`), in batches, instead of searched one by one."""
+    from upheaval.claims import evaluate, matrix_search
+
+    if not _SpaceTable.fits(cim):
+        return [evaluate(m, check, matrix_search()) for check, m in jobs]
+    table = _SpaceTable(cim)
+    out = []
+    for lo in range(0, len(jobs), table.chunk()):
+        batch = jobs[lo : lo + table.chunk()]
+        consistent = table.judge(np.stack([m.values for _, m in batch]))
+        for s, (check, m) in enumerate(batch):
+
+            def search(_cim, tolerance, fix, s=s, consistent=consistent):
+                return table.scenarios[consistent(tolerance, fix)[s]]
+
+            out.append(evaluate(m, check, search))
+    return out
+
+
 @accepts_system("system", optional=True)
 @accepts_system("cim", to="matrix", optional=True)
 def audit_claims(
@@ -468,14 +489,22 @@ def audit_claims(
                 for k, check in enumerate(checks):
                     hits[k] += evaluate(sampled, check, sample_search).passed
     low, high = wilson_interval(hits, max(int(n_samples), 1), confidence)
+    # every claim against the matrix, each of its sections reversed and removed, then all of them at once
+    bases = [claim_sections(cim, claim.check) for claim in system.claims]
+    jobs = []
+    for claim, (sections, _) in zip(system.claims, bases, strict=True):
+        jobs.append((claim.check, cim))
+        for sec in sections:
+            jobs += [(claim.check, change_sections(cim, [sec], how)) for how in ("reverse", "remove")]
+        if sections:
+            jobs += [(claim.check, change_sections(cim, sections, how)) for how in ("reverse", "remove")]
+    outcomes = iter(_evaluate_each(cim, jobs))
     out = []
-    for k, claim in enumerate(system.claims):
-        nominal = evaluate(cim, claim.check, matrix_search())
-        sections, basis = claim_sections(cim, claim.check)
+    for k, (claim, (sections, basis)) in enumerate(zip(system.claims, bases, strict=True)):
+        nominal = next(outcomes)
         tests = []
         for sec in sections:
-            rev = evaluate(change_sections(cim, [sec], "reverse"), claim.check, matrix_search())
-            rem = evaluate(change_sections(cim, [sec], "remove"), claim.check, matrix_search())
+            rev, rem = next(outcomes), next(outcomes)
             tests.append(
                 SectionTest(
                     cim.descriptor_ids[sec[0]],
@@ -488,8 +517,7 @@ def audit_claims(
             )
         all_rev = all_rem = None
         if sections:
-            all_rev = evaluate(change_sections(cim, sections, "reverse"), claim.check, matrix_search()).passed
-            all_rem = evaluate(change_sections(cim, sections, "remove"), claim.check, matrix_search()).passed
+            all_rev, all_rem = next(outcomes).passed, next(outcomes).passed
         tested = (not nominal.passed) or (bool(sections) and not all_rev)
         n = int(n_samples)
         out.append(
