@@ -364,3 +364,36 @@ def test_report_page_fits_a_1280_pixel_window(tmp_path, chromium):
             assert widths and all(0 < w <= 1180 for w in widths)  # the diagrams scale with the page
         finally:
             browser.close()
+
+
+def test_decision_figures_are_written_as_svg_without_matplotlib(builtin_report, tmp_path):
+    """The lever map, the picks' map and each shock's flow are SVG text the report writes itself: well-formed,
+    saying what the matplotlib figures say (the levers, the picks' labels, each shock's survivors), and writing
+    the report loads no matplotlib (its import alone cost the report more than `analyze` takes)."""
+    import subprocess
+    import sys
+    import xml.etree.ElementTree as ET
+
+    from upheaval.report._svg import lever_svg, pick_svg, shock_svg
+
+    system, text = builtin_report
+    res = analysis.levers(system, held_only=any(h.actors for h in analysis.lever_holders(system).values()))
+    shares, note = res.basin_shares()
+    p = analysis.pick(system, 4)
+    shocks = [analysis.shock(system, s.id) for s in system.shocks]
+    drawn = [lever_svg(res, shares, basin_note=note), pick_svg(p), *(shock_svg(r) for r in shocks)]
+    for k, svg in enumerate(drawn):
+        ET.fromstring(svg)  # well-formed
+        # the report shows them (a shock's X-labels number the scenarios outside the set as the page asks for them)
+        assert svg in text if k < 2 else svg[: svg.index("<title>")] in text
+    words = [" ".join(ET.fromstring(svg).itertext()) for svg in drawn]
+    assert all(res.change_text(lv) in words[0] for lv in res.levers[:3])
+    assert all(p.label(k) in words[1] or p.label(k)[:20] in words[1] for k in p.picks)
+    for r, w in zip(shocks, words[2:], strict=True):
+        assert f"{len(r.survivors)} of {len(r.baseline)} futures survive" in w
+    script = (
+        "import sys; from upheaval import load; from upheaval.report import write_report; "
+        f"write_report(load(None), {str(tmp_path / 'r.html')!r}, robustness_samples=5); "
+        "assert 'matplotlib' not in sys.modules, 'the report imported matplotlib'"
+    )
+    subprocess.run([sys.executable, "-c", script], check=True)

@@ -13,13 +13,13 @@ from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 from matplotlib.path import Path as MplPath
 
 from upheaval.report._figures import BASE_FONT, OKABE_ITO
+from upheaval.report._svg import PICK_COLOURS, lever_rows, pick_points
 
 __all__ = ["disagreement_figure", "lever_figure", "pick_figure", "shock_figure"]
 
 LASTING = OKABE_ITO["blue"]
 HELD = OKABE_ITO["grey"]
 TARGET = OKABE_ITO["orange"]
-PICK_COLOURS = [OKABE_ITO[c] for c in ("blue", "orange", "green", "purple", "vermillion", "sky", "yellow", "black")]
 
 
 def _wrap(text: str, width: int) -> str:
@@ -55,17 +55,7 @@ def lever_figure(
     a URL (in SVG output the label is a link: the web page applies the lever when it is clicked).
     """
     labels = res.labels
-    shown = res.reaching if res.target is not None else res.levers
-    rows: dict[Any, list[Any]] = {}
-    for lv in shown:
-        kind = res.kind(lv)
-        key = ("held",) if kind in ("held", "cycle") and res.target is None else (kind, lv.end.tobytes()
-                                                                                   if lv.end is not None else lv.changes)  # fmt: skip
-        rows.setdefault(key, []).append(lv)
-    rank = {"lasting": 0, "tipping": 1, "held": 2, "cycle": 3}
-    order = sorted(rows.items(), key=lambda kv: (rank[kv[0][0]], -len(kv[1]), res.end_label(kv[1][0])))
-    left_out = max(0, len(order) - max_rows)
-    order = order[:max_rows]
+    order, left_out = lever_rows(res, max_rows)
     ys, bottom = [], 0.0  # each row as tall as its stack of lever labels
     for _, group in order:
         lines = min(len(group), 4 if len(group) == 4 else 3) + (len(group) > 4)
@@ -181,23 +171,12 @@ def lever_figure(
 def pick_figure(res: Any) -> Figure:
     """The picks on a map of every candidate (classical MDS of their distances), each scenario tied to its nearest
     pick, and beside it how many scenarios each pick covers and how far the farthest lies."""
-    from upheaval.analysis import classical_mds, scenario_distances
-
     rows = res.scenarios
     n = len(rows)
     fig = Figure(figsize=(12, 7.2))
     ax = fig.add_axes((0.04, 0.1, 0.62, 0.78))
     side = fig.add_axes((0.74, 0.1, 0.24, 0.78))
-    d = scenario_distances(rows, weights=res.weights)
-    if n >= 3:
-        xy, _ = classical_mds(d)
-        xy = np.asarray(xy, dtype=float)
-        if xy.shape[1] < 2:
-            xy = np.column_stack([xy[:, 0] if xy.shape[1] else np.zeros(n), np.zeros(n)])
-    else:
-        xy = np.array([[0.0, 0.0], [1.0, 0.0]])[:n]
-    rng = np.random.default_rng(0)
-    xy = xy + rng.normal(scale=0.03, size=xy.shape) * (np.ptp(xy, axis=0) + 1e-9)
+    xy = pick_points(res)
     colour = {p: PICK_COLOURS[m % len(PICK_COLOURS)] for m, p in enumerate(res.picks)}
     for s in range(n):
         if s in colour:
@@ -368,85 +347,3 @@ def disagreement_figure(res: Any, top: int = 15) -> Figure:
             0.99, 0.01, f"{len(res.cells) - top} more disputed cells not drawn", ha="right", fontsize=BASE_FONT - 2
         )
     return fig
-
-
-# --------------------------------------------------------------------------- the report's sections
-
-
-def decisions_context(
-    system: Any, cim: Any, img: Callable[[Figure, str], Any] | None = None, *, picks: Any = None
-) -> dict[str, Any]:
-    """The report's decision sections: levers from the present, a diverse few to write up, and each shock.
-
-    ``img(figure, alt)`` turns a figure into what the report shows (None: no figures). ``picks``
-    lists the picks' positions in the consistent set, so that the report tells their storylines
-    first; a part that cannot be computed carries ``error`` instead of failing the report. The
-    picks (:func:`upheaval.report._html.report_picks`) are computed here unless given.
-    """
-    from upheaval import analysis
-    from upheaval.errors import UpheavalError
-
-    out: dict[str, Any] = {"levers": None, "picks": None, "pick_positions": [], "shocks": []}
-    names = {a.code: a.name for a in system.actors}
-    try:
-        res = analysis.levers(system, held_only=any(h.actors for h in analysis.lever_holders(system).values()))
-        rows = []
-        for group in res.by_destination().values():
-            for lv in group:
-                kind = res.kind(lv)
-                rows.append({
-                    "lever": res.change_text(lv),
-                    "actors": ", ".join(f"{names.get(a, a)} ({a})" for a in lv.actors) or "—",
-                    "settles": res.end_label(lv),
-                    "kind": {"lasting": "stays", "tipping": f"tips into {res.labels.label(lv.released)}",
-                             "held": "returns", "cycle": "cycles"}[kind],
-                    "steps": lv.steps,
-                    "robust": f"{lv.absorbed}/{lv.perturbations}" if lv.perturbations else "—",
-                })  # fmt: skip
-        base = res.baseline
-        shares, note = res.basin_shares()
-        out["levers"] = {
-            "start": f"{res.start_text} ({res.labels.label(res.start)})",
-            "alone": res.labels.label(base.scenario) if base.end_kind == "consistent" else "a cycle",
-            "held_only": res.held_only,
-            "rows": rows,
-            "basins": note,
-            "figure": img(lever_figure(res, shares, basin_note=note), "Lever map") if img else None,
-        }
-    except UpheavalError as exc:
-        out["levers"] = {"error": str(exc)}
-    try:
-        from upheaval.report._html import report_picks
-
-        p = report_picks(system) if picks is None else picks
-        if isinstance(p, UpheavalError):
-            raise p
-        out["pick_positions"] = list(p.picks)
-        out["picks"] = {
-            "labels": [p.label(s) for s in p.picks],
-            "k": p.k,
-            "n": len(p.scenarios),
-            "min_distance": f"{p.min_distance:g}",
-            "radius": f"{p.radius:g}",
-            "mean": f"{p.mean:.2f}",
-            "how": "exact (every subset accounted for)" if p.exact else p.method,
-            "figure": img(pick_figure(p), "The picks and their coverage") if img else None,
-        }
-    except UpheavalError as exc:
-        out["picks"] = {"error": str(exc)}
-    for s in system.shocks:
-        try:
-            r = analysis.shock(system, s.id)
-        except UpheavalError as exc:
-            out["shocks"].append({"id": s.id, "label": s.label, "error": str(exc)})
-            continue
-        out["shocks"].append({
-            "id": s.id, "label": s.label, "description": s.description, "rationale": s.rationale,
-            "cites": [c.label() for c in s.cites],
-            "survive": len(r.survivors), "of": len(r.baseline), "new": [r.label(x) for x in r.new],
-            "rows": [{"start": r.label(pth.start) + (" (the present)" if k == r.present else ""),
-                      "survives": pth.survives, "during": r.label(pth.during), "after": r.label(pth.after)}
-                     for k, pth in enumerate(r.paths)],
-            "figure": img(shock_figure(r), f"Shock {s.label}") if img else None,
-        })  # fmt: skip
-    return out

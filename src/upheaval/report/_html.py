@@ -510,8 +510,7 @@ def build_context(
     sections, first = _judgement_sections(system)
     part = camps(system) if system.actors else None
     picks = report_picks(system) if tolerance == 0 else None
-    # the decision sections, whose figures are matplotlib's (an import the rest does without), beside the rest
-    decisions = _Background(_decisions, system, cim, figures, picks) if picks is not None else None
+    decisions = decisions_context(system, cim, figures, picks=picks) if picks is not None else None
     audit = _audit(system, cim, robustness_samples, default_u)
     claims = check_claims(system, cim) if system.claims else []
     shown = min(len(result), max_scenarios)
@@ -595,7 +594,7 @@ def build_context(
         "audit": audit,
         "reading": _reading(system, cim),
         "tracking": _tracking_section(system, cim, tracking, figures, result if tolerance == 0 else None),
-        "decisions": decisions.result() if decisions is not None else None,
+        "decisions": decisions,
         "figures": figs,
         "n_scenarios": system.n_scenarios,
     }
@@ -616,54 +615,80 @@ def report_picks(system: System) -> Any:
         return exc
 
 
-def _decisions(system: System, cim, figures: bool, picks: Any) -> dict[str, Any]:
-    """The decision sections (:func:`upheaval.report._decisions.decisions_context`) with their figures."""
-    from upheaval.report._decisions import decisions_context
+def decisions_context(system: System, cim, figures: bool = True, *, picks: Any = None) -> dict[str, Any]:
+    """The report's decision sections: levers from the present, a diverse few to write up, and each shock.
 
-    return decisions_context(system, cim, _svg if figures else None, picks=picks)
+    ``figures`` adds the lever map, the picks' map and each shock's flow as inline SVG. ``picks``
+    lists the picks' positions in the consistent set, so that the report tells their storylines
+    first; a part that cannot be computed carries ``error`` instead of failing the report. The
+    picks (:func:`report_picks`) are computed here unless given.
+    """
+    from upheaval import analysis
+    from upheaval.errors import UpheavalError
+    from upheaval.report._svg import lever_svg, pick_svg, shock_svg
 
-
-_JOBS: dict[int, tuple[Callable[..., Any], tuple]] = {}
-
-
-class _Background:
-    """``fn(*args)`` computed in a forked worker process while the caller goes on, where the platform forks
-    and the machine has a second core (the report's decision sections and their figures, beside the rest);
-    computed in place, when asked for, elsewhere. The worker reads the job from the memory it
-    inherits, so nothing but the result is pickled."""
-
-    def __init__(self, fn: Callable[..., Any], *args: Any) -> None:
-        import os
-        import sys
-
-        self._fn, self._args, self._future, self._pool = fn, args, None, None
-        if sys.platform != "linux" or (os.cpu_count() or 1) < 2:
-            return
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
-
-        key = id(self)
-        _JOBS[key] = (fn, args)
+    out: dict[str, Any] = {"levers": None, "picks": None, "pick_positions": [], "shocks": []}
+    names = {a.code: a.name for a in system.actors}
+    try:
+        res = analysis.levers(system, held_only=any(h.actors for h in analysis.lever_holders(system).values()))
+        rows = []
+        for group in res.by_destination().values():
+            for lv in group:
+                kind = res.kind(lv)
+                rows.append({
+                    "lever": res.change_text(lv),
+                    "actors": ", ".join(f"{names.get(a, a)} ({a})" for a in lv.actors) or "—",
+                    "settles": res.end_label(lv),
+                    "kind": {"lasting": "stays", "tipping": f"tips into {res.labels.label(lv.released)}",
+                             "held": "returns", "cycle": "cycles"}[kind],
+                    "steps": lv.steps,
+                    "robust": f"{lv.absorbed}/{lv.perturbations}" if lv.perturbations else "—",
+                })  # fmt: skip
+        base = res.baseline
+        shares, note = res.basin_shares()
+        out["levers"] = {
+            "start": f"{res.start_text} ({res.labels.label(res.start)})",
+            "alone": res.labels.label(base.scenario) if base.end_kind == "consistent" else "a cycle",
+            "held_only": res.held_only,
+            "rows": rows,
+            "basins": note,
+            "figure": Markup(lever_svg(res, shares, basin_note=note)) if figures else None,
+        }
+    except UpheavalError as exc:
+        out["levers"] = {"error": str(exc)}
+    try:
+        p = report_picks(system) if picks is None else picks
+        if isinstance(p, UpheavalError):
+            raise p
+        out["pick_positions"] = list(p.picks)
+        out["picks"] = {
+            "labels": [p.label(s) for s in p.picks],
+            "k": p.k,
+            "n": len(p.scenarios),
+            "min_distance": f"{p.min_distance:g}",
+            "radius": f"{p.radius:g}",
+            "mean": f"{p.mean:.2f}",
+            "how": "exact (every subset accounted for)" if p.exact else p.method,
+            "figure": Markup(pick_svg(p)) if figures else None,
+        }
+    except UpheavalError as exc:
+        out["picks"] = {"error": str(exc)}
+    for s in system.shocks:
         try:
-            self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
-            self._future = self._pool.submit(_run_job, key)
-        except OSError:  # no process to spare: compute it in place
-            self._pool = self._future = None
-        finally:
-            _JOBS.pop(key, None)
-
-    def result(self) -> Any:
-        if self._future is None:
-            return self._fn(*self._args)
-        try:
-            return self._future.result()
-        finally:
-            self._pool.shutdown()
-
-
-def _run_job(key: int) -> Any:
-    fn, args = _JOBS[key]
-    return fn(*args)
+            r = analysis.shock(system, s.id)
+        except UpheavalError as exc:
+            out["shocks"].append({"id": s.id, "label": s.label, "error": str(exc)})
+            continue
+        out["shocks"].append({
+            "id": s.id, "label": s.label, "description": s.description, "rationale": s.rationale,
+            "cites": [c.label() for c in s.cites],
+            "survive": len(r.survivors), "of": len(r.baseline), "new": [r.label(x) for x in r.new],
+            "rows": [{"start": r.label(pth.start) + (" (the present)" if k == r.present else ""),
+                      "survives": pth.survives, "during": r.label(pth.during), "after": r.label(pth.after)}
+                     for k, pth in enumerate(r.paths)],
+            "figure": Markup(shock_svg(r)) if figures else None,
+        })  # fmt: skip
+    return out
 
 
 def _appendix(system: System, result, shown: set[int]) -> list[dict[str, Any]]:

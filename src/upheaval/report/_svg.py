@@ -1,6 +1,8 @@
 """Figures the HTML report writes directly as SVG text (no rendering: a few milliseconds each, scaling with the
-page): each scenario's impact diagram and the scenario landscape. They draw what :func:`impact_figure` and
-:func:`landscape_figure` (in :mod:`upheaval.report._figures`, with matplotlib, for files) draw."""
+page): each scenario's impact diagram, the scenario landscape, the actor network, and the decision figures (the
+lever map, the picks, each shock). They draw what :func:`impact_figure`, :func:`landscape_figure` (in
+:mod:`upheaval.report._figures`) and the lever, pick and shock figures (in :mod:`upheaval.report._decisions`)
+draw with matplotlib for files and the web page."""
 
 from __future__ import annotations
 
@@ -19,13 +21,19 @@ __all__ = [
     "CAMP_COLOURS",
     "HINDER",
     "OKABE_ITO",
+    "PICK_COLOURS",
     "PROMOTE",
     "TIE_GROUPS",
     "ImpactLayout",
     "impact_layout",
     "impact_svg",
     "landscape_svg",
+    "lever_rows",
+    "lever_svg",
     "network_svg",
+    "pick_points",
+    "pick_svg",
+    "shock_svg",
 ]
 
 # Okabe & Ito (2008), a palette that stays distinct under the common colour-vision deficiencies.
@@ -400,5 +408,333 @@ def network_svg(system: System, *, title: str = "") -> str:
         out.append(f'<rect x="{x}" y="{y - 9}" width="14" height="14" fill="{colour[c]}" stroke="black"/>'
                    f'<text x="{x + 20}" y="{y + 3}">camp: {escape(c)}</text>')  # fmt: skip
         x += 40 + 7.5 * len(f"camp: {c}")
+    out.append("</svg>")
+    return "".join(out)
+
+
+# --------------------------------------------------------------------------- decisions
+# The lever map, the picks and a shock as the report shows them: what lever_figure, pick_figure and
+# shock_figure (report/_decisions.py, matplotlib, for files and the web page) draw, from the same layout.
+
+_FONT = 'font-family="DejaVu Sans, Helvetica, Arial, sans-serif" font-size="13"'
+
+
+def _lines(text: str, width: int) -> list[str]:
+    return textwrap.wrap(text, width=width, break_long_words=True) or [text]
+
+
+def _text(x: float, y: float, text: str, *, width: int = 0, anchor: str = "start", size: int = 13,
+          bold: bool = False, colour: str = "#1a1a1a", italic: bool = False, gap: int = 16, up: bool = False) -> str:  # fmt: skip
+    """A text (wrapped at ``width`` characters when given), its first line's baseline at ``y`` (its last, ``up``)."""
+    from html import escape
+
+    lines = _lines(text, width) if width else [text]
+    y0 = y - gap * (len(lines) - 1) if up else y
+    style = (' font-weight="bold"' if bold else "") + (' font-style="italic"' if italic else "")
+    spans = "".join(f'<tspan x="{x:.1f}" y="{y0 + gap * k:.1f}">{escape(s)}</tspan>' for k, s in enumerate(lines))
+    return f'<text text-anchor="{anchor}" font-size="{size}" fill="{colour}"{style}>{spans}</text>'
+
+
+def _arrow(path: str, end: tuple[float, float], towards: tuple[float, float], colour: str, width: float,
+           dash: str = "", opacity: float = 1.0) -> str:  # fmt: skip
+    """A stroked path ending in an arrowhead at ``end``, pointing away from ``towards``."""
+    ex, ey = end
+    length = math.hypot(ex - towards[0], ey - towards[1]) or 1.0
+    ux, uy = (ex - towards[0]) / length, (ey - towards[1]) / length
+    hx, hy = ex - 11 * ux, ey - 11 * uy
+    head = f"{ex:.1f},{ey:.1f} {hx - 5 * uy:.1f},{hy + 5 * ux:.1f} {hx + 5 * uy:.1f},{hy - 5 * ux:.1f}"
+    dashes = f' stroke-dasharray="{dash}"' if dash else ""
+    return (f'<path d="{path}" fill="none" stroke="{colour}" stroke-width="{width:.1f}" stroke-opacity="{opacity}"'
+            f'{dashes}/><polygon points="{head}" fill="{colour}" fill-opacity="{opacity}"/>')  # fmt: skip
+
+
+def lever_rows(res, max_rows: int = 16) -> tuple[list[tuple[tuple, list]], int]:
+    """The lever map's rows, each a destination and the levers that lead there (levers that change nothing for
+    good share one row): lasting first, then tipping, held and cycling, larger groups first; and how many
+    rows past ``max_rows`` are left out."""
+    shown = res.reaching if res.target is not None else res.levers
+    rows: dict[tuple, list] = {}
+    for lv in shown:
+        kind = res.kind(lv)
+        key = ("held",) if kind in ("held", "cycle") and res.target is None else (kind, lv.end.tobytes()
+                                                                                   if lv.end is not None else lv.changes)  # fmt: skip
+        rows.setdefault(key, []).append(lv)
+    rank = {"lasting": 0, "tipping": 1, "held": 2, "cycle": 3}
+    order = sorted(rows.items(), key=lambda kv: (rank[kv[0][0]], -len(kv[1]), res.end_label(kv[1][0])))
+    return order[:max_rows], max(0, len(order) - max_rows)
+
+
+_LEVER_STYLES = {"lasting": (OKABE_ITO["blue"], ""), "tipping": (OKABE_ITO["orange"], "6 3"),
+                 "held": (OKABE_ITO["grey"], "2 3"), "cycle": (OKABE_ITO["grey"], "2 3")}  # fmt: skip
+
+
+def lever_svg(res, shares: Mapping[bytes, float] | None = None, *, basin_note: str = "", max_rows: int = 16) -> str:
+    """The lever map of :func:`upheaval.report._decisions.lever_figure` as SVG text: the start on the left, each
+    destination on the right (sized by its basin share, hollow when it holds only while the lever is held), the
+    levers on the arrows; solid blue: stays once let go, dashed orange: tips into another future, dotted grey:
+    returns."""
+    from html import escape
+
+    labels = res.labels
+    order, left_out = lever_rows(res, max_rows)
+    ys, bottom = [], 0.0  # each row as tall as its stack of lever labels (in rows of 60 px)
+    for _, group in order:
+        lines = min(len(group), 4 if len(group) == 4 else 3) + (len(group) > 4)
+        ys.append(bottom + 0.27 * lines + 0.25)
+        bottom = ys[-1] + 0.5
+    span = max(bottom, 1.4)
+    top, unit, w = 60, 64, 1000
+    h = int(top + unit * (span + 0.2) + 70)
+
+    def px(x: float) -> float:  # the matplotlib figure's x from -0.32 to 1.78
+        return (x + 0.32) / 2.1 * w
+
+    def py(y: float) -> float:
+        return top + unit * (y + 0.1)
+
+    head = (f"What it takes to reach {res.target.description}" if res.target is not None
+            else f"Levers from {res.start_text}: where each one leads")  # fmt: skip
+    out = [f'<svg class="figure" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" role="img" '
+           f'aria-label="{escape(head)}" {_FONT}><title>{escape(head)}</title>',
+           _text(w / 2, 28, head, anchor="middle", size=17)]  # fmt: skip
+    y0 = span / 2
+    biggest = max([*(shares or {}).values(), 1e-9])
+    base = res.baseline
+    back = labels.key(base.scenario) if base.end_kind == "consistent" else "a cycle"
+    for (key, group), row in zip(order, ys, strict=True):
+        kind = key[0]
+        colour, dash = _LEVER_STYLES[kind]
+        sx, sy, ex, ey = px(0.06), py(y0), px(0.97), py(row)
+        path = f"M{sx:.1f},{sy:.1f} C{px(0.32):.1f},{sy:.1f} {px(0.30):.1f},{ey:.1f} {px(0.56):.1f},{ey:.1f} L{ex - 11:.1f},{ey:.1f}"
+        out.append(_arrow(path, (ex, ey), (px(0.56), ey), colour, 1.3 + 0.45 * min(len(group), 4), dash))
+        shown_here = group[: 4 if len(group) == 4 else 3]
+        for k, lv in enumerate(shown_here):
+            text = res.change_text(lv) + (f" ({' '.join(lv.actors)})" if lv.actors else "")
+            ty = py(row - 0.1 - 0.25 * (len(shown_here) - 1 - k)) - 3
+            tw = 7.4 * len(text) + 6
+            out.append(f'<rect x="{px(0.945) - tw:.1f}" y="{ty - 13:.1f}" width="{tw:.1f}" height="17" rx="3" '
+                       f'fill="white" fill-opacity="0.85"/>' + _text(px(0.945) - 3, ty, text, anchor="end"))  # fmt: skip
+        if len(group) > len(shown_here):
+            out.append(_text(px(0.945) - 3, py(row + 0.08) + 12, f"+ {len(group) - len(shown_here)} more",
+                             anchor="end", size=11, colour="#555555"))  # fmt: skip
+        nx_ = px(1.0)
+        if key == ("held",):
+            out.append(f'<rect x="{nx_ - 7:.1f}" y="{ey - 7:.1f}" width="14" height="14" fill="white" '
+                       f'stroke="{OKABE_ITO["grey"]}" stroke-width="1.2"/>')  # fmt: skip
+            out.append(
+                _text(px(1.05), ey - 4, f"hold only while held ({len(group)} lever{'s' if len(group) != 1 else ''})")
+            )
+            out.append(_text(px(1.05), ey + 14, f"let go: back to {back}", size=11, colour="#444444"))
+            continue
+        lv0 = group[0]
+        if lv0.end is None:
+            out.append(_text(nx_, ey + 4, "runs round a cycle", colour="#555555"))
+            continue
+        is_target = res.target is not None and res.reaches(lv0)
+        share = (shares or {}).get(lv0.end.tobytes())
+        inside = labels.inside(lv0.end)
+        r = math.sqrt(120 + 1000 * (share / biggest) ** 0.5 if share else 120) * 0.62  # matplotlib's s is an area
+        face = (OKABE_ITO["orange"] if is_target and kind == "lasting" else OKABE_ITO["blue"]) if inside else "white"
+        ring = "" if inside else ' stroke-dasharray="4 2"'
+        out.append(f'<circle cx="{nx_:.1f}" cy="{ey:.1f}" r="{r:.1f}" fill="{face}" stroke="black"{ring}/>')
+        out.append(_text(px(1.05), ey - 4, labels.label(lv0.end), width=44, bold=is_target, up=True))
+        facts = []
+        if share is not None:
+            facts.append(f"basin {share:.0%}" if share >= 0.005 else "basin <1%")
+        elif not inside:
+            facts.append("holds only while held")
+        facts.append(f"{lv0.steps} step{'s' if lv0.steps != 1 else ''}")
+        if lv0.perturbations:
+            facts.append(f"absorbs {lv0.absorbed}/{lv0.perturbations} changes")
+        if kind == "tipping":
+            facts.append(f"let go: → {labels.label(lv0.released)}")
+        out.append(_text(px(1.05), ey + 14, " · ".join(facts), width=64, size=11, colour="#444444",
+                         bold=kind == "tipping", gap=14))  # fmt: skip
+    if not order:
+        out.append(_text(px(0.6), py(y0) + 4, "no lever set reaches it", anchor="middle"))
+    sx, sy = px(0), py(y0)
+    out.append(
+        f'<circle cx="{sx:.1f}" cy="{sy:.1f}" r="20" fill="{OKABE_ITO["yellow"]}" stroke="black" stroke-width="1.2"/>'
+    )
+    out.append(_text(sx, sy + 4, "start", anchor="middle", size=12, bold=True))
+    out.append(_text(px(-0.02), sy + 40, res.start_words, width=24, anchor="middle", size=12))
+    if base.end_kind != "consistent":
+        alone = "left alone: cycles"
+    elif (base.scenario == res.start).all():
+        alone = "left alone: stays"
+    else:
+        alone = f"left alone: → {labels.key(base.scenario)}"
+    out.append(_text(px(-0.02), sy - 30, alone, anchor="middle", size=12, italic=True, colour="#444444"))
+    x, y = 20, h - 40
+    for text, (colour, dash) in (("stays once the lever is let go", _LEVER_STYLES["lasting"]),
+                                 ("let go, it tips into another future", _LEVER_STYLES["tipping"]),
+                                 ("holds only while held", _LEVER_STYLES["held"])):  # fmt: skip
+        dashes = f' stroke-dasharray="{dash}"' if dash else ""
+        out.append(
+            f'<line x1="{x}" y1="{y - 4}" x2="{x + 30}" y2="{y - 4}" stroke="{colour}" stroke-width="2.5"{dashes}/>'
+        )
+        out.append(_text(x + 36, y, text, size=12))
+        x += 48 + 7 * len(text)
+    out.append(f'<circle cx="{x + 8}" cy="{y - 4}" r="7" fill="{OKABE_ITO["blue"]}" stroke="black"/>')
+    out.append(_text(x + 20, y, "size: basin (starts ending there)", size=12))
+    note = "; ".join(s for s in (basin_note, f"{left_out} more destinations not drawn" if left_out else "") if s)
+    if note:
+        out.append(_text(w - 10, h - 12, note, anchor="end", size=11, colour="#555555"))
+    out.append("</svg>")
+    return "".join(out)
+
+
+def pick_points(res) -> np.ndarray:
+    """Where the picks' map places each candidate: classical MDS of their distances, jittered (seeded) so that
+    equal scenarios stay apart."""
+    from upheaval.analysis import classical_mds, scenario_distances
+
+    n = len(res.scenarios)
+    if n >= 3:
+        xy, _ = classical_mds(scenario_distances(res.scenarios, weights=res.weights))
+        xy = np.asarray(xy, dtype=float)
+        if xy.shape[1] < 2:
+            xy = np.column_stack([xy[:, 0] if xy.shape[1] else np.zeros(n), np.zeros(n)])
+    else:
+        xy = np.array([[0.0, 0.0], [1.0, 0.0]])[:n]
+    rng = np.random.default_rng(0)
+    return xy + rng.normal(scale=0.03, size=xy.shape) * (np.ptp(xy, axis=0) + 1e-9)
+
+
+PICK_COLOURS = [OKABE_ITO[c] for c in ("blue", "orange", "green", "purple", "vermillion", "sky", "yellow", "black")]
+
+
+def pick_svg(res) -> str:
+    """The picks of :func:`upheaval.report._decisions.pick_figure` as SVG text: every candidate on a map (classical
+    MDS of their distances) tied to its nearest pick, the picks as stars, and beside it how many scenarios each
+    pick covers and how far the farthest lies."""
+    from html import escape
+
+    n = len(res.scenarios)
+    w, h = 1000, 615
+    left, top, right, bottom = 50, 60, 640, 540
+    unit = "descriptors" if (res.weights == 1).all() else "(weighted)"
+    if res.everyone:
+        head = f"All {n} consistent scenarios" + (
+            f": any two differ in at least {res.min_distance:g} {unit}" if n > 1 else ""
+        )
+    else:
+        head = (f"{len(res.picks)} picks of {n}: any two differ in at least {res.min_distance:g} {unit}; "
+                f"every other scenario within {res.radius:g} of a pick (mean {res.mean:.2f})")  # fmt: skip
+    out = [f'<svg class="figure" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" role="img" '
+           f'aria-label="{escape(head)}" {_FONT}><title>{escape(head)}</title>',
+           _text(w / 2, 28, head, anchor="middle", size=15),
+           f'<rect x="{left}" y="{top}" width="{right - left}" height="{bottom - top}" fill="none" stroke="#cccccc"/>']  # fmt: skip
+    xy = pick_points(res) if n else np.zeros((0, 2))
+    if n:
+        lo, span = xy.min(axis=0), np.ptp(xy, axis=0) + 1e-9
+        px = left + 0.1 * (right - left) + (xy[:, 0] - lo[0]) / span[0] * 0.8 * (right - left)
+        py = bottom - 0.1 * (bottom - top) - (xy[:, 1] - lo[1]) / span[1] * 0.8 * (bottom - top)
+    colour = {p: PICK_COLOURS[m % len(PICK_COLOURS)] for m, p in enumerate(res.picks)}
+    for s in range(n):
+        if s in colour:
+            continue
+        p = res.picks[int(res.nearest[s])]
+        out.append(f'<line x1="{px[s]:.1f}" y1="{py[s]:.1f}" x2="{px[p]:.1f}" y2="{py[p]:.1f}" stroke="{colour[p]}" '
+                   f'stroke-width="0.8" stroke-opacity="0.5"/><circle cx="{px[s]:.1f}" cy="{py[s]:.1f}" r="3.6" '
+                   f'fill="{colour[p]}" fill-opacity="0.55"/>')  # fmt: skip
+        if n <= 40:
+            out.append(_text(px[s] + 4, py[s] - 4, res.labels.key(res.scenarios[s]), size=11, colour="#444444"))
+    middle = (left + right) / 2
+    for p in res.picks:
+        x, y = px[p], py[p]
+        star = " ".join(f"{x + (10 if k % 2 == 0 else 4.2) * math.sin(k * math.pi / 5):.1f},"
+                        f"{y - (10 if k % 2 == 0 else 4.2) * math.cos(k * math.pi / 5):.1f}" for k in range(10))  # fmt: skip
+        out.append(f'<polygon points="{star}" fill="{colour[p]}" stroke="black" stroke-width="0.9"/>')
+        right_half = x > middle  # labels of points on the right half go to their left, inside the map
+        lines = _lines(res.label(p), 30)
+        tw, th = 7.6 * max(len(s) for s in lines) + 8, 16 * len(lines) + 4
+        bx = x - 12 - tw if right_half else x + 12
+        by = y - 8 - th
+        out.append(f'<rect x="{bx:.1f}" y="{by:.1f}" width="{tw:.1f}" height="{th:.1f}" rx="3" fill="white" '
+                   f'fill-opacity="0.9" stroke="{colour[p]}"/>' + _text(bx + 4, by + 15, res.label(p), width=30, bold=True))  # fmt: skip
+    out.append(_text((left + right) / 2, bottom + 30, "MDS axis 1 (descriptors that differ)", anchor="middle", size=12))
+    out.append(f'<text transform="translate({left - 14},{(top + bottom) / 2}) rotate(-90)" text-anchor="middle" '
+               f'font-size="12">MDS axis 2</text>')  # fmt: skip
+    covered = [[s for s in range(n) if res.picks[int(res.nearest[s])] == p and s != p] for p in res.picks]
+    most = max([len(c) for c in covered] + [1]) * 1.9 + 1
+    bl, br = 760, 980
+    bar_h = min(40, (bottom - top) / max(len(res.picks), 1) * 0.7)
+    for m, (p, c) in enumerate(zip(res.picks, covered, strict=True)):
+        y = top + (m + 0.5) * (bottom - top) / max(len(res.picks), 1)
+        width = len(c) / most * (br - bl)
+        far = max((res.distance[s] for s in c), default=0)
+        out.append(f'<rect x="{bl}" y="{y - bar_h / 2:.1f}" width="{width:.1f}" height="{bar_h:.1f}" fill="{colour[p]}" '
+                   f'stroke="black" stroke-width="0.6"/>')  # fmt: skip
+        out.append(_text(bl + width + 4, y + 4, f"{len(c)}, farthest {far:g} away", size=12))
+        out.append(_text(bl - 8, y + 4, res.labels.key(res.scenarios[p]), anchor="end"))
+    out.append(f'<line x1="{bl}" y1="{top}" x2="{bl}" y2="{bottom}" stroke="black"/>')
+    out.append(_text((bl + br) / 2, bottom + 30, "scenarios nearest to each pick", anchor="middle", size=12))
+    how = ("exact: every subset accounted for" if res.exact
+           else f"heuristic; no {len(res.picks)} picks can differ pairwise in more than {res.upper_bound:g}")  # fmt: skip
+    out.append(_text(w - 10, h - 10, how, anchor="end", size=11, colour="#555555"))
+    out.append("</svg>")
+    return "".join(out)
+
+
+def shock_svg(res) -> str:
+    """A shock of :func:`upheaval.report._decisions.shock_figure` as SVG text: each consistent scenario (and the
+    present) as a box on the left, where succession takes it under the shock in the middle, where it goes once
+    the shock lifts on the right; red for scenarios the shock makes inconsistent."""
+    from html import escape
+
+    label = res.label
+    starts = [label(p.start) for p in res.paths]
+    during = list(dict.fromkeys(label(p.during) for p in res.paths))
+    after = list(dict.fromkeys(label(p.after) for p in res.paths))
+    rows = max(len(starts), len(during), len(after), 1)
+    w, top, step, bw, bh = 1000, 110, 62, 250, 48
+    h = top + step * rows + 10
+    xs = (140, 500, 860)
+
+    def ys(items: list) -> dict:
+        off = (rows - len(items)) / 2
+        return {t: top + step * (off + k) + step / 2 for k, t in enumerate(items)}
+
+    y_start, y_during, y_after = ys(list(range(len(starts)))), ys(during), ys(after)
+    s = res.shock
+    head = f"Shock: {s.label} — {len(res.survivors)} of {len(res.baseline)} futures survive"
+    forced = ", ".join(f"{res.cim.descriptor_ids[i]}={'|'.join(res.cim.variant_ids[i][v] for v in vs)}"
+                       for i, vs in res.fix.items())  # fmt: skip
+    sub = "; ".join(x for x in (f"forces {forced}" if forced else "",
+                                f"adds {len(s.impacts)} judgement section{'s' if len(s.impacts) != 1 else ''}"
+                                if s.impacts else "") if x)  # fmt: skip
+    out = [f'<svg class="figure" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" role="img" '
+           f'aria-label="{escape(head)}" {_FONT}><title>{escape(head)}</title>',
+           _text(w / 2, 26, head, anchor="middle", size=17),
+           _text(w / 2, 50, sub + "; red: made inconsistent by the shock (X: holds only while it lasts)",
+                 anchor="middle", size=12, colour="#444444")]  # fmt: skip
+    for x, text in zip(xs, ("consistent before", "while the shock lasts", "after it lifts"), strict=True):
+        out.append(_text(x, top - 16, text, anchor="middle", size=14, bold=True))
+
+    def box(x: float, y: float, text: str, edge: str = "black", face: str = "white", bold: bool = False) -> str:
+        lines = _lines(text, 30)
+        return (f'<rect x="{x - bw / 2:.1f}" y="{y - bh / 2:.1f}" width="{bw}" height="{bh}" rx="7" fill="{face}" '
+                f'stroke="{edge}" stroke-width="{1.6 if bold else 1.0}"/>'
+                + _text(x, y + 4 - 7.5 * (len(lines) - 1), text, width=30, anchor="middle", size=12, bold=bold, gap=15))  # fmt: skip
+
+    for k, p in enumerate(res.paths):
+        a, b = (xs[0] + bw / 2 + 2, y_start[k]), (xs[1] - bw / 2 - 2, y_during[label(p.during)])
+        colour = OKABE_ITO["vermillion"] if not p.survives else OKABE_ITO["grey"]
+        mx, my = (a[0] + b[0]) / 2 - 0.05 * (b[1] - a[1]), (a[1] + b[1]) / 2 + 0.05 * (b[0] - a[0])
+        out.append(_arrow(f"M{a[0]:.1f},{a[1]:.1f} Q{mx:.1f},{my:.1f} {b[0]:.1f},{b[1]:.1f}", b, (mx, my), colour, 1.4))
+    for p in res.paths:
+        a, b = (xs[1] + bw / 2 + 2, y_during[label(p.during)]), (xs[2] - bw / 2 - 2, y_after[label(p.after)])
+        out.append(_arrow(f"M{a[0]:.1f},{a[1]:.1f} L{b[0]:.1f},{b[1]:.1f}", b, a, OKABE_ITO["blue"], 1.2, opacity=0.7))
+    for k, p in enumerate(res.paths):
+        present = k == res.present
+        out.append(box(xs[0], y_start[k], starts[k] + (" (the present)" if present else ""),
+                       OKABE_ITO["black"] if p.survives else OKABE_ITO["vermillion"],
+                       "#FFF7D6" if present else "white", present))  # fmt: skip
+    outside = {label(r) for r in res.new}
+    for t, y in y_during.items():
+        out.append(box(xs[1], y, t, OKABE_ITO["vermillion"] if t in outside or t.startswith("X") else "black"))
+    for t, y in y_after.items():
+        out.append(box(xs[2], y, t))
     out.append("</svg>")
     return "".join(out)
