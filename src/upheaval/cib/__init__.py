@@ -14,6 +14,7 @@ from upheaval.cib._intervene import Intervention, intervene
 from upheaval.cib._search import (
     ScenarioSet,
     SearchEstimate,
+    SearchPlan,
     estimate_search,
     find_consistent,
     heuristic_search,
@@ -25,6 +26,7 @@ __all__ = [
     "Intervention",
     "ScenarioSet",
     "SearchEstimate",
+    "SearchPlan",
     "SuccessionResult",
     "all_scenarios",
     "brute_force_consistent",

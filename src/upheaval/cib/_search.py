@@ -23,6 +23,7 @@ from upheaval.errors import EngineError, SearchBudgetExceeded
 __all__ = [
     "ScenarioSet",
     "SearchEstimate",
+    "SearchPlan",
     "check_random_state",
     "estimate_search",
     "find_consistent",
