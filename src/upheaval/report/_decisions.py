@@ -13,7 +13,7 @@ from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 from matplotlib.path import Path as MplPath
 
 from upheaval.report._figures import BASE_FONT, OKABE_ITO
-from upheaval.report._svg import PICK_COLOURS, lever_rows, pick_points
+from upheaval.report._svg import PICK_COLOURS, lever_facts, lever_rows, pick_points
 
 __all__ = ["disagreement_figure", "lever_figure", "pick_figure", "shock_figure"]
 
@@ -125,16 +125,7 @@ def lever_figure(
                    zorder=4)  # fmt: skip
         ax.text(1.05, row - 0.05, _wrap(labels.label(lv0.end), 44), ha="left", va="bottom", fontsize=BASE_FONT,
                 fontweight="bold" if is_target else "normal")  # fmt: skip
-        facts = []
-        if share is not None:
-            facts.append(f"basin {share:.0%}" if share >= 0.005 else "basin <1%")
-        elif not inside:
-            facts.append("holds only while held")
-        facts.append(f"{lv0.steps} step{'s' if lv0.steps != 1 else ''}")
-        if lv0.perturbations:
-            facts.append(f"absorbs {lv0.absorbed}/{lv0.perturbations} changes")
-        if kind == "tipping":
-            facts.append(f"let go: → {labels.label(lv0.released)}")
+        facts = lever_facts(lv0, share, inside, kind, labels)
         ax.text(1.05, row + 0.05, _wrap(" · ".join(facts), 64), ha="left", va="top", fontsize=BASE_FONT - 2,
                 color="#444444", fontweight="bold" if kind == "tipping" else "normal")  # fmt: skip
     if not order:

@@ -28,6 +28,7 @@ __all__ = [
     "impact_layout",
     "impact_svg",
     "landscape_svg",
+    "lever_facts",
     "lever_rows",
     "lever_svg",
     "network_svg",
@@ -464,6 +465,22 @@ def lever_rows(res, max_rows: int = 16) -> tuple[list[tuple[tuple, list]], int]:
     return order[:max_rows], max(0, len(order) - max_rows)
 
 
+def lever_facts(lever, share: float | None, inside: bool, kind: str, labels) -> list[str]:
+    """What the lever map says beside a destination: its basin (or that it holds only while the lever is held),
+    the steps to it, the single changes it absorbs and, for a lever that tips, where letting go leads."""
+    facts = []
+    if share is not None:
+        facts.append(f"basin {share:.0%}" if share >= 0.005 else "basin <1%")
+    elif not inside:
+        facts.append("holds only while held")
+    facts.append(f"{lever.steps} step{'s' if lever.steps != 1 else ''}")
+    if lever.perturbations:
+        facts.append(f"absorbs {lever.absorbed}/{lever.perturbations} changes")
+    if kind == "tipping":
+        facts.append(f"let go: → {labels.label(lever.released)}")
+    return facts
+
+
 _LEVER_STYLES = {"lasting": (OKABE_ITO["blue"], ""), "tipping": (OKABE_ITO["orange"], "6 3"),
                  "held": (OKABE_ITO["grey"], "2 3"), "cycle": (OKABE_ITO["grey"], "2 3")}  # fmt: skip
 
@@ -538,16 +555,7 @@ def lever_svg(res, shares: Mapping[bytes, float] | None = None, *, basin_note: s
         ring = "" if inside else ' stroke-dasharray="4 2"'
         out.append(f'<circle cx="{nx_:.1f}" cy="{ey:.1f}" r="{r:.1f}" fill="{face}" stroke="black"{ring}/>')
         out.append(_text(px(1.05), ey - 4, labels.label(lv0.end), width=44, bold=is_target, up=True))
-        facts = []
-        if share is not None:
-            facts.append(f"basin {share:.0%}" if share >= 0.005 else "basin <1%")
-        elif not inside:
-            facts.append("holds only while held")
-        facts.append(f"{lv0.steps} step{'s' if lv0.steps != 1 else ''}")
-        if lv0.perturbations:
-            facts.append(f"absorbs {lv0.absorbed}/{lv0.perturbations} changes")
-        if kind == "tipping":
-            facts.append(f"let go: → {labels.label(lv0.released)}")
+        facts = lever_facts(lv0, share, inside, kind, labels)
         out.append(_text(px(1.05), ey + 14, " · ".join(facts), width=64, size=11, colour="#444444",
                          bold=kind == "tipping", gap=14))  # fmt: skip
     if not order:
