@@ -158,6 +158,7 @@ def test_resolve_scenario_reads_present_labels_futures_and_pairs():
 def test_explain_present_cli_shows_every_descriptor_with_its_margin():
     res = runner.invoke(app, ["explain", "present"], env={"COLUMNS": "80"})
     assert res.exit_code == 0, res.output
+    assert res.output.startswith("dprk-ukraine-2024: present (the present) · S")  # what present resolved to
     system = load()
     for d in system.descriptors:
         assert f"({d.id})" in res.output
@@ -188,6 +189,7 @@ def test_explain_runs_on_the_init_model(tmp_path):
     res = runner.invoke(app, ["explain", str(path), "S1"], env={"COLUMNS": "80"})
     assert res.exit_code == 0, res.output
     assert "Relations between A and B" in res.output and "margin" in res.output
+    assert res.output.splitlines()[0] == "mine: S1"  # a label asked for is named once
     pairs = runner.invoke(app, ["explain", str(path), "talks=collapse,pressure=low,relations=calm"])
     assert pairs.exit_code == 0 and "not consistent" in pairs.output
 

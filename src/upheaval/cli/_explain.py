@@ -131,4 +131,6 @@ def explain(
     if json:
         emit_json({"model": system.id, "asked": text, "resolved": note, "label": label, **view.to_json()})
         return
-    print_balance_view(view, f"{system.id}: {text} ({note}) · {label}")
+    # A label asked for is named once ("S3 · Wider war"); anything else says what it resolved to, then its label.
+    heading = label if label.split(" · ")[0] == text else f"{text} ({note}) · {label}"
+    print_balance_view(view, f"{system.id}: {heading}")
