@@ -158,7 +158,7 @@ def print_tableaus(
     n = len(result)
     shown = n if limit is None or limit <= 0 else min(n, limit)
     keys = labels.keys(result.indices[:shown])
-    every = (f"{n:,}" if shown == n else f"{shown:,} shown of {n:,}") + of
+    every = f"{n:,}{of}" + ("" if shown == n else f" ({shown:,} shown)")
     if fits_one_tableau(system, [labels.label(r) for r in result.indices[:shown]], console.width):
         part = replace(result, indices=result.indices[:shown], total_impact_score=result.total_impact_score[:shown],
                        inconsistency=result.inconsistency[:shown], consistency_value=result.consistency_value[:shown])  # fmt: skip
