@@ -13,7 +13,7 @@ from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 from matplotlib.path import Path as MplPath
 
 from upheaval.report._figures import BASE_FONT, OKABE_ITO
-from upheaval.report._svg import PICK_COLOURS, lever_facts, lever_rows, pick_points
+from upheaval.report._svg import PICK_COLOURS, lever_facts, lever_rows, pick_heading, pick_points
 
 __all__ = ["disagreement_figure", "lever_figure", "pick_figure", "shock_figure"]
 
@@ -204,14 +204,7 @@ def pick_figure(res: Any) -> Figure:
     side.tick_params(axis="x", labelsize=BASE_FONT - 2)
     for spine in ("top", "right"):
         side.spines[spine].set_visible(False)
-    unit = "descriptors" if (res.weights == 1).all() else "(weighted)"
-    if res.everyone:
-        head = f"All {n} consistent scenarios" + (
-            f": any two differ in at least {res.min_distance:g} {unit}" if n > 1 else ""
-        )
-    else:
-        head = (f"{len(res.picks)} picks of {n}: any two differ in at least {res.min_distance:g} {unit}; "
-                f"every other scenario within {res.radius:g} of a pick (mean {res.mean:.2f})")  # fmt: skip
+    head = pick_heading(res)
     fig.suptitle(head, fontsize=BASE_FONT + 2)
 
     how = ("exact: every subset accounted for" if res.exact

@@ -32,6 +32,7 @@ __all__ = [
     "lever_rows",
     "lever_svg",
     "network_svg",
+    "pick_heading",
     "pick_points",
     "pick_svg",
     "shock_svg",
@@ -481,6 +482,19 @@ def lever_facts(lever, share: float | None, inside: bool, kind: str, labels) -> 
     return facts
 
 
+def pick_heading(res) -> str:
+    """The picks' figure title: how many picks of how many scenarios, how far apart any two are and how far the
+    farthest other scenario lies from its nearest pick (or, where every scenario is picked, how far apart they are)."""
+    n = len(res.scenarios)
+    unit = "descriptors" if (res.weights == 1).all() else "(weighted)"
+    if res.everyone:
+        return f"All {n} consistent scenarios" + (
+            f": any two differ in at least {res.min_distance:g} {unit}" if n > 1 else ""
+        )
+    return (f"{len(res.picks)} picks of {n}: any two differ in at least {res.min_distance:g} {unit}; "
+            f"every other scenario within {res.radius:g} of a pick (mean {res.mean:.2f})")  # fmt: skip
+
+
 _LEVER_STYLES = {"lasting": (OKABE_ITO["blue"], ""), "tipping": (OKABE_ITO["orange"], "6 3"),
                  "held": (OKABE_ITO["grey"], "2 3"), "cycle": (OKABE_ITO["grey"], "2 3")}  # fmt: skip
 
@@ -621,14 +635,7 @@ def pick_svg(res) -> str:
     n = len(res.scenarios)
     w, h = 1000, 615
     left, top, right, bottom = 50, 60, 640, 540
-    unit = "descriptors" if (res.weights == 1).all() else "(weighted)"
-    if res.everyone:
-        head = f"All {n} consistent scenarios" + (
-            f": any two differ in at least {res.min_distance:g} {unit}" if n > 1 else ""
-        )
-    else:
-        head = (f"{len(res.picks)} picks of {n}: any two differ in at least {res.min_distance:g} {unit}; "
-                f"every other scenario within {res.radius:g} of a pick (mean {res.mean:.2f})")  # fmt: skip
+    head = pick_heading(res)
     out = [f'<svg class="figure" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" role="img" '
            f'aria-label="{escape(head)}" {_FONT}><title>{escape(head)}</title>',
            _text(w / 2, 28, head, anchor="middle", size=15),
