@@ -61,6 +61,31 @@ def test_a_date_line_under_the_title_dates_the_document_and_is_still_counted(tmp
     assert ("on March 3", "2024-03-03") in {(m.text, v) for m, _c, v in d.dates}
 
 
+@pytest.mark.parametrize("dateline", ["3 February 2021", "February 3, 2021"])
+def test_a_plain_texts_headline_and_the_dateline_under_it_are_read_without_a_blank_line_between(tmp_path, dateline):
+    p = tmp_path / "file_name.txt"
+    p.write_text(
+        f"The Fleet Would Scramble: What If Ruritania Closed the Strait?\n{dateline}\n\n"
+        "Ruritania has drilled near the strait for years. If Ruritania closes it, prices will rise.\n",
+        encoding="utf-8",
+    )
+    doc = read_document(p)
+    assert (doc.title, doc.date) == ("The Fleet Would Scramble: What If Ruritania Closed the Strait?", "2021-02-03")
+    assert [p.text[:9] for p in doc.paragraphs()] == ["Ruritania"]  # the headline gives no paragraph (no descriptor)
+    assert draft(p).as_of == "2021-02-03"
+
+
+def test_a_short_first_line_before_a_blank_line_is_the_title_and_a_sentence_is_not(tmp_path):
+    p = tmp_path / "notes.txt"
+    p.write_text("Can the Ceasefire Hold?\n\nThe ceasefire was signed in May. Both sides rearm.\n", encoding="utf-8")
+    assert read_document(p).title == "Can the Ceasefire Hold?"
+    p.write_text("The ceasefire was signed in May.\n\nBoth sides rearm. Neither trusts the other.\n", encoding="utf-8")
+    doc = read_document(p)
+    assert doc.title == "notes" and len(list(doc.paragraphs())) == 2
+    p.write_text("Both sides rearm\nwhile the talks stall.\n\nNeither trusts the other.\n", encoding="utf-8")
+    assert read_document(p).title == "notes"  # a paragraph broken over lines is no headline
+
+
 def test_decode_text_reads_any_encoding_and_refuses_binary(tmp_path):
     p = tmp_path / "x.txt"
     assert decode_text("Hizbullah’s".encode("cp1252"), p) == ("Hizbullah’s", "cp1252")
@@ -267,6 +292,47 @@ def test_each_form_gives_a_descriptor_with_variants_named_from_the_text(sentence
     cands = [k for c in find_conditionals(sentence) for k in c.candidates]
     assert (cands[0].label, [v for _, v in cands[0].variants]) == (label, variants)
     assert all("variant" not in v.lower() for _, v in cands[0].variants)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "label", "variants"),
+    [
+        (  # the negation is in the subject: the clause without it, and the clause as the text words it
+            "If no missiles are launched, the talks go on.",
+            "Missiles are launched",
+            ["No missiles are launched", "Missiles are launched"],
+        ),
+        (
+            "If no agreement is reached, prices rise.",
+            "An agreement is reached",
+            ["No agreement is reached", "An agreement is reached"],
+        ),
+        ("If Serbia is attacked, its allies respond.", "Serbia is attacked", ["Is attacked", "Is not attacked"]),
+        (  # an emphatic "does": the verb after it, and no inflected infinitive
+            "If the EU does decide to sanction Minsk, trade will fall.",
+            "EU decides to sanction Minsk",
+            ["Decides to sanction Minsk", "Does not decide to sanction Minsk"],
+        ),
+    ],
+)
+def test_negated_passive_and_emphatic_conditions_give_grammatical_variants(sentence, label, variants):
+    cand = find_conditionals(sentence)[0].candidates[0]
+    assert (cand.label, [v for _, v in cand.variants]) == (label, variants)
+
+
+def test_a_question_as_consequence_is_read_as_a_statement_and_a_headline_lead_in_is_none():
+    c = find_conditionals("If no missiles are launched, would the alliance still feel obliged to respond?")[0]
+    assert (c.outcome.label, [v for _, v in c.outcome.variants]) == (
+        "Alliance feels obliged to respond",
+        ["Feels obliged to respond", "Does not feel obliged to respond"],
+    )
+    assert find_conditionals("If the court does veto it, talks end.")[0].candidates[0].label == "Court vetoes it"
+    c = find_conditionals("The Fleet Would Scramble: What If Ruritania Closed the Strait?")[0]
+    assert c.outcome is None and c.candidates[0].label == "Ruritania Closed the Strait"
+    c = find_conditionals(
+        "Ruritania takes the port, leaving the city without the fuel to keep its plants going if talks fail."
+    )
+    assert c[0].candidates[0].label == "Talks fail" and c[0].outcome is None  # a participle's clause has no subject
 
 
 def test_concessions_times_and_modals_are_not_conditions():

@@ -99,7 +99,7 @@ _VERBS = (
     "widen|narrow|recover|worsen|last|falter|unravel|harden|soften|split|unite|default|launch|seize|extend|"
     "authorize|authorise|restrain|respond|retaliate|comply|strike|negotiate|back|fall|wear|exhaust|keep|"
     "choose|supported|incorporate|approve|threaten|block|blockade|arm|fund|recognize|recognise|annex|take|put|"
-    "give|make|have|comply|persist"
+    "give|make|have|comply|persist|feel|seem|appear|impose|decide"
 )
 _VERB = re.compile(
     rf"\b(?:(?:successfully|quickly|actually|further|again|not|no\s+longer)\s+)?({_VERBS})(?:s|es|d|ed|ing)?\b", re.I
@@ -122,7 +122,7 @@ def _third_person(verb: str) -> str:
     v = verb.lower()
     if v in _IRREGULAR:
         return _IRREGULAR[v]
-    if v.endswith(("s", "sh", "ch", "x", "z")):
+    if v.endswith(("s", "sh", "ch", "x", "z")) or (v.endswith("o") and len(v) > 2 and v[-2] not in "aeiou"):
         return v + "es"
     if v.endswith("y") and len(v) > 2 and v[-2] not in "aeiou":
         return v[:-1] + "ies"
@@ -151,11 +151,35 @@ def _conjuncts(condition: str) -> list[str]:
     return [condition]
 
 
+_DO = re.compile(
+    r"\b(?:does|do|did)(?:\s+not|n't)?(?:\s+(?:really|actually|ever|still|also|indeed))?\s+([a-z][a-z-]+)\b"
+)
+_BE = r"\b(?:is|are|was|were|be|been|being)\s+(?:not\s+)?$"
+_PARTICIPLE = re.compile(r"\b([a-z]{3,}(?:ed|en))\b")
+
+
+def _passive(phrase: str) -> re.Match | None:
+    """The participle of a passive clause ("no shots are fired" → fired)."""
+    return next(
+        (m for m in _PARTICIPLE.finditer(phrase) if m.group(1) != "been" and re.search(_BE, phrase[: m.start()])),
+        None,
+    )
+
+
 def _verb(phrase: str, inflected: bool) -> re.Match | None:
-    """The condition's verb: after a modal the next word ("will become"); else a verb of change
+    """The condition's verb: after a modal the next word ("will become"), after an emphatic "do"
+    the next word ("does decide"); else a passive's participle ("are fired") or a verb of change
     not used as a noun ("China's support"), after "if" the first inflected one ("expands"), after
     "should" the first bare one; else the first inflected word after the subject."""
     mm = _MODAL.search(phrase)
+    dm = _DO.search(phrase)
+    if (
+        dm
+        and dm.start() > 0
+        and not (mm and 0 < mm.start() < dm.start())
+        and not re.search(r"\b(?:and|or|but)\s+$", phrase[: dm.start()])  # "stop here and do not read": no subject
+    ):
+        return dm
     if mm and mm.start() > 0:
         after = re.compile(r"(?:\s+(?:not|never|also|then|still|likely|be|been|have))*\s+([a-z][a-z-]+)\b", re.I).match(
             phrase, mm.end()
@@ -167,6 +191,9 @@ def _verb(phrase: str, inflected: bool) -> re.Match | None:
         found = [
             m for m in found if not m.group(0).lower().endswith("ing") and m.group(0).lower() != m.group(1).lower()
         ] or found
+    pm = _passive(phrase)
+    if pm and (not found or pm.start() <= found[0].start()):
+        return pm
     if found:
         return found[0]
     words = [m for m in _INFLECTED.finditer(phrase) if m.group(1).lower() not in _NOT_VERBS]
@@ -202,22 +229,58 @@ def _resolve_speech(phrase: str) -> str:
     return m.group("sp") + phrase[m.end("pro") :] if speaker else phrase
 
 
+_ADVERB = r"(?:still|also|then|really|actually|ever|even|just|now|not|never|effectively|eventually)"
+_QUESTION = re.compile(
+    r"^(?P<aux>would|will|could|can|should|might|may|must|does|do|did)\s+"
+    r"(?P<subj>(?:(?:the|a|an|its|their|this|that|these|those|any|no)\s+)?"
+    rf"(?:[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*)*(?:\s+(?!{_ADVERB}\b)[a-z][\w'’-]*)?|(?!{_ADVERB}\b)[a-z][\w'’-]*)"
+    r"|it|they|he|she|we|you|I)\s+(?P<rest>[a-z].*)$"
+)
+
+
+def _statement(phrase: str) -> str:
+    """A question's clause in the order of a statement ("would the US still feel compelled" →
+    "the US would still feel compelled"), so that its subject comes before its verb."""
+    m = _QUESTION.match(phrase)
+    return f"{m.group('subj')} {m.group('aux')} {m.group('rest')}" if m else phrase
+
+
+def _negative_subject(subject: str, does: str) -> tuple[str, str] | None:
+    """A clause whose subject carries the negation ("no shots are fired"): the clause without it
+    ("Shots are fired") and the clause as the text words it."""
+    m = re.match(r"(?:no|none\s+of\s+the)\s+(?P<np>.+)$", subject, re.I)
+    if not m:
+        return None
+    np = m.group("np")
+    plural = np.lower().endswith("s") and not np.lower().endswith("ss")
+    bare = np if plural or np[:1].isupper() else f"{'an' if np[:1].lower() in 'aeiou' else 'a'} {np}"
+    return _cap(f"{bare} {does}"), _cap(f"{subject} {does}")
+
+
 def _candidate(phrase: str, inflected: bool = True) -> Candidate | None:
     """A descriptor from a clause: its subject (with the object of its change) as the label, or its
     verb phrase when the subject is a pronoun; the change the clause names and its negation as
     the variants."""
-    phrase = _resolve_speech(_ADVERBIAL.sub("", re.sub(r"[\"“”‘’]", "", phrase).strip().rstrip(",")))
+    phrase = re.sub(r"[\"“”‘’]", "", phrase).strip().rstrip(",?!").strip()
+    phrase = _resolve_speech(_statement(_ADVERBIAL.sub("", phrase)))
     vm = _verb(phrase, inflected)
     if vm is None:
         return None
     subject = re.sub(r"^(?:the)\s+", "", phrase[: vm.start()].strip(), flags=re.I)
     subject = _MODAL.sub("", subject).strip()
-    subject = re.sub(r"\s+(?:not|never|also|then|still|likely|did|does|do)$", "", subject).strip()
+    subject = re.sub(
+        r"\s+(?:not|never|also|then|still|likely|did|does|do|is|are|was|were|be|been)$", "", subject
+    ).strip()
     verb = _base(vm.group(1))
-    passive = re.search(r"\b(?:be|been)\s+$", phrase[: vm.start()] + " ") and vm.group(1).lower().endswith("ed")
+    before = phrase[: vm.start()] + " "
+    passive = re.search(_BE, before) and re.search(r"(?:ed|en)$", vm.group(1).lower())
     if re.search(r"\bbe\s+\S*$", phrase[: vm.end()]) or passive:
-        verb = f"be {vm.group(1).lower()}"  # "might be praised"
+        verb = f"be {vm.group(1).lower()}"  # "might be praised", "shots are fired"
     rest = _CUT.split(phrase[vm.end() :].strip(" ,"), 1)[0].strip()
+    if re.match(r"(?:is|are|was|were|has|have|had)\b", rest) and not verb.startswith("be "):
+        return None  # the word taken for the verb is a noun ("shots are ..."): no clause to name
+    if re.search(r"\bto\s+$", before) or re.match(r"[a-z]+ing\b", subject):
+        return None  # an infinitive or a participle's clause ("leaving the US without chips to keep"): no subject
     negated = bool(_NEG.search(phrase[: vm.start()] + " " + vm.group(0)))
     pronoun = not subject or bool(_PRONOUN.match(subject))
     if pronoun and (_VAGUE.match(verb) or not (rest or _VERB.fullmatch(verb))):
@@ -225,20 +288,28 @@ def _candidate(phrase: str, inflected: bool = True) -> Candidate | None:
     if (subject and _AUX.match(subject.split()[-1].lower())) or len(subject.split()) > 12 or len(verb) < 2:
         return None
     if verb.startswith("be "):
-        does, doesnt = f"is {verb[3:]}", f"is not {verb[3:]}"
+        be = re.search(r"\b(is|are|was|were)\s+(?:not\s+)?$", before)
+        be = be.group(1) if be else "is"
+        does, doesnt = f"{be} {verb[3:]}", f"{be} not {verb[3:]}"
     else:
         does = _third_person(verb)
         doesnt = f"does not {verb}"
     does, doesnt = (f"{x} {rest}".strip() for x in (does, doesnt))
+    no_subject = None if negated else _negative_subject(subject, does)
+    if no_subject:  # "no shots are fired": the clause without "no", and the text's own
+        word = verb.split()[-1]
+        yes, no = no_subject
+        return Candidate(slug(yes), yes, [(slug(f"not_{word}", 30), no), (slug(word, 30), yes)], phrase, subject)
     if negated:
         does, doesnt = doesnt, does  # the text's own wording first
     if pronoun:
         label = _cap(f"{verb} {rest}")
     elif verb not in _LINKING and len(subject.split()) <= 4:
         token = vm.group(0).split()[-1]
-        plural = subject.lower().endswith("s") and not subject.lower().endswith("ss")
+        last = subject.split()[-1]
+        plural = last.lower().endswith("s") and not last.lower().endswith("ss") and not last.isupper()  # not "US"
         if " " in verb:
-            finite = verb
+            finite = does.split()[0] + verb[2:]  # "is attacked" as the clause words it
         elif token.lower() != verb and not _MODAL.search(phrase[: vm.start()]):
             finite = token  # as the text inflects it ("Israel ends")
         else:
@@ -246,7 +317,8 @@ def _candidate(phrase: str, inflected: bool = True) -> Candidate | None:
         label = _cap(f"{subject} {finite} {rest}".strip())
     else:
         label = _cap(subject)
-    yes_id = slug(("not_" if negated else "") + _third_person(verb.split()[-1]), 30)
+    word = verb.split()[-1] if " " in verb else _third_person(verb)
+    yes_id = slug(("not_" if negated else "") + word, 30)
     no_id = slug(("" if negated else "not_") + verb.split()[-1], 30)
     if yes_id == no_id:
         return None
@@ -350,7 +422,9 @@ def _clause_conditionals(sentence: str) -> list[Conditional]:
         condition = (rest[: em.start()] if em else rest).strip()
         consequence = rest[em.end() :] if em else ""
         if (not consequence or low in ("until", "unless", "as long as", "so long as", "whether")) and m.start() > 0:
-            before = sentence[: m.start()].strip(" ,")
+            # a headline's lead-in ("Freak Out: What if ...") is not the consequence, and "what if X?" has none
+            before = re.split(r"[:;]\s+", sentence[: m.start()].strip(" ,"))[-1]
+            before = "" if re.fullmatch(r"(?:(?:and|but|so|then)\s+)?(?:what|how|why)", before, re.I) else before
             last = re.split(r",\s+", before)[-1]
             consequence = last if len(last.split()) >= 3 else before  # "X happens, if Y": the clause before it
         if len(condition.split()) < 2:

@@ -255,8 +255,61 @@ class _Reader:
         self.pending.append(b)
 
 
-def _document(blocks: list[Block], page_title: str, fallback_title: str) -> Document:
+_FRONT_CHUNKS = 4  # how many blocks at the top of a text may hold a headline, a byline or a date line
+
+
+def _front_line(line: str) -> bool:
+    """Whether a line is a byline or a date line."""
+    return bool(publication_date(line) or (_BYLINE.match(line) and len(line) < 120))
+
+
+def _headline(line: str) -> bool:
+    """Whether a text's first line reads as its headline: short, capitalised, not a sentence
+    ending in a full stop (a question or an exclamation is a headline's form too)."""
+    return (
+        len(line) <= 120
+        and len(line.split()) <= 20
+        and not re.search(r"[.,;:]$", line)
+        and bool(re.match(r"[\"“‘'(]?[A-Z0-9]", line))
+        and not _front_line(line)
+    )
+
+
+def _split_front(blocks: list[Block], text: str) -> tuple[str | None, list[Block]]:
+    """A plain text's headline and its date and byline lines, when the text runs them together
+    in its first paragraphs ("Headline\\n8 January 2022" with no blank line between them).
+
+    The first line of the text is its headline when it is short, without a final full stop and
+    followed by a blank line or by date and byline lines only; a block near the top whose lines
+    are all date or byline lines is split into one block a line (the reader then takes them).
+    Returns the headline (None without one) and the blocks.
+    """
+    chunks = [c for c in re.split(r"\n[ \t]*\n", text.replace("\r\n", "\n").replace("\r", "\n")) if c.strip()]
+    lines_of = {}
+    for chunk in chunks[:_FRONT_CHUNKS]:
+        lines = [ln.strip() for ln in chunk.strip().splitlines() if ln.strip()]
+        lines_of.setdefault(" ".join(" ".join(lines).split()), lines)
+    title, out = None, []
+    for i, b in enumerate(blocks):
+        lines = lines_of.get(" ".join(b.text.split())) if i < _FRONT_CHUNKS and b.kind == "para" else None
+        if not lines or b.emphasis:
+            out.append(b)
+            continue
+        if i == 0 and len(blocks) > 1 and _headline(lines[0]) and all(_front_line(ln) for ln in lines[1:]):
+            title = lines[0]
+            out.extend(Block("para", ln) for ln in lines[1:])
+        elif len(lines) > 1 and all(_front_line(ln) for ln in lines):
+            out.extend(Block("para", ln) for ln in lines)
+        else:
+            out.append(b)
+    return title, out
+
+
+def _document(blocks: list[Block], page_title: str, fallback_title: str, text: str = "") -> Document:
     title_block = _title_block(blocks)
+    if title_block is None and not page_title and text:
+        headline, blocks = _split_front(blocks, text)
+        page_title = headline or page_title
     r = _Reader(title_block.text if title_block else (page_title or fallback_title), title_block is not None)
     for b in blocks:
         if b is title_block:
@@ -339,7 +392,7 @@ def read_document(path: str | Path, text: str | None = None) -> Document:
         raise ModelError(str(path), [Problem("empty", "the text is empty: there is nothing to draft from")])
     fallback = path.stem.replace("_", " ").replace("-", " ")
     blocks, page_title = text_blocks(text, path.suffix, guess_headings=True)
-    doc = _document(blocks, page_title, fallback)
+    doc = _document(blocks, page_title, fallback, text)
     doc.encoding = encoding
     if "<" in text[:5000]:
         meta_date, meta_author = page_metadata(text)
