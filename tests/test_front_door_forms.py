@@ -249,8 +249,8 @@ def _same(x: Any, y: Any, depth: int = 0) -> bool:
         return nx.utils.graphs_equal(x, y)
     if hasattr(x, "model_dump"):
         return x.model_dump() == y.model_dump()
-    if dataclasses.is_dataclass(x):  # timings apart
-        fields = [f.name for f in dataclasses.fields(x) if f.name != "seconds"]
+    if dataclasses.is_dataclass(x):  # timings apart (a result's seconds, its plan's setup_seconds)
+        fields = [f.name for f in dataclasses.fields(x) if not f.name.endswith("seconds")]
         return all(_same(getattr(x, n), getattr(y, n), depth + 1) for n in fields)
     if hasattr(x, "to_json"):
         return _same(x.to_json(), y.to_json(), depth + 1)
