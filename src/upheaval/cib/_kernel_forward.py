@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from upheaval.cib._kernel_backtrack import grow, replay, save_path
+from upheaval.cib._kernel_backtrack import borrowing, descend, done, emit, next_variant, paused
 
 __all__ = ["prepare_bounds", "search_kernel"]
 
@@ -99,7 +99,7 @@ def prepare_bounds(values, sizes, offsets, allowed):  # pragma: no cover - compi
     return pstart, diag, c_ptr, c_idx[:k].copy(), c_val[:k].copy(), t_ptr, t_idx, prio
 
 
-@njit(cache=True, nogil=True)
+@borrowing
 def _margin_ok(bal, rem, diag, pstart, offsets, sizes, j, a, tol, with_diag):  # pragma: no cover - compiled
     """Can variant ``a`` of ``j`` still beat every rival within ``tol``, at best?"""
     oj = offsets[j]
@@ -155,9 +155,8 @@ def search_kernel(
     """
     n = sizes.shape[0]
     n_var = values.shape[0]
-    n_pairs = diag.shape[0]
     bal = np.zeros((n + 1, n_var), dtype=np.int64)
-    rem = np.zeros((n + 1, n_pairs), dtype=np.int64)
+    rem = np.zeros((n + 1, diag.shape[0]), dtype=np.int64)
     dom = np.zeros((n + 1, n_var), dtype=np.bool_)
     cnt = np.zeros((n + 1, n), dtype=np.int64)
     z = -np.ones(n, dtype=np.int64)
@@ -166,94 +165,99 @@ def search_kernel(
     out = np.empty((64, n), dtype=np.int64)
     n_out = 0
     n_nodes = 0
-    for i in range(n):
-        for k in range(c_ptr[i], c_ptr[i + 1]):
-            rem[0, c_idx[k]] += c_val[k]
-    # static order for the plain mode: by influence, descending
-    order = np.argsort(-prio, kind="mergesort")
-    r_len = r_desc.shape[0]
-    none = np.empty(0, dtype=np.int64)
-    # root domains
-    for j in range(n):
-        oj = offsets[j]
-        c = 0
-        for a in range(sizes[j]):
-            ok = allowed[oj + a]
-            if ok and full:
-                ok = _margin_ok(bal[0], rem[0], diag, pstart, offsets, sizes, j, a, tol, True)
-            dom[0, oj + a] = ok
-            if ok:
-                c += 1
-        cnt[0, j] = c
-        if c == 0:
-            return out[:0].copy(), n_nodes, none, none, none, none
-    if n == 0:
-        return out[:0].copy(), n_nodes, none, none, none, none
+    bounds = (values, sizes, offsets, tol, pstart, diag, c_ptr, c_idx, c_val, t_ptr, t_idx)
+    if not _root(bounds, allowed, full, bal[0], rem[0], dom[0], cnt[0]) or n == 0:
+        return done(out, 0, n_nodes)
+    order = np.argsort(-prio, kind="mergesort")  # static order for the plain mode: by influence, descending
     level = 0
-    choice[0] = _choose(cnt[0], z, prio, order, full, 0)
-    vptr[0] = 0
-    r_len = replay(choice, vptr, 0, r_desc, r_start, r_len)
+    r_len = descend(choice, vptr, 0, _choose(cnt[0], z, prio, order, full, 0), r_desc, r_start, r_desc.shape[0])
     while level >= 0:
         j = choice[level]
-        oj = offsets[j]
-        a = vptr[level]
-        while a < sizes[j] and not dom[level, oj + a]:
-            a += 1
+        a = next_variant(dom, level, offsets[j], sizes[j], vptr[level])
         if a >= sizes[j]:
             z[j] = -1
             level -= 1
             continue
         if max_nodes > 0 and n_nodes >= max_nodes:
-            p_desc, p_start, p_k, p_rank = save_path(dom, offsets, sizes, choice, vptr, level, a)
-            return out[:n_out].copy(), n_nodes, p_desc, p_start, p_k, p_rank
+            return paused(out, n_out, n_nodes, dom, offsets, sizes, choice, vptr, level, a)
         vptr[level] = a + 1
         z[j] = a
         n_nodes += 1
         nxt = level + 1
-        row = oj + a
-        for c in range(n_var):
-            bal[nxt, c] = bal[level, c] + values[row, c]
-        rem[nxt, :] = rem[level, :]
-        for k in range(c_ptr[j], c_ptr[j + 1]):
-            rem[nxt, c_idx[k]] -= c_val[k]
-        dom[nxt, :] = dom[level, :]
-        cnt[nxt, :] = cnt[level, :]
-        ok = _margin_ok(bal[nxt], rem[nxt], diag, pstart, offsets, sizes, j, a, tol, False)
-        if ok:
-            for q in range(t_ptr[j], t_ptr[j + 1]):
-                t = t_idx[q]
-                if z[t] >= 0:
-                    if not _margin_ok(bal[nxt], rem[nxt], diag, pstart, offsets, sizes, t, z[t], tol, False):
-                        ok = False
-                        break
-                elif full:
-                    ot = offsets[t]
-                    c = 0
-                    for b in range(sizes[t]):
-                        if dom[nxt, ot + b]:
-                            if _margin_ok(bal[nxt], rem[nxt], diag, pstart, offsets, sizes, t, b, tol, True):
-                                c += 1
-                            else:
-                                dom[nxt, ot + b] = False
-                    cnt[nxt, t] = c
-                    if c == 0:
-                        ok = False
-                        break
-        if not ok:
+        if not _assign(bounds, full, bal, rem, dom, cnt, z, level, j, a):
             continue
-        if nxt == n:
-            out = grow(out, n_out)
-            out[n_out] = z
-            n_out += 1
+        if nxt == n:  # every descriptor assigned: a scenario within the tolerance
+            out, n_out = emit(out, n_out, z)
             continue
-        choice[nxt] = _choose(cnt[nxt], z, prio, order, full, nxt)
-        vptr[nxt] = 0
-        r_len = replay(choice, vptr, nxt, r_desc, r_start, r_len)  # resuming: follow the stopped path
+        r_len = descend(choice, vptr, nxt, _choose(cnt[nxt], z, prio, order, full, nxt), r_desc, r_start, r_len)
         level = nxt
-    return out[:n_out].copy(), n_nodes, none, none, none, none
+    return done(out, n_out, n_nodes)
 
 
 @njit(cache=True, nogil=True)
+def _root(bounds, allowed, full, bal, rem, dom, cnt):  # pragma: no cover - compiled
+    """The root's bounds and domains (every allowed variant; with ``full``, those that can still be consistent);
+    False when a domain is empty."""
+    _, sizes, offsets, tol, pstart, diag, c_ptr, c_idx, c_val, _, _ = bounds
+    for i in range(sizes.shape[0]):
+        for k in range(c_ptr[i], c_ptr[i + 1]):
+            rem[c_idx[k]] += c_val[k]
+    for j in range(sizes.shape[0]):
+        oj = offsets[j]
+        c = 0
+        for a in range(sizes[j]):
+            ok = allowed[oj + a]
+            if ok and full:
+                ok = _margin_ok(bal, rem, diag, pstart, offsets, sizes, j, a, tol, True)
+            dom[oj + a] = ok
+            if ok:
+                c += 1
+        cnt[j] = c
+        if c == 0:
+            return False
+    return True
+
+
+@borrowing
+def _assign(bounds, full, bal, rem, dom, cnt, z, level, j, a):  # pragma: no cover - compiled
+    """Level ``level + 1``: ``level``'s state with variant ``a`` of ``j`` assigned (``z[j] == a``), its bound
+    checked and the descriptors ``j`` influences checked (``full``: their domains filtered); False to prune."""
+    values, sizes, offsets, tol, pstart, diag, c_ptr, c_idx, c_val, t_ptr, t_idx = bounds
+    nxt = level + 1
+    row = offsets[j] + a
+    for c in range(values.shape[0]):
+        bal[nxt, c] = bal[level, c] + values[row, c]
+    for p in range(rem.shape[1]):
+        rem[nxt, p] = rem[level, p]
+    for k in range(c_ptr[j], c_ptr[j + 1]):
+        rem[nxt, c_idx[k]] -= c_val[k]
+    for p in range(dom.shape[1]):
+        dom[nxt, p] = dom[level, p]
+    for p in range(cnt.shape[1]):
+        cnt[nxt, p] = cnt[level, p]
+    if not _margin_ok(bal[nxt], rem[nxt], diag, pstart, offsets, sizes, j, a, tol, False):
+        return False
+    for q in range(t_ptr[j], t_ptr[j + 1]):
+        t = t_idx[q]
+        if z[t] >= 0:
+            if not _margin_ok(bal[nxt], rem[nxt], diag, pstart, offsets, sizes, t, z[t], tol, False):
+                return False
+        elif full:
+            ot = offsets[t]
+            c = 0
+            for b in range(sizes[t]):
+                if dom[nxt, ot + b]:
+                    if _margin_ok(bal[nxt], rem[nxt], diag, pstart, offsets, sizes, t, b, tol, True):
+                        c += 1
+                    else:
+                        dom[nxt, ot + b] = False
+            cnt[nxt, t] = c
+            if c == 0:
+                return False
+    return True
+
+
+@borrowing
 def _choose(cnt, z, prio, order, full, depth):  # pragma: no cover - compiled
     """The next descriptor to branch on."""
     if not full:

@@ -33,7 +33,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from upheaval.cib._kernel_backtrack import grow, replay, save_path
+from upheaval.cib._kernel_backtrack import borrowing, descend, done, emit, next_bit, paused
 
 __all__ = ["prepare_tables", "tables_kernel"]
 
@@ -106,7 +106,7 @@ def prepare_tables(values, sizes, offsets, tol):  # pragma: no cover - compiled
     return best, base, n_mask, single
 
 
-@njit(cache=True, nogil=True)
+@borrowing
 def _feasible(M, lv, ok, n_col, n_row):  # pragma: no cover - compiled
     """``ok[c]``: column ``c`` passes against every rival (the common widths unrolled, so they vectorise)."""
     if n_row == 3:
@@ -126,7 +126,7 @@ def _feasible(M, lv, ok, n_col, n_row):  # pragma: no cover - compiled
                 ok[c] &= M[lv, r * n_col + c] >= 0
 
 
-@njit(cache=True, nogil=True)
+@borrowing
 def _propagate(
     M, lv, mask, best, n_mask, s_max, ok, nm, base, single, tight, agg, inagg, tot
 ):  # pragma: no cover - compiled
@@ -167,7 +167,7 @@ def _propagate(
                 mask[lv, t] = nm[t]
 
 
-@njit(cache=True, nogil=True)
+@borrowing
 def _aggregate(M, lv, mask, base, single, tight, agg, inagg, tot, nm, s_max):  # pragma: no cover - compiled
     """The sum of the tight rows that must hold, each descriptor taking one variant for all of them.
 
@@ -244,7 +244,7 @@ def _branch_keys(prio, n_mask):  # pragma: no cover - compiled
     return keys, order
 
 
-@njit(cache=True, nogil=True)
+@borrowing
 def _choose(mask, lv, keys, order):  # pragma: no cover - compiled
     """The descriptor to branch on at level ``lv``; -1 when every domain is one variant."""
     n = mask.shape[1]
@@ -278,7 +278,6 @@ def tables_kernel(
     ``(solutions, n_nodes, r_desc, r_start, r_k, r_rank)``.
     """
     n = sizes.shape[0]
-    n_var = allowed.shape[0]
     width = base.shape[0]
     s_max = 0
     for j in range(n):
@@ -288,8 +287,6 @@ def tables_kernel(
     mask = np.zeros((n + 1, n), dtype=np.int64)
     choice = np.zeros(n + 1, dtype=np.int64)
     vptr = np.zeros(n + 1, dtype=np.int64)
-    ok = np.empty(s_max * n, dtype=np.int64)
-    nm = np.empty(n, dtype=np.int64)
     keys, order = _branch_keys(prio, n_mask)
     agg = np.zeros((n + 1, s_max * n), dtype=np.int64)
     inagg = np.zeros((n + 1, width), dtype=np.bool_)
@@ -297,73 +294,89 @@ def tables_kernel(
     out = np.empty((64, n), dtype=np.int64)
     n_out = 0
     n_nodes = 0
-    none = np.empty(0, dtype=np.int64)
-    if n == 0:
-        return out[:0].copy(), n_nodes, none, none, none, none
+    # the bounds, the work rows of :func:`_propagate` and the sum of :func:`_aggregate`
+    tables = (best, n_mask, s_max, np.empty(s_max * n, dtype=np.int64), np.empty(n, dtype=np.int64), base, single)
+    state = (M, mask, agg, inagg, tot)
+    if n == 0 or not _root(sizes, offsets, allowed, tables, state, tight):
+        return done(out, n_out, n_nodes)
+    level = 0
+    jj = _choose(mask, 0, keys, order)
+    if jj < 0:
+        out, n_out = emit(out, n_out, _variants(mask[0]))
+        return done(out, n_out, n_nodes)
+    r_len = descend(choice, vptr, 0, jj, r_desc, r_start, r_desc.shape[0])
+    while level >= 0:
+        j = choice[level]
+        a = next_bit(mask[level, j], sizes[j], vptr[level])
+        if a >= sizes[j]:
+            level -= 1
+            continue
+        if max_nodes > 0 and n_nodes >= max_nodes:
+            dom = _domains(mask, offsets, sizes, allowed.shape[0], level + 1)
+            return paused(out, n_out, n_nodes, dom, offsets, sizes, choice, vptr, level, a)
+        vptr[level] = a + 1
+        n_nodes += 1
+        nxt = level + 1
+        if not _assign(tables, state, tight, level, j, a):
+            continue
+        jj = _choose(mask, nxt, keys, order)
+        if jj < 0:  # every domain is one variant: a scenario within the tolerance
+            out, n_out = emit(out, n_out, _variants(mask[nxt]))
+            continue
+        r_len = descend(choice, vptr, nxt, jj, r_desc, r_start, r_len)
+        level = nxt
+    return done(out, n_out, n_nodes)
+
+
+@njit(cache=True, nogil=True)
+def _root(sizes, offsets, allowed, tables, state, tight):  # pragma: no cover - compiled
+    """Level 0: the allowed variants, their margins, propagated; False when a domain is empty."""
+    best, n_mask, s_max, ok, nm, base, single = tables
+    M, mask, agg, inagg, tot = state
     M[0] = base
-    for t in range(n):
+    for t in range(sizes.shape[0]):
         m = 0
         for u in range(sizes[t]):
             if allowed[offsets[t] + u]:
                 m |= 1 << u
         if m == 0:
-            return out[:0].copy(), n_nodes, none, none, none, none
+            return False
         mask[0, t] = m
         r = t * n_mask + m
-        for c in range(width):
+        for c in range(M.shape[1]):
             M[0, c] += best[r, c]
-    if not _propagate(M, 0, mask, best, n_mask, s_max, ok, nm, base, single, tight, agg, inagg, tot):
-        return out[:0].copy(), n_nodes, none, none, none, none
-    r_len = r_desc.shape[0]
-    level = 0
-    nxt = 0
-    root = True
-    while True:
-        if not root:
-            if level < 0:
-                break
-            j = choice[level]
-            m = mask[level, j]
-            a = vptr[level]
-            while a < sizes[j] and not (m >> a) & 1:
-                a += 1
-            if a >= sizes[j]:
-                level -= 1
-                continue
-            if max_nodes > 0 and n_nodes >= max_nodes:
-                dom = _domains(mask, offsets, sizes, n_var, level + 1)
-                p_desc, p_start, p_k, p_rank = save_path(dom, offsets, sizes, choice, vptr, level, a)
-                return out[:n_out].copy(), n_nodes, p_desc, p_start, p_k, p_rank
-            vptr[level] = a + 1
-            n_nodes += 1
-            nxt = level + 1
-            rn = j * n_mask + (1 << a)
-            ro = j * n_mask + m
-            for c in range(width):
-                M[nxt, c] = M[level, c] + best[rn, c] - best[ro, c]
-            for t in range(n):
-                mask[nxt, t] = mask[level, t]
-            mask[nxt, j] = 1 << a
-            agg[nxt] = agg[level]
-            inagg[nxt] = inagg[level]
-            tot[nxt] = tot[level]
-            if not _propagate(M, nxt, mask, best, n_mask, s_max, ok, nm, base, single, tight, agg, inagg, tot):
-                continue
-        root = False
-        jj = _choose(mask, nxt, keys, order)
-        if jj < 0:  # every domain is one variant: a scenario within the tolerance
-            out = grow(out, n_out)
-            for t in range(n):
-                u = 0
-                while (mask[nxt, t] >> u) != 1:
-                    u += 1
-                out[n_out, t] = u
-            n_out += 1
-            if nxt == 0:
-                break
-            continue
-        choice[nxt] = jj
-        vptr[nxt] = 0
-        r_len = replay(choice, vptr, nxt, r_desc, r_start, r_len)  # resuming: follow the stopped path
-        level = nxt
-    return out[:n_out].copy(), n_nodes, none, none, none, none
+    return _propagate(M, 0, mask, best, n_mask, s_max, ok, nm, base, single, tight, agg, inagg, tot)
+
+
+@borrowing
+def _assign(tables, state, tight, level, j, a):  # pragma: no cover - compiled
+    """Level ``level + 1``: ``level``'s state with variant ``a`` of ``j`` assigned, propagated; False to prune."""
+    best, n_mask, s_max, ok, nm, base, single = tables
+    M, mask, agg, inagg, tot = state
+    nxt = level + 1
+    rn = j * n_mask + (1 << a)
+    ro = j * n_mask + mask[level, j]
+    for c in range(M.shape[1]):
+        M[nxt, c] = M[level, c] + best[rn, c] - best[ro, c]
+    for t in range(mask.shape[1]):
+        mask[nxt, t] = mask[level, t]
+    mask[nxt, j] = 1 << a
+    for p in range(agg.shape[1]):
+        agg[nxt, p] = agg[level, p]
+    for p in range(inagg.shape[1]):
+        inagg[nxt, p] = inagg[level, p]
+    tot[nxt, 0] = tot[level, 0]
+    tot[nxt, 1] = tot[level, 1]
+    return _propagate(M, nxt, mask, best, n_mask, s_max, ok, nm, base, single, tight, agg, inagg, tot)
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _variants(masks):  # pragma: no cover - compiled
+    """The variant of every descriptor whose domain ``masks[t]`` is one variant."""
+    row = np.empty(masks.shape[0], dtype=np.int64)
+    for t in range(masks.shape[0]):
+        u = 0
+        while (masks[t] >> u) != 1:
+            u += 1
+        row[t] = u
+    return row
