@@ -181,12 +181,15 @@ def test_measures_agree_with_scalar_functions(cim, tolerance):
 @given(cim=matrices(max_desc=5), data=st.data())
 def test_numpy_measures_equal_the_kernel(cim, data):
     """The numpy measures (used for up to 100,000 scenarios) equal the compiled kernel's on any scenarios,
-    consistent or not, including descriptors with a single variant."""
+    consistent or not, in any order (neighbouring rows too), including descriptors with a single variant."""
     from upheaval.cib._kernel_measures import measures_kernel
     from upheaval.cib._small import measures_numpy
 
     rng = np.random.default_rng(data.draw(st.integers(0, 2**32 - 1)))
     rows = np.column_stack([rng.integers(0, s, size=50) for s in cim.sizes]).astype(np.int64)
+    near = rows.copy()  # each row followed by a neighbour (one descriptor changed): the kernel's update path
+    near[:, -1] = (near[:, -1] + 1) % cim.sizes[-1]
+    rows = np.stack([rows, near], axis=1).reshape(-1, cim.n_descriptors)
     want = measures_kernel(cim.values, np.asarray(cim.sizes, dtype=np.int64), cim.offsets, rows)
     for got, exp in zip(measures_numpy(cim, rows), want, strict=True):
         assert got.tolist() == exp.tolist()
@@ -223,6 +226,33 @@ def test_sorted_by_inconsistency_then_score_then_indices(cim, tolerance):
         for i, t, row in zip(res.inconsistency, res.total_impact_score, res.indices, strict=True)
     ]
     assert keys == sorted(keys)
+
+
+@pytest.mark.parametrize(("n", "size"), [(70, 2), (40, 4), (9, 9), (3, 1)])
+def test_scenarios_given_in_parts_sort_as_one_array(n, size, monkeypatch):
+    """Rows packed into several sort words (70 binary, 40 four-variant descriptors), ties in every measure."""
+    monkeypatch.setattr("upheaval.cib._search._GATHER_CELLS", 0)  # parts as large ones are: never stacked
+    rng = np.random.default_rng(n)
+    v = n * size
+    cim = CrossImpactMatrix(rng.integers(-1, 2, size=(v, v)) * (rng.random((v, v)) < 0.05), (size,) * n)
+    rows = rng.integers(0, size, size=(300, n))
+    rows[150:] = rows[:150] ^ (rng.random((150, n)) < 0.02)  # near neighbours: rows differ in a few columns
+    rows[150:] %= size
+    one = ScenarioSet.from_indices(cim, rows, complete=True, seconds=0.0, unique=False)
+    parts = ScenarioSet.from_indices(
+        cim, [rows[:7], rows[7:7], rows[7:200], rows[200:]], complete=True, seconds=0.0, unique=False
+    )
+    keys = [
+        (int(i), -int(t), tuple(r))
+        for i, t, r in zip(one.inconsistency, one.total_impact_score, one.indices.tolist(), strict=True)
+    ]
+    assert keys == sorted(keys)
+    for a, b in zip(
+        (one.indices, one.inconsistency, one.consistency_value, one.total_impact_score),
+        (parts.indices, parts.inconsistency, parts.consistency_value, parts.total_impact_score),
+        strict=True,
+    ):
+        np.testing.assert_array_equal(a, b)
 
 
 def test_two_descriptor_example_and_names():

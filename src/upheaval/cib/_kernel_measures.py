@@ -36,9 +36,23 @@ def measures_kernel(values, sizes, offsets, indices):  # pragma: no cover - comp
                 r_val[k] = values[r, c]
                 k += 1
     for s in range(m):
-        bal[:] = 0
+        # consecutive rows (a search's solutions) often differ in a few descriptors: update their cells only
+        changed = n
+        if s > 0:
+            changed = 0
+            for i in range(n):
+                if indices[s, i] != indices[s - 1, i]:
+                    changed += 1
+        if 2 * changed >= n:
+            bal[:] = 0
         for i in range(n):
             r = offsets[i] + indices[s, i]
+            if 2 * changed < n:
+                if indices[s, i] == indices[s - 1, i]:
+                    continue
+                old = offsets[i] + indices[s - 1, i]
+                for q in range(r_ptr[old], r_ptr[old + 1]):
+                    bal[r_col[q]] -= r_val[q]
             for q in range(r_ptr[r], r_ptr[r + 1]):
                 bal[r_col[q]] += r_val[q]
         for j in range(n):

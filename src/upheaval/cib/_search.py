@@ -137,7 +137,7 @@ class ScenarioSet:
     def from_indices(
         cls,
         cim: CrossImpactMatrix,
-        indices: np.ndarray,
+        indices: np.ndarray | list[np.ndarray],
         *,
         complete: bool,
         seconds: float,
@@ -150,16 +150,23 @@ class ScenarioSet:
         """Measure and sort scenarios given as index rows (duplicates removed unless ``unique=False``).
 
         The measures are those of ``cim`` as it is (no intervention: see :func:`find_consistent`).
+        A list of index arrays is taken as the parts of one set, stacked.
         """
-        idx = np.asarray(indices, dtype=np.int64).reshape(-1, cim.n_descriptors)
-        if unique and idx.shape[0] > 1:
-            idx = np.unique(idx, axis=0)
-        inc, cval, tis = batch_measures(cim, idx)
-        keys = [idx[:, k] for k in range(cim.n_descriptors - 1, -1, -1)] + [-tis, inc]
-        order = np.lexsort(keys) if idx.shape[0] else np.arange(0)
+        n = cim.n_descriptors
+        if isinstance(indices, list):  # parts of one set (a search's subtrees), gathered only once sorted
+            chunks = [c for c in (np.asarray(c, dtype=np.int64).reshape(-1, n) for c in indices) if c.shape[0]]
+            if sum(c.shape[0] for c in chunks) * n <= _GATHER_CELLS:  # small: one array is quicker
+                chunks = [np.concatenate(chunks, axis=0)] if chunks else []
+            chunks = chunks or [np.empty((0, n), dtype=np.int64)]
+        else:
+            chunks = [np.asarray(indices, dtype=np.int64).reshape(-1, n)]
+        if unique and (len(chunks) > 1 or chunks[0].shape[0] > 1):
+            chunks = [np.unique(np.concatenate(chunks, axis=0), axis=0)]
+        inc, cval, tis = (np.concatenate(m) for m in zip(*(batch_measures(cim, c) for c in chunks), strict=True))
+        order = np.lexsort([*_row_keys(chunks, cim.sizes), -tis, inc]) if inc.shape[0] else np.arange(0)
         return cls(
             cim,
-            idx[order],
+            _gather(chunks, order),
             inc[order],
             cval[order],
             tis[order],
@@ -310,6 +317,38 @@ class _Plan:
         return (chunks[0] if len(chunks) == 1 else np.concatenate(chunks, axis=0)), nodes
 
 
+def _row_keys(chunks: list[np.ndarray], sizes: Sequence[int]) -> list[np.ndarray]:
+    """Sort keys that order the rows of ``chunks`` (stacked) lexicographically, first column most significant, as
+    :func:`numpy.lexsort` takes them (least significant first): the columns packed into 63-bit words.
+
+    A few words instead of one key per column: sorting a search's hundreds of thousands of scenarios of
+    a hundred descriptors by the columns themselves costs more than the search.
+    """
+    n = len(sizes)
+    bits = max(1, (max(sizes, default=1) - 1).bit_length())
+    per = 63 // bits
+    words = []
+    for start in range(0, n, per):
+        stop = min(n, start + per)
+        weights = np.left_shift(1, np.arange(stop - start - 1, -1, -1, dtype=np.int64) * bits)
+        words.append(np.concatenate([c[:, start:stop] @ weights for c in chunks]))
+    return words[::-1]
+
+
+def _gather(chunks: list[np.ndarray], order: np.ndarray) -> np.ndarray:
+    """``np.concatenate(chunks)[order]`` without the concatenated copy: each chunk's rows go to their places."""
+    if len(chunks) == 1:
+        return chunks[0][order]
+    out = np.empty((order.shape[0], chunks[0].shape[1]), dtype=np.int64)
+    place = np.empty_like(order)
+    place[order] = np.arange(order.shape[0])
+    start = 0
+    for c in chunks:
+        out[place[start : start + c.shape[0]]] = c
+        start += c.shape[0]
+    return out
+
+
 def _reraise_interrupt(exc: BaseException) -> None:
     """Ctrl-C that lands while numba boxes a kernel's result surfaces as a SystemError caused by a
     KeyboardInterrupt; raise the KeyboardInterrupt itself."""
@@ -323,6 +362,7 @@ def _reraise_interrupt(exc: BaseException) -> None:
 _EMPTY = np.empty(0, dtype=np.int64)
 _NODE_BUDGET = 200_000  # nodes per kernel call: Ctrl-C is seen between calls
 _NODE_BUDGET_PROPAGATE = 20_000
+_GATHER_CELLS = 1 << 20  # scenario sets given in parts are sorted without stacking them from this size on
 _SPLIT_MIN = 2_000_000  # spaces from this size on are split into subtrees (run in parallel with n_jobs)
 _WHOLE_FIRST = 2_000  # nodes a split component is first searched whole for (a small search ends there)
 _TABLE_BYTES_LIMIT = 256 * 1024 * 1024  # larger dense systems use forward checking
@@ -719,8 +759,9 @@ def _run_subtrees(
     progress: Callable[[float], None] | None,
     budget_seconds: float | None,
     map_subtrees: Callable | None,
-) -> tuple[np.ndarray, int]:
-    """The compiled search of a plan: its consistent scenarios and the search-tree nodes visited.
+) -> tuple[np.ndarray | list[np.ndarray], int]:
+    """The compiled search of a plan: its consistent scenarios (as the subtrees' parts, a list, when the
+    search is one component) and the search-tree nodes visited.
 
     With a budget, a sample of subtrees is timed first (and kept); a component split into
     subtrees is first searched whole for a few nodes (a small search ends there, without a
@@ -763,11 +804,14 @@ def _run_subtrees(
     by_part: list[list[np.ndarray]] = [[whole[p]] if p in whole else [] for p in range(len(layout.parts))]
     for (p, _), (sols, _) in zip(tasks, found, strict=True):
         by_part[p].append(sols)
+    nodes = tried + sum(nodes for _, nodes in found)
+    if len(layout.components) == 1 and layout.components[0] == list(range(cim.n_descriptors)):
+        return by_part[0], nodes  # the subtrees' parts, gathered once sorted (ScenarioSet.from_indices)
     results = [
         np.concatenate(sols, axis=0) if sols else np.empty((0, len(part[0])), np.int64)
         for sols, part in zip(by_part, layout.parts, strict=True)
     ]
-    return _product(cim, layout.components, results), tried + sum(nodes for _, nodes in found)
+    return _product(cim, layout.components, results), nodes
 
 
 def _counter(progress: Callable[[float], None], total: int) -> Callable[[int], None]:
