@@ -13,7 +13,7 @@ from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 from matplotlib.path import Path as MplPath
 
 from upheaval.report._figures import BASE_FONT, OKABE_ITO
-from upheaval.report._svg import PICK_COLOURS, lever_facts, lever_rows, pick_heading, pick_points
+from upheaval.report._svg import PICK_COLOURS, left_alone_words, lever_facts, lever_rows, pick_heading, pick_points
 
 __all__ = ["disagreement_figure", "lever_figure", "pick_figure", "shock_figure"]
 
@@ -74,12 +74,7 @@ def lever_figure(
     ax.text(-0.02, y0 + 0.45, _wrap(res.start_words, 24), ha="center", va="top",
             fontsize=BASE_FONT - 1)  # fmt: skip
     base = res.baseline
-    if base.end_kind != "consistent":
-        alone = "left alone: cycles"
-    elif (base.scenario == res.start).all():
-        alone = "left alone: stays"
-    else:
-        alone = f"left alone: → {labels.key(base.scenario)}"
+    alone = left_alone_words(res, labels)
     ax.text(-0.02, y0 - 0.5, alone, ha="center", va="bottom", fontsize=BASE_FONT - 1, style="italic", color="#444444")
     biggest = max([*(shares or {}).values(), 1e-9])
     styles = {"lasting": (LASTING, "-"), "tipping": (TARGET, (0, (5, 2))), "held": (HELD, (0, (1.5, 2))),

@@ -28,6 +28,7 @@ __all__ = [
     "impact_layout",
     "impact_svg",
     "landscape_svg",
+    "left_alone_words",
     "lever_facts",
     "lever_rows",
     "lever_svg",
@@ -495,6 +496,16 @@ def pick_heading(res) -> str:
             f"every other scenario within {res.radius:g} of a pick (mean {res.mean:.2f})")  # fmt: skip
 
 
+def left_alone_words(res, labels) -> str:
+    """What the lever map says above the start: where succession goes with no lever pulled."""
+    base = res.baseline
+    if base.end_kind != "consistent":
+        return "left alone: cycles"
+    if (base.scenario == res.start).all():
+        return "left alone: stays"
+    return f"left alone: → {labels.key(base.scenario)}"
+
+
 _LEVER_STYLES = {"lasting": (OKABE_ITO["blue"], ""), "tipping": (OKABE_ITO["orange"], "6 3"),
                  "held": (OKABE_ITO["grey"], "2 3"), "cycle": (OKABE_ITO["grey"], "2 3")}  # fmt: skip
 
@@ -580,12 +591,7 @@ def lever_svg(res, shares: Mapping[bytes, float] | None = None, *, basin_note: s
     )
     out.append(_text(sx, sy + 4, "start", anchor="middle", size=12, bold=True))
     out.append(_text(px(-0.02), sy + 40, res.start_words, width=24, anchor="middle", size=12))
-    if base.end_kind != "consistent":
-        alone = "left alone: cycles"
-    elif (base.scenario == res.start).all():
-        alone = "left alone: stays"
-    else:
-        alone = f"left alone: → {labels.key(base.scenario)}"
+    alone = left_alone_words(res, labels)
     out.append(_text(px(-0.02), sy - 30, alone, anchor="middle", size=12, italic=True, colour="#444444"))
     x, y = 20, h - 40
     for text, (colour, dash) in (("stays once the lever is let go", _LEVER_STYLES["lasting"]),
