@@ -248,12 +248,12 @@ def _statement(phrase: str) -> str:
 def _negative_subject(subject: str, does: str) -> tuple[str, str] | None:
     """A clause whose subject carries the negation ("no shots are fired"): the clause without it
     ("Shots are fired") and the clause as the text words it."""
-    m = re.match(r"(?:no|none\s+of\s+the)\s+(?P<np>.+)$", subject, re.I)
+    m = re.match(r"(?:no|none\s+of\s+the)\s+(?P<noun>.+)$", subject, re.I)
     if not m:
         return None
-    np = m.group("np")
-    plural = np.lower().endswith("s") and not np.lower().endswith("ss")
-    bare = np if plural or np[:1].isupper() else f"{'an' if np[:1].lower() in 'aeiou' else 'a'} {np}"
+    noun = m.group("noun")
+    plural = noun.lower().endswith("s") and not noun.lower().endswith("ss")
+    bare = noun if plural or noun[:1].isupper() else f"{'an' if noun[:1].lower() in 'aeiou' else 'a'} {noun}"
     return _cap(f"{bare} {does}"), _cap(f"{subject} {does}")
 
 
